@@ -1,0 +1,263 @@
+/*
+ * engine.h - the fleet model and the engine's public interface.
+ *
+ * The engine owns one bmc_host per configured host: its last readings, its
+ * error, its counters.  Backends (IPMI, Redfish) fill hosts in; front ends
+ * (the command line, the TUI) subscribe as observers and never poke at
+ * backend state.  Everything runs on one uv_loop_t.
+ */
+#ifndef BMCTOP_ENGINE_H
+#define BMCTOP_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "cred.h"
+#include "errors.h"
+#include "fleet.h"
+
+enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_ON, BMC_POWER_OFF };
+enum bmc_health { BMC_HEALTH_UNKNOWN, BMC_HEALTH_OK, BMC_HEALTH_WARNING, BMC_HEALTH_CRITICAL };
+
+enum bmc_host_state {
+	HOST_NEW,	  /* not polled yet */
+	HOST_OK,	  /* last poll succeeded */
+	HOST_UNREACHABLE, /* no answer; backing off */
+	HOST_ERROR,	  /* answered, but something failed; backing off */
+	HOST_PARKED	  /* credentials rejected: not retried until asked */
+};
+
+enum bmc_power_action { POWER_STATUS, POWER_ON, POWER_OFF, POWER_CYCLE, POWER_RESET, POWER_SOFT };
+enum bmc_boot_device { BOOT_NONE, BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
+
+/* Where a value came from, when a host is polled over both protocols. */
+enum bmc_source { SRC_NONE, SRC_IPMI, SRC_REDFISH };
+
+/* Threshold slots, in the order IPMI lists them. */
+enum bmc_threshold { TH_LNR, TH_LCR, TH_LNC, TH_UNC, TH_UCR, TH_UNR, TH__MAX };
+
+struct bmc_sensor {
+	char name[48];
+	char type[24]; /* temperature, fan, voltage, current, power, ... */
+	char unit[16]; /* C, RPM, V, A, W, %, or the IPMI unit name */
+	double value;
+	int has_value;
+	enum bmc_health status;
+	double threshold[TH__MAX];
+	unsigned threshold_mask; /* bit n set: threshold[n] is valid */
+	char state[96];		 /* discrete sensors: asserted states, as text */
+	enum bmc_source source;
+};
+
+struct bmc_event {
+	uint32_t id;
+	int64_t timestamp; /* Unix seconds; 0 when the BMC did not know */
+	char sensor[48];
+	char message[160];
+	enum bmc_health severity;
+	enum bmc_source source;
+};
+
+struct bmc_kv {
+	char *key;
+	char *value;
+};
+
+/* Per-host counters; names in bmc_counter_name(). */
+enum bmc_counter {
+	CNT_POLLS,
+	CNT_POLL_FAILURES,
+	CNT_TX,
+	CNT_RX,
+	CNT_RETRANSMITS,
+	CNT_SESSIONS,
+	CNT_DROP_INTEGRITY,
+	CNT_DROP_SESSION_ID,
+	CNT_DROP_SEQUENCE,
+	CNT_DROP_MISMATCH,
+	CNT_DROP_MALFORMED,
+	CNT_DROP_PADDING,
+	CNT__MAX
+};
+
+const char *bmc_counter_name(enum bmc_counter c);
+
+/* Scheduler state kept on each host; private to sched.c. */
+enum sched_state { SCH_IDLE, SCH_WAITING, SCH_QUEUED, SCH_RUNNING, SCH_PARKED };
+
+struct sched_host {
+	uv_timer_t timer;
+	enum sched_state state;
+	unsigned failures;
+	uint64_t next_delay_ms; /* last delay chosen, for tests and the UI */
+	struct bmc_host *queue_next;
+	int poll_requested; /* "poll now" while a poll was running */
+	int in_sweep;	    /* counted by the current one-shot sweep */
+};
+
+struct bmc_backend;
+struct bmc_engine;
+
+struct bmc_host {
+	struct bmc_engine *engine;
+	const struct host_config *cfg;
+	size_t index;
+
+	enum bmc_host_state state;
+	enum bmc_power power;
+	enum bmc_health health;
+	enum bmc_source protocol; /* which backend answered */
+	char *vendor;
+	char *model;
+	char *serial;
+	char *firmware;
+	char *last_power_event;
+	enum bmc_boot_device boot_device;
+	int boot_persistent;
+
+	struct bmc_sensor *sensors;
+	size_t nsensors;
+	struct bmc_event *events;
+	size_t nevents;
+	struct bmc_kv *inventory;
+	size_t ninventory;
+
+	char *error;	 /* what went wrong last, for a person to read */
+	int last_status; /* 0 or BMC_E* */
+	int64_t updated_ms; /* wall clock of the last good poll; 0 never */
+	uint64_t counters[CNT__MAX];
+
+	struct sched_host sched;
+	const struct bmc_backend *backend;
+	void *backend_data;
+};
+
+/* Completion of an asynchronous backend operation. */
+typedef void (*bmc_op_cb)(struct bmc_host *h, int status, void *arg);
+
+enum poll_what {
+	POLL_POWER = 1,
+	POLL_SENSORS = 2,
+	POLL_EVENTS = 4,
+	POLL_INVENTORY = 8,
+	POLL_ALL = 15
+};
+
+/* What changed on a host, for observers. */
+enum host_change {
+	CHANGED_STATE = 1,
+	CHANGED_READINGS = 2,
+	CHANGED_EVENTS = 4,
+	CHANGED_INVENTORY = 8
+};
+
+struct engine_observer {
+	void (*host_changed)(void *ctx, struct bmc_host *h, unsigned what);
+	/* An action (power, boot, identify) finished; msg says what happened. */
+	void (*action_done)(void *ctx, struct bmc_host *h, const char *action, int status,
+			    const char *msg);
+	void *ctx;
+};
+
+struct sched_options {
+	unsigned max_in_flight;
+	double jitter;		 /* delays vary by +-jitter * delay */
+	uint64_t backoff_max_ms; /* longest wait after repeated failures */
+	uint64_t seed;		 /* 0: random */
+	unsigned what;		 /* POLL_* asked of each periodic poll */
+};
+
+struct bmc_engine {
+	uv_loop_t *loop;
+	const struct fleet *fleet;
+	struct bmc_host *hosts;
+	size_t nhosts;
+	struct cred_cache *creds;
+
+	struct engine_observer *observers;
+	size_t nobservers;
+
+	/* Scheduler. */
+	struct sched_options sched_opts;
+	struct bmc_host *queue_head, *queue_tail;
+	unsigned in_flight;
+	unsigned peak_in_flight;
+	uint64_t rng;
+	int polling;
+	size_t sweep_left;
+	void (*sweep_done)(struct bmc_engine *e);
+
+	/* Shutdown. */
+	int closing;
+	size_t open_handles;
+	void (*closed_cb)(struct bmc_engine *e);
+	uv_signal_t sigint, sigterm, sighup;
+	int signals_installed;
+};
+
+/*
+ * Set up one host per fleet entry.  Each host gets the backend its protocol
+ * asks for, or `backend` for all of them when it is not NULL (tests).
+ */
+int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet,
+		const struct bmc_backend *backend);
+void engine_add_observer(struct bmc_engine *e, const struct engine_observer *obs);
+/* Close every backend session and handle; cb runs when all are closed. */
+void engine_shutdown(struct bmc_engine *e, void (*cb)(struct bmc_engine *e));
+/* Free memory after shutdown has completed (or if the loop never ran). */
+void engine_free(struct bmc_engine *e);
+/* SIGINT, SIGTERM and SIGHUP start an orderly shutdown, then stop the loop. */
+void engine_handle_signals(struct bmc_engine *e);
+
+struct bmc_host *engine_find_host(struct bmc_engine *e, const char *name);
+
+/* The host's login password / K_g, read once per source. NULL and *err. */
+const struct secret *engine_host_password(struct bmc_host *h, char **err);
+const struct secret *engine_host_kg(struct bmc_host *h, char **err);
+
+/* Operations on one host; they go to its backend. */
+int engine_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg);
+int engine_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb, void *arg);
+int engine_boot(struct bmc_host *h, enum bmc_boot_device dev, int persistent, bmc_op_cb cb,
+		void *arg);
+int engine_identify(struct bmc_host *h, int seconds, bmc_op_cb cb, void *arg);
+
+/* For backends: record results and tell observers. */
+void host_set_error(struct bmc_host *h, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void host_clear_error(struct bmc_host *h);
+void host_set_string(char **slot, const char *value);
+void host_set_sensors(struct bmc_host *h, struct bmc_sensor *s, size_t n);
+void host_set_events(struct bmc_host *h, struct bmc_event *ev, size_t n);
+void host_set_inventory(struct bmc_host *h, struct bmc_kv *kv, size_t n);
+void host_free_inventory(struct bmc_kv *kv, size_t n);
+/* Worst of the sensor statuses (and any backend-reported health). */
+enum bmc_health host_rollup_health(const struct bmc_host *h);
+void host_changed(struct bmc_host *h, unsigned what);
+void host_action_done(struct bmc_host *h, const char *action, int status, const char *msg);
+int64_t engine_wall_ms(void);
+
+const char *bmc_power_name(enum bmc_power p);
+const char *bmc_health_name(enum bmc_health hl);
+const char *bmc_host_state_name(enum bmc_host_state s);
+const char *bmc_power_action_name(enum bmc_power_action a);
+const char *bmc_boot_device_name(enum bmc_boot_device d);
+const char *bmc_source_name(enum bmc_source s);
+
+/* Scheduler (sched.c). */
+void sched_start(struct bmc_engine *e);
+void sched_stop(struct bmc_engine *e);
+/* Un-park a host (or cut its wait short) and poll it as soon as a slot is free. */
+void sched_poll_now(struct bmc_host *h);
+/*
+ * Poll each of hosts once (n of them), max_in_flight at a time, without
+ * arming timers; done runs when the last one has finished.  For the
+ * command-line front end.
+ */
+void sched_sweep(struct bmc_engine *e, struct bmc_host **hosts, size_t n,
+		 void (*done)(struct bmc_engine *e));
+/* The delay after a poll that ended with status, for h's interval. */
+uint64_t sched_next_delay(struct bmc_engine *e, struct bmc_host *h, int status);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * fleet.h - the fleet file: which BMCs to watch and how to reach them.
+ *
+ * The file is INI-like: one [defaults] section and any number of
+ * [host NAME] sections whose names and values may hold ranges
+ * (node[01-40]); see bmctop.conf(5).  Parsing expands every host fully, so
+ * the rest of the engine sees a flat array of host configurations.
+ */
+#ifndef BMCTOP_FLEET_H
+#define BMCTOP_FLEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum fleet_protocol { PROTO_AUTO, PROTO_IPMI, PROTO_REDFISH, PROTO_BOTH };
+enum fleet_tls { TLS_TOFU, TLS_VERIFY, TLS_PIN, TLS_INSECURE };
+
+/* IPMI privilege levels, with the values the IPMI spec gives them. */
+enum fleet_privilege { PRIV_USER = 2, PRIV_OPERATOR = 3, PRIV_ADMIN = 4 };
+
+#define CIPHER_SUITE_AUTO (-1)
+
+enum secret_kind { SECRET_NONE, SECRET_INLINE, SECRET_ENV, SECRET_FILE, SECRET_COMMAND };
+
+/* Where a secret comes from; the secret itself is read by cred.c. */
+struct secret_source {
+	enum secret_kind kind;
+	char *arg;	  /* variable name, path, command, or the inline value */
+	const char *file; /* where it was configured, for error messages */
+	int line;
+};
+
+struct host_config {
+	char *name;
+	char *address;
+	char *user;
+	struct secret_source password;
+	struct secret_source kg;	   /* IPMI BMC key (K_g) */
+	struct secret_source vnc_password; /* password for the BMC's VNC server */
+	enum fleet_protocol protocol;
+	uint64_t interval_ms;
+	uint64_t timeout_ms;
+	int retries;
+	int cipher_suite; /* CIPHER_SUITE_AUTO or 0, 1, 2, 3, 17 */
+	enum fleet_privilege privilege;
+	int ipmi_port;
+	char *redfish_url; /* NULL: https://ADDRESS */
+	char *group;
+	char *console; /* sol | none | tcp:HOST:PORT | telnet:HOST:PORT */
+	char *vnc;     /* auto | none | rfb:HOST:PORT | ws(s)://URL | profile */
+	enum fleet_tls tls;
+	char *tls_pin;
+	char *ca_file;
+	int line; /* line of the [host] header it came from */
+};
+
+struct fleet {
+	char *path;
+	struct host_config defaults;
+	struct host_config *hosts;
+	size_t nhosts;
+	unsigned max_in_flight;
+	int has_inline_secret;
+};
+
+/* The most errors one load reports before giving up. */
+#define FLEET_MAX_ERRORS 20
+
+/*
+ * Load a fleet file.  On failure returns a negative count of errors and sets
+ * *errors to a malloc'd text, one "FILE:LINE: message" per line.
+ */
+int fleet_load(struct fleet *fleet, const char *path, char **errors);
+/* Same, from memory; name is used in messages and as the path. */
+int fleet_parse(struct fleet *fleet, const char *name, const char *text, size_t len,
+		char **errors);
+void fleet_free(struct fleet *fleet);
+
+const struct host_config *fleet_find(const struct fleet *fleet, const char *name);
+
+/* "30s", "2m", "500ms", "1.5s", "1h"; a bare number is seconds. */
+int duration_parse(const char *s, uint64_t *ms);
+
+const char *fleet_protocol_name(enum fleet_protocol p);
+const char *fleet_tls_name(enum fleet_tls t);
+const char *fleet_privilege_name(enum fleet_privilege p);
+/* The Redfish base URL of a host (its redfish key, or https://ADDRESS). */
+char *fleet_redfish_url(const struct host_config *hc);
+
+/* Parse "HOST:PORT" (HOST may be [v6]); host is malloc'd.  0 or -1. */
+int fleet_parse_hostport(const char *s, char **host, int *port);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * hostrange.h - numeric ranges in names: node[01-40], bmc[1-3,7].
+ *
+ * Every bracket group whose content is digits, commas and dashes is a range;
+ * anything else in brackets (an IPv6 literal such as [::1]) is left as is.
+ * All ranges in one string expand in step: "n[1-2]-p[9001-9002]" gives
+ * "n1-p9001" and "n2-p9002".  Zero padding is kept per item ([01-10]).
+ */
+#ifndef BMCTOP_HOSTRANGE_H
+#define BMCTOP_HOSTRANGE_H
+
+#include <stddef.h>
+
+#define HOSTRANGE_MAX 1000000
+
+struct hostrange_item {
+	unsigned long value;
+	int width; /* digits to pad to with zeros; 0 for none */
+};
+
+struct hostrange_group {
+	size_t start, end; /* byte offsets of '[' and one past ']' */
+	struct hostrange_item *items;
+	size_t count;
+};
+
+struct hostrange {
+	char *text;
+	struct hostrange_group *groups;
+	size_t ngroups;
+	size_t count; /* expansions: 1 when there is no range */
+};
+
+/*
+ * Parse s.  On error returns -1 and writes a message to err (which says what
+ * was expected); ranges of different lengths within s are an error.
+ */
+int hostrange_parse(struct hostrange *hr, const char *s, char *err, size_t errlen);
+/* The i-th expansion (0 <= i < count); caller frees. */
+char *hostrange_get(const struct hostrange *hr, size_t i);
+void hostrange_free(struct hostrange *hr);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * sched.c - when each host is polled.
+ *
+ * Every host has a timer for its next poll.  When it fires the host joins a
+ * FIFO queue, and the queue drains while fewer than max_in_flight polls are
+ * running, so ten thousand hosts never mean ten thousand simultaneous
+ * sessions.  After a poll the next delay is the interval, spread by jitter so
+ * that a fleet started together does not stay in lock step; failures double
+ * it up to backoff_max.  A rejected password parks the host: BMCs lock
+ * accounts after a few bad logins, so a parked host is never retried until
+ * someone asks (sched_poll_now).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "engine.h"
+#include "xalloc.h"
+
+static uint64_t rng_next(struct bmc_engine *e)
+{
+	/* xorshift64*: enough to spread timers, and reproducible in tests. */
+	uint64_t x = e->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	e->rng = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static double rng_unit(struct bmc_engine *e)
+{
+	return (double)(rng_next(e) >> 11) / (double)(1ULL << 53);
+}
+
+static void rng_seed(struct bmc_engine *e)
+{
+	uint64_t seed = e->sched_opts.seed;
+
+	if (seed == 0 && getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+		seed = (uint64_t)engine_wall_ms();
+	e->rng = seed ? seed : 0x9E3779B97F4A7C15ULL;
+}
+
+uint64_t sched_next_delay(struct bmc_engine *e, struct bmc_host *h, int status)
+{
+	uint64_t base = h->cfg->interval_ms;
+	uint64_t cap = e->sched_opts.backoff_max_ms > base ? e->sched_opts.backoff_max_ms : base;
+	uint64_t delay = base;
+	double spread;
+
+	if (status != 0 && h->sched.failures > 1) {
+		unsigned shift = h->sched.failures - 1;
+
+		delay = shift >= 20 || (base << shift) > cap ? cap : base << shift;
+	}
+	spread = e->sched_opts.jitter * (2.0 * rng_unit(e) - 1.0);
+	delay = (uint64_t)((double)delay * (1.0 + spread));
+	return delay ? delay : 1;
+}
+
+static void enqueue(struct bmc_host *h)
+{
+	struct bmc_engine *e = h->engine;
+
+	h->sched.state = SCH_QUEUED;
+	h->sched.queue_next = NULL;
+	if (e->queue_tail != NULL)
+		e->queue_tail->sched.queue_next = h;
+	else
+		e->queue_head = h;
+	e->queue_tail = h;
+}
+
+static struct bmc_host *dequeue(struct bmc_engine *e)
+{
+	struct bmc_host *h = e->queue_head;
+
+	if (h != NULL) {
+		e->queue_head = h->sched.queue_next;
+		if (e->queue_head == NULL)
+			e->queue_tail = NULL;
+		h->sched.queue_next = NULL;
+	}
+	return h;
+}
+
+static void dispatch(struct bmc_engine *e);
+
+static void on_timer(uv_timer_t *t)
+{
+	struct bmc_host *h = t->data;
+
+	if (!h->engine->polling || h->sched.state != SCH_WAITING)
+		return;
+	enqueue(h);
+	dispatch(h->engine);
+}
+
+static void poll_finished(struct bmc_host *h, int status)
+{
+	struct bmc_engine *e = h->engine;
+
+	e->in_flight--;
+	h->counters[CNT_POLLS]++;
+	if (h->sched.in_sweep) {
+		h->sched.in_sweep = 0;
+		e->sweep_left--;
+	}
+	if (status == BMC_ECANCELED || e->closing) {
+		h->sched.state = SCH_IDLE;
+		return;
+	}
+	if (status == 0) {
+		h->sched.failures = 0;
+		host_clear_error(h);
+		host_changed(h, CHANGED_STATE);
+	} else {
+		h->sched.failures++;
+		h->counters[CNT_POLL_FAILURES]++;
+		if (h->last_status != status || h->error == NULL)
+			host_set_error(h, status, "%s", bmc_strerror(status));
+	}
+	if (status == BMC_EAUTH) {
+		h->sched.state = SCH_PARKED;
+		h->state = HOST_PARKED;
+		host_changed(h, CHANGED_STATE);
+		return;
+	}
+	if (!e->polling) {
+		h->sched.state = SCH_IDLE;
+		return;
+	}
+	if (h->sched.poll_requested) {
+		h->sched.poll_requested = 0;
+		enqueue(h);
+		return;
+	}
+	h->sched.next_delay_ms = sched_next_delay(e, h, status);
+	h->sched.state = SCH_WAITING;
+	uv_timer_start(&h->sched.timer, on_timer, h->sched.next_delay_ms, 0);
+}
+
+static void check_sweep(struct bmc_engine *e)
+{
+	if (e->sweep_done != NULL && e->sweep_left == 0) {
+		void (*done)(struct bmc_engine *) = e->sweep_done;
+
+		e->sweep_done = NULL;
+		done(e);
+	}
+}
+
+static void on_poll_done(struct bmc_host *h, int status, void *arg)
+{
+	struct bmc_engine *e = h->engine;
+
+	poll_finished(h, status);
+	dispatch(e);
+	check_sweep(e);
+}
+
+static void dispatch(struct bmc_engine *e)
+{
+	static int dispatching;
+
+	/* A poll that fails at once re-enters here through poll_finished. */
+	if (dispatching)
+		return;
+	dispatching = 1;
+	while (!e->closing && e->in_flight < e->sched_opts.max_in_flight) {
+		struct bmc_host *h = dequeue(e);
+		int rc;
+
+		if (h == NULL)
+			break;
+		h->sched.state = SCH_RUNNING;
+		e->in_flight++;
+		if (e->in_flight > e->peak_in_flight)
+			e->peak_in_flight = e->in_flight;
+		rc = engine_poll(h, e->sched_opts.what, on_poll_done, NULL);
+		if (rc != 0)
+			poll_finished(h, rc);
+	}
+	dispatching = 0;
+}
+
+void sched_start(struct bmc_engine *e)
+{
+	size_t i;
+
+	rng_seed(e);
+	e->polling = 1;
+	for (i = 0; i < e->nhosts; i++) {
+		struct bmc_host *h = &e->hosts[i];
+
+		if (h->backend == NULL || h->sched.state != SCH_IDLE)
+			continue;
+		enqueue(h);
+	}
+	dispatch(e);
+}
+
+void sched_stop(struct bmc_engine *e)
+{
+	size_t i;
+
+	e->polling = 0;
+	for (i = 0; i < e->nhosts; i++) {
+		struct bmc_host *h = &e->hosts[i];
+
+		if (h->sched.state == SCH_WAITING || h->sched.state == SCH_QUEUED) {
+			uv_timer_stop(&h->sched.timer);
+			h->sched.state = SCH_IDLE;
+		}
+		h->sched.queue_next = NULL;
+	}
+	e->queue_head = e->queue_tail = NULL;
+}
+
+void sched_poll_now(struct bmc_host *h)
+{
+	struct bmc_engine *e = h->engine;
+
+	if (h->backend == NULL || e->closing)
+		return;
+	switch (h->sched.state) {
+	case SCH_RUNNING:
+		h->sched.poll_requested = 1;
+		return;
+	case SCH_QUEUED:
+		return;
+	case SCH_PARKED:
+		h->sched.failures = 0;
+		h->state = HOST_NEW;
+		host_changed(h, CHANGED_STATE);
+		break;
+	case SCH_WAITING:
+		uv_timer_stop(&h->sched.timer);
+		break;
+	case SCH_IDLE:
+		break;
+	}
+	enqueue(h);
+	dispatch(e);
+}
+
+void sched_sweep(struct bmc_engine *e, struct bmc_host **hosts, size_t n,
+		 void (*done)(struct bmc_engine *e))
+{
+	size_t i;
+
+	e->sweep_done = done;
+	e->sweep_left = 0;
+	for (i = 0; i < n; i++) {
+		struct bmc_host *h = hosts[i];
+
+		if (h->backend == NULL || h->sched.state != SCH_IDLE)
+			continue;
+		h->sched.in_sweep = 1;
+		e->sweep_left++;
+		enqueue(h);
+	}
+	dispatch(e);
+	check_sweep(e);
+}

@@ -1,0 +1,180 @@
+/*
+ * test-cred.c - secret sources and the permission check.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cred.h"
+#include "runner.h"
+#include "xalloc.h"
+
+static char *write_file(const char *name, const char *text, mode_t mode)
+{
+	char *path = xasprintf("%s/%s", test_tmpdir(), name);
+	FILE *fp = fopen(path, "w");
+
+	ASSERT(fp != NULL);
+	fputs(text, fp);
+	fclose(fp);
+	ASSERT_EQ(chmod(path, mode), 0);
+	return path;
+}
+
+static struct secret_source source(enum secret_kind kind, const char *arg)
+{
+	struct secret_source s = { kind, (char *)arg, "fleet.conf", 12 };
+
+	return s;
+}
+
+TEST(file_first_line_only)
+{
+	char *path = write_file("pw", "s3cret\r\nsecond line\n", 0600);
+	struct secret_source src = source(SECRET_FILE, path);
+	struct secret s;
+	char *err = NULL;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), 0);
+	ASSERT_STREQ(s.data, "s3cret");
+	ASSERT_EQ(s.len, 6);
+	secret_free(&s);
+	ASSERT(s.data == NULL);
+	free(path);
+}
+
+TEST(group_readable_file_refused_with_fix)
+{
+	char *path = write_file("pw", "s3cret\n", 0640);
+	struct secret_source src = source(SECRET_FILE, path);
+	struct secret s;
+	char *err = NULL;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), -1);
+	ASSERT_CONTAINS(err, "readable by group or others");
+	ASSERT_CONTAINS(err, "chmod 600");
+	ASSERT_CONTAINS(err, path);
+	ASSERT(strstr(err, "s3cret") == NULL);
+	free(err);
+	ASSERT_EQ(chmod(path, 0604), 0);
+	ASSERT_EQ(cred_read(&src, &s, &err), -1);
+	free(err);
+	free(path);
+}
+
+TEST(missing_file)
+{
+	struct secret_source src = source(SECRET_FILE, "/nonexistent/pw");
+	struct secret s;
+	char *err = NULL;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), -1);
+	ASSERT_CONTAINS(err, "/nonexistent/pw: cannot open password file (fleet.conf:12)");
+	free(err);
+}
+
+TEST(environment)
+{
+	struct secret_source src = source(SECRET_ENV, "BMCTOP_TEST_PW");
+	struct secret s;
+	char *err = NULL;
+
+	unsetenv("BMCTOP_TEST_PW");
+	ASSERT_EQ(cred_read(&src, &s, &err), -1);
+	ASSERT_CONTAINS(err, "BMCTOP_TEST_PW is not set");
+	ASSERT_CONTAINS(err, "fleet.conf:12");
+	free(err);
+	setenv("BMCTOP_TEST_PW", "pa ss", 1);
+	ASSERT_EQ(cred_read(&src, &s, &err), 0);
+	ASSERT_STREQ(s.data, "pa ss");
+	secret_free(&s);
+}
+
+TEST(command)
+{
+	struct secret_source src = source(SECRET_COMMAND, "printf 'from-cmd\\nignored\\n'");
+	struct secret s;
+	char *err = NULL;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), 0);
+	ASSERT_STREQ(s.data, "from-cmd");
+	secret_free(&s);
+}
+
+TEST(failing_command_does_not_leak_output)
+{
+	struct secret_source src = source(SECRET_COMMAND, "echo leaked; exit 3");
+	struct secret s;
+	char *err = NULL;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), -1);
+	ASSERT_CONTAINS(err, "exited with status 3");
+	ASSERT(strstr(err, "leaked") == NULL);
+	free(err);
+}
+
+TEST(command_gets_no_stdin)
+{
+	struct secret_source src = source(SECRET_COMMAND, "cat; echo done");
+	struct secret s;
+	char *err = NULL;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), 0);
+	ASSERT_STREQ(s.data, "done");
+	secret_free(&s);
+}
+
+TEST(cache_reads_each_source_once)
+{
+	char *counter = xasprintf("%s/count", test_tmpdir());
+	char *cmd = xasprintf("echo x >> %s; echo pw", counter);
+	struct secret_source src = source(SECRET_COMMAND, cmd);
+	struct cred_cache *c = cred_cache_new();
+	const struct secret *a, *b;
+	char *err = NULL;
+	char buf[64] = "";
+	FILE *fp;
+
+	a = cred_cache_get(c, &src, &err);
+	b = cred_cache_get(c, &src, &err);
+	ASSERT(a != NULL && a == b);
+	ASSERT_STREQ(a->data, "pw");
+	fp = fopen(counter, "r");
+	ASSERT(fp != NULL);
+	ASSERT_EQ(fread(buf, 1, sizeof buf - 1, fp), 2); /* one "x\n": one run */
+	fclose(fp);
+	cred_cache_free(c);
+	free(cmd);
+	free(counter);
+}
+
+TEST(cache_remembers_failure)
+{
+	struct secret_source src = source(SECRET_ENV, "BMCTOP_TEST_UNSET");
+	struct cred_cache *c = cred_cache_new();
+	char *err = NULL;
+
+	unsetenv("BMCTOP_TEST_UNSET");
+	ASSERT(cred_cache_get(c, &src, &err) == NULL);
+	free(err);
+	err = NULL;
+	ASSERT(cred_cache_get(c, &src, &err) == NULL);
+	ASSERT_CONTAINS(err, "BMCTOP_TEST_UNSET");
+	free(err);
+	cred_cache_free(c);
+}
+
+TEST(check_private)
+{
+	char *path = write_file("f", "x", 0644);
+	char *err = NULL;
+
+	ASSERT_EQ(cred_check_private(path, "fleet file", &err), -1);
+	ASSERT_CONTAINS(err, "chmod 600");
+	free(err);
+	chmod(path, 0600);
+	ASSERT_EQ(cred_check_private(path, "fleet file", &err), 0);
+	free(path);
+}

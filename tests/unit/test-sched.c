@@ -1,0 +1,324 @@
+/*
+ * test-sched.c - the scheduler on a real uv_loop_t with real timers: jitter
+ * bounds, backoff, parking on authentication failure, the in-flight cap.
+ *
+ * The backend here is the test's own: each poll completes on a timer with
+ * the status the test scripted for that host.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "backend.h"
+#include "engine.h"
+#include "runner.h"
+#include "xalloc.h"
+
+#define MAX_HOSTS 200
+
+struct fake {
+	int status[MAX_HOSTS];
+	unsigned polls[MAX_HOSTS];
+	unsigned running, peak;
+	uint64_t latency_ms;
+};
+
+static struct fake fake;
+
+struct pending {
+	uv_timer_t timer;
+	struct bmc_host *h;
+	bmc_op_cb cb;
+	void *arg;
+};
+
+static void pending_closed(uv_handle_t *handle)
+{
+	free(handle->data);
+}
+
+static void pending_fire(uv_timer_t *t)
+{
+	struct pending *p = t->data;
+
+	fake.running--;
+	p->cb(p->h, fake.status[p->h->index], p->arg);
+	uv_close((uv_handle_t *)&p->timer, pending_closed);
+}
+
+static int fake_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
+{
+	struct pending *p = xcalloc(1, sizeof *p);
+
+	fake.polls[h->index]++;
+	fake.running++;
+	if (fake.running > fake.peak)
+		fake.peak = fake.running;
+	p->h = h;
+	p->cb = cb;
+	p->arg = arg;
+	uv_timer_init(h->engine->loop, &p->timer);
+	p->timer.data = p;
+	uv_timer_start(&p->timer, pending_fire, fake.latency_ms, 0);
+	return 0;
+}
+
+static const struct bmc_backend fake_backend = {
+	.name = "fake",
+	.poll = fake_poll,
+};
+
+static void make_fleet(struct fleet *f, size_t n, uint64_t interval_ms)
+{
+	char *text = xstrdup("[host h[000-199]]\naddress = 127.0.0.1\n");
+	char *err = NULL;
+	size_t i;
+
+	if (fleet_parse(f, "t.conf", text, strlen(text), &err) != 0)
+		test_fail(__FILE__, __LINE__, "%s", err);
+	free(text);
+	f->nhosts = n; /* the rest stay allocated and are freed by fleet_free */
+	for (i = 0; i < n; i++)
+		f->hosts[i].interval_ms = interval_ms;
+	memset(&fake, 0, sizeof fake);
+}
+
+static void stop_loop(uv_timer_t *t)
+{
+	uv_stop(t->loop);
+}
+
+static void run_for(uv_loop_t *loop, uint64_t ms)
+{
+	uv_timer_t t;
+
+	uv_timer_init(loop, &t);
+	uv_timer_start(&t, stop_loop, ms, 0);
+	uv_run(loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&t, NULL);
+	uv_run(loop, UV_RUN_NOWAIT);
+}
+
+static void closed(struct bmc_engine *e)
+{
+}
+
+static void finish(struct bmc_engine *e, struct fleet *f, uv_loop_t *loop)
+{
+	engine_shutdown(e, closed);
+	uv_run(loop, UV_RUN_DEFAULT);
+	engine_free(e);
+	ASSERT_EQ(uv_loop_close(loop), 0);
+	f->nhosts = 200;
+	fleet_free(f);
+}
+
+TEST(jitter_stays_in_bounds)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	uint64_t lo = UINT64_MAX, hi = 0, sum = 0;
+	int i;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 1, 10000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.seed = 42;
+	e.sched_opts.jitter = 0.1;
+	e.rng = 42;
+	for (i = 0; i < 10000; i++) {
+		uint64_t d = sched_next_delay(&e, &e.hosts[0], 0);
+
+		if (d < lo)
+			lo = d;
+		if (d > hi)
+			hi = d;
+		sum += d;
+	}
+	ASSERT(lo >= 9000);
+	ASSERT(hi <= 11000);
+	/* The spread is real: close to both ends, centred on the interval. */
+	ASSERT(lo < 9100);
+	ASSERT(hi > 10900);
+	ASSERT_NEAR((double)sum / 10000, 10000, 100);
+	finish(&e, &f, &loop);
+}
+
+TEST(backoff_doubles_to_cap)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	struct bmc_host *h;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 1, 10000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.jitter = 0;
+	e.sched_opts.backoff_max_ms = 60000;
+	e.rng = 1;
+	h = &e.hosts[0];
+	h->sched.failures = 1;
+	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 10000);
+	h->sched.failures = 2;
+	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 20000);
+	h->sched.failures = 3;
+	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 40000);
+	h->sched.failures = 4;
+	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 60000);
+	h->sched.failures = 64;
+	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 60000);
+	/* Success resets to the interval. */
+	h->sched.failures = 0;
+	ASSERT_EQ(sched_next_delay(&e, h, 0), 10000);
+	finish(&e, &f, &loop);
+}
+
+TEST(periodic_polls_and_backoff_on_a_real_loop)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 2, 40);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.jitter = 0;
+	e.sched_opts.backoff_max_ms = 100000;
+	fake.latency_ms = 1;
+	fake.status[1] = BMC_ETIMEDOUT;
+	sched_start(&e);
+	run_for(&loop, 450);
+	/* Host 0 every ~41 ms: about 11 polls.  Host 1 backs off: 0, 41, 82,
+	 * 163, 324 ms, ... so about 5. */
+	ASSERT(fake.polls[0] >= 7 && fake.polls[0] <= 12);
+	ASSERT(fake.polls[1] >= 4 && fake.polls[1] <= 6);
+	ASSERT_EQ(e.hosts[1].state, HOST_UNREACHABLE);
+	ASSERT_EQ(e.hosts[0].state, HOST_OK);
+	ASSERT(e.hosts[0].updated_ms > 0);
+	ASSERT_EQ(e.hosts[1].counters[CNT_POLL_FAILURES], fake.polls[1]);
+	finish(&e, &f, &loop);
+}
+
+TEST(auth_failure_parks_until_asked)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 2, 20);
+	engine_init(&e, &loop, &f, &fake_backend);
+	fake.latency_ms = 1;
+	fake.status[1] = BMC_EAUTH;
+	sched_start(&e);
+	run_for(&loop, 300);
+	ASSERT_EQ(fake.polls[1], 1); /* exactly one attempt: no lockout */
+	ASSERT(fake.polls[0] >= 5);
+	ASSERT_EQ(e.hosts[1].state, HOST_PARKED);
+	ASSERT_EQ(e.hosts[1].sched.state, SCH_PARKED);
+	ASSERT_STREQ(bmc_host_state_name(e.hosts[1].state), "authentication failed");
+	/* The user asks for a retry: one more attempt, parked again. */
+	sched_poll_now(&e.hosts[1]);
+	run_for(&loop, 200);
+	ASSERT_EQ(fake.polls[1], 2);
+	ASSERT_EQ(e.hosts[1].state, HOST_PARKED);
+	/* Fixed on the BMC side: the retry succeeds and polling resumes. */
+	fake.status[1] = 0;
+	sched_poll_now(&e.hosts[1]);
+	run_for(&loop, 200);
+	ASSERT(fake.polls[1] >= 5);
+	ASSERT_EQ(e.hosts[1].state, HOST_OK);
+	finish(&e, &f, &loop);
+}
+
+static int sweep_finished;
+
+static void on_sweep(struct bmc_engine *e)
+{
+	sweep_finished = 1;
+	uv_stop(e->loop);
+}
+
+TEST(in_flight_cap_holds)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	struct bmc_host *list[MAX_HOSTS];
+	size_t i;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 150, 60000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.max_in_flight = 7;
+	fake.latency_ms = 5;
+	for (i = 0; i < 150; i++)
+		list[i] = &e.hosts[i];
+	sweep_finished = 0;
+	sched_sweep(&e, list, 150, on_sweep);
+	run_for(&loop, 10000);
+	ASSERT(sweep_finished);
+	ASSERT_EQ(fake.peak, 7);
+	ASSERT_EQ(e.peak_in_flight, 7);
+	for (i = 0; i < 150; i++)
+		ASSERT_EQ(fake.polls[i], 1);
+	ASSERT_EQ(e.in_flight, 0);
+	finish(&e, &f, &loop);
+}
+
+TEST(cap_holds_with_periodic_polling)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	size_t i;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 100, 30);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.max_in_flight = 10;
+	fake.latency_ms = 3;
+	sched_start(&e);
+	run_for(&loop, 300);
+	ASSERT(fake.peak <= 10);
+	ASSERT_EQ(fake.peak, 10);
+	for (i = 0; i < 100; i++)
+		ASSERT(fake.polls[i] >= 1);
+	finish(&e, &f, &loop);
+}
+
+TEST(shutdown_cancels_timers)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 3, 10000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	fake.latency_ms = 1;
+	sched_start(&e);
+	run_for(&loop, 50);
+	ASSERT_EQ(fake.polls[0], 1);
+	/* finish() asserts that uv_loop_close finds no open handle. */
+	finish(&e, &f, &loop);
+}
+
+TEST(no_backend_gives_an_error_not_silence)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 1, 10000);
+	engine_init(&e, &loop, &f, NULL);
+	if (e.hosts[0].backend == NULL) {
+		ASSERT(e.hosts[0].error != NULL);
+		ASSERT_EQ(e.hosts[0].state, HOST_ERROR);
+		ASSERT(engine_poll(&e.hosts[0], POLL_ALL, NULL, NULL) != 0);
+	}
+	finish(&e, &f, &loop);
+}
