@@ -33,6 +33,8 @@ struct bmc_backend {
 	void (*detach)(struct bmc_host *h);
 };
 
+extern const struct bmc_backend ipmi_backend;
+
 /* The built-in backends; NULL when not compiled in yet. */
 const struct bmc_backend *backend_for_protocol(enum fleet_protocol p);
 

@@ -1,0 +1,915 @@
+/*
+ * ipmi-session.c - the RMCP+ session state machine for one BMC.
+ *
+ * Session setup is a chain of single packets (auth capabilities, Open
+ * Session, RAKP 1 and 3, Set Session Privilege), each retransmitted on its
+ * own timer; afterwards requests go out one at a time from a FIFO.  One
+ * outstanding request per BMC is deliberate: BMCs are small machines that
+ * answer slowly and drop what they cannot buffer, and the fleet gets its
+ * parallelism from many BMCs, not from many requests to one.
+ *
+ * Every packet from the BMC is checked before it can change anything:
+ * integrity, session ID, a replay window on sequence numbers, and a match
+ * on netFn, command and rqSeq with the request in flight.  A packet that
+ * fails is dropped and counted on the host, never trusted.
+ */
+#include "config.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cred.h"
+#include "ipmi-session.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define NETFN_APP 0x06
+#define CMD_GET_DEVICE_ID 0x01
+#define CMD_GET_CHANNEL_AUTH_CAPS 0x38
+#define CMD_SET_SESSION_PRIVILEGE 0x3B
+#define CMD_CLOSE_SESSION 0x3C
+
+/* A BMC drops an idle session after 60 s by default (IPMI v2.0 22.18). */
+#define KEEPALIVE_MS 45000
+/* A session idle this long may be gone: a timeout re-opens it once. */
+#define STALE_MS 20000
+/* Close Session is polite, not essential: wait this long at most. */
+#define CLOSE_WAIT_MS 500
+/* In auto mode, how long suite 17 may go unanswered before trying 3. */
+#define SUITE_PROBE_MS 1000
+
+static void session_send_next(struct ipmi_session *s);
+static void start_setup(struct ipmi_session *s);
+static void close_finish(struct ipmi_session *s);
+
+const char *ipmi_session_state_name(enum ipmi_session_state st)
+{
+	static const char *const names[] = { "idle",	"resolving", "authcap", "open session",
+					     "rakp1",	"rakp3",     "setpriv", "active",
+					     "closing", "closed" };
+
+	return names[st];
+}
+
+static uint64_t now_ms(struct ipmi_session *s)
+{
+	return uv_now(s->host->engine->loop);
+}
+
+static void random_bytes(void *p, size_t n)
+{
+	if (RAND_bytes(p, (int)n) != 1)
+		fatal("no random numbers available from OpenSSL");
+}
+
+static const char *host_name(struct ipmi_session *s)
+{
+	return s->host->cfg->name;
+}
+
+static unsigned max_attempts(struct ipmi_session *s)
+{
+	return s->host->cfg->retries > 0 ? (unsigned)s->host->cfg->retries : 1;
+}
+
+int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err)
+{
+	const struct host_config *hc = h->cfg;
+	const struct secret *pw, *kg;
+	struct ipmi_cipher c;
+	char *e = NULL;
+
+	memset(s, 0, sizeof *s);
+	s->host = h;
+	if (hc->user != NULL && strlen(hc->user) > IPMI_MAX_USER) {
+		*err = xasprintf("IPMI user name \"%s\" is longer than %d bytes", hc->user,
+				 IPMI_MAX_USER);
+		return -1;
+	}
+	pw = engine_host_password(h, &e);
+	if (pw == NULL) {
+		*err = e;
+		return -1;
+	}
+	if (pw->len > IPMI_MAX_PASSWORD) {
+		*err = xasprintf("IPMI password is longer than %d bytes (IPMI v2.0 limit)",
+				 IPMI_MAX_PASSWORD);
+		return -1;
+	}
+	kg = engine_host_kg(h, &e);
+	if (kg == NULL) {
+		*err = e;
+		return -1;
+	}
+	if (kg->len > IPMI_MAX_PASSWORD) {
+		*err = xasprintf("IPMI BMC key (K_g) is longer than %d bytes", IPMI_MAX_PASSWORD);
+		return -1;
+	}
+	if (hc->cipher_suite == CIPHER_SUITE_AUTO) {
+		int cached = ipmi_suite_cache_get(hc);
+
+		s->suite = cached > 0 ? cached : 17;
+		s->suite_fallback = s->suite == 17 ? 3 : 0;
+	} else {
+		s->suite = hc->cipher_suite;
+		s->suite_fixed = 1;
+		if (ipmi_cipher_lookup(s->suite, &c) != 0) {
+			*err = xasprintf("cipher suite %d is not supported", s->suite);
+			return -1;
+		}
+		if (c.integrity == IPMI_INTEG_NONE)
+			log_warn("%s: cipher suite %d has no integrity protection; used because the fleet file names it",
+				 hc->name, s->suite);
+	}
+	s->privilege = (uint8_t)hc->privilege;
+	if (uv_ip4_addr(hc->address, hc->ipmi_port, (struct sockaddr_in *)&s->addr) == 0 ||
+	    uv_ip6_addr(hc->address, hc->ipmi_port, (struct sockaddr_in6 *)&s->addr) == 0)
+		s->addr_ok = 1;
+	s->transport = ipmi_transport_get(h->engine->loop);
+	uv_timer_init(h->engine->loop, &s->timer);
+	s->timer.data = s;
+	if (s->addr_ok)
+		ipmi_transport_add(s->transport, s);
+	return 0;
+}
+
+/* Fail everything queued; callbacks may queue more, which stay queued. */
+static void fail_requests(struct ipmi_session *s, int status)
+{
+	struct ipmi_request *list = s->queue_head, *r;
+
+	if (s->inflight != NULL) {
+		s->inflight->next = list;
+		list = s->inflight;
+		s->inflight = NULL;
+	}
+	s->queue_head = s->queue_tail = NULL;
+	while (list != NULL) {
+		r = list;
+		list = r->next;
+		if (r->cb != NULL)
+			r->cb(s, status, NULL, r->arg);
+		free(r);
+	}
+}
+
+static void wipe_keys(struct ipmi_session *s)
+{
+	ipmi_rakp_wipe(&s->rakp);
+	secure_zero(&s->keys, sizeof s->keys);
+	s->have_keys = 0;
+}
+
+void ipmi_session_reset(struct ipmi_session *s)
+{
+	uv_timer_stop(&s->timer);
+	wipe_keys(s);
+	s->bmc_sid = 0;
+	s->in_seq = 0;
+	s->in_seen = 0;
+	if (s->state != IPMI_S_CLOSING && s->state != IPMI_S_CLOSED)
+		s->state = IPMI_S_IDLE;
+}
+
+/* The session failed: say why on the host, fail the queue, start over later. */
+static void session_fail(struct ipmi_session *s, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void session_fail(struct ipmi_session *s, int status, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	ipmi_session_reset(s);
+	if (s->close_requested) {
+		free(msg);
+		close_finish(s);
+		return;
+	}
+	host_set_error(s->host, status, "%s", msg);
+	free(msg);
+	fail_requests(s, status);
+}
+
+static void send_packet(struct ipmi_session *s)
+{
+	int rc = ipmi_transport_send(s->transport, s, s->pkt, s->pkt_len);
+
+	s->host->counters[CNT_TX]++;
+	if (rc != 0)
+		log_debug("%s: send failed: %s", host_name(s), uv_strerror(rc));
+}
+
+static void on_timer(uv_timer_t *t);
+
+static void arm_timer(struct ipmi_session *s, uint64_t ms)
+{
+	uv_timer_start(&s->timer, on_timer, ms, 0);
+}
+
+/* Session setup packets: unauthenticated, session ID 0. */
+static void send_setup_payload(struct ipmi_session *s, enum ipmi_payload_type type,
+			       const uint8_t *payload, size_t len)
+{
+	ssize_t n = ipmi_rmcpp_build(s->pkt, sizeof s->pkt, type, 0, 0, payload, len, NULL, NULL);
+
+	if (n < 0)
+		fatal("ipmi: setup packet does not fit");
+	s->pkt_len = (size_t)n;
+	send_packet(s);
+}
+
+static void send_authcap(struct ipmi_session *s)
+{
+	uint8_t msg[32];
+	uint8_t data[2] = { 0x8E, s->privilege }; /* this channel, IPMI v2.0 data */
+	ssize_t n = ipmi_msg_build_request(msg, sizeof msg, NETFN_APP, CMD_GET_CHANNEL_AUTH_CAPS,
+					   s->rqseq, data, sizeof data);
+
+	n = ipmi_v15_build(s->pkt, sizeof s->pkt, msg, (size_t)n);
+	s->pkt_len = (size_t)n;
+	s->state = IPMI_S_AUTHCAP;
+	send_packet(s);
+}
+
+static void send_open_session(struct ipmi_session *s)
+{
+	struct ipmi_cipher c;
+	uint8_t payload[32];
+
+	ipmi_cipher_lookup(s->suite, &c);
+	do {
+		random_bytes(&s->console_sid, sizeof s->console_sid);
+	} while (s->console_sid == 0);
+	s->tag++;
+	ipmi_open_session_build(payload, s->tag, s->privilege, s->console_sid, &c);
+	s->state = IPMI_S_OPEN;
+	send_setup_payload(s, IPMI_PAYLOAD_OPEN_SESSION_REQ, payload, sizeof payload);
+}
+
+static uint64_t setup_timeout(struct ipmi_session *s)
+{
+	uint64_t t = s->host->cfg->timeout_ms;
+
+	if (s->state == IPMI_S_OPEN && s->suite_fallback != 0 && t > SUITE_PROBE_MS)
+		return SUITE_PROBE_MS;
+	return t;
+}
+
+static void setup_step(struct ipmi_session *s, void (*send)(struct ipmi_session *s))
+{
+	s->setup_attempts = 1;
+	send(s);
+	arm_timer(s, setup_timeout(s));
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct ipmi_session *s = req->data;
+
+	s->resolving = 0;
+	if (s->state == IPMI_S_CLOSING || s->close_requested) {
+		if (res != NULL)
+			uv_freeaddrinfo(res);
+		close_finish(s);
+		return;
+	}
+	if (status != 0 || res == NULL) {
+		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->host->cfg->address,
+			     uv_strerror(status));
+		return;
+	}
+	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
+	if (s->addr.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&s->addr)->sin6_port = htons(s->host->cfg->ipmi_port);
+	else
+		((struct sockaddr_in *)&s->addr)->sin_port = htons(s->host->cfg->ipmi_port);
+	uv_freeaddrinfo(res);
+	s->addr_ok = 1;
+	ipmi_transport_add(s->transport, s);
+	setup_step(s, send_authcap);
+}
+
+static void start_setup(struct ipmi_session *s)
+{
+	struct addrinfo hints;
+	int rc;
+
+	if (s->addr_ok) {
+		setup_step(s, send_authcap);
+		return;
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	s->state = IPMI_S_RESOLVING;
+	s->resolver.data = s;
+	s->resolving = 1;
+	rc = uv_getaddrinfo(s->host->engine->loop, &s->resolver, on_resolved,
+			    s->host->cfg->address, NULL, &hints);
+	if (rc != 0) {
+		s->resolving = 0;
+		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->host->cfg->address,
+			     uv_strerror(rc));
+	}
+}
+
+/* Authenticated IPMI request packet for r, with a fresh sequence number. */
+static void build_request(struct ipmi_session *s, const struct ipmi_request *r)
+{
+	uint8_t msg[96], iv[16];
+	ssize_t n = ipmi_msg_build_request(msg, sizeof msg, r->netfn, r->cmd, s->rqseq, r->data,
+					   r->len);
+
+	random_bytes(iv, sizeof iv);
+	if (++s->out_seq == 0)
+		s->out_seq = 1;
+	n = ipmi_rmcpp_build(s->pkt, sizeof s->pkt, IPMI_PAYLOAD_IPMI, s->bmc_sid, s->out_seq, msg,
+			     (size_t)n, &s->keys, iv);
+	if (n < 0)
+		fatal("ipmi: request packet does not fit");
+	s->pkt_len = (size_t)n;
+}
+
+static void send_request(struct ipmi_session *s, struct ipmi_request *r)
+{
+	r->attempts++;
+	build_request(s, r);
+	send_packet(s);
+	arm_timer(s, s->host->cfg->timeout_ms);
+}
+
+static void send_setpriv(struct ipmi_session *s)
+{
+	struct ipmi_request *r = s->inflight;
+
+	send_request(s, r);
+}
+
+/* An internal request used during setup and for keepalive. */
+static struct ipmi_request *new_request(uint8_t netfn, uint8_t cmd, const uint8_t *data,
+					size_t len, ipmi_rsp_cb cb, void *arg)
+{
+	struct ipmi_request *r = xcalloc(1, sizeof *r);
+
+	r->netfn = netfn;
+	r->cmd = cmd;
+	memcpy(r->data, data, len);
+	r->len = len;
+	r->cb = cb;
+	r->arg = arg;
+	return r;
+}
+
+static void session_send_next(struct ipmi_session *s)
+{
+	struct ipmi_request *r;
+
+	if (s->inflight != NULL || s->state == IPMI_S_CLOSING || s->state == IPMI_S_CLOSED)
+		return;
+	if (s->state != IPMI_S_ACTIVE) {
+		if (s->state == IPMI_S_IDLE && s->queue_head != NULL)
+			start_setup(s);
+		return;
+	}
+	r = s->queue_head;
+	if (r == NULL) {
+		arm_timer(s, KEEPALIVE_MS);
+		return;
+	}
+	s->queue_head = r->next;
+	if (s->queue_head == NULL)
+		s->queue_tail = NULL;
+	r->next = NULL;
+	s->inflight = r;
+	s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
+	send_request(s, r);
+}
+
+int ipmi_session_request(struct ipmi_session *s, uint8_t netfn, uint8_t cmd, const uint8_t *data,
+			 size_t len, ipmi_rsp_cb cb, void *arg)
+{
+	struct ipmi_request *r;
+
+	if (s->state == IPMI_S_CLOSING || s->state == IPMI_S_CLOSED || s->close_requested)
+		return BMC_ECANCELED;
+	if (len > sizeof r->data)
+		return BMC_EPROTO;
+	r = new_request(netfn, cmd, data, len, cb, arg);
+	if (s->queue_tail != NULL)
+		s->queue_tail->next = r;
+	else
+		s->queue_head = r;
+	s->queue_tail = r;
+	if (s->state == IPMI_S_ACTIVE && s->inflight == NULL)
+		uv_timer_stop(&s->timer);
+	session_send_next(s);
+	return 0;
+}
+
+static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
+			     void *arg)
+{
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct ipmi_session *s = t->data;
+	struct ipmi_request *r = s->inflight;
+
+	switch (s->state) {
+	case IPMI_S_AUTHCAP:
+	case IPMI_S_OPEN:
+	case IPMI_S_RAKP1:
+	case IPMI_S_RAKP3:
+		if (s->state == IPMI_S_OPEN && s->suite_fallback != 0) {
+			/* Suite 17 unanswered: some BMCs ignore what they do not offer. */
+			log_info("%s: no answer to cipher suite %d; trying %d", host_name(s),
+				 s->suite, s->suite_fallback);
+			s->suite = s->suite_fallback;
+			s->suite_fallback = 0;
+			setup_step(s, send_open_session);
+			return;
+		}
+		if (s->setup_attempts < max_attempts(s)) {
+			s->setup_attempts++;
+			s->host->counters[CNT_RETRANSMITS]++;
+			send_packet(s);
+			arm_timer(s, setup_timeout(s));
+			return;
+		}
+		session_fail(s, BMC_ETIMEDOUT,
+			     "no response from the BMC at %s port %d (session setup, %s, %u attempts of %llu ms)",
+			     s->host->cfg->address, s->host->cfg->ipmi_port,
+			     ipmi_session_state_name(s->state), s->setup_attempts,
+			     (unsigned long long)s->host->cfg->timeout_ms);
+		return;
+	case IPMI_S_SETPRIV:
+	case IPMI_S_ACTIVE:
+		if (r == NULL) {
+			/* Idle: keep the session alive. */
+			if (s->state == IPMI_S_ACTIVE)
+				ipmi_session_request(s, NETFN_APP, CMD_GET_DEVICE_ID, NULL, 0,
+						     on_keepalive_rsp, NULL);
+			return;
+		}
+		if (r->attempts < max_attempts(s)) {
+			s->host->counters[CNT_RETRANSMITS]++;
+			send_request(s, r);
+			return;
+		}
+		session_fail(s, BMC_ETIMEDOUT,
+			     "no response from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)",
+			     s->host->cfg->address, s->host->cfg->ipmi_port, r->netfn, r->cmd,
+			     r->attempts, (unsigned long long)s->host->cfg->timeout_ms);
+		return;
+	case IPMI_S_CLOSING:
+		close_finish(s);
+		return;
+	case IPMI_S_IDLE:
+	case IPMI_S_RESOLVING:
+	case IPMI_S_CLOSED:
+		return;
+	}
+}
+
+/* Setup replies. */
+
+static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
+{
+	const uint8_t *msg;
+	size_t mlen;
+	struct ipmi_response rsp;
+	struct ipmi_auth_caps caps;
+
+	if (ipmi_v15_parse(buf, len, &msg, &mlen) != 0 ||
+	    ipmi_msg_parse_response(msg, mlen, &rsp) != 0) {
+		s->host->counters[CNT_DROP_MALFORMED]++;
+		return;
+	}
+	if (rsp.cmd != CMD_GET_CHANNEL_AUTH_CAPS || rsp.rqseq != s->rqseq) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	uv_timer_stop(&s->timer);
+	if (rsp.ccode != 0) {
+		session_fail(s, BMC_EPROTO, "Get Channel Authentication Capabilities failed: %s",
+			     ipmi_ccode_str(rsp.ccode));
+		return;
+	}
+	if (ipmi_parse_auth_caps(rsp.data, rsp.len, &caps) != 0) {
+		session_fail(s, BMC_EPROTO, "malformed authentication capabilities from the BMC");
+		return;
+	}
+	if (!caps.ipmi20) {
+		session_fail(s, BMC_EREFUSED,
+			     "the BMC offers only IPMI v1.5, which bmctop refuses (its logins send the password in clear text or as MD5); enable IPMI v2.0 / RMCP+ on the BMC");
+		return;
+	}
+	if (caps.kg_set && s->host->cfg->kg.kind == SECRET_NONE)
+		log_warn("%s: the BMC has a K_g key set but the fleet file gives none", host_name(s));
+	setup_step(s, send_open_session);
+}
+
+static int status_means_suite(uint8_t st)
+{
+	/* Invalid or unmatched algorithms, or no cipher suite match. */
+	return (st >= 0x04 && st <= 0x07) || st == 0x10 || st == 0x11;
+}
+
+static void send_rakp1(struct ipmi_session *s)
+{
+	uint8_t payload[64];
+	size_t n;
+
+	s->tag++;
+	n = ipmi_rakp1_build(payload, sizeof payload, s->tag, &s->rakp);
+	s->state = IPMI_S_RAKP1;
+	send_setup_payload(s, IPMI_PAYLOAD_RAKP1, payload, n);
+}
+
+static void send_rakp3(struct ipmi_session *s)
+{
+	uint8_t payload[64];
+	size_t n;
+
+	s->tag++;
+	n = ipmi_rakp3_build(payload, sizeof payload, s->tag, 0, &s->rakp);
+	s->state = IPMI_S_RAKP3;
+	send_setup_payload(s, IPMI_PAYLOAD_RAKP3, payload, n);
+}
+
+static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
+{
+	struct ipmi_open_session_rsp rsp;
+	struct ipmi_cipher c;
+	const struct secret *pw, *kg;
+	const struct host_config *hc = s->host->cfg;
+	uint8_t rm[16];
+	char *err = NULL;
+
+	if (p->type != IPMI_PAYLOAD_OPEN_SESSION_RSP ||
+	    ipmi_open_session_parse(p->payload, p->payload_len, &rsp) != 0) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	if (rsp.tag != s->tag || rsp.console_sid != s->console_sid) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	uv_timer_stop(&s->timer);
+	if (rsp.status != 0) {
+		if (status_means_suite(rsp.status) && s->suite_fallback != 0) {
+			log_info("%s: BMC refused cipher suite %d (%s); trying %d", host_name(s),
+				 s->suite, ipmi_rmcpp_status_str(rsp.status), s->suite_fallback);
+			s->suite = s->suite_fallback;
+			s->suite_fallback = 0;
+			setup_step(s, send_open_session);
+			return;
+		}
+		session_fail(s, rsp.status == 0x01 || rsp.status == 0x0B ? BMC_EBUSY : BMC_EPROTO,
+			     "the BMC refused to open a session with cipher suite %d: %s", s->suite,
+			     ipmi_rmcpp_status_str(rsp.status));
+		return;
+	}
+	ipmi_cipher_lookup(s->suite, &c);
+	if (rsp.auth != c.auth || rsp.integrity != c.integrity ||
+	    rsp.confidentiality != c.confidentiality) {
+		session_fail(s, BMC_EREFUSED,
+			     "the BMC chose algorithms we did not offer (auth %d, integrity %d, confidentiality %d for suite %d); refusing the session",
+			     rsp.auth, rsp.integrity, rsp.confidentiality, s->suite);
+		return;
+	}
+	if (rsp.bmc_sid == 0) {
+		session_fail(s, BMC_EPROTO, "the BMC gave session ID 0");
+		return;
+	}
+	s->bmc_sid = rsp.bmc_sid;
+	pw = engine_host_password(s->host, &err);
+	kg = pw ? engine_host_kg(s->host, &err) : NULL;
+	if (pw == NULL || kg == NULL) {
+		session_fail(s, BMC_ECONFIG, "%s", err ? err : "no password");
+		free(err);
+		return;
+	}
+	random_bytes(rm, sizeof rm);
+	if (ipmi_rakp_init(&s->rakp, s->suite, (uint8_t)(s->privilege | 0x10),
+			   hc->user ? hc->user : "", hc->user ? strlen(hc->user) : 0,
+			   (const uint8_t *)pw->data, pw->len, (const uint8_t *)kg->data, kg->len,
+			   s->console_sid, rm) != 0) {
+		session_fail(s, BMC_ECONFIG, "user name or password too long for IPMI");
+		return;
+	}
+	s->rakp.bmc_sid = s->bmc_sid;
+	setup_step(s, send_rakp1);
+}
+
+static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
+{
+	struct ipmi_rakp2 m2;
+	const char *user = s->host->cfg->user ? s->host->cfg->user : "";
+
+	if (p->type != IPMI_PAYLOAD_RAKP2 || ipmi_rakp2_parse(p->payload, p->payload_len, &m2) != 0) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	if (m2.tag != s->tag || m2.console_sid != s->console_sid) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	uv_timer_stop(&s->timer);
+	if (m2.status != 0) {
+		int auth = m2.status == 0x0D || m2.status == 0x09 || m2.status == 0x0A ||
+			   m2.status == 0x0C;
+
+		session_fail(s, auth ? BMC_EAUTH : BMC_EPROTO,
+			     "the BMC rejected user \"%s\" at %s privilege: %s", user,
+			     fleet_privilege_name(s->host->cfg->privilege),
+			     ipmi_rmcpp_status_str(m2.status));
+		return;
+	}
+	memcpy(s->rakp.rc, m2.rc, sizeof m2.rc);
+	memcpy(s->rakp.guid, m2.guid, sizeof m2.guid);
+	if (ipmi_rakp2_verify(&s->rakp, &m2) != 0) {
+		/* Wrong password: the BMC's proof does not match ours.  No RAKP 3,
+		 * and no retry: BMCs lock accounts after a few failures. */
+		session_fail(s, BMC_EAUTH,
+			     "wrong password for user \"%s\" (the BMC's RAKP 2 did not verify); not retrying until you ask, to avoid locking the account",
+			     user);
+		return;
+	}
+	ipmi_rakp_derive_keys(&s->rakp);
+	setup_step(s, send_rakp3);
+}
+
+static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
+			   void *arg);
+
+static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
+{
+	struct ipmi_rakp4 m4;
+	uint8_t data[1] = { s->privilege };
+
+	if (p->type != IPMI_PAYLOAD_RAKP4 || ipmi_rakp4_parse(p->payload, p->payload_len, &m4) != 0) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	if (m4.tag != s->tag || m4.console_sid != s->console_sid) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	uv_timer_stop(&s->timer);
+	if (m4.status != 0) {
+		session_fail(s, m4.status == 0x0F ? BMC_EAUTH : BMC_EPROTO,
+			     "the BMC refused our RAKP 3: %s", ipmi_rmcpp_status_str(m4.status));
+		return;
+	}
+	if (ipmi_rakp4_verify(&s->rakp, &m4) != 0) {
+		session_fail(s, BMC_EREFUSED,
+			     "the BMC's RAKP 4 integrity check value is wrong (a wrong K_g, or not the BMC we think); refusing the session");
+		return;
+	}
+	s->keys = s->rakp.keys;
+	s->have_keys = 1;
+	s->out_seq = 0;
+	s->in_seq = 0;
+	s->in_seen = 0;
+	s->state = IPMI_S_SETPRIV;
+	s->inflight = new_request(NETFN_APP, CMD_SET_SESSION_PRIVILEGE, data, 1, on_setpriv_rsp,
+				  NULL);
+	s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
+	send_setpriv(s);
+}
+
+static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
+			   void *arg)
+{
+	if (status != 0)
+		return;
+	if (rsp->ccode != 0) {
+		session_fail(s, BMC_ECONFIG,
+			     "the BMC refused %s privilege for user \"%s\": %s; set privilege in the fleet file",
+			     fleet_privilege_name(s->host->cfg->privilege),
+			     s->host->cfg->user ? s->host->cfg->user : "", ipmi_ccode_str(rsp->ccode));
+		return;
+	}
+	s->state = IPMI_S_ACTIVE;
+	s->opened_ms = now_ms(s);
+	s->host->counters[CNT_SESSIONS]++;
+	if (!s->suite_fixed)
+		ipmi_suite_cache_put(s->host->cfg, s->suite);
+	s->suite_fallback = 0;
+	log_debug("%s: session open, cipher suite %d", host_name(s), s->suite);
+}
+
+/* Replay protection: accept each sequence number once, within a window. */
+static int seq_acceptable(struct ipmi_session *s, uint32_t seq)
+{
+	uint32_t diff;
+
+	if (seq == 0)
+		return 0;
+	if (s->in_seq == 0) {
+		s->in_seq = seq;
+		s->in_seen = 1;
+		return 1;
+	}
+	diff = seq - s->in_seq;
+	if (diff != 0 && diff <= 32) {
+		s->in_seen = diff >= 32 ? 1 : (s->in_seen << diff) | 1;
+		s->in_seq = seq;
+		return 1;
+	}
+	diff = s->in_seq - seq;
+	if (diff < 16 && !(s->in_seen & (1u << diff))) {
+		s->in_seen |= 1u << diff;
+		return 1;
+	}
+	return 0;
+}
+
+static void count_drop(struct ipmi_session *s, int why)
+{
+	enum bmc_counter c = CNT_DROP_MALFORMED;
+
+	switch (why) {
+	case IPMI_DROP_INTEGRITY:
+	case IPMI_DROP_UNENCRYPTED:
+		c = CNT_DROP_INTEGRITY;
+		break;
+	case IPMI_DROP_PADDING:
+		c = CNT_DROP_PADDING;
+		break;
+	default:
+		break;
+	}
+	s->host->counters[c]++;
+}
+
+static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
+{
+	uint8_t scratch[IPMI_MAX_PACKET * 2];
+	struct ipmi_rmcpp_packet p;
+	struct ipmi_response rsp;
+	struct ipmi_request *r = s->inflight;
+	int rc;
+
+	rc = ipmi_rmcpp_parse(buf, len, &s->keys, &p, scratch, sizeof scratch);
+	if (rc != 0) {
+		count_drop(s, rc);
+		return;
+	}
+	if (p.session_id != s->console_sid) {
+		s->host->counters[CNT_DROP_SESSION_ID]++;
+		return;
+	}
+	if (!seq_acceptable(s, p.seq)) {
+		s->host->counters[CNT_DROP_SEQUENCE]++;
+		return;
+	}
+	if (p.type != IPMI_PAYLOAD_IPMI) {
+		if (s->payload_cb != NULL)
+			s->payload_cb(s, &p);
+		else
+			s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	rc = ipmi_msg_parse_response(p.payload, p.payload_len, &rsp);
+	if (rc != 0) {
+		count_drop(s, rc);
+		return;
+	}
+	if (r == NULL || rsp.netfn != (r->netfn | 1) || rsp.cmd != r->cmd || rsp.rqseq != s->rqseq) {
+		s->host->counters[CNT_DROP_MISMATCH]++;
+		return;
+	}
+	uv_timer_stop(&s->timer);
+	s->inflight = NULL;
+	if (s->state == IPMI_S_CLOSING) {
+		free(r);
+		close_finish(s);
+		return;
+	}
+	if (r->cb != NULL)
+		r->cb(s, 0, &rsp, r->arg);
+	free(r);
+	session_send_next(s);
+}
+
+void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
+{
+	struct ipmi_rmcpp_packet p;
+	uint8_t scratch[IPMI_MAX_PACKET * 2];
+	int rc;
+
+	s->host->counters[CNT_RX]++;
+	switch (s->state) {
+	case IPMI_S_AUTHCAP:
+		on_authcap(s, buf, len);
+		break;
+	case IPMI_S_OPEN:
+	case IPMI_S_RAKP1:
+	case IPMI_S_RAKP3:
+		if (!ipmi_is_rmcpp(buf, len)) {
+			s->host->counters[CNT_DROP_MALFORMED]++;
+			return;
+		}
+		rc = ipmi_rmcpp_parse(buf, len, NULL, &p, scratch, sizeof scratch);
+		if (rc != 0) {
+			count_drop(s, rc);
+			return;
+		}
+		if (p.session_id != 0 && p.session_id != s->console_sid) {
+			s->host->counters[CNT_DROP_SESSION_ID]++;
+			return;
+		}
+		if (s->state == IPMI_S_OPEN)
+			on_open_session(s, &p);
+		else if (s->state == IPMI_S_RAKP1)
+			on_rakp2(s, &p);
+		else
+			on_rakp4(s, &p);
+		break;
+	case IPMI_S_SETPRIV:
+	case IPMI_S_ACTIVE:
+	case IPMI_S_CLOSING:
+		if (!s->have_keys) {
+			s->host->counters[CNT_DROP_MISMATCH]++;
+			return;
+		}
+		on_session_packet(s, buf, len);
+		break;
+	case IPMI_S_IDLE:
+	case IPMI_S_RESOLVING:
+	case IPMI_S_CLOSED:
+		/* A late answer to a session we gave up on. */
+		s->host->counters[CNT_DROP_SESSION_ID]++;
+		break;
+	}
+	if (s->state == IPMI_S_ACTIVE || s->state == IPMI_S_SETPRIV)
+		s->last_rx_ms = now_ms(s);
+}
+
+/* Closing. */
+
+static void on_timer_closed(uv_handle_t *h)
+{
+	struct ipmi_session *s = h->data;
+	void (*cb)(struct ipmi_session *) = s->closed_cb;
+
+	s->state = IPMI_S_CLOSED;
+	s->closed_cb = NULL;
+	if (cb != NULL)
+		cb(s);
+}
+
+static void close_finish(struct ipmi_session *s)
+{
+	if (s->state == IPMI_S_CLOSED || uv_is_closing((uv_handle_t *)&s->timer))
+		return;
+	if (s->resolving) {
+		/* Wait for the resolver's callback, which calls us again. */
+		uv_cancel((uv_req_t *)&s->resolver);
+		s->state = IPMI_S_CLOSING;
+		return;
+	}
+	uv_timer_stop(&s->timer);
+	wipe_keys(s);
+	s->state = IPMI_S_CLOSING;
+	fail_requests(s, BMC_ECANCELED);
+	ipmi_transport_remove(s->transport, s);
+	uv_close((uv_handle_t *)&s->timer, on_timer_closed);
+}
+
+void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *s))
+{
+	uint8_t data[4];
+
+	s->closed_cb = cb;
+	s->close_requested = 1;
+	if (s->state == IPMI_S_ACTIVE && s->inflight == NULL) {
+		struct ipmi_request *r;
+
+		data[0] = (uint8_t)s->bmc_sid;
+		data[1] = (uint8_t)(s->bmc_sid >> 8);
+		data[2] = (uint8_t)(s->bmc_sid >> 16);
+		data[3] = (uint8_t)(s->bmc_sid >> 24);
+		fail_requests(s, BMC_ECANCELED);
+		r = new_request(NETFN_APP, CMD_CLOSE_SESSION, data, 4, NULL, NULL);
+		s->inflight = r;
+		s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
+		s->state = IPMI_S_CLOSING;
+		r->attempts++;
+		build_request(s, r);
+		send_packet(s);
+		arm_timer(s, s->host->cfg->timeout_ms < CLOSE_WAIT_MS ? s->host->cfg->timeout_ms
+								      : CLOSE_WAIT_MS);
+		return;
+	}
+	close_finish(s);
+}
