@@ -29,7 +29,7 @@ for t in $targets; do
 	[ -d "$seeds" ] || seeds=""
 	echo "fuzz: running $t for ${secs}s"
 	if ! "$out/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-artifact_prefix="$out/crash-$t-" "$out/corpus-$t" $seeds >"$out/$t.log" 2>&1; then
+		-print_final_stats=1 -artifact_prefix="$out/crash-$t-" "$out/corpus-$t" $seeds >"$out/$t.log" 2>&1; then
 		echo "fuzz: $t FAILED; see $out/$t.log"
 		tail -30 "$out/$t.log"
 		rc=1

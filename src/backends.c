@@ -13,8 +13,9 @@
 const struct bmc_backend *backend_for_protocol(enum fleet_protocol p)
 {
 	switch (p) {
-	case PROTO_AUTO:
+	case PROTO_AUTO: /* IPMI until the Redfish backend exists */
 	case PROTO_IPMI:
+		return &ipmi_backend;
 	case PROTO_REDFISH:
 	case PROTO_BOTH:
 		break;

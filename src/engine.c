@@ -161,15 +161,39 @@ static int no_backend(struct bmc_host *h)
 	return h->backend == NULL ? (h->last_status ? h->last_status : BMC_ENOTSUP) : 0;
 }
 
+/* Every poll, from the scheduler or a command, is counted on its host. */
+struct poll_call {
+	bmc_op_cb cb;
+	void *arg;
+};
+
+static void on_poll_counted(struct bmc_host *h, int status, void *arg)
+{
+	struct poll_call pc = *(struct poll_call *)arg;
+
+	free(arg);
+	h->counters[CNT_POLLS]++;
+	if (status != 0 && status != BMC_ECANCELED)
+		h->counters[CNT_POLL_FAILURES]++;
+	pc.cb(h, status, pc.arg);
+}
+
 int engine_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
 {
+	struct poll_call *pc;
 	int rc = no_backend(h);
 
 	if (rc != 0)
 		return rc;
 	if (h->backend->poll == NULL)
 		return BMC_ENOTSUP;
-	return h->backend->poll(h, what, cb, arg);
+	pc = xmalloc(sizeof *pc);
+	pc->cb = cb;
+	pc->arg = arg;
+	rc = h->backend->poll(h, what, on_poll_counted, pc);
+	if (rc != 0)
+		free(pc);
+	return rc;
 }
 
 int engine_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb, void *arg)

@@ -902,6 +902,7 @@ static void poll_done(struct ipmi_job *j)
 	if (health == BMC_HEALTH_UNKNOWN && (j->what & POLL_SENSORS))
 		health = j->ih->chassis_health ? j->ih->chassis_health : BMC_HEALTH_OK;
 	h->health = health;
+	host_clear_error(h);
 	job_finish(j, 0);
 }
 
@@ -946,7 +947,7 @@ static void action_done(struct ipmi_job *j, const char *what)
 
 static void on_power_refresh(struct ipmi_job *j, const struct ipmi_response *rsp)
 {
-	char what[32];
+	char what[64];
 
 	if (rsp->ccode == 0 && rsp->len >= 3)
 		parse_chassis_status(j, rsp);
@@ -1006,12 +1007,14 @@ static enum bmc_boot_device boot_device_from_selector(uint8_t sel)
 static void on_boot_readback(struct ipmi_job *j, const struct ipmi_response *rsp)
 {
 	struct bmc_host *h = j->h;
-	char what[48];
+	char what[96];
 
 	if (check_ccode(j, rsp) || check_len(j, rsp, 4))
 		return;
 	/* data: parameter version, parameter selector, then the 5 boot flag bytes. */
-	h->boot_device = (rsp->data[2] & 0x80) ? boot_device_from_selector(rsp->data[3]) : BOOT_NONE;
+	/* Some BMCs (ipmi_sim) keep the device but not the valid or persistent
+	 * bits, so the device selector is what is checked. */
+	h->boot_device = boot_device_from_selector(rsp->data[3]);
 	h->boot_persistent = (rsp->data[2] & 0x40) != 0;
 	if (h->boot_device != j->device) {
 		job_fail(j, BMC_EPROTO,
@@ -1020,7 +1023,8 @@ static void on_boot_readback(struct ipmi_job *j, const struct ipmi_response *rsp
 		return;
 	}
 	snprintf(what, sizeof what, "next boot %s%s", bmc_boot_device_name(j->device),
-		 j->persistent ? " (persistent)" : "");
+		 !j->persistent ? "" : h->boot_persistent ? " (persistent)"
+							 : " (persistent asked; BMC reports next boot only)");
 	action_done(j, what);
 }
 

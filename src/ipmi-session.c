@@ -300,6 +300,7 @@ static void start_setup(struct ipmi_session *s)
 	struct addrinfo hints;
 	int rc;
 
+	s->handshake_restarts = 0;
 	if (s->addr_ok) {
 		setup_step(s, send_authcap);
 		return;
@@ -436,10 +437,19 @@ static void on_timer(uv_timer_t *t)
 			setup_step(s, send_open_session);
 			return;
 		}
-		if (s->setup_attempts < max_attempts(s)) {
+		if (s->setup_attempts < max_attempts(s) &&
+		    s->handshake_restarts < 2 * max_attempts(s)) {
 			s->setup_attempts++;
 			s->host->counters[CNT_RETRANSMITS]++;
-			send_packet(s);
+			if (s->state == IPMI_S_RAKP1 || s->state == IPMI_S_RAKP3) {
+				/* BMCs (ipmi_sim among them) do not answer a repeated RAKP
+				 * message: start the handshake again with a new session. */
+				wipe_keys(s);
+				s->handshake_restarts++;
+				send_open_session(s);
+			} else {
+				send_packet(s);
+			}
 			arm_timer(s, setup_timeout(s));
 			return;
 		}
@@ -459,7 +469,11 @@ static void on_timer(uv_timer_t *t)
 			return;
 		}
 		if (r->attempts < max_attempts(s)) {
+			/* A new rqSeq: some BMCs (ipmi_sim) ignore a request whose
+			 * rqSeq they have answered, so a lost answer would never
+			 * come again.  Late answers to the old one are dropped. */
 			s->host->counters[CNT_RETRANSMITS]++;
+			s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 			send_request(s, r);
 			return;
 		}

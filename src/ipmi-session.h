@@ -81,6 +81,7 @@ struct ipmi_session {
 	uint8_t pkt[IPMI_MAX_PACKET];
 	size_t pkt_len;
 	unsigned setup_attempts;
+	unsigned handshake_restarts; /* bounded: a lossy link must not loop */
 	uint64_t last_rx_ms;
 	uint64_t opened_ms;
 

@@ -105,7 +105,6 @@ static void poll_finished(struct bmc_host *h, int status)
 	struct bmc_engine *e = h->engine;
 
 	e->in_flight--;
-	h->counters[CNT_POLLS]++;
 	if (h->sched.in_sweep) {
 		h->sched.in_sweep = 0;
 		e->sweep_left--;
@@ -120,7 +119,6 @@ static void poll_finished(struct bmc_host *h, int status)
 		host_changed(h, CHANGED_STATE);
 	} else {
 		h->sched.failures++;
-		h->counters[CNT_POLL_FAILURES]++;
 		if (h->last_status != status || h->error == NULL)
 			host_set_error(h, status, "%s", bmc_strerror(status));
 	}

@@ -47,6 +47,10 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			c->json = 1;
 		} else if ((flags & OPT_PERSISTENT) && strcmp(a, "--persistent") == 0) {
 			c->persistent = 1;
+		} else if ((flags & OPT_SWEEPS) && strcmp(a, "--sweeps") == 0) {
+			if (i + 1 >= *argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 1000)
+				return cli_usage_error("--sweeps needs a count from 1 to 1000");
+			c->sweeps = atoi(argv[++i]);
 		} else if ((flags & OPT_NO_VIEWER) && strcmp(a, "--no-viewer") == 0) {
 			c->no_viewer = 1;
 		} else if (strcmp(a, "--") == 0) {

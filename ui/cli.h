@@ -28,6 +28,7 @@ struct cli {
 	int json;
 	int persistent;
 	int no_viewer;
+	int sweeps; /* status --sweeps N */
 };
 
 struct command {
@@ -40,7 +41,7 @@ struct command {
 extern const struct command commands[];
 
 /* Options allowed after a subcommand. */
-enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4 };
+enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8 };
 
 /*
  * Take the options in flags (and -c) out of argv, wherever they are; the

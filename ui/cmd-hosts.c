@@ -179,15 +179,26 @@ int cmd_status(struct cli *c, int argc, char **argv)
 {
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
-	size_t n, i, failed;
-	int rc = cli_options(c, &argc, argv, OPT_JSON, "status");
+	size_t n, i, failed = 0;
+	int sweep, rc = cli_options(c, &argc, argv, OPT_JSON | OPT_SWEEPS, "status");
 
 	if (rc == 0)
 		rc = open_hosts(c, argv, argc, 1, &hosts, &n);
 	if (rc != 0)
 		return rc;
 	poll_what = POLL_POWER | POLL_SENSORS;
-	failed = fanout_run(c, hosts, n, start_poll, &f);
+	/* --sweeps N: poll again on the same sessions, timing each sweep. */
+	for (sweep = 1; sweep <= (c->sweeps ? c->sweeps : 1); sweep++) {
+		uint64_t start = uv_hrtime();
+
+		if (sweep > 1)
+			fanout_free(&f);
+		memset(&f, 0, sizeof f);
+		failed = fanout_run(c, hosts, n, start_poll, &f);
+		if (c->sweeps)
+			fprintf(stderr, "sweep %d: %zu hosts, %zu failed, %.3f s\n", sweep, n, failed,
+				(double)(uv_hrtime() - start) / 1e9);
+	}
 	if (c->json) {
 		json_t *arr = json_array();
 

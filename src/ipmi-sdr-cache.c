@@ -1,0 +1,264 @@
+/*
+ * ipmi-sdr-cache.c - the on-disk SDR cache file.
+ *
+ * Layout, all integers little-endian:
+ *
+ *	"bmctop-sdr-cache 1\n"		magic and format version
+ *	u32 add_timestamp, u32 erase_timestamp, u32 nrecords
+ *	nrecords x (u16 length, length bytes of record)
+ *	SHA-256 of everything above
+ *
+ * The file is only ever a copy of what the BMC can resend, so anything
+ * doubtful is -EINVAL and the caller rebuilds: the checksum catches torn
+ * or edited files, which is why saving skips fsync().
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "ipmi-sdr-cache.h"
+#include "xalloc.h"
+
+#define CACHE_MAGIC	  "bmctop-sdr-cache 1\n"
+#define CACHE_MAGIC_LEN	  (sizeof(CACHE_MAGIC) - 1)
+#define CACHE_DIGEST_LEN  32
+#define CACHE_MAX_RECORDS 65535
+#define CACHE_MIN_RECORD  5	    /* the SDR record header */
+#define CACHE_MAX_RECORD  (255 + 5) /* header plus a one-byte length's worth */
+#define CACHE_HEAD_LEN	  (CACHE_MAGIC_LEN + 12)
+#define CACHE_MAX_FILE                                                                             \
+	(CACHE_HEAD_LEN + (size_t)CACHE_MAX_RECORDS * (2 + CACHE_MAX_RECORD) + CACHE_DIGEST_LEN)
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int digest(const uint8_t *p, size_t n, uint8_t md[CACHE_DIGEST_LEN])
+{
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != CACHE_DIGEST_LEN)
+		return -EIO;
+	return 0;
+}
+
+void sdr_cache_add(struct sdr_cache *c, const uint8_t *rec, size_t len)
+{
+	uint8_t *copy = xmalloc(len ? len : 1);
+
+	memcpy(copy, rec, len);
+	c->records = xreallocarray(c->records, c->nrecords + 1, sizeof(*c->records));
+	c->lengths = xreallocarray(c->lengths, c->nrecords + 1, sizeof(*c->lengths));
+	c->records[c->nrecords] = copy;
+	c->lengths[c->nrecords] = len;
+	c->nrecords++;
+}
+
+void sdr_cache_free(struct sdr_cache *c)
+{
+	for (size_t i = 0; i < c->nrecords; i++)
+		free(c->records[i]);
+	free(c->records);
+	free(c->lengths);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Read the whole file; -ENOENT, -errno, or -EINVAL when it cannot be a cache. */
+static int read_file(const char *path, uint8_t **data, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t got = 0;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 0 || (size_t)st.st_size > CACHE_MAX_FILE) {
+		close(fd);
+		return -EINVAL;
+	}
+	/* One byte spare, so a file that grew since fstat() shows as junk. */
+	buf = xmalloc((size_t)st.st_size + 1);
+	for (;;) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > (size_t)st.st_size) {
+			err = -EINVAL;
+			break;
+		}
+	}
+	close(fd);
+	if (err == 0 && got != (size_t)st.st_size)
+		err = -EINVAL;
+	if (err != 0) {
+		free(buf);
+		return err;
+	}
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+static int parse_cache(const uint8_t *p, size_t len, struct sdr_cache *c)
+{
+	uint8_t md[CACHE_DIGEST_LEN];
+	size_t body, pos, nrecords;
+
+	if (len < CACHE_HEAD_LEN + CACHE_DIGEST_LEN || memcmp(p, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0)
+		return -EINVAL;
+	body = len - CACHE_DIGEST_LEN;
+	if (digest(p, body, md) != 0 || memcmp(md, p + body, CACHE_DIGEST_LEN) != 0)
+		return -EINVAL;
+	c->add_timestamp = get_le32(p + CACHE_MAGIC_LEN);
+	c->erase_timestamp = get_le32(p + CACHE_MAGIC_LEN + 4);
+	nrecords = get_le32(p + CACHE_MAGIC_LEN + 8);
+	if (nrecords > CACHE_MAX_RECORDS)
+		return -EINVAL;
+	pos = CACHE_HEAD_LEN;
+	for (size_t i = 0; i < nrecords; i++) {
+		size_t rlen;
+
+		if (body - pos < 2)
+			return -EINVAL;
+		rlen = (size_t)p[pos] | (size_t)p[pos + 1] << 8;
+		pos += 2;
+		if (rlen < CACHE_MIN_RECORD || rlen > CACHE_MAX_RECORD || rlen > body - pos)
+			return -EINVAL;
+		sdr_cache_add(c, p + pos, rlen);
+		pos += rlen;
+	}
+	return pos == body ? 0 : -EINVAL;
+}
+
+int sdr_cache_load(const char *path, struct sdr_cache *c)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	err = read_file(path, &data, &len);
+	if (err != 0)
+		return err;
+	err = parse_cache(data, len, c);
+	free(data);
+	if (err != 0)
+		sdr_cache_free(c);
+	return err;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The image save writes; -EINVAL when load would refuse it. */
+static int build_image(const struct sdr_cache *c, uint8_t **image, size_t *len)
+{
+	size_t total = CACHE_HEAD_LEN + CACHE_DIGEST_LEN, pos;
+	uint8_t *p;
+	int err;
+
+	if (c->nrecords > CACHE_MAX_RECORDS)
+		return -EINVAL;
+	for (size_t i = 0; i < c->nrecords; i++) {
+		if (c->lengths[i] < CACHE_MIN_RECORD || c->lengths[i] > CACHE_MAX_RECORD)
+			return -EINVAL;
+		total += 2 + c->lengths[i];
+	}
+	p = xmalloc(total);
+	memcpy(p, CACHE_MAGIC, CACHE_MAGIC_LEN);
+	put_le32(p + CACHE_MAGIC_LEN, c->add_timestamp);
+	put_le32(p + CACHE_MAGIC_LEN + 4, c->erase_timestamp);
+	put_le32(p + CACHE_MAGIC_LEN + 8, (uint32_t)c->nrecords);
+	pos = CACHE_HEAD_LEN;
+	for (size_t i = 0; i < c->nrecords; i++) {
+		p[pos] = (uint8_t)(c->lengths[i] & 0xFF);
+		p[pos + 1] = (uint8_t)(c->lengths[i] >> 8);
+		memcpy(p + pos + 2, c->records[i], c->lengths[i]);
+		pos += 2 + c->lengths[i];
+	}
+	err = digest(p, pos, p + pos);
+	if (err != 0) {
+		free(p);
+		return err;
+	}
+	*image = p;
+	*len = total;
+	return 0;
+}
+
+int sdr_cache_save(const char *path, const struct sdr_cache *c)
+{
+	uint8_t *image;
+	size_t len;
+	char *tmp;
+	int fd, err;
+
+	err = build_image(c, &image, &len);
+	if (err != 0)
+		return err;
+	tmp = xasprintf("%s.tmp", path);
+	/* A stale temporary from a crash may have any mode: start afresh. */
+	if (unlink(tmp) != 0 && errno != ENOENT) {
+		err = -errno;
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = write_all(fd, image, len);
+	if (close(fd) != 0 && err == 0)
+		err = -errno;
+	if (err == 0 && rename(tmp, path) != 0)
+		err = -errno;
+	if (err != 0)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(image);
+	return err;
+}
