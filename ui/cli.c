@@ -30,6 +30,37 @@ int cli_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+static int parse_what(const char *list, unsigned *what)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} parts[] = { { "power", POLL_POWER },
+		      { "sensors", POLL_SENSORS },
+		      { "events", POLL_EVENTS },
+		      { "inventory", POLL_INVENTORY } };
+	const char *p = list;
+
+	*what = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+		int found = 0;
+
+		for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+			if (strlen(parts[i].name) == n && strncmp(p, parts[i].name, n) == 0) {
+				*what |= parts[i].bit;
+				found = 1;
+			}
+		}
+		if (!found)
+			return -1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *what ? 0 : -1;
+}
+
 int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const char *cmd)
 {
 	int i, out = 0;
@@ -51,6 +82,10 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			if (i + 1 >= *argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 1000)
 				return cli_usage_error("--sweeps needs a count from 1 to 1000");
 			c->sweeps = atoi(argv[++i]);
+		} else if ((flags & OPT_WHAT) && strcmp(a, "--what") == 0) {
+			if (i + 1 >= *argc || parse_what(argv[i + 1], &c->what) != 0)
+				return cli_usage_error("--what takes a list of power, sensors, events, inventory");
+			i++;
 		} else if ((flags & OPT_NO_VIEWER) && strcmp(a, "--no-viewer") == 0) {
 			c->no_viewer = 1;
 		} else if (strcmp(a, "--") == 0) {

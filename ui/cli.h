@@ -28,7 +28,8 @@ struct cli {
 	int json;
 	int persistent;
 	int no_viewer;
-	int sweeps; /* status --sweeps N */
+	int sweeps;	/* status --sweeps N */
+	unsigned what; /* status --what LIST: POLL_* bits, 0 for the default */
 };
 
 struct command {
@@ -41,7 +42,7 @@ struct command {
 extern const struct command commands[];
 
 /* Options allowed after a subcommand. */
-enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8 };
+enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16 };
 
 /*
  * Take the options in flags (and -c) out of argv, wherever they are; the

@@ -180,13 +180,13 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, i, failed = 0;
-	int sweep, rc = cli_options(c, &argc, argv, OPT_JSON | OPT_SWEEPS, "status");
+	int sweep, rc = cli_options(c, &argc, argv, OPT_JSON | OPT_SWEEPS | OPT_WHAT, "status");
 
 	if (rc == 0)
 		rc = open_hosts(c, argv, argc, 1, &hosts, &n);
 	if (rc != 0)
 		return rc;
-	poll_what = POLL_POWER | POLL_SENSORS;
+	poll_what = c->what ? c->what : POLL_POWER | POLL_SENSORS;
 	/* --sweeps N: poll again on the same sessions, timing each sweep. */
 	for (sweep = 1; sweep <= (c->sweeps ? c->sweeps : 1); sweep++) {
 		uint64_t start = uv_hrtime();
@@ -203,7 +203,9 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		json_t *arr = json_array();
 
 		for (i = 0; i < n; i++)
-			json_array_append_new(arr, host_to_json(hosts[i], HJ_STATUS));
+			json_array_append_new(arr, host_to_json(hosts[i], HJ_STATUS |
+								    (poll_what & POLL_EVENTS ? HJ_EVENTS : 0) |
+								    (poll_what & POLL_INVENTORY ? HJ_INVENTORY : 0)));
 		print_json(arr);
 	} else {
 		printf("%-20s %-8s %-6s %-9s %-8s %s\n", "HOST", "PROTO", "POWER", "HEALTH", "TEMP",

@@ -15,7 +15,7 @@
 #include "tui.h"
 
 const struct command commands[] = {
-	{ "status", "[--json] [HOST...]", "power, health and sensor summary of hosts (all by default)",
+	{ "status", "[--json] [--what LIST] [--sweeps N] [HOST...]", "power, health and sensor summary of hosts (all by default)",
 	  cmd_status },
 	{ "sensors", "HOST [--json]", "every sensor of one host with readings and thresholds",
 	  cmd_sensors },
@@ -45,7 +45,7 @@ static void usage(FILE *out)
 		"       bmctop --version | --help\n\n"
 		"Commands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
-		fprintf(out, "  %-8s %-44s %s\n", cmd->name, cmd->args, cmd->help);
+		fprintf(out, "  %-8s %-52s %s\n", cmd->name, cmd->args, cmd->help);
 	fprintf(out,
 		"\nHOST is a name from the fleet file, a range such as node[01-08], or @GROUP.\n"
 		"FLEET defaults to $BMCTOP_FLEET, then $XDG_CONFIG_HOME/bmctop/fleet.conf.\n"
