@@ -96,7 +96,7 @@ int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet
 	e->sched_opts.max_in_flight = fleet->max_in_flight ? fleet->max_in_flight : 512;
 	e->sched_opts.jitter = 0.1;
 	e->sched_opts.backoff_max_ms = 300000;
-	e->sched_opts.what = POLL_ALL;
+	e->sched_opts.what = POLL_POWER | POLL_SENSORS | POLL_EVENTS;
 	for (i = 0; i < fleet->nhosts; i++) {
 		struct bmc_host *h = &e->hosts[i];
 		char *err = NULL;

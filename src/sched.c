@@ -179,7 +179,9 @@ static void dispatch(struct bmc_engine *e)
 		e->in_flight++;
 		if (e->in_flight > e->peak_in_flight)
 			e->peak_in_flight = e->in_flight;
-		rc = engine_poll(h, e->sched_opts.what, on_poll_done, NULL);
+		/* Inventory rarely changes: read it until one poll got it. */
+		rc = engine_poll(h, e->sched_opts.what | (h->ninventory ? 0 : POLL_INVENTORY),
+				 on_poll_done, NULL);
 		if (rc != 0)
 			poll_finished(h, rc);
 	}

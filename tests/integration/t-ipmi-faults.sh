@@ -18,16 +18,16 @@ tmux -S "$sock" new-session -d -x 160 -y 20 \
 tpid=$(tmux -S "$sock" display-message -p '#{pane_pid}')
 T_PIDS="$T_PIDS $tpid"
 screen() { tmux -S "$sock" capture-pane -p; }
-row() { screen | grep "^$1 "; }
+row() { screen | grep "^ *$1 "; }
 
-wait_for 15 sh -c "tmux -S '$sock' capture-pane -p | grep -q '^bmc1 .* on  '" &&
+wait_for 15 sh -c "tmux -S '$sock' capture-pane -p | grep -q '^ *bmc1 .* on  '" &&
 	ok "bmc1 shows power on" || { fail "bmc1 shows power on"; diag "$(screen)"; }
 like "bmc1 row has the hottest temperature" "$(row bmc1)" ' 45C '
 
 # Kill the BMC mid-session: unreachable within interval + timeout x retries.
 ipmisim_stop bmc1
 t0=$(date +%s%N)
-if wait_for 10 sh -c "tmux -S '$sock' capture-pane -p | grep '^bmc1 ' | grep -q 'no response'"; then
+if wait_for 10 sh -c "tmux -S '$sock' capture-pane -p | grep '^ *bmc1 ' | grep -q 'no response'"; then
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	ok "killed BMC marked unreachable"
 	check "within interval + timeout x retries + slack ($ms ms <= 1000 + 600 + 2400)" test "$ms" -le 4000
@@ -44,7 +44,7 @@ check "the dashboard still answers keys" sh -c "! tmux -S '$sock' capture-pane -
 
 # Restart it on the same port: a new session, the row recovers.
 ipmisim_start bmc1 --port "$port1" || fail "bmc1 restarts"
-if wait_for 20 sh -c "tmux -S '$sock' capture-pane -p | grep '^bmc1 ' | grep -v 'no response' | grep -q ' on '"; then
+if wait_for 20 sh -c "tmux -S '$sock' capture-pane -p | grep '^ *bmc1 ' | grep -v 'no response' | grep -q ' on '"; then
 	ok "restarted BMC: session re-established, row recovers"
 else
 	fail "restarted BMC: session re-established, row recovers"; diag "$(screen)"

@@ -1,0 +1,218 @@
+/*
+ * tui-detail.c - the selected host in tabs: sensors, power, events,
+ * inventory, console.  Each tab is a list of lines drawn from the host's
+ * last readings; nothing here waits on the BMC.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "host-json.h"
+#include "tui-internal.h"
+
+static const char *const tab_names[TAB__MAX] = { "Sensors", "Power", "Events", "Inventory",
+						 "Console" };
+
+const char *tui_tab_name(enum tui_tab tab)
+{
+	return tab_names[tab];
+}
+
+/* The tab bar: " 1 Sensors  2 Power ..." */
+static int tab_x(int i)
+{
+	int x = 1, k;
+
+	for (k = 0; k < i; k++)
+		x += (int)strlen(tab_names[k]) + 5;
+	return x;
+}
+
+int tui_tab_at(int x)
+{
+	int i;
+
+	for (i = TAB__MAX - 1; i >= 0; i--)
+		if (x >= tab_x(i))
+			return i;
+	return 0;
+}
+
+static void draw_tabs(struct tui *t, int y)
+{
+	int i;
+
+	mvhline(y, 0, ' ', COLS);
+	for (i = 0; i < TAB__MAX; i++) {
+		if (i == (int)t->tab)
+			attron(A_REVERSE | A_BOLD);
+		mvprintw(y, tab_x(i), " %d %s ", i + 1, tab_names[i]);
+		if (i == (int)t->tab)
+			attroff(A_REVERSE | A_BOLD);
+	}
+}
+
+static void fmt_threshold(const struct bmc_sensor *s, enum bmc_threshold th, char *buf,
+			  size_t len)
+{
+	if (s->threshold_mask & (1u << th))
+		snprintf(buf, len, "%.2f", s->threshold[th]);
+	else
+		snprintf(buf, len, "-");
+}
+
+static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	size_t i;
+	int line = 0;
+	int wide = COLS >= 110;
+
+	tui_set_color(t, PAIR_TITLE, 1);
+	if (wide)
+		mvprintw(y, 1, "%-24s %-12s %12s %-5s %-9s %9s %9s %9s %9s  %s", "SENSOR", "TYPE",
+			 "VALUE", "UNIT", "STATUS", "LCR", "LNC", "UNC", "UCR", "STATE");
+	else
+		mvprintw(y, 1, "%-20s %-11s %10s %-5s %-9s %s", "SENSOR", "TYPE", "VALUE", "UNIT",
+			 "STATUS", "STATE");
+	tui_set_color(t, PAIR_TITLE, 0);
+	if (h->nsensors == 0)
+		mvprintw(y + 2, 2, "No sensor readings yet.");
+	for (i = t->detail_scroll; i < h->nsensors && line < rows - 1; i++, line++) {
+		const struct bmc_sensor *s = &h->sensors[i];
+		char v[24], lcr[16], lnc[16], unc[16], ucr[16];
+		int yy = y + 1 + line;
+
+		if (s->has_value)
+			snprintf(v, sizeof v, "%.2f", s->value);
+		else
+			snprintf(v, sizeof v, "-");
+		if (wide) {
+			fmt_threshold(s, TH_LCR, lcr, sizeof lcr);
+			fmt_threshold(s, TH_LNC, lnc, sizeof lnc);
+			fmt_threshold(s, TH_UNC, unc, sizeof unc);
+			fmt_threshold(s, TH_UCR, ucr, sizeof ucr);
+			mvprintw(yy, 1, "%-24.24s %-12.12s %12s %-5.5s ", s->name, s->type, v, s->unit);
+		} else {
+			mvprintw(yy, 1, "%-20.20s %-11.11s %10s %-5.5s ", s->name, s->type, v, s->unit);
+		}
+		tui_set_color(t, tui_health_pair(s->status), 1);
+		printw("%-9s", bmc_health_name(s->status));
+		tui_set_color(t, tui_health_pair(s->status), 0);
+		if (wide)
+			printw(" %9s %9s %9s %9s  ", lcr, lnc, unc, ucr);
+		else
+			printw(" ");
+		addnstr(s->state, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
+	}
+	return (int)h->nsensors;
+}
+
+static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	mvprintw(y, 2, "Power state:      ");
+	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 1);
+	printw("%s", bmc_power_name(h->power));
+	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 0);
+	mvprintw(y + 1, 2, "Last power event: %s", h->last_power_event ? h->last_power_event : "-");
+	mvprintw(y + 2, 2, "Next boot device: %s%s", bmc_boot_device_name(h->boot_device),
+		 h->boot_device != BOOT_NONE && h->boot_persistent ? " (persistent)" : "");
+	mvprintw(y + 4, 2, "Actions (on this host, or on the marked hosts):");
+	mvprintw(y + 5, 4, "o power on    x power off    c power cycle    R hard reset");
+	mvprintw(y + 6, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
+	mvprintw(y + 7, 4, "r poll now / retry a parked host");
+	return 8;
+}
+
+static int draw_events(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	size_t i;
+	int line = 0;
+
+	tui_set_color(t, PAIR_TITLE, 1);
+	mvprintw(y, 1, "%-6s %-20s %-22s %-9s %s", "ID", "TIME", "SENSOR", "SEVERITY", "EVENT");
+	tui_set_color(t, PAIR_TITLE, 0);
+	if (h->nevents == 0)
+		mvprintw(y + 2, 2, "No events in the log.");
+	for (i = t->detail_scroll; i < h->nevents && line < rows - 1; i++, line++) {
+		const struct bmc_event *ev = &h->events[i];
+		char when[32] = "-";
+
+		if (ev->timestamp > 0)
+			format_utc(when, sizeof when, ev->timestamp * 1000);
+		mvprintw(y + 1 + line, 1, "%-6u %-20s %-22.22s ", ev->id, when, ev->sensor);
+		tui_set_color(t, tui_health_pair(ev->severity), 1);
+		printw("%-9s", bmc_health_name(ev->severity));
+		tui_set_color(t, tui_health_pair(ev->severity), 0);
+		printw(" ");
+		addnstr(ev->message, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
+	}
+	return (int)h->nevents;
+}
+
+static int draw_inventory(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	size_t i;
+	int line = 0;
+
+	mvprintw(y, 2, "Vendor %s, model %s, serial %s, BMC firmware %s", h->vendor ? h->vendor : "-",
+		 h->model ? h->model : "-", h->serial ? h->serial : "-",
+		 h->firmware ? h->firmware : "-");
+	if (h->ninventory == 0)
+		mvprintw(y + 2, 2, "No inventory read yet.");
+	for (i = t->detail_scroll; i < h->ninventory && line < rows - 2; i++, line++)
+		mvprintw(y + 2 + line, 2, "%-28s %s", h->inventory[i].key, h->inventory[i].value);
+	return (int)h->ninventory;
+}
+
+static int draw_console(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	mvprintw(y, 2, "Console: %s", h->cfg->console);
+	mvprintw(y + 2, 2, "The serial console pane is not built into this bmctop yet.");
+	return 3;
+}
+
+void tui_detail_draw(struct tui *t, int y0, int rows)
+{
+	struct bmc_host *h = tui_selected_host(t);
+	char age[16];
+	int n;
+
+	if (h == NULL)
+		return;
+	tui_set_color(t, PAIR_TITLE, 1);
+	mvhline(y0, 0, ' ', COLS);
+	mvprintw(y0, 1, "%s  %s:%d  %s  power %s  health %s  updated %s ago", h->cfg->name,
+		 h->cfg->address, h->cfg->ipmi_port,
+		 h->protocol ? bmc_source_name(h->protocol) : fleet_protocol_name(h->cfg->protocol),
+		 bmc_power_name(h->power), bmc_health_name(h->health),
+		 tui_age(h->updated_ms, age, sizeof age));
+	tui_set_color(t, PAIR_TITLE, 0);
+	if (h->error != NULL) {
+		tui_set_color(t, h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN, 1);
+		mvaddnstr(y0 + 1, 1, h->error, COLS - 1);
+		tui_set_color(t, h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN, 0);
+	}
+	draw_tabs(t, y0 + 2);
+	mvhline(y0 + 3, 0, ACS_HLINE, COLS);
+	rows -= 4;
+	switch (t->tab) {
+	case TAB_SENSORS:
+		n = draw_sensors(t, h, y0 + 4, rows);
+		break;
+	case TAB_POWER:
+		n = draw_power(t, h, y0 + 4, rows);
+		break;
+	case TAB_EVENTS:
+		n = draw_events(t, h, y0 + 4, rows);
+		break;
+	case TAB_INVENTORY:
+		n = draw_inventory(t, h, y0 + 4, rows);
+		break;
+	default:
+		n = draw_console(t, h, y0 + 4, rows);
+		break;
+	}
+	if (t->detail_scroll > 0 && (int)t->detail_scroll >= n)
+		t->detail_scroll = n > 0 ? (size_t)n - 1 : 0;
+}

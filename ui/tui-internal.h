@@ -1,0 +1,99 @@
+/*
+ * tui-internal.h - state shared by the dashboard's files: tui.c (loop, keys,
+ * dialogs), tui-list.c (the host list) and tui-detail.c (the detail tabs).
+ */
+#ifndef BMCTOP_TUI_INTERNAL_H
+#define BMCTOP_TUI_INTERNAL_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "cli.h"
+#include "engine.h"
+
+enum tui_pair { PAIR_OK = 1, PAIR_WARN, PAIR_CRIT, PAIR_DIM, PAIR_BAR, PAIR_TITLE, PAIR_MARK };
+
+enum tui_view { VIEW_LIST, VIEW_DETAIL };
+enum tui_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_HELP, DIALOG_LOG, DIALOG_BOOT };
+enum tui_sort { SORT_NAME, SORT_HEALTH, SORT_TEMP, SORT_POWER, SORT__MAX };
+enum tui_tab { TAB_SENSORS, TAB_POWER, TAB_EVENTS, TAB_INVENTORY, TAB_CONSOLE, TAB__MAX };
+
+/* What a confirmed action does. */
+enum tui_action_kind { ACT_POWER, ACT_BOOT, ACT_IDENTIFY, ACT_RETRY };
+
+struct tui_action {
+	enum tui_action_kind kind;
+	enum bmc_power_action power;
+	enum bmc_boot_device boot;
+	char label[48];
+};
+
+#define TUI_LOG_MAX 200
+
+struct tui {
+	struct cli *cli;
+	struct bmc_engine *e;
+	uv_poll_t input;
+	uv_signal_t sigwinch;
+	uv_prepare_t redraw;
+	uv_timer_t tick;
+	int dirty;	 /* something must be drawn */
+	int order_dirty; /* filter or sort inputs changed */
+	int colors;	 /* 0, 8 or 256 */
+
+	enum tui_view view;
+	enum tui_tab tab;
+	enum tui_dialog dialog;
+	enum tui_sort sort;
+	size_t *order; /* host indices shown, filtered and sorted */
+	size_t norder;
+	size_t selected; /* position in order[] */
+	size_t top;
+	size_t detail_scroll;
+	unsigned char *marked;
+	size_t nmarked;
+	size_t mark_anchor;
+
+	char filter[64];
+	int typing_filter;
+	const char *group; /* group filter, NULL for all */
+
+	struct tui_action pending;
+	size_t *targets; /* hosts the pending action applies to */
+	size_t ntargets;
+
+	char *log[TUI_LOG_MAX];
+	size_t nlog;
+	char status[256];
+
+	/* Frame statistics (bench/tui-frames.sh reads them from the log). */
+	uint64_t frames;
+	uint64_t frame_ns_total;
+	uint64_t frame_ns_max;
+	uint64_t *frame_ns;
+	size_t nframe_ns;
+};
+
+/* tui.c */
+void tui_mark_dirty(struct tui *t);
+void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct bmc_host *tui_selected_host(struct tui *t);
+
+/* tui-list.c */
+void tui_list_reorder(struct tui *t);
+void tui_list_draw(struct tui *t, int y0, int rows);
+const char *tui_sort_name(enum tui_sort s);
+void tui_host_summary(const struct bmc_host *h, char *temp, char *fan, char *watts, size_t len);
+int tui_health_pair(enum bmc_health hl);
+void tui_set_color(struct tui *t, int pair, int on);
+const char *tui_age(int64_t updated_ms, char *buf, size_t len);
+
+/* tui-detail.c */
+void tui_detail_draw(struct tui *t, int y0, int rows);
+const char *tui_tab_name(enum tui_tab tab);
+/* Column where tab i starts in the tab bar, for mouse clicks. */
+int tui_tab_at(int x);
+
+#endif
