@@ -74,6 +74,9 @@ struct tui {
 	uint64_t frame_ns_max;
 	uint64_t *frame_ns;
 	size_t nframe_ns;
+	uint64_t key_at;	/* when the first unanswered key was read */
+	uint64_t *key_ns;	/* key-to-screen latencies */
+	size_t nkey_ns;
 };
 
 /* tui.c */

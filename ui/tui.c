@@ -706,6 +706,11 @@ static void draw(struct tui *t)
 		t->frame_ns = xreallocarray(t->frame_ns, t->nframe_ns + 1, sizeof *t->frame_ns);
 		t->frame_ns[t->nframe_ns++] = ns;
 	}
+	if (t->key_at != 0 && t->nkey_ns < 4096) {
+		t->key_ns = xreallocarray(t->key_ns, t->nkey_ns + 1, sizeof *t->key_ns);
+		t->key_ns[t->nkey_ns++] = uv_hrtime() - t->key_at;
+	}
+	t->key_at = 0;
 }
 
 static void on_redraw(uv_prepare_t *p)
@@ -826,6 +831,8 @@ static void on_input(uv_poll_t *p, int status, int events)
 	int ch;
 
 	while ((ch = getch()) != ERR) {
+		if (t->key_at == 0)
+			t->key_at = uv_hrtime();
 		handle_key(t, ch);
 		if (t->e->closing)
 			return;
@@ -861,14 +868,22 @@ static void init_colors(struct tui *t)
 	t->colors = rich ? 256 : 8;
 }
 
+/* Frame and key latency statistics, for bench/tui-frames.sh. */
 static void log_frame_stats(struct tui *t)
 {
-	if (t->nframe_ns == 0)
-		return;
-	qsort(t->frame_ns, t->nframe_ns, sizeof *t->frame_ns, cmp_u64);
-	log_info("tui: %llu frames for %zu hosts, median %.3f ms, worst %.3f ms",
-		 (unsigned long long)t->frames, t->e->nhosts,
-		 (double)t->frame_ns[t->nframe_ns / 2] / 1e6, (double)t->frame_ns_max / 1e6);
+	if (t->nframe_ns > 0) {
+		qsort(t->frame_ns, t->nframe_ns, sizeof *t->frame_ns, cmp_u64);
+		log_info("tui: %llu frames for %zu hosts, median %.3f ms, worst %.3f ms",
+			 (unsigned long long)t->frames, t->e->nhosts,
+			 (double)t->frame_ns[t->nframe_ns / 2] / 1e6,
+			 (double)t->frame_ns_max / 1e6);
+	}
+	if (t->nkey_ns > 0) {
+		qsort(t->key_ns, t->nkey_ns, sizeof *t->key_ns, cmp_u64);
+		log_info("tui: %zu keys answered, key to screen median %.3f ms, worst %.3f ms",
+			 t->nkey_ns, (double)t->key_ns[t->nkey_ns / 2] / 1e6,
+			 (double)t->key_ns[t->nkey_ns - 1] / 1e6);
+	}
 }
 
 int tui_run(struct cli *c)
@@ -939,5 +954,6 @@ int tui_run(struct cli *c)
 	free(t.marked);
 	free(t.targets);
 	free(t.frame_ns);
+	free(t.key_ns);
 	return EXIT_ALL_OK;
 }
