@@ -502,6 +502,13 @@ static void on_repo_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 	char *path;
 	int rc;
 
+	if (rsp->ccode == 0xC1) {
+		/* No SDR repository (VirtualBMC, pyghmi): a BMC without sensors. */
+		host_set_sensors(j->h, NULL, 0);
+		host_changed(j->h, CHANGED_READINGS);
+		poll_events(j);
+		return;
+	}
 	if (check_ccode(j, rsp))
 		return;
 	if (sdr_parse_repo_info(rsp->data, rsp->len, &j->repo) != 0) {
@@ -736,6 +743,10 @@ static void on_sel_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 {
 	struct ipmi_host *ih = j->ih;
 
+	if (rsp->ccode == 0xC1) { /* no SEL on this BMC */
+		poll_inventory(j);
+		return;
+	}
 	if (check_ccode(j, rsp))
 		return;
 	if (sel_parse_info(rsp->data, rsp->len, &j->sel) != 0) {

@@ -128,6 +128,16 @@ is "wrong password parks the host" "$(echo "$json" | pyj 'print(d[0]["state"])')
 is "exactly one attempt: auth caps, open session, RAKP 1" "$(echo "$json" | pyj 'print(d[0]["counters"]["packets_sent"])')" 3
 unlike "the password is in no message" "$(cat "$T_TMP/err" "$XDG_STATE_HOME/bmctop/bmctop.log")" "$IPMISIM_PASSWORD|not-the-password"
 
+# Credentials too long for IPMI are refused before anything is sent.
+printf '123456789012345678901\n' >"$T_TMP/long.pw"; chmod 600 "$T_TMP/long.pw"
+sed "s|^password-file = .*|password-file = $T_TMP/long.pw|" "$F" >"$T_TMP/long.conf"; chmod 600 "$T_TMP/long.conf"
+json=$("$BMCTOP" -c "$T_TMP/long.conf" status --json bmc1 2>"$T_TMP/err"); rc=$?
+is "a 21-byte password: exit 2 before any packet" "$rc" 2
+like "the refusal says why" "$(cat "$T_TMP/err")" 'longer than 20 bytes'
+sed "s|^user = .*|user = a-user-name-of-17b|" "$F" >"$T_TMP/longuser.conf"; chmod 600 "$T_TMP/longuser.conf"
+"$BMCTOP" -c "$T_TMP/longuser.conf" status bmc1 >/dev/null 2>"$T_TMP/err"
+like "a 17-byte user name is refused" "$(cat "$T_TMP/err")" 'longer than 16 bytes'
+
 # 30% loss both ways (51% of round trips fail): polls still complete, given
 # retries for that loss (16 sends: a request fails with p = 0.51^16, 2e-5).
 need_proxy=1

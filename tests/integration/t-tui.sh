@@ -108,3 +108,15 @@ is "200x60: one row per host, no leftovers" "$(echo "$s" | grep -cE '^ *.? (web1
 keys q
 shows 'EXITED 0' && ok "q quits with status 0" || { fail "q quits with status 0"; diag "$(screen)"; }
 tmux -S "$sock" kill-server 2>/dev/null
+
+# SIGTERM closes sessions and gives the terminal back.
+sock="$T_TMP/tmux2.sock"
+tmux -S "$sock" new-session -d -x 120 -y 30 \
+	"XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '$T_TMP/fleet.conf'; echo EXITED \$?; stty -a | grep -o ' icanon'; sleep 30"
+pane=$(tmux -S "$sock" display-message -p '#{pane_pid}')
+T_PIDS="$T_PIDS $pane"
+shows '^ *.? web1 ' 15 || fail "dashboard up again"
+kill -TERM "$(pgrep -P "$pane" -x bmctop)"
+shows 'EXITED' && ok "SIGTERM ends the dashboard" || { fail "SIGTERM ends the dashboard"; diag "$(screen)"; }
+like "the terminal is back in canonical mode" "$(screen)" ' icanon'
+tmux -S "$sock" kill-server 2>/dev/null
