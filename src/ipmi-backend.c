@@ -516,6 +516,12 @@ static void on_repo_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 		job_fail(j, BMC_EPROTO, "malformed SDR repository info");
 		return;
 	}
+	if (j->repo.record_count == 0) {
+		host_set_sensors(j->h, NULL, 0);
+		host_changed(j->h, CHANGED_READINGS);
+		poll_events(j);
+		return;
+	}
 	if (ih->have_sdr && ih->sdr_add_ts == j->repo.add_timestamp &&
 	    ih->sdr_erase_ts == j->repo.erase_timestamp) {
 		read_sensors(j);

@@ -360,7 +360,8 @@ static struct ipmi_request *new_request(uint8_t netfn, uint8_t cmd, const uint8_
 
 	r->netfn = netfn;
 	r->cmd = cmd;
-	memcpy(r->data, data, len);
+	if (len > 0) /* data may be NULL then, and memcpy must not see NULL */
+		memcpy(r->data, data, len);
 	r->len = len;
 	r->cb = cb;
 	r->arg = arg;
@@ -418,10 +419,55 @@ static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ip
 {
 }
 
+/*
+ * For a timeout message: empty when nothing came from the BMC while the
+ * attempts that just ran out were outstanding; otherwise it did answer and
+ * every answer was dropped, and buf says so with the host's drop counters,
+ * so that a BMC sending bad AuthCodes is not taken for a network problem.
+ * Each attempt waited at least its timeout, and the valid packet that
+ * started this step arrived before the first attempt, so it is not counted.
+ */
+static void dropped_answers(struct ipmi_session *s, unsigned attempts, char *buf, size_t len)
+{
+	static const struct {
+		enum bmc_counter counter;
+		const char *what;
+	} reasons[] = {
+		{ CNT_DROP_INTEGRITY, "failed the integrity check" },
+		{ CNT_DROP_SESSION_ID, "carried another session ID" },
+		{ CNT_DROP_SEQUENCE, "were replayed or outside the sequence window" },
+		{ CNT_DROP_MISMATCH, "did not match the request" },
+		{ CNT_DROP_MALFORMED, "were malformed" },
+		{ CNT_DROP_PADDING, "had bad padding" },
+	};
+	uint64_t per_attempt = s->host->cfg->timeout_ms;
+	size_t i, used;
+	const char *sep = "";
+
+	buf[0] = '\0';
+	if (s->suite_fallback != 0 && per_attempt > SUITE_PROBE_MS)
+		per_attempt = SUITE_PROBE_MS;
+	if (s->last_rx_ms == 0 || s->last_rx_ms + per_attempt * attempts <= now_ms(s))
+		return;
+	used = (size_t)snprintf(buf, len, ": the BMC answered, but every answer was dropped (so far");
+	for (i = 0; i < sizeof reasons / sizeof reasons[0] && used < len; i++) {
+		uint64_t n = s->host->counters[reasons[i].counter];
+
+		if (n == 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %llu %s", sep,
+					 (unsigned long long)n, reasons[i].what);
+		sep = ",";
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, ")");
+}
+
 static void on_timer(uv_timer_t *t)
 {
 	struct ipmi_session *s = t->data;
 	struct ipmi_request *r = s->inflight;
+	char why[320];
 
 	switch (s->state) {
 	case IPMI_S_AUTHCAP:
@@ -453,11 +499,12 @@ static void on_timer(uv_timer_t *t)
 			arm_timer(s, setup_timeout(s));
 			return;
 		}
+		dropped_answers(s, s->setup_attempts, why, sizeof why);
 		session_fail(s, BMC_ETIMEDOUT,
-			     "no response from the BMC at %s port %d (session setup, %s, %u attempts of %llu ms)",
-			     s->host->cfg->address, s->host->cfg->ipmi_port,
-			     ipmi_session_state_name(s->state), s->setup_attempts,
-			     (unsigned long long)s->host->cfg->timeout_ms);
+			     "no %sresponse from the BMC at %s port %d (session setup, %s, %u attempts of %llu ms)%s",
+			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
+			     s->host->cfg->ipmi_port, ipmi_session_state_name(s->state),
+			     s->setup_attempts, (unsigned long long)s->host->cfg->timeout_ms, why);
 		return;
 	case IPMI_S_SETPRIV:
 	case IPMI_S_ACTIVE:
@@ -466,6 +513,24 @@ static void on_timer(uv_timer_t *t)
 			if (s->state == IPMI_S_ACTIVE)
 				ipmi_session_request(s, NETFN_APP, CMD_GET_DEVICE_ID, NULL, 0,
 						     on_keepalive_rsp, NULL);
+			return;
+		}
+		if (s->state == IPMI_S_ACTIVE && r->attempts == 1 && !r->reopened &&
+		    now_ms(s) > s->last_rx_ms + s->host->cfg->timeout_ms + STALE_MS) {
+			/* Idle long enough that the BMC may have dropped the session
+			 * (its timeout, a reboot): open a new one and send this
+			 * request there, once, instead of failing the poll. */
+			log_info("%s: no answer on a session idle for %llu s; opening a new one",
+				 host_name(s),
+				 (unsigned long long)((now_ms(s) - s->last_rx_ms) / 1000));
+			r->reopened = 1;
+			s->inflight = NULL;
+			r->next = s->queue_head;
+			s->queue_head = r;
+			if (s->queue_tail == NULL)
+				s->queue_tail = r;
+			ipmi_session_reset(s);
+			start_setup(s);
 			return;
 		}
 		if (r->attempts < max_attempts(s)) {
@@ -477,10 +542,12 @@ static void on_timer(uv_timer_t *t)
 			send_request(s, r);
 			return;
 		}
+		dropped_answers(s, r->attempts, why, sizeof why);
 		session_fail(s, BMC_ETIMEDOUT,
-			     "no response from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)",
-			     s->host->cfg->address, s->host->cfg->ipmi_port, r->netfn, r->cmd,
-			     r->attempts, (unsigned long long)s->host->cfg->timeout_ms);
+			     "no %sresponse from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)%s",
+			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
+			     s->host->cfg->ipmi_port, r->netfn, r->cmd, r->attempts,
+			     (unsigned long long)s->host->cfg->timeout_ms, why);
 		return;
 	case IPMI_S_CLOSING:
 		close_finish(s);
@@ -594,6 +661,17 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 	ipmi_cipher_lookup(s->suite, &c);
 	if (rsp.auth != c.auth || rsp.integrity != c.integrity ||
 	    rsp.confidentiality != c.confidentiality) {
+		if (s->suite_fallback != 0) {
+			/* Some BMCs (pyghmi, so VirtualBMC) answer every proposal with
+			 * suite 3's algorithms instead of refusing it. */
+			log_info("%s: BMC answered cipher suite %d with other algorithms (auth %d, integrity %d, confidentiality %d); trying %d",
+				 host_name(s), s->suite, rsp.auth, rsp.integrity,
+				 rsp.confidentiality, s->suite_fallback);
+			s->suite = s->suite_fallback;
+			s->suite_fallback = 0;
+			setup_step(s, send_open_session);
+			return;
+		}
 		session_fail(s, BMC_EREFUSED,
 			     "the BMC chose algorithms we did not offer (auth %d, integrity %d, confidentiality %d for suite %d); refusing the session",
 			     rsp.auth, rsp.integrity, rsp.confidentiality, s->suite);
@@ -713,7 +791,6 @@ static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi
 		return;
 	}
 	s->state = IPMI_S_ACTIVE;
-	s->opened_ms = now_ms(s);
 	s->host->counters[CNT_SESSIONS]++;
 	if (!s->suite_fixed)
 		ipmi_suite_cache_put(s->host->cfg, s->suite);
@@ -822,6 +899,8 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 	int rc;
 
 	s->host->counters[CNT_RX]++;
+	/* Any datagram, valid or not: a timeout says whether the BMC answered. */
+	s->last_rx_ms = now_ms(s);
 	switch (s->state) {
 	case IPMI_S_AUTHCAP:
 		on_authcap(s, buf, len);
@@ -865,8 +944,6 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 		s->host->counters[CNT_DROP_SESSION_ID]++;
 		break;
 	}
-	if (s->state == IPMI_S_ACTIVE || s->state == IPMI_S_SETPRIV)
-		s->last_rx_ms = now_ms(s);
 }
 
 /* Closing. */

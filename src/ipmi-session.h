@@ -49,6 +49,7 @@ struct ipmi_request {
 	ipmi_rsp_cb cb;
 	void *arg;
 	unsigned attempts;
+	int reopened; /* already retried once on a new session */
 };
 
 struct ipmi_session {
@@ -83,7 +84,6 @@ struct ipmi_session {
 	unsigned setup_attempts;
 	unsigned handshake_restarts; /* bounded: a lossy link must not loop */
 	uint64_t last_rx_ms;
-	uint64_t opened_ms;
 
 	struct ipmi_request *queue_head, *queue_tail;
 	struct ipmi_request *inflight;
