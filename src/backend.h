@@ -29,11 +29,14 @@ struct bmc_backend {
 	 * callbacks then run with BMC_ECANCELED.
 	 */
 	void (*close)(struct bmc_host *h, void (*done)(struct bmc_host *h));
+	/* Learn the BMC's current TLS key and record it as trusted ("bmctop trust"). */
+	int (*trust)(struct bmc_host *h, bmc_op_cb cb, void *arg);
 	/* Free h->backend_data after close completed. */
 	void (*detach)(struct bmc_host *h);
 };
 
 extern const struct bmc_backend ipmi_backend;
+extern const struct bmc_backend redfish_backend;
 
 /* The built-in backends; NULL when not compiled in yet. */
 const struct bmc_backend *backend_for_protocol(enum fleet_protocol p);

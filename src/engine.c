@@ -230,6 +230,17 @@ int engine_identify(struct bmc_host *h, int seconds, bmc_op_cb cb, void *arg)
 	return h->backend->identify(h, seconds, cb, arg);
 }
 
+int engine_trust(struct bmc_host *h, bmc_op_cb cb, void *arg)
+{
+	int rc = no_backend(h);
+
+	if (rc != 0)
+		return rc;
+	if (h->backend->trust == NULL)
+		return BMC_ENOTSUP;
+	return h->backend->trust(h, cb, arg);
+}
+
 void host_changed(struct bmc_host *h, unsigned what)
 {
 	struct bmc_engine *e = h->engine;

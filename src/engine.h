@@ -222,6 +222,8 @@ int engine_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb, void
 int engine_boot(struct bmc_host *h, enum bmc_boot_device dev, int persistent, bmc_op_cb cb,
 		void *arg);
 int engine_identify(struct bmc_host *h, int seconds, bmc_op_cb cb, void *arg);
+/* Accept the BMC's current TLS key (Redfish; "bmctop trust"). */
+int engine_trust(struct bmc_host *h, bmc_op_cb cb, void *arg);
 
 /* For backends: record results and tell observers. */
 void host_set_error(struct bmc_host *h, int status, const char *fmt, ...)

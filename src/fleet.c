@@ -175,8 +175,14 @@ int fleet_parse_hostport(const char *s, char **host, int *port)
 
 char *fleet_redfish_url(const struct host_config *hc)
 {
-	if (hc->redfish_url != NULL)
-		return xstrdup(hc->redfish_url);
+	if (hc->redfish_url != NULL) {
+		char *url = xstrdup(hc->redfish_url);
+		size_t n = strlen(url);
+
+		while (n > 0 && url[n - 1] == '/')
+			url[--n] = '\0';
+		return url;
+	}
 	if (strchr(hc->address, ':') != NULL)
 		return xasprintf("https://[%s]", hc->address);
 	return xasprintf("https://%s", hc->address);

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "bytes.h"
 #include "ipmi-msg.h"
 #include "xalloc.h"
 
@@ -37,19 +38,6 @@
 #define MSG_MIN_RESPONSE 8
 
 static const uint8_t rmcp_header[RMCP_HEADER_LEN] = {0x06, 0x00, 0xff, 0x07};
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 uint8_t ipmi_checksum(const uint8_t *p, size_t len)
 {

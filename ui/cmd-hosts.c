@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "host-json.h"
+#include "redfish-trust.h"
 #include "xalloc.h"
 
 struct fanout {
@@ -427,13 +428,36 @@ int cmd_vnc(struct cli *c, int argc, char **argv)
 	return not_built("the graphical console relay (vnc)");
 }
 
+static int start_trust(struct fanout *f, struct bmc_host *h)
+{
+	return engine_trust(h, on_host_done, f);
+}
+
 int cmd_trust(struct cli *c, int argc, char **argv)
 {
+	struct bmc_host **hosts = NULL;
+	struct fanout f = { 0 };
+	size_t n, i, failed;
 	int rc = cli_options(c, &argc, argv, 0, "trust");
 
 	if (rc != 0)
 		return rc;
 	if (argc != 1)
 		return cli_usage_error("usage: bmctop [-c FLEET] trust HOST");
-	return not_built("TLS trust management (trust, part of the Redfish backend)");
+	rc = open_hosts(c, argv, argc, 0, &hosts, &n);
+	if (rc != 0)
+		return rc;
+	failed = fanout_run(c, hosts, n, start_trust, &f);
+	for (i = 0; i < n; i++) {
+		char *url = fleet_redfish_url(hosts[i]->cfg);
+		char pin[72];
+
+		if (f.status[i] == 0 && trust_lookup(hosts[i]->cfg->name, url, pin, sizeof pin) == 0)
+			printf("%s: now trusting %s\n", hosts[i]->cfg->name, pin);
+		free(url);
+	}
+	report_failures(&f);
+	fanout_free(&f);
+	free(hosts);
+	return failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
