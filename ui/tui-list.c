@@ -331,6 +331,11 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 			break;
 		case COL_ERROR:
 			text = h->error ? h->error : "";
+			/* Narrow: the gist, with the full text in the detail view. */
+			if (h->error != NULL && COLS - x < 40 && h->state == HOST_UNREACHABLE)
+				text = "unreachable";
+			else if (h->error != NULL && COLS - x < 40 && h->state == HOST_PARKED)
+				text = "auth failed (r: retry)";
 			pair = h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN;
 			break;
 		}
