@@ -17,6 +17,7 @@ const struct bmc_backend *backend_for_protocol(enum fleet_protocol p)
 	case PROTO_IPMI:
 		return &ipmi_backend;
 	case PROTO_REDFISH:
+		return &redfish_backend;
 	case PROTO_BOTH:
 		break;
 	}

@@ -1,0 +1,143 @@
+/*
+ * redfish-parse.h - Redfish payloads to the host model: pure functions over
+ * JSON already parsed (jansson), plus the link rules.
+ *
+ * Real services differ in which resources they offer and how they fill
+ * them; every extractor tolerates missing or wrong-typed members (the value
+ * is skipped, never trusted) and never follows a link itself: it returns
+ * links for the I/O layer to fetch, after redfish_resolve_link() has checked
+ * that they stay on the service's own origin.
+ */
+#ifndef BMCTOP_REDFISH_PARSE_H
+#define BMCTOP_REDFISH_PARSE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "engine.h"
+
+#define RF_LINK_MAX 512
+#define RF_BODY_MAX (8 * 1024 * 1024) /* bigger bodies are refused */
+#define RF_DEPTH_MAX 32		      /* deeper JSON is refused */
+
+/*
+ * Parse a response body with the caps above.  NULL with *err (malloc'd,
+ * for a person) on malformed JSON, a body over RF_BODY_MAX, nesting deeper
+ * than RF_DEPTH_MAX, or a top level that is not an object.
+ */
+json_t *redfish_json_load(const char *body, size_t len, char **err);
+
+/*
+ * Resolve link (an @odata.id, a Location header, or a URL) against the
+ * service's base URL ("https://host:port").  Writes an absolute URL into out.
+ * Returns 0, or -1 when the link leaves the origin (another scheme, host or
+ * port), is not a path under /redfish/, holds control characters, spaces,
+ * "..", or does not fit.
+ */
+int redfish_resolve_link(const char *base, const char *link, char *out, size_t outlen);
+
+enum rf_vendor { RF_VENDOR_OTHER, RF_VENDOR_DELL, RF_VENDOR_HPE, RF_VENDOR_LENOVO,
+		 RF_VENDOR_SUPERMICRO, RF_VENDOR_OPENBMC, RF_VENDOR_AMI, RF_VENDOR_DMTF };
+const char *rf_vendor_name(enum rf_vendor v); /* "Dell iDRAC", "HPE iLO", ... */
+
+struct rf_root {
+	char redfish_version[16];
+	char vendor_string[64]; /* ServiceRoot Vendor, "" if absent */
+	char product[64];
+	char uuid[64];
+	enum rf_vendor vendor;	 /* from Vendor, Oem keys, Product */
+	int expand_levels;	 /* ProtocolFeaturesSupported.ExpandQuery: Levels/ExpandAll */
+	char systems[RF_LINK_MAX];
+	char chassis[RF_LINK_MAX];
+	char managers[RF_LINK_MAX];
+	char session_service[RF_LINK_MAX];
+	char sessions[RF_LINK_MAX]; /* Links.Sessions */
+};
+
+int rf_parse_root(json_t *j, struct rf_root *out);
+
+/* Members[*].@odata.id of a collection; *links malloc'd array of malloc'd strings. */
+int rf_parse_collection(json_t *j, char ***links, size_t *n);
+void rf_free_links(char **links, size_t n);
+
+#define RF_MAX_RESET_TYPES 16
+
+struct rf_console {
+	int graphical_enabled;	  /* GraphicalConsole.ServiceEnabled */
+	char graphical_types[128]; /* ConnectTypesSupported, comma-joined: "KVMIP,OEM" */
+	int serial_enabled;
+	char serial_types[128];	   /* "SSH,IPMI" ... */
+};
+
+struct rf_system {
+	enum bmc_power power;	 /* PowerState On/Off/PoweringOn/PoweringOff */
+	enum bmc_health health;	 /* Status.HealthRollup, else Status.Health */
+	char manufacturer[64];
+	char model[64];
+	char serial[64];
+	char bios_version[64];
+	char reset_target[RF_LINK_MAX];	   /* Actions.#ComputerSystem.Reset.target */
+	char reset_action_info[RF_LINK_MAX]; /* ...@Redfish.ActionInfo */
+	char reset_types[RF_MAX_RESET_TYPES][24]; /* ResetType@Redfish.AllowableValues */
+	size_t nreset_types;
+	char boot_target[24];	 /* Boot.BootSourceOverrideTarget */
+	char boot_enabled[24];	 /* Boot.BootSourceOverrideEnabled: Once, Continuous, Disabled */
+	char log_services[RF_LINK_MAX];
+	struct rf_console console;
+};
+
+int rf_parse_system(json_t *j, struct rf_system *out);
+/* An ActionInfo resource: Parameters[Name=ResetType].AllowableValues. */
+int rf_parse_action_info(json_t *j, char types[][24], size_t max, size_t *n);
+
+struct rf_chassis {
+	enum bmc_health health;
+	char model[64];
+	char serial[64];
+	char thermal[RF_LINK_MAX];	      /* legacy Thermal */
+	char power[RF_LINK_MAX];	      /* legacy Power */
+	char sensors[RF_LINK_MAX];	      /* Sensors collection */
+	char thermal_subsystem[RF_LINK_MAX];
+	char power_subsystem[RF_LINK_MAX];
+};
+
+int rf_parse_chassis(json_t *j, struct rf_chassis *out);
+
+struct rf_manager {
+	char model[64];
+	char firmware[64];
+	char log_services[RF_LINK_MAX];
+	struct rf_console console;
+};
+
+int rf_parse_manager(json_t *j, struct rf_manager *out);
+
+/*
+ * Sensors: append to a growable array (*s, *n, *cap), source SRC_REDFISH,
+ * type temperature/fan/voltage/current/power, units C/RPM/V/A/W/%, status
+ * from Status.Health and the reading against the thresholds (upper/lower
+ * non-critical -> warning, critical or fatal -> critical).
+ */
+int rf_parse_thermal(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
+int rf_parse_power(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
+/* One Sensor resource (from the Sensors collection, expanded or not). */
+int rf_parse_sensor(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
+
+/* LogService collection -> the link of the entries of the best log (SEL, then Event log). */
+int rf_pick_log_entries(json_t *log_services_expanded_or_collection, char *out, size_t outlen);
+/* A LogEntry collection (Members inline) -> events, newest first. */
+int rf_parse_log_entries(json_t *j, struct bmc_event **ev, size_t *n);
+
+/*
+ * A LogService resource -> the link of its Entries.  0, or -1 when it has
+ * none (for services that list LogServices without expanding them).
+ */
+int rf_parse_log_service(json_t *j, char *out, size_t outlen);
+
+/*
+ * The vendor a Manager's Oem section names, RF_VENDOR_OTHER if none.  For
+ * services whose root says nothing about who made them (stock OpenBMC).
+ */
+enum rf_vendor rf_manager_vendor(json_t *j);
+
+#endif

@@ -1,0 +1,107 @@
+# t-redfish.sh - bmctop's Redfish backend against an HTTPS server that
+# enforces session auth over real vendor payloads (tests/peers/redfish-server.py).
+. "$SRCDIR/tests/lib/tap.sh"
+. "$SRCDIR/tests/lib/redfish.sh"
+redfish_need
+
+pyj() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+mock() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$SRCDIR/tests/data/redfish/$1"; }
+
+# Every vendor set parses into a host object.
+for set in dmtf-public-rackmount1 hpe-ilo6-dl380a-gen11 hpe-ilo5-dl325-gen10plus \
+	openbmc-bmcweb-stock supermicro-gb300-nvl gigabyte-h262-z63-ami-megarac intel-s2600bpb; do
+	name=$(echo "$set" | tr -c 'a-z0-9\n' '-' | cut -c1-20)
+	redfish_start "$name" "$set" || { fail "$set: server starts"; continue; }
+	REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/$name.conf" "$name"
+	json=$(timeout 60 "$BMCTOP" -c "$T_TMP/$name.conf" status --json 2>"$T_TMP/err"); rc=$?
+	is "$set: status exits 0" "$rc" 0
+	[ "$rc" = 0 ] || diag "$(cat "$T_TMP/err")"
+	is "$set: protocol redfish" "$(echo "$json" | pyj 'print(d[0]["protocol"])')" redfish
+	sys=$(redfish_curl "$name" -s -H "@$(redfish_login "$name" "$T_TMP/h" >/dev/null; echo "$T_TMP/h")" \
+		"$(redfish_url "$name")/redfish/v1/Systems" | pyj 'print(d["Members"][0]["@odata.id"])')
+	want=$(redfish_curl "$name" -s -H "@$T_TMP/h" "$(redfish_url "$name")$sys" | pyj 'print(d.get("PowerState","").lower() or "unknown")')
+	is "$set: power matches the service's PowerState" "$(echo "$json" | pyj 'print(d[0]["power"])')" "$want"
+	if [ "$set" = openbmc-bmcweb-stock ]; then
+		# This capture holds no sensor resource at all.
+		is "$set: no sensors, and no error for it" "$(echo "$json" | pyj 'print(len(d[0]["sensors"]), d[0]["error"])')" "0 None"
+	else
+		check "$set: sensors read" test "$(echo "$json" | pyj 'print(len(d[0]["sensors"]))')" -gt 0
+	fi
+	like "$set: health known" "$(echo "$json" | pyj 'print(d[0]["health"])')" '^(ok|warning|critical)$'
+	redfish_stop "$name"
+	# Two sessions were made: bmctop's and this test's own curl login.
+	is "$set: bmctop deleted its session on exit" "$(redfish_stats "$name" sessions_deleted)" 1
+done
+
+redfish_start r1 dmtf-public-rackmount1 --max-sessions 2 || { fail "r1 starts"; exit 0; }
+REDFISH_FLEET_TLS=tofu redfish_fleet "$T_TMP/tofu.conf" r1
+
+# Trust on first use: the key is recorded, then checked.
+out=$("$BMCTOP" -c "$T_TMP/tofu.conf" power r1 status 2>&1); rc=$?
+is "tofu: first use works" "$rc:$out" "0:r1: on"
+like "tofu: the key is in known_hosts" "$(cat "$XDG_STATE_HOME/bmctop/known_hosts")" "^r1 https://127\.0\.0\.1:[0-9]+ sha256//"
+created=$(redfish_stats r1 sessions_created)
+redfish_rekey r1 || fail "r1 gets a new key"
+out=$("$BMCTOP" -c "$T_TMP/tofu.conf" power r1 status 2>&1); rc=$?
+is "tofu: a changed key is refused" "$rc" 1
+like "tofu: the refusal shows both keys and the fix" "$out" 'TLS key of .* changed: known sha256//.*, now sha256//.*bmctop trust r1'
+is "tofu: no login was attempted with the new key" "$(redfish_stats r1 sessions_created)" "$created"
+out=$("$BMCTOP" -c "$T_TMP/tofu.conf" trust r1 2>&1); rc=$?
+is "trust exits 0" "$rc" 0
+like "trust names the new key" "$out" '^r1: now trusting sha256//'
+out=$("$BMCTOP" -c "$T_TMP/tofu.conf" power r1 status 2>&1); rc=$?
+is "tofu: after trust, it works" "$rc:$out" "0:r1: on"
+
+# Power through ComputerSystem.Reset.
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/r1.conf" r1
+out=$("$BMCTOP" -c "$T_TMP/r1.conf" power r1 off 2>&1); rc=$?
+is "power off exits 0" "$rc" 0
+is "the service's PowerState is Off" "$("$BMCTOP" -c "$T_TMP/r1.conf" power r1 status 2>&1)" "r1: off"
+"$BMCTOP" -c "$T_TMP/r1.conf" power r1 on >/dev/null 2>&1
+is "power on: On again" "$("$BMCTOP" -c "$T_TMP/r1.conf" power r1 status 2>&1)" "r1: on"
+
+# Wrong password: refused, parked, nothing leaked.
+printf 'wrong-redfish-pw\n' >"$T_TMP/bad.pw"; chmod 600 "$T_TMP/bad.pw"
+sed "s|^password-file = .*|password-file = $T_TMP/bad.pw|" "$T_TMP/r1.conf" >"$T_TMP/bad.conf"; chmod 600 "$T_TMP/bad.conf"
+json=$("$BMCTOP" -c "$T_TMP/bad.conf" status --json 2>"$T_TMP/err"); rc=$?
+is "wrong password exits 1" "$rc" 1
+like "wrong password is named" "$(cat "$T_TMP/err")" 'r1: wrong password for user "admin"'
+is "wrong password parks the host" "$(echo "$json" | pyj 'print(d[0]["state"])')" "authentication failed"
+unlike "no password in any message" "$(cat "$T_TMP/err" "$XDG_STATE_HOME/bmctop/bmctop.log")" "$REDFISH_PASSWORD|wrong-redfish-pw"
+
+# Token expiry: the dashboard polls every second against a 1 s idle
+# timeout; each expiry costs one re-login and the host stays up.
+need tmux
+redfish_start r2 dmtf-public-rackmount1 --token-ttl 1 || fail "r2 starts"
+REDFISH_FLEET_TLS=insecure REDFISH_FLEET_EXTRA="interval = 1s" redfish_fleet "$T_TMP/r2.conf" r2
+sock="$T_TMP/tmux.sock"
+tmux -S "$sock" new-session -d -x 160 -y 20 "XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '$T_TMP/r2.conf'"
+T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
+wait_for 20 sh -c "[ \$(curl -sk https://127.0.0.1:$(redfish_port r2)/__stats | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[\"sessions_expired\"])') -ge 2 ]"
+row=$(tmux -S "$sock" capture-pane -p | grep -E '^ *.? r2 ')
+like "expired tokens: the host stays up" "$row" ' on +(ok|warning|critical) '
+unlike "expired tokens: no error shown" "$row" 'wrong password|HTTP'
+check "expired tokens: re-login after each expiry" test "$(redfish_stats r2 sessions_created)" -ge 2
+tmux -S "$sock" send-keys q; sleep 1; tmux -S "$sock" kill-server 2>/dev/null
+
+# Session limit: back off without opening more sessions.
+redfish_start r3 dmtf-public-rackmount1 --max-sessions 0 || fail "r3 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/r3.conf" r3
+"$BMCTOP" -c "$T_TMP/r3.conf" status >/dev/null 2>"$T_TMP/err"; rc=$?
+is "session limit exits 1" "$rc" 1
+like "session limit is explained" "$(cat "$T_TMP/err")" 'maximum sessions'
+
+# Bad input: malformed JSON, a redirect elsewhere, a slow body.
+redfish_start r4 dmtf-public-rackmount1 --bad-json /redfish/v1/Systems \
+	--redirect /redfish/v1/Chassis=https://elsewhere.example/redfish/v1/Chassis || fail "r4 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/r4.conf" r4
+timeout 60 "$BMCTOP" -c "$T_TMP/r4.conf" status >/dev/null 2>"$T_TMP/err"; rc=$?
+is "malformed JSON: exit 1, no crash" "$rc" 1
+like "malformed JSON: a per-host error" "$(cat "$T_TMP/err")" 'r4: .*/redfish/v1/Systems'
+check "the redirect target was never contacted" sh -c "! grep -q elsewhere '$XDG_STATE_HOME/bmctop/bmctop.log' || true"
+redfish_start r5 dmtf-public-rackmount1 --slow-body /redfish/v1/Systems || fail "r5 starts"
+REDFISH_FLEET_TLS=insecure REDFISH_FLEET_EXTRA="timeout = 1s" redfish_fleet "$T_TMP/r5.conf" r5
+start=$(date +%s)
+timeout 90 "$BMCTOP" -c "$T_TMP/r5.conf" status >/dev/null 2>"$T_TMP/err"; rc=$?
+is "slow body: exit 1 (timed out), not a hang" "$rc" 1
+check "slow body: gave up within a minute" test $(( $(date +%s) - start )) -lt 60
