@@ -690,8 +690,20 @@ static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_res
 		job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
 		return;
 	}
-	memset(s, 0, sizeof *s);
-	rf_parse_system(body, s);
+	if (j->url[0] != '\0' && strstr(j->url, "ActionInfo") != NULL) {
+		/* The ActionInfo named by the system: its allowable reset types. */
+		rf_parse_action_info(body, s->reset_types, RF_MAX_RESET_TYPES, &s->nreset_types);
+	} else {
+		memset(s, 0, sizeof *s);
+		rf_parse_system(body, s);
+		if (s->nreset_types == 0 && s->reset_action_info[0] != '\0') {
+			char info[RF_LINK_MAX];
+
+			snprintf(info, sizeof info, "%s", s->reset_action_info);
+			job_get(j, info, after_system_for_reset);
+			return;
+		}
+	}
 	for (k = 0; pref[k] != NULL && chosen == NULL; k++) {
 		if (s->nreset_types == 0)
 			chosen = pref[k];

@@ -105,3 +105,14 @@ start=$(date +%s)
 timeout 90 "$BMCTOP" -c "$T_TMP/r5.conf" status >/dev/null 2>"$T_TMP/err"; rc=$?
 is "slow body: exit 1 (timed out), not a hang" "$rc" 1
 check "slow body: gave up within a minute" test $(( $(date +%s) - start )) -lt 60
+
+# Reset types from an ActionInfo resource (AMI MegaRAC): what is not offered
+# gets a message naming what is.
+redfish_start g1 gigabyte-h262-z63-ami-megarac || fail "g1 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/g1.conf" g1
+out=$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 cycle 2>&1); rc=$?
+is "ActionInfo: power cycle is not offered: exit 1" "$rc" 1
+like "ActionInfo: the message names what is allowed" "$out" 'power cycle is not offered by this BMC; it allows: .*ForceRestart'
+out=$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 off 2>&1); rc=$?
+is "ActionInfo: power off (ForceOff) works" "$rc" 0
+is "ActionInfo: the service says Off" "$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 status 2>&1)" "g1: off"
