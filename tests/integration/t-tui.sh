@@ -76,6 +76,12 @@ like "confirmation for marked hosts" "$(screen)" 'power on on 2 hosts:'
 keys y
 wait_for 10 sh -c "[ \"\$(cat '$(ipmisim_dir web1)/power')\$(cat '$(ipmisim_dir db1)/power')\" = 11 ]" &&
 	ok "both marked hosts powered on" || fail "both marked hosts powered on"
+# Identify through the same dialog: the chassis light gets its command.
+keys g i
+like "identify asks first, for the marked hosts" "$(screen)" 'identify \(15 s\) on 2 hosts'
+keys y
+wait_for 10 grep -q identify "$(ipmisim_dir web1)/chassis.log" &&
+	ok "identify reaches the simulator" || fail "identify reaches the simulator"
 keys L
 like "action log lists the actions" "$(screen)" 'Action log'
 keys Escape u
