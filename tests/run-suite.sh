@@ -37,5 +37,7 @@ passed=$(grep -c -E '^ok ' "$out" | tr -d ' ')
 skipped=$(grep -c -E '^ok .*# SKIP' "$out" | tr -d ' ')
 failed=$(grep -c -E '^not ok ' "$out" | tr -d ' ')
 passed=$((passed - skipped))
+# Name the failures again just above the summary, where a tail shows them.
+grep -E '^not ok ' "$out" | head -5 | sed 's/^/# failed: /'
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
