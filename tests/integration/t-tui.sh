@@ -67,7 +67,7 @@ keys Escape
 # Power off web1 through the confirmation dialog.
 keys g x
 see "confirmation names the action and the host" 'power off on 1 host:'
-see "confirmation lists web1" '│ web1 '
+see "confirmation lists web1 (box drawing in Unicode, or ASCII without a UTF-8 locale)" '(│|[|x]) web1 '
 is "nothing happens before confirming" "$(ipmisim_power web1)" on
 keys y
 wait_for 10 sh -c "[ \"\$(cat '$(ipmisim_dir web1)/power')\" = 0 ]" && ok "confirmed power off reaches the simulator" || fail "confirmed power off reaches the simulator"
