@@ -276,11 +276,16 @@ void host_set_string(char **slot, const char *value)
 void host_set_error(struct bmc_host *h, int status, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	host_set_errorv(h, status, fmt, ap);
 	va_end(ap);
+}
+
+void host_set_errorv(struct bmc_host *h, int status, const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+
 	if (h->error == NULL || strcmp(h->error, msg) != 0)
 		log_warn("%s: %s", h->cfg->name, msg);
 	free(h->error);

@@ -9,6 +9,7 @@
 #ifndef BMCTOP_ENGINE_H
 #define BMCTOP_ENGINE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -228,6 +229,8 @@ int engine_trust(struct bmc_host *h, bmc_op_cb cb, void *arg);
 /* For backends: record results and tell observers. */
 void host_set_error(struct bmc_host *h, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void host_set_errorv(struct bmc_host *h, int status, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 void host_clear_error(struct bmc_host *h);
 void host_set_string(char **slot, const char *value);
 void host_set_sensors(struct bmc_host *h, struct bmc_sensor *s, size_t n);

@@ -98,13 +98,10 @@ static void job_fail(struct rf_job *j, int status, const char *fmt, ...)
 static void job_fail(struct rf_job *j, int status, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	host_set_errorv(j->h, status, fmt, ap);
 	va_end(ap);
-	host_set_error(j->h, status, "%s", msg);
-	free(msg);
 	job_finish(j, status);
 }
 

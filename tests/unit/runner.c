@@ -52,6 +52,25 @@ void test_skip(const char *reason)
 	_exit(77);
 }
 
+size_t test_unhex(const char *s, unsigned char *out)
+{
+	size_t n = 0;
+
+	while (*s) {
+		unsigned v;
+
+		if (*s == ' ' || *s == '\n' || *s == '\t') {
+			s++;
+			continue;
+		}
+		if (sscanf(s, "%2x", &v) != 1)
+			test_fail(__FILE__, __LINE__, "bad hex in a test vector: %s", s);
+		out[n++] = (unsigned char)v;
+		s += 2;
+	}
+	return n;
+}
+
 const char *test_tmpdir(void)
 {
 	return tmpdir;

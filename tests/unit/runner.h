@@ -22,6 +22,8 @@ void test_register(struct test_case *tc);
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 void test_skip(const char *reason) __attribute__((noreturn));
+/* Hex text (spaces allowed) to bytes; returns the byte count. */
+size_t test_unhex(const char *hex, unsigned char *out);
 /* A temporary directory for this test, removed by the runner afterwards. */
 const char *test_tmpdir(void);
 

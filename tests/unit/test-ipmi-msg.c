@@ -17,25 +17,6 @@
 #include "ipmi-msg.h"
 #include "runner.h"
 
-/* Hex text (spaces allowed) to bytes; returns the byte count. */
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-
-	while (*s) {
-		unsigned v;
-
-		if (isspace((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		if (sscanf(s, "%2x", &v) != 1)
-			test_fail(__FILE__, __LINE__, "bad hex in a test vector: %s", s);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
 
 static const char get_device_id_hex[] = "20 18 c8 81 14 01 6a";
 
@@ -72,7 +53,7 @@ TEST(ipmi_checksum_is_twos_complement)
 TEST(ipmi_get_device_id_request_bytes)
 {
 	uint8_t want[16], out[16];
-	size_t n = unhex(get_device_id_hex, want);
+	size_t n = test_unhex(get_device_id_hex, want);
 
 	ASSERT_EQ(ipmi_msg_build_request(out, sizeof(out), 0x06, 0x01, 5, NULL, 0), n);
 	ASSERT_MEMEQ(out, want, n);
@@ -86,7 +67,7 @@ TEST(ipmi_v15_auth_caps_packet_bytes)
 {
 	const uint8_t data[] = {0x8e, 0x04}; /* this channel, v2.0 data; admin */
 	uint8_t msg[32], out[64], want[64];
-	size_t want_len = unhex("06 00 ff 07 00 00 00 00 00 00 00 00 00 09"
+	size_t want_len = test_unhex("06 00 ff 07 00 00 00 00 00 00 00 00 00 09"
 				" 20 18 c8 81 00 38 8e 04 b5",
 				want);
 	ssize_t mlen = ipmi_msg_build_request(msg, sizeof(msg), 0x06, 0x38, 0, data, 2);
@@ -115,7 +96,7 @@ TEST(ipmi_v15_auth_caps_packet_bytes)
 TEST(ipmi_v15_parse_drops)
 {
 	uint8_t pkt[64];
-	size_t n = unhex("06 00 ff 07 00 00 00 00 00 00 00 00 00 09"
+	size_t n = test_unhex("06 00 ff 07 00 00 00 00 00 00 00 00 00 09"
 			 " 81 1c 63 20 00 38 00 01 97 04 03 00 00 00 00 09",
 			 pkt);
 	const uint8_t *m;
@@ -145,8 +126,8 @@ static const char open_session_3_hex[] = "00 04 00 00 a4 a3 a2 a0"
 TEST(ipmi_rmcpp_unauthenticated_bytes_and_round_trip)
 {
 	uint8_t payload[64], want[128], out[128], scratch[128];
-	size_t plen = unhex(open_session_3_hex, payload);
-	size_t want_len = unhex("06 00 ff 07 06 10 00 00 00 00 00 00 00 00 20 00", want);
+	size_t plen = test_unhex(open_session_3_hex, payload);
+	size_t want_len = test_unhex("06 00 ff 07 06 10 00 00 00 00 00 00 00 00 20 00", want);
 	struct ipmi_rmcpp_packet p;
 
 	memcpy(want + want_len, payload, plen);
@@ -196,8 +177,8 @@ static void check_encrypted_vector(enum ipmi_integrity integ, const char *hex)
 	struct ipmi_session_keys k;
 	struct ipmi_rmcpp_packet p;
 	uint8_t msg[16], iv[16], want[128], out[128], scratch[128];
-	size_t msg_len = unhex(get_device_id_hex, msg);
-	size_t want_len = unhex(hex, want);
+	size_t msg_len = test_unhex(get_device_id_hex, msg);
+	size_t want_len = test_unhex(hex, want);
 
 	fixed_keys(&k, integ, IPMI_CONF_AES_CBC_128);
 	fixed_iv(iv);
@@ -468,7 +449,7 @@ TEST(ipmi_aes_bad_padding)
 TEST(ipmi_response_parse)
 {
 	uint8_t buf[64];
-	size_t n = unhex("81 1c 63 20 14 01 00 20 81 03 02 02 bf 57 01 00 31 0b d0", buf);
+	size_t n = test_unhex("81 1c 63 20 14 01 00 20 81 03 02 02 bf 57 01 00 31 0b d0", buf);
 	struct ipmi_response r;
 
 	ASSERT_EQ(ipmi_msg_parse_response(buf, n, &r), 0);
@@ -493,7 +474,7 @@ TEST(ipmi_response_parse)
 	buf[9] ^= 1;
 
 	/* The shortest response: a completion code and no data. */
-	n = unhex("81 1c 63 20 14 01 c1 0a", buf);
+	n = test_unhex("81 1c 63 20 14 01 c1 0a", buf);
 	ASSERT_EQ(ipmi_msg_parse_response(buf, n, &r), 0);
 	ASSERT_EQ(r.ccode, 0xc1);
 	ASSERT_EQ(r.len, 0);
@@ -502,7 +483,7 @@ TEST(ipmi_response_parse)
 TEST(ipmi_auth_caps_parse)
 {
 	uint8_t buf[64];
-	size_t n = unhex("81 1c 63 20 00 38 00 01 97 04 03 00 00 00 00 09", buf);
+	size_t n = test_unhex("81 1c 63 20 00 38 00 01 97 04 03 00 00 00 00 09", buf);
 	struct ipmi_response r;
 	struct ipmi_auth_caps c;
 	const uint8_t v15_only[] = {0x02, 0x15, 0x2b, 0x00, 0, 0, 0, 0};

@@ -26,24 +26,6 @@ static const uint8_t guid[16] = {0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
 #define USER	    "admin"
 #define PASSWORD    "s3cret"
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-
-	while (*s) {
-		unsigned v;
-
-		if (isspace((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		if (sscanf(s, "%2x", &v) != 1)
-			test_fail(__FILE__, __LINE__, "bad hex: %s", s);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
 
 static void hex(char *out, const uint8_t *p, size_t len)
 {
@@ -119,13 +101,13 @@ static size_t put_role_user(uint8_t *p)
 static size_t bmc_rakp2(int suite, uint8_t *msg)
 {
 	uint8_t in[128], kuid[20];
-	size_t n = unhex("42 00 00 00 a4 a3 a2 a0", msg);
+	size_t n = test_unhex("42 00 00 00 a4 a3 a2 a0", msg);
 
 	memcpy(msg + n, rc, 16);
 	memcpy(msg + n + 16, guid, 16);
 	n += 32;
 	/* SIDm, SIDc little-endian, Rm, Rc, GUIDc, Role, ULength, UName */
-	unhex("a4 a3 a2 a0 05 04 03 02", in);
+	test_unhex("a4 a3 a2 a0 05 04 03 02", in);
 	memcpy(in + 8, rm, 16);
 	memcpy(in + 24, rc, 16);
 	memcpy(in + 40, guid, 16);
@@ -173,14 +155,14 @@ TEST(ipmi_open_session_request_bytes)
 	uint8_t out[32], want[32];
 
 	ASSERT_EQ(ipmi_cipher_lookup(3, &c), 0);
-	unhex("00 04 00 00 a4 a3 a2 a0 00 00 00 08 01 00 00 00"
+	test_unhex("00 04 00 00 a4 a3 a2 a0 00 00 00 08 01 00 00 00"
 	      " 01 00 00 08 01 00 00 00 02 00 00 08 01 00 00 00",
 	      want);
 	ASSERT_EQ(ipmi_open_session_build(out, 0, 4, CONSOLE_SID, &c), 32);
 	ASSERT_MEMEQ(out, want, 32);
 
 	ASSERT_EQ(ipmi_cipher_lookup(17, &c), 0);
-	unhex("09 04 00 00 a4 a3 a2 a0 00 00 00 08 03 00 00 00"
+	test_unhex("09 04 00 00 a4 a3 a2 a0 00 00 00 08 03 00 00 00"
 	      " 01 00 00 08 04 00 00 00 02 00 00 08 01 00 00 00",
 	      want);
 	ASSERT_EQ(ipmi_open_session_build(out, 9, 4, CONSOLE_SID, &c), 32);
@@ -190,7 +172,7 @@ TEST(ipmi_open_session_request_bytes)
 TEST(ipmi_open_session_response_parse)
 {
 	uint8_t buf[64];
-	size_t n = unhex("09 00 04 00 a4 a3 a2 a0 05 04 03 02"
+	size_t n = test_unhex("09 00 04 00 a4 a3 a2 a0 05 04 03 02"
 			 " 00 00 00 08 03 00 00 00 01 00 00 08 04 00 00 00"
 			 " 02 00 00 08 01 00 00 00",
 			 buf);
@@ -212,7 +194,7 @@ TEST(ipmi_open_session_response_parse)
 	ASSERT_EQ(ipmi_open_session_parse(buf, n, &o), IPMI_DROP_MALFORMED);
 
 	/* A refusal carries only the first eight bytes. */
-	n = unhex("09 11 00 00 a4 a3 a2 a0", buf);
+	n = test_unhex("09 11 00 00 a4 a3 a2 a0", buf);
 	ASSERT_EQ(ipmi_open_session_parse(buf, n, &o), 0);
 	ASSERT_EQ(o.status, 0x11);
 	ASSERT_EQ(o.console_sid, CONSOLE_SID);
@@ -255,7 +237,7 @@ TEST(ipmi_rakp1_bytes)
 {
 	struct ipmi_rakp r;
 	uint8_t out[64], want[64];
-	size_t n = unhex("07 00 00 00 05 04 03 02"
+	size_t n = test_unhex("07 00 00 00 05 04 03 02"
 			 " 80 81 82 83 84 85 86 87 88 89 8a 8b 8c 8d 8e 8f"
 			 " 14 00 00 05 61 64 6d 69 6e",
 			 want);
@@ -423,7 +405,7 @@ static void check_rakp3(int suite)
 
 	/* HMAC_Kuid(Rc, SIDm, Role, ULength, UName) */
 	memcpy(in, rc, 16);
-	unhex("a4 a3 a2 a0", in + 16);
+	test_unhex("a4 a3 a2 a0", in + 16);
 	kuid_of(kuid, PASSWORD);
 	want_len = cli_hmac(digest_of(suite), kuid, 20, in, 20 + put_role_user(in + 20), want);
 
@@ -477,13 +459,13 @@ static void check_rakp4(int suite)
 
 	/* HMAC_SIK(Rm, SIDc, GUIDc), truncated */
 	memcpy(in, rm, 16);
-	unhex("05 04 03 02", in + 16);
+	test_unhex("05 04 03 02", in + 16);
 	memcpy(in + 20, guid, 16);
 	ASSERT(cli_hmac(digest_of(suite), r.sik, r.sik_len, in, 36, icv) > icv_len);
 	ASSERT_EQ(ipmi_rakp4_icv(&r, server), icv_len);
 	ASSERT_MEMEQ(server, icv, icv_len);
 
-	n = unhex("42 00 00 00 a4 a3 a2 a0", msg);
+	n = test_unhex("42 00 00 00 a4 a3 a2 a0", msg);
 	memcpy(msg + n, icv, icv_len);
 	n += icv_len;
 	for (size_t i = 0; i < 8; i++)
@@ -532,7 +514,7 @@ TEST(ipmi_rakp_suite0_has_no_codes)
 	struct ipmi_rakp2 m2;
 	struct ipmi_rakp4 m4;
 	uint8_t msg[64], out[32];
-	size_t n = unhex("01 00 00 00 a4 a3 a2 a0", msg);
+	size_t n = test_unhex("01 00 00 00 a4 a3 a2 a0", msg);
 
 	memcpy(msg + n, rc, 16);
 	memcpy(msg + n + 16, guid, 16);
