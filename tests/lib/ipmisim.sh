@@ -53,14 +53,7 @@ ipmisim_need() {
 }
 
 # _ipmisim_get NAME KEY: one value from NAME's env file (internal).
-_ipmisim_get() {
-	local f="$IPMISIM_BASE/$1/env" line
-	[ -f "$f" ] || return 1
-	while IFS= read -r line; do
-		case $line in "$2="*) printf '%s\n' "${line#*=}"; return 0 ;; esac
-	done <"$f"
-	return 1
-}
+_ipmisim_get() { env_get "$IPMISIM_BASE/$1/env" "$2"; }
 
 # ipmisim_port NAME: the UDP port NAME's ipmi_sim listens on (127.0.0.1).
 ipmisim_port() { _ipmisim_get "$1" PORT; }

@@ -90,14 +90,7 @@ redfish_need() {
 }
 
 # _redfish_get NAME KEY: one value from NAME's env file (internal).
-_redfish_get() {
-	local f="$REDFISH_BASE/$1/env" line
-	[ -f "$f" ] || return 1
-	while IFS= read -r line; do
-		case $line in "$2="*) printf '%s\n' "${line#*=}"; return 0 ;; esac
-	done <"$f"
-	return 1
-}
+_redfish_get() { env_get "$REDFISH_BASE/$1/env" "$2"; }
 
 redfish_port() { _redfish_get "$1" PORT; }
 redfish_pid() { _redfish_get "$1" PID; }

@@ -97,6 +97,16 @@ wait_for() {
 	return 1
 }
 
+# env_get FILE KEY: the value of KEY= in a FILE of KEY=VALUE lines (peer harnesses).
+env_get() {
+	local line
+	[ -f "$1" ] || return 1
+	while IFS= read -r line; do
+		case $line in "$2="*) printf '%s\n' "${line#*=}"; return 0 ;; esac
+	done <"$1"
+	return 1
+}
+
 # A private XDG tree so tests never touch the user's state or config.
 export XDG_STATE_HOME="$T_TMP/state" XDG_CONFIG_HOME="$T_TMP/config"
 unset BMCTOP_FLEET
