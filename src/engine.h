@@ -29,6 +29,17 @@ enum bmc_host_state {
 	HOST_PARKED	  /* credentials rejected: not retried until asked */
 };
 
+/* Console capabilities a BMC advertised (connect types, case-folded). */
+enum bmc_console_cap {
+	CONSOLE_CAP_KVMIP = 1,	       /* GraphicalConsole KVMIP */
+	CONSOLE_CAP_GFX_OEM = 2,       /* GraphicalConsole Oem */
+	CONSOLE_CAP_SERIAL_IPMI = 4,   /* SerialConsole IPMI (SOL) */
+	CONSOLE_CAP_SERIAL_SSH = 8,    /* SerialConsole SSH */
+	CONSOLE_CAP_SERIAL_TELNET = 16,
+	CONSOLE_CAP_SERIAL_OEM = 32,
+	CONSOLE_CAP_KNOWN = 1u << 31 /* the BMC was asked; the bits above are its answer */
+};
+
 enum bmc_power_action { POWER_STATUS, POWER_ON, POWER_OFF, POWER_CYCLE, POWER_RESET, POWER_SOFT };
 enum bmc_boot_device { BOOT_NONE, BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
 
@@ -123,6 +134,10 @@ struct bmc_host {
 	size_t nevents;
 	struct bmc_kv *inventory;
 	size_t ninventory;
+
+	/* Consoles the BMC advertises (Redfish GraphicalConsole/SerialConsole of
+	 * the Manager and ComputerSystem): CONSOLE_CAP_* bits, 0 when unknown. */
+	unsigned console_caps;
 
 	char *error;	 /* what went wrong last, for a person to read */
 	int last_status; /* 0 or BMC_E* */

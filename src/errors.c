@@ -37,6 +37,8 @@ const char *bmc_strerror(int err)
 		return "TLS trust failure";
 	case BMC_ECOMPLETION:
 		return "command failed on the BMC";
+	case BMC_EAGAIN:
+		return "queue full; try again";
 	}
 	return uv_strerror(err);
 }

@@ -19,7 +19,8 @@ enum {
 	BMC_ECANCELED = -1007,	/* shut down before it finished */
 	BMC_EBUSY = -1008,	/* the BMC says busy (session limit, payload active) */
 	BMC_ETLS = -1009,	/* TLS trust failure: key changed, not verified */
-	BMC_ECOMPLETION = -1010 /* the BMC answered with a failing completion code */
+	BMC_ECOMPLETION = -1010, /* the BMC answered with a failing completion code */
+	BMC_EAGAIN = -1011	/* a queue is full: try again after it drains */
 };
 
 /* A short description of a BMC_E* code or a negative libuv/errno code. */
