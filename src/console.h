@@ -102,7 +102,8 @@ size_t console_queued(const struct console *c);
 /* Start or stop logging to the per-host console log.  0 or BMC_E* / *err. */
 int console_log_start(struct console *c, char **err);
 void console_log_stop(struct console *c);
-/* Close; done runs once (from the loop), after which c is freed. */
+/* Close; done runs once when the transport has finished (it may run before
+ * console_close returns), and c is freed right after it. */
 void console_close(struct console *c, void (*done)(struct console *c));
 const char *console_state_name(enum console_state st);
 

@@ -1,0 +1,144 @@
+/*
+ * sim.h - bmcsim's model: N simulated BMCs in one process, one libuv loop.
+ *
+ * The model (sim-model.c) owns each BMC's state: power, sensors that drift
+ * and cross thresholds, a SEL that grows, FRU strings, boot options and a
+ * fake host console.  The protocol front ends read and change it: the IPMI
+ * server (sim-ipmi.c: RMCP+, SOL) and the Redfish server (sim-redfish.c:
+ * HTTPS with session auth).  Faults (loss, latency, dead BMCs, reboots,
+ * refused logins, slow Redfish) are options of the whole simulation.
+ */
+#ifndef BMCSIM_SIM_H
+#define BMCSIM_SIM_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#define SIM_MAX_BMCS 10000
+#define SIM_MAX_SENSORS 16
+#define SIM_SEL_MAX 512
+
+enum sim_sensor_kind { SIM_TEMP, SIM_FAN, SIM_VOLTAGE, SIM_CURRENT, SIM_POWER, SIM_DISCRETE };
+
+struct sim_sensor {
+	char name[17];
+	uint8_t number;
+	enum sim_sensor_kind kind;
+	double value;	 /* current reading, in the unit of kind (C, RPM, V, A, W) */
+	double nominal;	 /* drift centre */
+	double drift;	 /* amplitude of the drift */
+	double lnc, lcr, unc, ucr; /* thresholds; NaN when absent */
+	uint16_t discrete_state; /* SIM_DISCRETE: asserted state bits */
+};
+
+struct sim_sel_entry {
+	uint16_t id;
+	uint32_t timestamp;
+	uint8_t sensor_type;
+	uint8_t sensor_number;
+	uint8_t event_dir_type; /* bit 7 deassertion, low 7 bits event/reading type */
+	uint8_t data[3];
+};
+
+enum sim_health { SIM_HEALTHY, SIM_WARNING, SIM_CRITICAL };
+
+/* Where the fake host's serial console stands (sim-console.c). */
+struct sim_console {
+	int logged_in;
+	char line[128]; /* what was typed since the last newline */
+	size_t line_len;
+	/* Bytes the host "printed" and no SOL client has taken yet. */
+	uint8_t *out;
+	size_t out_len, out_cap;
+};
+
+struct sim;
+
+struct sim_bmc {
+	struct sim *sim;
+	unsigned index;
+	char name[32];
+	struct sockaddr_storage ipmi_addr; /* where its RMCP+ listens (UDP) */
+	int redfish_port;		    /* 0: no Redfish; else HTTPS on ipmi_addr's IP */
+
+	enum sim_health profile;
+	int power; /* 1 on, 0 off */
+	int dead;  /* answers nothing */
+	uint8_t boot_device; /* IPMI boot flags device selector (0 none, 1 pxe, 2 disk, 6 bios, 5 cd) */
+	int boot_persistent;
+	uint64_t boot_epoch; /* bumps on each reboot: sessions from before are gone */
+
+	struct sim_sensor sensors[SIM_MAX_SENSORS];
+	size_t nsensors;
+	struct sim_sel_entry sel[SIM_SEL_MAX];
+	size_t nsel;
+	uint16_t next_sel_id;
+	uint32_t sel_add_ts, sel_erase_ts;
+	uint32_t sdr_add_ts;
+
+	char manufacturer[32], product[32], serial[32], part[32];
+	struct sim_console console;
+
+	void *ipmi;    /* sim-ipmi.c's per-BMC state */
+	void *redfish; /* sim-redfish.c's per-BMC state */
+};
+
+struct sim_options {
+	unsigned count;		/* BMCs */
+	char address[64];	/* first loopback address, e.g. 127.0.0.1 */
+	int addresses;		/* 1: all on one address, distinct ports; else spread over
+				   127.0.0.1.. 127.0.x.y (one port each) */
+	int base_port;		/* first UDP port (0: pick free ones) */
+	unsigned redfish_share; /* percent of BMCs that also serve Redfish */
+	int redfish_base_port;
+	char user[17];
+	char password[21];	 /* never printed */
+	double loss;		 /* 0..1 packet loss each way */
+	unsigned latency_ms, jitter_ms;
+	unsigned dead_pct;	 /* percent of BMCs that never answer */
+	unsigned reboot_every_s; /* 0: never; else BMCs reboot (lose sessions) this often */
+	unsigned authfail_pct;	 /* percent of BMCs that reject every login */
+	unsigned redfish_delay_ms;
+	unsigned seed;
+	int demo;		 /* the 64-host demo profile mix */
+};
+
+struct sim {
+	uv_loop_t *loop;
+	struct sim_options opt;
+	struct sim_bmc *bmcs;
+	size_t nbmcs;
+	uv_timer_t tick; /* drives drift, SEL growth, reboots */
+	uint64_t rng;
+	/* Counters for the summary printed at exit / on SIGUSR1. */
+	uint64_t rx, tx, dropped;
+};
+
+/* sim-model.c */
+int sim_init(struct sim *s, uv_loop_t *loop, const struct sim_options *opt, char **err);
+void sim_free(struct sim *s);
+void sim_tick(struct sim *s, uint64_t now_ms);
+void sim_set_power(struct sim_bmc *b, int on); /* logs SEL, starts a boot log on the console */
+void sim_reset(struct sim_bmc *b);
+void sim_sel_add(struct sim_bmc *b, uint8_t sensor_type, uint8_t sensor_number, uint8_t dir_type,
+		 const uint8_t data[3]);
+double sim_rand01(struct sim *s);
+enum sim_health sim_bmc_health(const struct sim_bmc *b);
+
+/* sim-console.c: the fake host behind SOL. */
+void sim_console_input(struct sim_bmc *b, const uint8_t *buf, size_t len);
+void sim_console_print(struct sim_bmc *b, const char *text);
+/* Take up to cap bytes of pending host output. */
+size_t sim_console_take(struct sim_bmc *b, uint8_t *buf, size_t cap);
+
+/* sim-ipmi.c */
+int sim_ipmi_start(struct sim *s, char **err);
+void sim_ipmi_stop(struct sim *s);
+
+/* sim-redfish.c */
+int sim_redfish_start(struct sim *s, char **err);
+void sim_redfish_stop(struct sim *s);
+
+#endif
