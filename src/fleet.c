@@ -951,10 +951,25 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+/* IPMI endpoints, with Redfish-only hosts sorted apart (they have none). */
+static int cmp_ipmi_endpoint(const void *a, const void *b)
+{
+	const struct host_config *const *x = a, *const *y = b;
+	int rx = (*x)->protocol == PROTO_REDFISH, ry = (*y)->protocol == PROTO_REDFISH;
+	int c;
+
+	if (rx != ry)
+		return rx - ry;
+	c = strcmp((*x)->address, (*y)->address);
+	if (c != 0)
+		return c;
+	return (*x)->ipmi_port - (*y)->ipmi_port;
+}
+
 static void check_duplicates(struct parser *p, struct fleet *f)
 {
 	const struct host_config **sorted;
-	size_t i;
+	size_t i, j;
 
 	if (f->nhosts < 2)
 		return;
@@ -969,6 +984,23 @@ static void check_duplicates(struct parser *p, struct fleet *f)
 			perr(p, a > b ? a : b, "host \"%s\" is defined twice (also on line %d)",
 			     sorted[i]->name, a > b ? b : a);
 		}
+	}
+	/*
+	 * Two IPMI hosts on one address and port would be one BMC polled twice,
+	 * and the shared socket routes answers by source address: refuse.
+	 */
+	qsort(sorted, f->nhosts, sizeof *sorted, cmp_ipmi_endpoint);
+	for (i = 0; i + 1 < f->nhosts; i = j) {
+		const struct host_config *x = sorted[i], *y = sorted[i + 1];
+
+		for (j = i + 1; j < f->nhosts && cmp_ipmi_endpoint(&sorted[i], &sorted[j]) == 0; j++)
+			;
+		if (j - i < 2 || x->protocol == PROTO_REDFISH)
+			continue;
+		/* One error per endpoint, however many hosts share it. */
+		perr(p, y->line, "hosts %s and %s%s have the same address and ipmi-port (%s:%d); "
+		     "each BMC may appear once", x->name, y->name,
+		     j - i > 2 ? " (and others)" : "", x->address, x->ipmi_port);
 	}
 	free(sorted);
 }

@@ -216,6 +216,10 @@ TEST(structure_errors)
 		{ "[host a]\naddress = x\nmax-in-flight = 3\n", "belongs in [defaults]" },
 		{ "[host a]\n= x\n", "t.conf:2: missing key" },
 		{ "[defaults]\nipmi-port = [1-2]\n", "t.conf:2: range in [defaults]" },
+		{ "[host a]\naddress = x\n[host b]\naddress = x\n",
+		  "t.conf:3: hosts a and b have the same address and ipmi-port (x:623)" },
+		{ "[host n[1-2]]\naddress = 127.0.0.1\nipmi-port = 9000\n",
+		  "hosts n1 and n2 have the same address and ipmi-port (127.0.0.1:9000)" },
 	};
 	size_t i;
 
@@ -225,6 +229,19 @@ TEST(structure_errors)
 		ASSERT_CONTAINS(err, cases[i].want);
 		free(err);
 	}
+}
+
+TEST(shared_address_allowed_when_endpoints_differ)
+{
+	struct fleet f;
+	char *err = NULL;
+	static const char text[] = "[host n[1-2]]\naddress = 127.0.0.1\nipmi-port = [9001-9002]\n"
+				   "[host r[1-2]]\naddress = 127.0.0.1\nprotocol = redfish\n"
+				   "redfish = https://127.0.0.1:[8001-8002]\n";
+
+	ASSERT_EQ(fleet_parse(&f, "t.conf", text, strlen(text), &err), 0);
+	ASSERT_EQ(f.nhosts, 4);
+	fleet_free(&f);
 }
 
 TEST(range_errors)

@@ -70,7 +70,7 @@ static const struct bmc_backend fake_backend = {
 
 static void make_fleet(struct fleet *f, size_t n, uint64_t interval_ms)
 {
-	char *text = xstrdup("[host h[000-199]]\naddress = 127.0.0.1\n");
+	char *text = xstrdup("[host h[000-199]]\naddress = 127.0.0.1\nipmi-port = [20000-20199]\n");
 	char *err = NULL;
 	size_t i;
 
