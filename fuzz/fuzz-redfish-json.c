@@ -81,6 +81,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    ntypes > RF_MAX_RESET_TYPES)
 		__builtin_trap();
 
+	if (sys.nboot_targets > RF_MAX_BOOT_TARGETS)
+		__builtin_trap();
+	for (i = 0; i < sys.nboot_targets; i++)
+		CHECK_STR(sys.boot_targets[i]);
+	(void)rf_boot_device(sys.boot_target);
+	if (rf_console_caps(&sys.console) & CONSOLE_CAP_KNOWN)
+		__builtin_trap();
+	CHECK_STR(root.expand);
+	rf_parse_link(j, "Fans", link, sizeof(link));
+	CHECK_STR(link);
+	rf_parse_next_link(j, small, sizeof(small));
+	CHECK_STR(small);
+	rf_parse_error_message(j, small, sizeof(small));
+	CHECK_STR(small);
+	(void)rf_member_expanded(json_array_get(json_object_get(j, "Members"), 0));
+
 	rf_parse_chassis(j, &ch);
 	CHECK_STR(ch.model);
 	CHECK_STR(ch.power_subsystem);
@@ -91,6 +107,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rf_parse_thermal(j, &s, &n, &cap);
 	rf_parse_power(j, &s, &n, &cap);
 	rf_parse_sensor(j, &s, &n, &cap);
+	rf_parse_fan(j, &s, &n, &cap);
+	rf_parse_thermal_metrics(j, &s, &n, &cap);
+	rf_parse_power_supply(j, &s, &n, &cap, link, sizeof(link));
+	CHECK_STR(link);
+	rf_parse_power_supply(j, &s, &n, &cap, small, sizeof(small));
+	CHECK_STR(small);
+	if (n > 0)
+		rf_parse_power_supply_metrics(j, &s[n - 1]);
 	if (n > cap || n > 4096)
 		__builtin_trap();
 	for (i = 0; i < n; i++) {

@@ -74,6 +74,35 @@ static json_t *event_to_json(const struct bmc_event *ev)
 	return o;
 }
 
+/* The consoles a BMC advertised, by kind; NULL when it was not asked. */
+static json_t *consoles_to_json(unsigned caps)
+{
+	static const struct {
+		unsigned bit;
+		const char *kind, *name;
+	} names[] = {
+	    {CONSOLE_CAP_KVMIP, "graphical", "KVMIP"},
+	    {CONSOLE_CAP_GFX_OEM, "graphical", "Oem"},
+	    {CONSOLE_CAP_SERIAL_IPMI, "serial", "IPMI"},
+	    {CONSOLE_CAP_SERIAL_SSH, "serial", "SSH"},
+	    {CONSOLE_CAP_SERIAL_TELNET, "serial", "Telnet"},
+	    {CONSOLE_CAP_SERIAL_OEM, "serial", "Oem"},
+	};
+	json_t *o;
+	size_t i;
+
+	if (!(caps & CONSOLE_CAP_KNOWN))
+		return NULL;
+	o = json_object();
+	json_object_set_new(o, "graphical", json_array());
+	json_object_set_new(o, "serial", json_array());
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (caps & names[i].bit)
+			json_array_append_new(json_object_get(o, names[i].kind),
+					      json_string(names[i].name));
+	return o;
+}
+
 json_t *host_to_json(const struct bmc_host *h, unsigned parts)
 {
 	json_t *o = json_object();
@@ -98,6 +127,8 @@ json_t *host_to_json(const struct bmc_host *h, unsigned parts)
 		json_object_set_new(o, "model", str_or_null(h->model));
 		json_object_set_new(o, "serial", str_or_null(h->serial));
 		json_object_set_new(o, "firmware", str_or_null(h->firmware));
+		if (h->console_caps & CONSOLE_CAP_KNOWN)
+			json_object_set_new(o, "consoles", consoles_to_json(h->console_caps));
 	}
 	if (parts & HJ_SENSORS) {
 		json_t *arr = json_array();

@@ -1,19 +1,29 @@
 /*
- * redfish-backend.c - the Redfish operations table: poll, power, close.
+ * redfish-backend.c - the Redfish operations table: poll, power, boot,
+ * trust, close.
  *
- * A poll is a chain of GETs: the service root (which also settles TLS
+ * A poll is a chain of requests: the service root (which also settles TLS
  * trust before any credential leaves), a session login when there is no
- * token yet, the first system, the first chassis with its sensors (legacy
- * Thermal and Power, else the Sensors collection), and the first manager.
- * Every link comes from the service and is resolved against its origin
- * first (redfish_resolve_link): a link elsewhere is not followed.  A 401
- * mid-poll means the token expired: log in once more and repeat the GET.
+ * token yet (Basic auth instead, only when the service offers no
+ * sessions), the first system, the chassis sensors, the first manager, and
+ * the event log.  Every link comes from the service and is resolved against
+ * its origin first (redfish_resolve_link): a link elsewhere is not followed.
+ * A 401 mid-poll means the token expired: log in once more and repeat.
+ *
+ * The chain itself runs one request at a time.  Sensors are the exception:
+ * a collection's members are fetched through a small queue (struct rf_item)
+ * with at most RF_IN_FLIGHT requests at once, the two connections per BMC
+ * that redfish-http.c allows, and each item keeps its own results so that
+ * the order of the sensors does not depend on which answer came first.
+ * With $expand (when the service root offers it) a collection brings its
+ * members along and the queue only fetches what the service left as links.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend.h"
 #include "log.h"
@@ -22,7 +32,11 @@
 #include "redfish-trust.h"
 #include "xalloc.h"
 
-#define MAX_SENSOR_GETS 256
+#define RF_IN_FLIGHT	  2    /* requests at once per host: "two connections per BMC" */
+#define MAX_SENSOR_GETS	  256  /* member GETs in one poll */
+#define MAX_ITEMS	  1024 /* queued resources in one poll, expanded ones included */
+#define MAX_PAGES	  16   /* Members@odata.nextLink pages followed per collection */
+#define MAX_CHASSIS_TRIED 8
 
 struct rf_host {
 	struct rf_http *http;
@@ -31,16 +45,43 @@ struct rf_host {
 	int trusted;
 	char token[256];
 	char session[RF_LINK_MAX]; /* our session's URL, to DELETE */
+	int basic;		   /* no sessions offered: Basic auth on every request */
 	struct rf_root root;
 	int have_root;
 	struct rf_system sys;
 	char system_url[RF_LINK_MAX];
-	int busy_requests;
+	char manager_logs[RF_LINK_MAX];
+	int manager_read;
+	unsigned manager_caps;
 	void (*closed)(struct bmc_host *h);
 };
 
 struct rf_job;
 typedef void (*rf_step)(struct rf_job *j, json_t *body, struct rf_response *rsp);
+
+/* What a queued resource is, and so how its body is read. */
+enum item_kind {
+	ITEM_SENSOR,
+	ITEM_FAN,
+	ITEM_SUPPLY,
+	ITEM_SUPPLY_METRICS,
+	ITEM_THERMAL_METRICS,
+	ITEM_THERMAL_SUBSYSTEM,
+	ITEM_POWER_SUBSYSTEM,
+	ITEM_LEGACY_THERMAL,
+	ITEM_LEGACY_POWER,
+	ITEM_COLLECTION /* of member_kind */
+};
+
+struct rf_item {
+	char *link;
+	enum item_kind kind, member_kind;
+	size_t parent; /* ITEM_SUPPLY_METRICS: the supply's item */
+	unsigned page;
+	int done;
+	struct bmc_sensor *s;
+	size_t n, cap;
+};
 
 struct rf_job {
 	struct bmc_host *h;
@@ -54,27 +95,55 @@ struct rf_job {
 	char *body;
 	int relogged;
 	int want_pin;
+	int probe_only;
 	enum bmc_power_action action;
-	void (*then)(struct rf_job *j); /* what the job does once logged in */
+	enum bmc_boot_device device;
+	int persistent;
+	int patched;
+	void (*then)(struct rf_job *j);	  /* what the job does once logged in */
+	void (*resume)(struct rf_job *j); /* after a re-login mid-queue */
 	/* A request interrupted by an expired token, repeated after login. */
 	rf_step retry_step;
 	char retry_link[RF_LINK_MAX];
 	const char *retry_method;
 	char *retry_body;
-	/* sensors */
-	struct bmc_sensor *sensors;
-	size_t nsensors, cap;
-	char **links;
-	size_t nlinks, link_index;
+	/* sensors: the queue */
+	struct rf_item *items;
+	size_t nitems, next_item;
+	unsigned in_flight, gets;
+	int queue_401, canceled;
+	int queue_error;
+	char queue_message[800];
+	void (*queue_done)(struct rf_job *j);
 	struct rf_chassis chassis;
-	int tried_legacy;
+	int stage;	      /* 0 Sensors, 1 Thermal/PowerSubsystem, 2 legacy Thermal/Power */
 	char **chassis_links; /* tried in order until one has sensors */
 	size_t nchassis, chassis_index;
+	/* events */
+	json_t *log_members;
+	unsigned log_pages;
+	int log_on_manager;
 };
 
 static struct rf_host *rf_of(struct bmc_host *h)
 {
 	return h->backend_data;
+}
+
+static void queue_clear(struct rf_job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nitems; i++) {
+		free(j->items[i].link);
+		free(j->items[i].s);
+	}
+	free(j->items);
+	j->items = NULL;
+	j->nitems = j->next_item = 0;
+	j->gets = 0;
+	j->queue_401 = 0;
+	j->queue_error = 0;
 }
 
 static void job_finish(struct rf_job *j, int status)
@@ -83,9 +152,10 @@ static void job_finish(struct rf_job *j, int status)
 	bmc_op_cb cb = j->cb;
 	void *arg = j->arg;
 
-	free(j->sensors);
-	rf_free_links(j->links, j->nlinks);
+	queue_clear(j);
 	rf_free_links(j->chassis_links, j->nchassis);
+	if (j->log_members != NULL)
+		json_decref(j->log_members);
 	free(j->body);
 	free(j->retry_body);
 	free(j);
@@ -93,7 +163,7 @@ static void job_finish(struct rf_job *j, int status)
 }
 
 static void job_fail(struct rf_job *j, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void job_fail(struct rf_job *j, int status, const char *fmt, ...)
 {
@@ -109,6 +179,12 @@ static int job_request(struct rf_job *j);
 static void do_login(struct rf_job *j);
 static void job_get(struct rf_job *j, const char *link, rf_step next);
 static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp);
+
+/* Whether this request carried credentials the service may have let expire. */
+static int had_token(const struct rf_job *j)
+{
+	return j->rh->token[0] != '\0';
+}
 
 static void on_response(struct rf_response *rsp, void *arg)
 {
@@ -133,7 +209,7 @@ static void on_response(struct rf_response *rsp, void *arg)
 		job_fail(j, rsp->error, "%s %s: %s", j->method, j->url, rsp->message);
 		return;
 	}
-	if (rsp->status == 401 && j->rh->token[0] != '\0' && !j->relogged) {
+	if (rsp->status == 401 && had_token(j) && !j->relogged) {
 		/* The token expired (or the BMC restarted): log in once more. */
 		const char *path = strstr(j->url, "/redfish/");
 
@@ -148,8 +224,14 @@ static void on_response(struct rf_response *rsp, void *arg)
 		do_login(j);
 		return;
 	}
-	if (rsp->status >= 300 && rsp->status != 401 && rsp->status != 503 &&
-	    !(rsp->status >= 400 && rsp->status < 500)) {
+	if (rsp->status == 401 && j->rh->basic && !had_token(j) && j->next != on_root) {
+		job_fail(j, BMC_EAUTH,
+			 "wrong password for user \"%s\" (the Redfish service refused Basic auth); "
+			 "not retrying until you ask",
+			 j->h->cfg->user ? j->h->cfg->user : "");
+		return;
+	}
+	if (rsp->status >= 300 && rsp->status < 400) {
 		job_fail(j, BMC_EPROTO, "%s %s: HTTP %ld (redirects are not followed)", j->method,
 			 j->url, rsp->status);
 		return;
@@ -161,28 +243,65 @@ static void on_response(struct rf_response *rsp, void *arg)
 			free(err);
 			return;
 		}
+	} else if (rsp->len > 0 && rsp->status >= 400) {
+		/* An error body, for its message; a broken one is just not read. */
+		body = redfish_json_load(rsp->body, rsp->len, NULL);
 	}
 	j->next(j, body, rsp);
 	if (body != NULL)
 		json_decref(body);
 }
 
+/* Fill the options every request of this host shares. */
+static int request_opts(struct bmc_host *h, struct rf_request_opts *o)
+{
+	const struct host_config *hc = h->cfg;
+	struct rf_host *rh = rf_of(h);
+
+	o->token = rh->token[0] ? rh->token : NULL;
+	o->timeout_ms = (long)hc->timeout_ms;
+	o->verify = hc->tls == TLS_VERIFY;
+	o->ca_file = hc->ca_file;
+	o->pin = hc->tls == TLS_PIN ? hc->tls_pin : (rh->trusted ? rh->pin : NULL);
+	o->max_body = RF_BODY_MAX;
+	if (rh->basic && o->token == NULL) {
+		char *err = NULL;
+		const struct secret *pw = engine_host_password(h, &err);
+
+		if (pw == NULL) {
+			host_set_error(h, BMC_ECONFIG, "%s", err);
+			free(err);
+			return BMC_ECONFIG;
+		}
+		o->basic_user = hc->user ? hc->user : "";
+		o->basic_password = pw->data;
+	}
+	return 0;
+}
+
 static int job_request(struct rf_job *j)
 {
-	const struct host_config *hc = j->h->cfg;
 	struct rf_request_opts o;
+	int rc;
 
 	memset(&o, 0, sizeof o);
 	o.method = j->method;
 	o.url = j->url;
 	o.body = j->body;
-	o.token = j->rh->token[0] ? j->rh->token : NULL;
-	o.timeout_ms = (long)hc->timeout_ms;
-	o.verify = hc->tls == TLS_VERIFY;
-	o.ca_file = hc->ca_file;
-	o.pin = hc->tls == TLS_PIN ? hc->tls_pin : (j->rh->trusted ? j->rh->pin : NULL);
+	/* Before the service root is read, trust is not settled: nothing secret. */
+	if (j->next == on_root) {
+		o.timeout_ms = (long)j->h->cfg->timeout_ms;
+		o.verify = j->h->cfg->tls == TLS_VERIFY;
+		o.ca_file = j->h->cfg->ca_file;
+		o.pin = j->h->cfg->tls == TLS_PIN ? j->h->cfg->tls_pin
+						  : (j->rh->trusted ? j->rh->pin : NULL);
+		o.max_body = RF_BODY_MAX;
+	} else {
+		rc = request_opts(j->h, &o);
+		if (rc != 0)
+			return rc;
+	}
 	o.want_pin = j->want_pin;
-	o.max_body = RF_BODY_MAX;
 	return rf_http_request(j->rh->http, &o, on_response, j);
 }
 
@@ -227,7 +346,6 @@ static void job_send(struct rf_job *j, const char *method, const char *link, cha
 
 /* Trust and the service root. */
 
-static void poll_system(struct rf_job *j);
 static void after_root(struct rf_job *j);
 
 static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
@@ -246,13 +364,16 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 
 			if (trust_lookup(h->cfg->name, rh->base, known, sizeof known) == 0 &&
 			    strcmp(known, rsp->pin) != 0) {
-				job_fail(j, BMC_ETLS,
-					 "the TLS key of %s changed: known %s, now %s; no credential was sent. If the change is expected, run: bmctop trust %s",
-					 rh->base, known, rsp->pin, h->cfg->name);
+				job_fail(
+				    j, BMC_ETLS,
+				    "the TLS key of %s changed: known %s, now %s; no credential "
+				    "was sent. If the change is expected, run: bmctop trust %s",
+				    rh->base, known, rsp->pin, h->cfg->name);
 				return;
 			}
 			if (trust_store(h->cfg->name, rh->base, rsp->pin) != 0)
-				log_warn("%s: cannot record the TLS key in known_hosts", h->cfg->name);
+				log_warn("%s: cannot record the TLS key in known_hosts",
+					 h->cfg->name);
 			snprintf(rh->pin, sizeof rh->pin, "%s", rsp->pin);
 			rh->trusted = 1;
 			log_info("%s: trusting TLS key %s on first use", h->cfg->name, rsp->pin);
@@ -265,8 +386,14 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 	}
 	rf_parse_root(body, &rh->root);
 	rh->have_root = 1;
-	host_set_string(&h->vendor, rf_vendor_name(rh->root.vendor));
+	rh->basic = rh->root.sessions[0] == '\0' && rh->root.session_service[0] == '\0';
+	if (h->vendor == NULL || rh->root.vendor != RF_VENDOR_OTHER)
+		host_set_string(&h->vendor, rf_vendor_name(rh->root.vendor));
 	h->protocol = SRC_REDFISH;
+	if (j->probe_only) {
+		job_finish(j, 0);
+		return;
+	}
 	after_root(j);
 }
 
@@ -284,7 +411,6 @@ static void start_trust(struct rf_job *j)
 	job_get(j, "/redfish/v1/", on_root);
 }
 
-
 /* Login. */
 
 static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
@@ -294,13 +420,15 @@ static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
 
 	if (rsp->status == 401 || rsp->status == 403) {
 		job_fail(j, BMC_EAUTH,
-			 "wrong password for user \"%s\" (the Redfish service refused the login); not retrying until you ask",
+			 "wrong password for user \"%s\" (the Redfish service refused the login); "
+			 "not retrying until you ask",
 			 user);
 		return;
 	}
 	if (rsp->status == 503) {
 		job_fail(j, BMC_EBUSY,
-			 "the BMC has no free session (maximum sessions reached); backing off without opening more");
+			 "the BMC has no free session (maximum sessions reached); backing off "
+			 "without opening more");
 		return;
 	}
 	if (rsp->status < 200 || rsp->status >= 300 || rsp->token[0] == '\0') {
@@ -320,6 +448,13 @@ static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
 		job_send(j, j->retry_method, j->retry_link, again, step);
 		return;
 	}
+	if (j->resume != NULL) {
+		void (*resume)(struct rf_job *) = j->resume;
+
+		j->resume = NULL;
+		resume(j);
+		return;
+	}
 	j->then(j);
 }
 
@@ -329,10 +464,6 @@ static void do_login(struct rf_job *j)
 	json_t *req;
 	char *err = NULL, *body;
 
-	if (j->rh->root.sessions[0] == '\0') {
-		job_fail(j, BMC_ENOTSUP, "the service offers no sessions; Basic auth is not supported yet");
-		return;
-	}
 	pw = engine_host_password(j->h, &err);
 	if (pw == NULL) {
 		job_fail(j, BMC_ECONFIG, "%s", err);
@@ -343,26 +474,28 @@ static void do_login(struct rf_job *j)
 			"Password", pw->data, pw->len);
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	job_send(j, "POST", j->rh->root.sessions, body, on_login);
+	job_send(j, "POST",
+		 j->rh->root.sessions[0] ? j->rh->root.sessions
+					 : "/redfish/v1/SessionService/Sessions",
+		 body, on_login);
 }
 
 static void after_root(struct rf_job *j)
 {
-	if (j->rh->token[0] == '\0') {
+	/* Without sessions every request carries Basic credentials instead. */
+	if (j->rh->token[0] == '\0' && !j->rh->basic) {
 		do_login(j);
 		return;
 	}
 	j->then(j);
 }
 
-/* Systems, chassis, sensors, manager. */
-
 /*
  * GET the first member of the collection in body, then next; when the
  * collection is missing or empty, call on_empty instead.
  */
-static void get_first_member(struct rf_job *j, json_t *body, struct rf_response *rsp,
-			     rf_step next, void (*on_empty)(struct rf_job *j))
+static void get_first_member(struct rf_job *j, json_t *body, struct rf_response *rsp, rf_step next,
+			     void (*on_empty)(struct rf_job *j))
 {
 	char first[RF_LINK_MAX];
 	char **links = NULL;
@@ -384,15 +517,265 @@ static void no_system(struct rf_job *j)
 	job_fail(j, BMC_EPROTO, "the service lists no system at %s", j->url);
 }
 
+/* The queue: sensor resources fetched RF_IN_FLIGHT at a time. */
+
+static size_t queue_add(struct rf_job *j, enum item_kind kind, const char *link)
+{
+	struct rf_item *it;
+
+	if (j->nitems >= MAX_ITEMS)
+		return (size_t)-1;
+	if (j->nitems % 16 == 0)
+		j->items = xreallocarray(j->items, j->nitems + 16, sizeof *j->items);
+	it = &j->items[j->nitems];
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	it->link = xstrdup(link ? link : "");
+	return j->nitems++;
+}
+
+static size_t queue_add_collection(struct rf_job *j, enum item_kind member_kind, const char *link,
+				   unsigned page)
+{
+	size_t i = queue_add(j, ITEM_COLLECTION, link);
+
+	if (i != (size_t)-1) {
+		j->items[i].member_kind = member_kind;
+		j->items[i].page = page;
+	}
+	return i;
+}
+
+static void queue_pump(struct rf_job *j);
+
+static void item_read(struct rf_job *j, size_t i, json_t *body);
+
+/* A collection's members: the expanded ones are read now, the others queued. */
+static void read_collection(struct rf_job *j, size_t i, json_t *body)
+{
+	json_t *members = json_object_get(body, "Members"), *m;
+	enum item_kind kind = j->items[i].member_kind;
+	unsigned page = j->items[i].page;
+	char next[RF_LINK_MAX];
+	size_t k, at;
+
+	if (!json_is_array(members))
+		return;
+	json_array_foreach(members, k, m)
+	{
+		const char *id = json_string_value(json_object_get(m, "@odata.id"));
+
+		if (rf_member_expanded(m)) {
+			at = queue_add(j, kind, id);
+			if (at == (size_t)-1)
+				break;
+			j->items[at].done = 1;
+			item_read(j, at, m);
+		} else if (id != NULL && id[0] != '\0' && strlen(id) < RF_LINK_MAX) {
+			if (queue_add(j, kind, id) == (size_t)-1)
+				break;
+		}
+	}
+	if (rf_parse_next_link(body, next, sizeof next) == 0 && page + 1 < MAX_PAGES)
+		queue_add_collection(j, kind, next, page + 1);
+}
+
+/* Read one resource's body into its item, queueing what it links to. */
+static void item_read(struct rf_job *j, size_t i, json_t *body)
+{
+	char link[RF_LINK_MAX];
+	struct rf_item *it = &j->items[i];
+
+	switch (it->kind) {
+	case ITEM_SENSOR:
+		rf_parse_sensor(body, &it->s, &it->n, &it->cap);
+		break;
+	case ITEM_FAN:
+		rf_parse_fan(body, &it->s, &it->n, &it->cap);
+		break;
+	case ITEM_SUPPLY:
+		rf_parse_power_supply(body, &it->s, &it->n, &it->cap, link, sizeof link);
+		if (it->n > 0 && link[0] != '\0') {
+			size_t at = queue_add(j, ITEM_SUPPLY_METRICS, link);
+
+			if (at != (size_t)-1)
+				j->items[at].parent = i;
+		}
+		break;
+	case ITEM_SUPPLY_METRICS: {
+		struct rf_item *supply = &j->items[it->parent];
+
+		if (supply->n > 0)
+			rf_parse_power_supply_metrics(body, &supply->s[0]);
+		break;
+	}
+	case ITEM_THERMAL_METRICS:
+		rf_parse_thermal_metrics(body, &it->s, &it->n, &it->cap);
+		break;
+	case ITEM_THERMAL_SUBSYSTEM:
+		if (rf_parse_link(body, "ThermalMetrics", link, sizeof link) == 0)
+			queue_add(j, ITEM_THERMAL_METRICS, link);
+		if (rf_parse_link(body, "Fans", link, sizeof link) == 0)
+			queue_add_collection(j, ITEM_FAN, link, 0);
+		break;
+	case ITEM_POWER_SUBSYSTEM:
+		if (rf_parse_link(body, "PowerSupplies", link, sizeof link) == 0)
+			queue_add_collection(j, ITEM_SUPPLY, link, 0);
+		break;
+	case ITEM_LEGACY_THERMAL:
+		rf_parse_thermal(body, &it->s, &it->n, &it->cap);
+		break;
+	case ITEM_LEGACY_POWER:
+		rf_parse_power(body, &it->s, &it->n, &it->cap);
+		break;
+	case ITEM_COLLECTION:
+		read_collection(j, i, body);
+		break;
+	}
+}
+
+struct rf_queued {
+	struct rf_job *j;
+	size_t index;
+	char url[RF_LINK_MAX];
+};
+
+static void on_queued_response(struct rf_response *rsp, void *arg)
+{
+	struct rf_queued *q = arg;
+	struct rf_job *j = q->j;
+	json_t *body;
+
+	j->in_flight--;
+	if (rsp->error == BMC_ECANCELED) {
+		j->canceled = 1;
+	} else if (j->canceled || j->queue_error) {
+		/* the queue is being wound down: nothing more is read */
+	} else if (rsp->error != 0) {
+		j->queue_error = rsp->error;
+		snprintf(j->queue_message, sizeof j->queue_message, "GET %s: %s", q->url,
+			 rsp->message);
+	} else if (rsp->status == 401) {
+		j->queue_401 = 1;
+	} else if (rsp->status == 200 && rsp->len > 0) {
+		/* A member that does not parse is skipped; the others still count. */
+		body = redfish_json_load(rsp->body, rsp->len, NULL);
+		if (body != NULL) {
+			item_read(j, q->index, body);
+			json_decref(body);
+		}
+	}
+	free(q);
+	queue_pump(j);
+}
+
+/* The links of a collection, with $expand when the service offers it. */
+static int queued_url(struct rf_job *j, const struct rf_item *it, char *out, size_t outlen)
+{
+	size_t len;
+
+	if (redfish_resolve_link(j->rh->base, it->link, out, outlen) != 0)
+		return -1;
+	if (it->kind != ITEM_COLLECTION || j->rh->root.expand[0] == '\0' || it->page > 0 ||
+	    strchr(out, '?') != NULL)
+		return 0;
+	len = strlen(out);
+	if ((size_t)snprintf(out + len, outlen - len, "?$expand=%s", j->rh->root.expand) >=
+	    outlen - len)
+		return -1;
+	return 0;
+}
+
+static void queue_pump(struct rf_job *j)
+{
+	while (!j->canceled && !j->queue_error && j->in_flight < RF_IN_FLIGHT &&
+	       j->next_item < j->nitems) {
+		size_t i = j->next_item++;
+		struct rf_request_opts o;
+		struct rf_queued *q;
+
+		if (j->items[i].done || j->gets >= MAX_SENSOR_GETS)
+			continue;
+		j->items[i].done = 1;
+		q = xcalloc(1, sizeof *q);
+		q->j = j;
+		q->index = i;
+		if (queued_url(j, &j->items[i], q->url, sizeof q->url) != 0) {
+			log_info("%s: the BMC links to %s, outside %s: not followed",
+				 j->h->cfg->name, j->items[i].link, j->rh->base);
+			free(q);
+			continue;
+		}
+		memset(&o, 0, sizeof o);
+		o.method = "GET";
+		o.url = q->url;
+		if (request_opts(j->h, &o) != 0 ||
+		    rf_http_request(j->rh->http, &o, on_queued_response, q) != 0) {
+			free(q);
+			continue;
+		}
+		j->gets++;
+		j->in_flight++;
+	}
+	if (j->in_flight > 0)
+		return;
+	if (j->canceled) {
+		job_finish(j, BMC_ECANCELED);
+		return;
+	}
+	if (j->queue_error) {
+		job_fail(j, j->queue_error, "%s", j->queue_message);
+		return;
+	}
+	if (j->next_item >= j->nitems || j->gets >= MAX_SENSOR_GETS) {
+		if (j->queue_401 && had_token(j) && !j->relogged) {
+			/* The token expired mid-queue: log in again, then redo the stage. */
+			j->relogged = 1;
+			j->rh->token[0] = '\0';
+			j->resume = j->queue_done;
+			j->retry_step = NULL;
+			log_info("%s: Redfish session expired; logging in again", j->h->cfg->name);
+			do_login(j);
+			return;
+		}
+		j->queue_done(j);
+	}
+}
+
+/* Start the queue over with the items already added; done runs when it drains. */
+static void queue_run(struct rf_job *j, void (*done)(struct rf_job *j))
+{
+	j->queue_done = done;
+	queue_pump(j);
+}
+
+/* Sensors in item order, moved out of the queue. */
+static void queue_take_sensors(struct rf_job *j, struct bmc_sensor **out, size_t *nout)
+{
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < j->nitems; i++)
+		n += j->items[i].n;
+	*out = n ? xcalloc(n, sizeof **out) : NULL;
+	for (i = 0; i < j->nitems; i++) {
+		if (j->items[i].n > 0)
+			memcpy(*out + k, j->items[i].s, j->items[i].n * sizeof **out);
+		k += j->items[i].n;
+	}
+	*nout = n;
+}
+
+/* Systems, chassis, sensors, manager, events. */
+
+static void poll_chassis(struct rf_job *j);
+static void poll_manager(struct rf_job *j);
+static void poll_events(struct rf_job *j);
+
 static void poll_finished(struct rf_job *j)
 {
 	host_clear_error(j->h);
 	job_finish(j, 0);
 }
-
-
-static void poll_chassis(struct rf_job *j);
-static void poll_manager(struct rf_job *j);
 
 static void on_system(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
@@ -412,13 +795,21 @@ static void on_system(struct rf_job *j, json_t *body, struct rf_response *rsp)
 		host_set_string(&h->model, s->model);
 	if (s->serial[0])
 		host_set_string(&h->serial, s->serial);
+	/* Disabled means no override, whatever target is still stored. */
+	if (s->boot_enabled[0] == '\0' || strcasecmp(s->boot_enabled, "Disabled") == 0)
+		h->boot_device = BOOT_NONE;
+	else
+		h->boot_device = rf_boot_device(s->boot_target);
+	h->boot_persistent = strcasecmp(s->boot_enabled, "Continuous") == 0;
+	if (j->rh->manager_read)
+		h->console_caps =
+		    CONSOLE_CAP_KNOWN | rf_console_caps(&s->console) | j->rh->manager_caps;
 	host_changed(h, CHANGED_READINGS);
 	if (j->what & POLL_SENSORS)
 		poll_chassis(j);
 	else
 		poll_manager(j);
 }
-
 
 static void on_systems(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
@@ -434,25 +825,19 @@ static void poll_system(struct rf_job *j)
 	job_get(j, j->rh->root.systems, on_systems);
 }
 
-static void on_thermal(struct rf_job *j, json_t *body, struct rf_response *rsp);
-static void on_power(struct rf_job *j, json_t *body, struct rf_response *rsp);
-
-#define MAX_CHASSIS_TRIED 8
-
 static void on_chassis(struct rf_job *j, json_t *body, struct rf_response *rsp);
 
-static void sensors_finish(struct rf_job *j)
+static void sensors_finish(struct rf_job *j, struct bmc_sensor *s, size_t n)
 {
 	struct bmc_host *h = j->h;
 	size_t i;
 
-	host_set_sensors(h, j->sensors, j->nsensors);
-	j->sensors = NULL;
-	j->nsensors = j->cap = 0;
+	host_set_sensors(h, s, n);
 	for (i = 0; i < h->nsensors; i++)
 		if (h->sensors[i].status > h->health)
 			h->health = h->sensors[i].status;
 	host_changed(h, CHANGED_READINGS);
+	queue_clear(j);
 	poll_manager(j);
 }
 
@@ -463,86 +848,59 @@ static void try_next_chassis(struct rf_job *j)
 	char link[RF_LINK_MAX];
 
 	if (j->chassis_index >= j->nchassis || j->chassis_index >= MAX_CHASSIS_TRIED) {
-		sensors_finish(j);
+		sensors_finish(j, NULL, 0);
 		return;
 	}
 	snprintf(link, sizeof link, "%s", j->chassis_links[j->chassis_index++]);
-	j->tried_legacy = 0;
-	rf_free_links(j->links, j->nlinks);
-	j->links = NULL;
-	j->nlinks = 0;
+	queue_clear(j);
 	job_get(j, link, on_chassis);
 }
 
-static void sensors_done(struct rf_job *j)
+static void chassis_stage(struct rf_job *j);
+
+/* One way of reading this chassis is done: keep what it found, else the next. */
+static void stage_done(struct rf_job *j)
 {
-	/* A Sensors collection whose members could not be read: try the
-	 * legacy Thermal and Power resources, then the next chassis. */
-	if (j->nsensors == 0 && !j->tried_legacy) {
-		j->tried_legacy = 1;
-		if (j->chassis.thermal[0] != '\0') {
-			job_get(j, j->chassis.thermal, on_thermal);
-			return;
+	struct bmc_sensor *s;
+	size_t n;
+
+	queue_take_sensors(j, &s, &n);
+	if (n > 0) {
+		sensors_finish(j, s, n);
+		return;
+	}
+	free(s);
+	queue_clear(j);
+	j->stage++;
+	chassis_stage(j);
+}
+
+/* Sensors collection, else Thermal/PowerSubsystem, else legacy Thermal and Power. */
+static void chassis_stage(struct rf_job *j)
+{
+	const struct rf_chassis *c = &j->chassis;
+
+	for (; j->stage <= 2; j->stage++) {
+		if (j->stage == 0 && c->sensors[0] != '\0') {
+			queue_add_collection(j, ITEM_SENSOR, c->sensors, 0);
+		} else if (j->stage == 1 &&
+			   (c->thermal_subsystem[0] != '\0' || c->power_subsystem[0] != '\0')) {
+			if (c->thermal_subsystem[0] != '\0')
+				queue_add(j, ITEM_THERMAL_SUBSYSTEM, c->thermal_subsystem);
+			if (c->power_subsystem[0] != '\0')
+				queue_add(j, ITEM_POWER_SUBSYSTEM, c->power_subsystem);
+		} else if (j->stage == 2 && (c->thermal[0] != '\0' || c->power[0] != '\0')) {
+			if (c->thermal[0] != '\0')
+				queue_add(j, ITEM_LEGACY_THERMAL, c->thermal);
+			if (c->power[0] != '\0')
+				queue_add(j, ITEM_LEGACY_POWER, c->power);
+		} else {
+			continue;
 		}
-		if (j->chassis.power[0] != '\0') {
-			job_get(j, j->chassis.power, on_power);
-			return;
-		}
-	}
-	if (j->nsensors == 0) {
-		try_next_chassis(j);
+		queue_run(j, stage_done);
 		return;
 	}
-	sensors_finish(j);
-}
-
-static void next_sensor_member(struct rf_job *j);
-
-static void on_sensor_member(struct rf_job *j, json_t *body, struct rf_response *rsp)
-{
-	if (rsp->status == 200 && body != NULL)
-		rf_parse_sensor(body, &j->sensors, &j->nsensors, &j->cap);
-	next_sensor_member(j);
-}
-
-static void next_sensor_member(struct rf_job *j)
-{
-	if (j->link_index < j->nlinks && j->link_index < MAX_SENSOR_GETS) {
-		char link[RF_LINK_MAX];
-
-		snprintf(link, sizeof link, "%s", j->links[j->link_index++]);
-		job_get(j, link, on_sensor_member);
-		return;
-	}
-	sensors_done(j);
-}
-
-static void on_sensors(struct rf_job *j, json_t *body, struct rf_response *rsp)
-{
-	if (rsp->status != 200 || body == NULL ||
-	    rf_parse_collection(body, &j->links, &j->nlinks) != 0) {
-		sensors_done(j);
-		return;
-	}
-	j->link_index = 0;
-	next_sensor_member(j);
-}
-
-static void on_power(struct rf_job *j, json_t *body, struct rf_response *rsp)
-{
-	if (rsp->status == 200 && body != NULL)
-		rf_parse_power(body, &j->sensors, &j->nsensors, &j->cap);
-	sensors_done(j);
-}
-
-static void on_thermal(struct rf_job *j, json_t *body, struct rf_response *rsp)
-{
-	if (rsp->status == 200 && body != NULL)
-		rf_parse_thermal(body, &j->sensors, &j->nsensors, &j->cap);
-	if (j->chassis.power[0] != '\0')
-		job_get(j, j->chassis.power, on_power);
-	else
-		sensors_done(j);
+	try_next_chassis(j);
 }
 
 static void on_chassis(struct rf_job *j, json_t *body, struct rf_response *rsp)
@@ -553,25 +911,15 @@ static void on_chassis(struct rf_job *j, json_t *body, struct rf_response *rsp)
 	}
 	memset(&j->chassis, 0, sizeof j->chassis);
 	rf_parse_chassis(body, &j->chassis);
-	if (j->chassis.sensors[0] != '\0') {
-		job_get(j, j->chassis.sensors, on_sensors);
-		return;
-	}
-	j->tried_legacy = 1;
-	if (j->chassis.thermal[0] != '\0')
-		job_get(j, j->chassis.thermal, on_thermal);
-	else if (j->chassis.power[0] != '\0')
-		job_get(j, j->chassis.power, on_power);
-	else
-		sensors_done(j);
+	j->stage = 0;
+	chassis_stage(j);
 }
-
 
 static void on_chassis_list(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
 	if (rsp->status != 200 || body == NULL ||
 	    rf_parse_collection(body, &j->chassis_links, &j->nchassis) != 0) {
-		sensors_finish(j);
+		sensors_finish(j, NULL, 0);
 		return;
 	}
 	j->chassis_index = 0;
@@ -581,7 +929,7 @@ static void on_chassis_list(struct rf_job *j, json_t *body, struct rf_response *
 static void poll_chassis(struct rf_job *j)
 {
 	if (j->rh->root.chassis[0] == '\0') {
-		sensors_finish(j);
+		sensors_finish(j, NULL, 0);
 		return;
 	}
 	job_get(j, j->rh->root.chassis, on_chassis_list);
@@ -589,29 +937,154 @@ static void poll_chassis(struct rf_job *j)
 
 static void on_manager(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
+	struct rf_host *rh = j->rh;
+	struct bmc_host *h = j->h;
 	struct rf_manager m;
 
 	if (rsp->status == 200 && body != NULL) {
 		memset(&m, 0, sizeof m);
 		rf_parse_manager(body, &m);
 		if (m.firmware[0])
-			host_set_string(&j->h->firmware, m.firmware);
+			host_set_string(&h->firmware, m.firmware);
+		if (rh->root.vendor == RF_VENDOR_OTHER &&
+		    rf_manager_vendor(body) != RF_VENDOR_OTHER)
+			host_set_string(&h->vendor, rf_vendor_name(rf_manager_vendor(body)));
+		snprintf(rh->manager_logs, sizeof rh->manager_logs, "%s", m.log_services);
+		rh->manager_caps = rf_console_caps(&m.console);
 	}
-	poll_finished(j);
+	/* Asked, whatever the answer: caps from the system alone if need be. */
+	rh->manager_read = 1;
+	h->console_caps = CONSOLE_CAP_KNOWN | rf_console_caps(&rh->sys.console) | rh->manager_caps;
+	host_changed(h, CHANGED_INVENTORY);
+	poll_events(j);
+}
+
+static void no_manager(struct rf_job *j)
+{
+	j->rh->manager_read = 1;
+	j->h->console_caps = CONSOLE_CAP_KNOWN | rf_console_caps(&j->rh->sys.console);
+	poll_events(j);
 }
 
 static void on_managers(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
-	get_first_member(j, body, rsp, on_manager, poll_finished);
+	get_first_member(j, body, rsp, on_manager, no_manager);
 }
 
+/* The manager once for its consoles and logs, then on inventory polls. */
 static void poll_manager(struct rf_job *j)
 {
-	if (j->rh->root.managers[0] == '\0' || !(j->what & POLL_INVENTORY)) {
-		poll_finished(j);
+	if (j->rh->root.managers[0] == '\0') {
+		no_manager(j);
+		return;
+	}
+	if (j->rh->manager_read && !(j->what & POLL_INVENTORY)) {
+		poll_events(j);
 		return;
 	}
 	job_get(j, j->rh->root.managers, on_managers);
+}
+
+/* Events: the system's log services, else the manager's. */
+
+static void on_log_entries(struct rf_job *j, json_t *body, struct rf_response *rsp);
+
+static void events_finish(struct rf_job *j)
+{
+	struct bmc_event *ev = NULL;
+	size_t n = 0;
+	json_t *all;
+
+	if (j->log_members != NULL) {
+		all = json_pack("{s:O}", "Members", j->log_members);
+		rf_parse_log_entries(all, &ev, &n);
+		json_decref(all);
+	}
+	host_set_events(j->h, ev, n);
+	host_changed(j->h, CHANGED_EVENTS);
+	poll_finished(j);
+}
+
+static void on_log_entries(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	json_t *members = body ? json_object_get(body, "Members") : NULL;
+	char next[RF_LINK_MAX];
+
+	if (rsp->status != 200 || !json_is_array(members)) {
+		events_finish(j);
+		return;
+	}
+	if (j->log_members == NULL)
+		j->log_members = json_array();
+	/* Bounded: the newest few thousand are all anyone reads. */
+	if (json_array_size(j->log_members) + json_array_size(members) <= 4 * 4096)
+		json_array_extend(j->log_members, members);
+	if (rf_parse_next_link(body, next, sizeof next) == 0 && ++j->log_pages < MAX_PAGES) {
+		job_get(j, next, on_log_entries);
+		return;
+	}
+	events_finish(j);
+}
+
+static void try_manager_logs(struct rf_job *j);
+
+static void on_log_service(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	char entries[RF_LINK_MAX];
+
+	if (rsp->status != 200 || body == NULL ||
+	    rf_parse_log_service(body, entries, sizeof entries) != 0) {
+		/* DSP0266 fixes <service>/Entries when the service does not say. */
+		snprintf(entries, sizeof entries, "%s/Entries", strstr(j->url, "/redfish/"));
+	}
+	j->log_pages = 0;
+	job_get(j, entries, on_log_entries);
+}
+
+static void on_log_services(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	json_t *members = body ? json_object_get(body, "Members") : NULL;
+	char entries[RF_LINK_MAX];
+	size_t len;
+
+	if (rsp->status != 200 || body == NULL ||
+	    rf_pick_log_entries(body, entries, sizeof entries) != 0) {
+		try_manager_logs(j);
+		return;
+	}
+	j->log_pages = 0;
+	if (rf_member_expanded(json_array_get(members, 0))) {
+		job_get(j, entries, on_log_entries);
+		return;
+	}
+	/* Bare links: read the chosen service for where its entries are. */
+	len = strlen(entries);
+	if (len > 8 && strcmp(entries + len - 8, "/Entries") == 0)
+		entries[len - 8] = '\0';
+	job_get(j, entries, on_log_service);
+}
+
+static void try_manager_logs(struct rf_job *j)
+{
+	if (j->log_on_manager || j->rh->manager_logs[0] == '\0') {
+		events_finish(j);
+		return;
+	}
+	j->log_on_manager = 1;
+	job_get(j, j->rh->manager_logs, on_log_services);
+}
+
+static void poll_events(struct rf_job *j)
+{
+	if (!(j->what & POLL_EVENTS)) {
+		poll_finished(j);
+		return;
+	}
+	if (j->rh->sys.log_services[0] == '\0') {
+		try_manager_logs(j);
+		return;
+	}
+	job_get(j, j->rh->sys.log_services, on_log_services);
 }
 
 static struct rf_job *job_new(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
@@ -635,15 +1108,25 @@ static int rf_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
 	return 0;
 }
 
+/* Whether a Redfish service answers here: the service root, no credentials. */
+static int rf_probe(struct bmc_host *h, bmc_op_cb cb, void *arg)
+{
+	struct rf_job *j = job_new(h, 0, cb, arg);
+
+	j->probe_only = 1;
+	start_trust(j);
+	return 0;
+}
+
 /* Power. */
 
 static const char *const *reset_preferences(enum bmc_power_action a)
 {
-	static const char *const on[] = { "On", "ForceOn", NULL };
-	static const char *const off[] = { "ForceOff", NULL };
-	static const char *const cycle[] = { "PowerCycle", NULL };
-	static const char *const reset[] = { "ForceRestart", "GracefulRestart", NULL };
-	static const char *const soft[] = { "GracefulShutdown", NULL };
+	static const char *const on[] = {"On", "ForceOn", NULL};
+	static const char *const off[] = {"ForceOff", NULL};
+	static const char *const cycle[] = {"PowerCycle", NULL};
+	static const char *const reset[] = {"ForceRestart", "GracefulRestart", NULL};
+	static const char *const soft[] = {"GracefulShutdown", NULL};
 
 	switch (a) {
 	case POWER_ON:
@@ -667,7 +1150,11 @@ static void on_reset(struct rf_job *j, json_t *body, struct rf_response *rsp)
 
 	snprintf(what, sizeof what, "power %s", bmc_power_action_name(j->action));
 	if (rsp->status < 200 || rsp->status >= 300) {
-		job_fail(j, BMC_ECOMPLETION, "%s refused by the BMC (HTTP %ld)", what, rsp->status);
+		char msg[256] = "";
+
+		rf_parse_error_message(body, msg, sizeof msg);
+		job_fail(j, BMC_ECOMPLETION, "%s refused by the BMC (HTTP %ld)%s%s", what,
+			 rsp->status, msg[0] ? ": " : "", msg);
 		return;
 	}
 	host_action_done(j->h, what, 0, "done");
@@ -710,8 +1197,8 @@ static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_res
 	}
 	if (chosen == NULL) {
 		for (i = 0; i < s->nreset_types; i++)
-			snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
-				 i ? ", " : "", s->reset_types[i]);
+			snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed),
+				 "%s%s", i ? ", " : "", s->reset_types[i]);
 		job_fail(j, BMC_ENOTSUP, "power %s is not offered by this BMC; it allows: %s",
 			 bmc_power_action_name(j->action), allowed);
 		return;
@@ -724,7 +1211,6 @@ static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_res
 	job_send(j, "POST", s->reset_target, json_dumps(req, JSON_COMPACT), on_reset);
 	json_decref(req);
 }
-
 
 static void on_systems_for_reset(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
@@ -745,6 +1231,115 @@ static int rf_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb, v
 	j = job_new(h, POLL_POWER, cb, arg);
 	j->action = a;
 	j->then = start_reset;
+	start_trust(j);
+	return 0;
+}
+
+/* Boot override: PATCH the system's Boot, then read it back. */
+
+static void on_boot_readback(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	struct bmc_host *h = j->h;
+	struct rf_system *s = &j->rh->sys;
+	char what[96];
+
+	if (rsp->status != 200 || body == NULL) {
+		job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
+		return;
+	}
+	memset(s, 0, sizeof *s);
+	rf_parse_system(body, s);
+	h->boot_device = rf_boot_device(s->boot_target);
+	h->boot_persistent = strcasecmp(s->boot_enabled, "Continuous") == 0;
+	if (h->boot_device != j->device || strcasecmp(s->boot_enabled, "Disabled") == 0) {
+		job_fail(j, BMC_EPROTO, "the BMC accepted next boot %s but reads back %s (%s)",
+			 bmc_boot_device_name(j->device),
+			 s->boot_target[0] ? s->boot_target : "none",
+			 s->boot_enabled[0] ? s->boot_enabled : "not enabled");
+		return;
+	}
+	snprintf(what, sizeof what, "next boot %s%s", bmc_boot_device_name(j->device),
+		 h->boot_persistent ? " (persistent)" : "");
+	host_action_done(h, what, 0, "done");
+	host_changed(h, CHANGED_READINGS);
+	job_finish(j, 0);
+}
+
+static void on_boot_patched(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	char msg[256] = "", link[RF_LINK_MAX];
+
+	if (rsp->status < 200 || rsp->status >= 300) {
+		rf_parse_error_message(body, msg, sizeof msg);
+		job_fail(j, BMC_ECOMPLETION, "next boot %s refused by the BMC (HTTP %ld)%s%s",
+			 bmc_boot_device_name(j->device), rsp->status, msg[0] ? ": " : "", msg);
+		return;
+	}
+	snprintf(link, sizeof link, "%s", strstr(j->rh->system_url, "/redfish/"));
+	job_get(j, link, on_boot_readback);
+}
+
+static void after_system_for_boot(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	struct rf_system *s = &j->rh->sys;
+	const char *target = rf_boot_target(j->device);
+	char allowed[512] = "", link[RF_LINK_MAX];
+	json_t *req;
+	size_t i;
+	int ok;
+
+	if (rsp->status != 200 || body == NULL) {
+		job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
+		return;
+	}
+	memset(s, 0, sizeof *s);
+	rf_parse_system(body, s);
+	snprintf(j->rh->system_url, sizeof j->rh->system_url, "%s", j->url);
+	ok = s->nboot_targets == 0; /* no list: the service will say */
+	for (i = 0; i < s->nboot_targets; i++) {
+		if (strcmp(s->boot_targets[i], target) == 0)
+			ok = 1;
+		snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+			 i ? ", " : "", s->boot_targets[i]);
+	}
+	if (!ok) {
+		job_fail(j, BMC_ENOTSUP,
+			 "next boot %s (%s) is not offered by this BMC; it allows: %s",
+			 bmc_boot_device_name(j->device), target, allowed);
+		return;
+	}
+	req = json_pack("{s:{s:s, s:s}}", "Boot", "BootSourceOverrideTarget", target,
+			"BootSourceOverrideEnabled", j->persistent ? "Continuous" : "Once");
+	snprintf(link, sizeof link, "%s", strstr(j->url, "/redfish/"));
+	job_send(j, "PATCH", link, json_dumps(req, JSON_COMPACT), on_boot_patched);
+	json_decref(req);
+}
+
+static void on_systems_for_boot(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	get_first_member(j, body, rsp, after_system_for_boot, no_system);
+}
+
+static void start_boot(struct rf_job *j)
+{
+	if (j->rh->root.systems[0] == '\0') {
+		job_fail(j, BMC_EPROTO, "the service root has no Systems link");
+		return;
+	}
+	job_get(j, j->rh->root.systems, on_systems_for_boot);
+}
+
+static int rf_boot(struct bmc_host *h, enum bmc_boot_device dev, int persistent, bmc_op_cb cb,
+		   void *arg)
+{
+	struct rf_job *j;
+
+	if (dev == BOOT_NONE)
+		return BMC_ENOTSUP;
+	j = job_new(h, 0, cb, arg);
+	j->device = dev;
+	j->persistent = persistent;
+	j->then = start_boot;
 	start_trust(j);
 	return 0;
 }
@@ -791,7 +1386,8 @@ static int rf_attach(struct bmc_host *h, char **err)
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
 	if (strncmp(url, "http://", 7) == 0 && h->cfg->tls != TLS_INSECURE) {
-		*err = xasprintf("%s is plain HTTP: credentials would travel in clear; use https:// or tls = insecure",
+		*err = xasprintf("%s is plain HTTP: credentials would travel in clear; use "
+				 "https:// or tls = insecure",
 				 url);
 		free(url);
 		free(rh);
@@ -855,11 +1451,13 @@ static void rf_detach(struct bmc_host *h)
 }
 
 const struct bmc_backend redfish_backend = {
-	.name = "redfish",
-	.attach = rf_attach,
-	.poll = rf_poll,
-	.power = rf_power,
-	.trust = rf_trust,
-	.close = rf_close,
-	.detach = rf_detach,
+    .name = "redfish",
+    .attach = rf_attach,
+    .probe = rf_probe,
+    .poll = rf_poll,
+    .power = rf_power,
+    .boot = rf_boot,
+    .trust = rf_trust,
+    .close = rf_close,
+    .detach = rf_detach,
 };

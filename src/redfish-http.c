@@ -58,6 +58,8 @@ struct rf_xfer {
 	struct rf_xfer *prev, *next;
 };
 
+#define RF_MAX_IDLE_CONNECTIONS 256
+
 static struct rf_http *https;
 static int curl_ready;
 
@@ -336,6 +338,11 @@ struct rf_http *rf_http_get(uv_loop_t *loop)
 		https = h;
 	}
 	h->refs++;
+	/* Keep both connections of every BMC for the next poll, up to a bound
+	 * that leaves file descriptors for everything else. */
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
+			  (long)(h->refs * 2 < RF_MAX_IDLE_CONNECTIONS ? h->refs * 2
+								 : RF_MAX_IDLE_CONNECTIONS));
 	return h;
 }
 

@@ -606,6 +606,12 @@ int rf_parse_root(json_t *j, struct rf_root *out)
 	} else if (all) {
 		out->expand_levels = 1;
 	}
+	/* Sensors and fans are subordinate resources: "." (NoLinks) is enough;
+	 * "*" also does when that is all a service offers. */
+	if (get_bool(expand, "NoLinks", &all) && all)
+		snprintf(out->expand, sizeof(out->expand), "%s", levels ? ".($levels=1)" : ".");
+	else if (get_bool(expand, "ExpandAll", &all) && all)
+		snprintf(out->expand, sizeof(out->expand), "%s", levels ? "*($levels=1)" : "*");
 
 	copy_whole(out->systems, sizeof(out->systems), get_link(j, "Systems"));
 	copy_whole(out->chassis, sizeof(out->chassis), get_link(j, "Chassis"));
@@ -638,6 +644,33 @@ int rf_parse_collection(json_t *j, char ***links, size_t *n)
 	return 0;
 }
 
+int rf_member_expanded(json_t *member)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(member))
+		return 0;
+	json_object_foreach(member, key, v) if (strncmp(key, "@odata.", 7) != 0) return 1;
+	return 0;
+}
+
+int rf_parse_link(json_t *j, const char *key, char *out, size_t outlen)
+{
+	if (outlen == 0)
+		return -1;
+	copy_whole(out, outlen, get_link(j, key));
+	return out[0] != '\0' ? 0 : -1;
+}
+
+int rf_parse_next_link(json_t *j, char *out, size_t outlen)
+{
+	if (outlen == 0)
+		return -1;
+	copy_whole(out, outlen, get_str(j, "Members@odata.nextLink"));
+	return out[0] != '\0' ? 0 : -1;
+}
+
 void rf_free_links(char **links, size_t n)
 {
 	size_t i;
@@ -660,7 +693,7 @@ static void parse_console(json_t *j, struct rf_console *c)
 	json_t *types;
 	size_t i;
 
-	get_bool(g, "ServiceEnabled", &c->graphical_enabled);
+	c->graphical_said = get_bool(g, "ServiceEnabled", &c->graphical_enabled);
 	types = get_array(g, "ConnectTypesSupported");
 	for (i = 0; i < json_array_size(types); i++) {
 		json_t *t = json_array_get(types, i);
@@ -670,7 +703,7 @@ static void parse_console(json_t *j, struct rf_console *c)
 				  json_string_value(t));
 	}
 
-	get_bool(s, "ServiceEnabled", &c->serial_enabled);
+	c->serial_said = get_bool(s, "ServiceEnabled", &c->serial_enabled);
 	types = get_array(s, "ConnectTypesSupported");
 	for (i = 0; i < json_array_size(types); i++) {
 		json_t *t = json_array_get(types, i);
@@ -683,10 +716,47 @@ static void parse_console(json_t *j, struct rf_console *c)
 
 		if (get_bool(get_obj(s, protocols[i]), "ServiceEnabled", &on) && on) {
 			c->serial_enabled = 1;
+			c->serial_said = 1;
 			if (types == NULL)
 				join_word(c->serial_types, sizeof(c->serial_types), protocols[i]);
 		}
 	}
+}
+
+/* Bits for the words of a comma-joined list, by a case-insensitive match. */
+static unsigned caps_of(const char *list, const char *const words[], const unsigned bits[],
+			size_t nwords)
+{
+	unsigned caps = 0;
+	size_t i;
+
+	while (*list != '\0') {
+		size_t len = strcspn(list, ",");
+
+		for (i = 0; i < nwords; i++)
+			if (strlen(words[i]) == len && strncasecmp(list, words[i], len) == 0)
+				caps |= bits[i];
+		list += len;
+		if (*list == ',')
+			list++;
+	}
+	return caps;
+}
+
+unsigned rf_console_caps(const struct rf_console *c)
+{
+	static const char *const gwords[] = {"KVMIP", "Oem"};
+	static const unsigned gbits[] = {CONSOLE_CAP_KVMIP, CONSOLE_CAP_GFX_OEM};
+	static const char *const swords[] = {"IPMI", "SSH", "Telnet", "Oem"};
+	static const unsigned sbits[] = {CONSOLE_CAP_SERIAL_IPMI, CONSOLE_CAP_SERIAL_SSH,
+					 CONSOLE_CAP_SERIAL_TELNET, CONSOLE_CAP_SERIAL_OEM};
+	unsigned caps = 0;
+
+	if (c->graphical_enabled || !c->graphical_said)
+		caps |= caps_of(c->graphical_types, gwords, gbits, 2);
+	if (c->serial_enabled || !c->serial_said)
+		caps |= caps_of(c->serial_types, swords, sbits, 4);
+	return caps;
 }
 
 static void copy_words(json_t *arr, char types[][24], size_t max, size_t *n)
@@ -740,6 +810,8 @@ int rf_parse_system(json_t *j, struct rf_system *out)
 		   get_str(boot, "BootSourceOverrideTarget"));
 	copy_whole(out->boot_enabled, sizeof(out->boot_enabled),
 		   get_str(boot, "BootSourceOverrideEnabled"));
+	copy_words(get_array(boot, "BootSourceOverrideTarget@Redfish.AllowableValues"),
+		   out->boot_targets, RF_MAX_BOOT_TARGETS, &out->nboot_targets);
 	copy_whole(out->log_services, sizeof(out->log_services), get_link(j, "LogServices"));
 	parse_console(j, &out->console);
 	return 0;
@@ -1159,6 +1231,202 @@ int rf_parse_sensor(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap)
 		return -1;
 	*x = tmp;
 	return 0;
+}
+
+/* The newer thermal and power schema. */
+
+/* A named reading with a health, as the subsystem resources give them. */
+static void append_reading(struct bmc_sensor **s, size_t *n, size_t *cap, const char *name,
+			   const char *type, const char *unit, int has_value, double value,
+			   enum bmc_health health, const char *state)
+{
+	struct bmc_sensor *x = sensor_append(s, n, cap);
+
+	if (x == NULL)
+		return;
+	copy_text(x->name, sizeof(x->name), name);
+	copy_text(x->type, sizeof(x->type), type);
+	copy_text(x->unit, sizeof(x->unit), unit);
+	x->has_value = has_value;
+	x->value = has_value ? value : 0;
+	x->status = health;
+	if (x->status == BMC_HEALTH_UNKNOWN && has_value)
+		x->status = BMC_HEALTH_OK;
+	if (state != NULL)
+		copy_text(x->state, sizeof(x->state), state);
+}
+
+static const char *name_or_id(json_t *j, const char *fallback)
+{
+	const char *name = get_str(j, "Name");
+
+	if (name == NULL || name[0] == '\0')
+		name = get_str(j, "Id");
+	return name != NULL && name[0] != '\0' ? name : fallback;
+}
+
+int rf_parse_fan(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap)
+{
+	json_t *speed = get_obj(j, "SpeedPercent");
+	enum member_state ms;
+	const char *state;
+	double v = 0;
+	int rpm, pct = 0;
+
+	if (!json_is_object(j))
+		return -1;
+	ms = member_state(j, &state);
+	if (ms == MEMBER_ABSENT)
+		return 0;
+	rpm = get_num(speed, "SpeedRPM", &v);
+	if (!rpm)
+		pct = get_num(speed, "Reading", &v);
+	if (ms == MEMBER_OFFLINE) {
+		append_reading(s, n, cap, name_or_id(j, "Fan"), "fan", rpm || !pct ? "RPM" : "%", 0,
+			       0, BMC_HEALTH_UNKNOWN, state);
+		return 0;
+	}
+	append_reading(s, n, cap, name_or_id(j, "Fan"), "fan", rpm || !pct ? "RPM" : "%",
+		       rpm || pct, v, health_from_string(get_str(get_obj(j, "Status"), "Health")),
+		       NULL);
+	return 0;
+}
+
+/* The last path segment of a link, for readings named only by their source. */
+static const char *last_segment(const char *link)
+{
+	const char *slash;
+
+	if (link == NULL)
+		return NULL;
+	slash = strrchr(link, '/');
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : link;
+}
+
+int rf_parse_thermal_metrics(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap)
+{
+	static const char *const summary[] = {"Internal", "Intake", "Ambient", "Exhaust"};
+	json_t *arr = get_array(j, "TemperatureReadingsCelsius");
+	size_t i, before = *n;
+	char name[64];
+	double v;
+
+	if (!json_is_object(j))
+		return -1;
+	for (i = 0; i < json_array_size(arr) && i < RF_ARRAY_SCAN_MAX; i++) {
+		json_t *m = json_array_get(arr, i);
+		const char *dev = get_str(m, "DeviceName");
+
+		if (!get_num(m, "Reading", &v))
+			continue;
+		if (dev == NULL || dev[0] == '\0')
+			dev = last_segment(get_str(m, "DataSourceUri"));
+		if (dev == NULL) {
+			snprintf(name, sizeof(name), "Temperature %zu", i);
+			dev = name;
+		}
+		append_reading(s, n, cap, dev, "temperature", "C", 1, v, BMC_HEALTH_UNKNOWN, NULL);
+	}
+	/* Only a summary: it is still better than nothing. */
+	for (i = 0; *n == before && i < sizeof(summary) / sizeof(summary[0]); i++)
+		if (get_num(get_obj(get_obj(j, "TemperatureSummaryCelsius"), summary[i]), "Reading",
+			    &v)) {
+			snprintf(name, sizeof(name), "%s Temp", summary[i]);
+			append_reading(s, n, cap, name, "temperature", "C", 1, v,
+				       BMC_HEALTH_UNKNOWN, NULL);
+		}
+	return 0;
+}
+
+int rf_parse_power_supply(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap, char *metrics,
+			  size_t metrics_len)
+{
+	enum member_state ms;
+	const char *state;
+	double v = 0;
+	int has;
+
+	if (metrics_len > 0)
+		metrics[0] = '\0';
+	if (!json_is_object(j))
+		return -1;
+	ms = member_state(j, &state);
+	if (ms == MEMBER_ABSENT)
+		return 0;
+	/* PowerSupply 1.0-1.2 still carried the output watts themselves. */
+	has = get_num(j, "PowerOutputWatts", &v) || get_num(j, "LastPowerOutputWatts", &v);
+	if (ms == MEMBER_OFFLINE) {
+		append_reading(s, n, cap, name_or_id(j, "Power Supply"), "power", "W", 0, 0,
+			       BMC_HEALTH_UNKNOWN, state);
+		return 0;
+	}
+	append_reading(s, n, cap, name_or_id(j, "Power Supply"), "power", "W", has, v,
+		       health_from_string(get_str(get_obj(j, "Status"), "Health")), NULL);
+	if (metrics_len > 0)
+		copy_whole(metrics, metrics_len, get_link(j, "Metrics"));
+	return 0;
+}
+
+int rf_parse_power_supply_metrics(json_t *j, struct bmc_sensor *supply)
+{
+	double v;
+
+	if (!json_is_object(j) || supply == NULL)
+		return -1;
+	if (get_num(get_obj(j, "OutputPowerWatts"), "Reading", &v) ||
+	    get_num(get_obj(j, "InputPowerWatts"), "Reading", &v)) {
+		supply->value = v;
+		supply->has_value = 1;
+	}
+	supply->status =
+	    worst(supply->status, health_from_string(get_str(get_obj(j, "Status"), "Health")));
+	if (supply->status == BMC_HEALTH_UNKNOWN && supply->has_value)
+		supply->status = BMC_HEALTH_OK;
+	return 0;
+}
+
+int rf_parse_error_message(json_t *j, char *out, size_t outlen)
+{
+	json_t *err = get_obj(j, "error");
+	const char *msg =
+	    get_str(json_array_get(get_array(err, "@Message.ExtendedInfo"), 0), "Message");
+
+	if (outlen == 0)
+		return -1;
+	if (msg == NULL)
+		msg = get_str(err, "message");
+	copy_text(out, outlen, msg);
+	return out[0] != '\0' ? 0 : -1;
+}
+
+/* Boot override targets. */
+
+static const struct {
+	enum bmc_boot_device dev;
+	const char *target;
+} boot_targets[] = {
+    {BOOT_NONE, "None"},      {BOOT_PXE, "Pxe"},  {BOOT_DISK, "Hdd"},
+    {BOOT_BIOS, "BiosSetup"}, {BOOT_CDROM, "Cd"},
+};
+
+const char *rf_boot_target(enum bmc_boot_device d)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(boot_targets) / sizeof(boot_targets[0]); i++)
+		if (boot_targets[i].dev == d)
+			return boot_targets[i].target;
+	return "None";
+}
+
+enum bmc_boot_device rf_boot_device(const char *target)
+{
+	size_t i;
+
+	for (i = 0; target != NULL && i < sizeof(boot_targets) / sizeof(boot_targets[0]); i++)
+		if (strcasecmp(boot_targets[i].target, target) == 0)
+			return boot_targets[i].dev;
+	return BOOT_NONE;
 }
 
 /* Logs. */

@@ -47,6 +47,7 @@ struct rf_root {
 	char uuid[64];
 	enum rf_vendor vendor;	 /* from Vendor, Oem keys, Product */
 	int expand_levels;	 /* ProtocolFeaturesSupported.ExpandQuery: Levels/ExpandAll */
+	char expand[24];	 /* the $expand value for one level of Members, "" if none */
 	char systems[RF_LINK_MAX];
 	char chassis[RF_LINK_MAX];
 	char managers[RF_LINK_MAX];
@@ -59,15 +60,33 @@ int rf_parse_root(json_t *j, struct rf_root *out);
 /* Members[*].@odata.id of a collection; *links malloc'd array of malloc'd strings. */
 int rf_parse_collection(json_t *j, char ***links, size_t *n);
 void rf_free_links(char **links, size_t n);
+/*
+ * Whether a collection member carries the resource itself ($expand), not
+ * only its link: any member besides the @odata annotations.
+ */
+int rf_member_expanded(json_t *member);
+/* j[key]["@odata.id"] copied whole into out; 0, or -1 when absent. */
+int rf_parse_link(json_t *j, const char *key, char *out, size_t outlen);
+/* Members@odata.nextLink, the next page of a collection; 0, or -1 when last. */
+int rf_parse_next_link(json_t *j, char *out, size_t outlen);
 
 #define RF_MAX_RESET_TYPES 16
+#define RF_MAX_BOOT_TARGETS 32
 
 struct rf_console {
 	int graphical_enabled;	  /* GraphicalConsole.ServiceEnabled */
+	int graphical_said;	  /* ... was present at all */
 	char graphical_types[128]; /* ConnectTypesSupported, comma-joined: "KVMIP,OEM" */
 	int serial_enabled;
+	int serial_said;
 	char serial_types[128];	   /* "SSH,IPMI" ... */
 };
+
+/*
+ * CONSOLE_CAP_* bits for what c offers: the connect types of each console
+ * that is enabled (or does not say), compared case-insensitively.
+ */
+unsigned rf_console_caps(const struct rf_console *c);
 
 struct rf_system {
 	enum bmc_power power;	 /* PowerState On/Off/PoweringOn/PoweringOff */
@@ -82,6 +101,8 @@ struct rf_system {
 	size_t nreset_types;
 	char boot_target[24];	 /* Boot.BootSourceOverrideTarget */
 	char boot_enabled[24];	 /* Boot.BootSourceOverrideEnabled: Once, Continuous, Disabled */
+	char boot_targets[RF_MAX_BOOT_TARGETS][24]; /* BootSourceOverrideTarget@Redfish.AllowableValues */
+	size_t nboot_targets;
 	char log_services[RF_LINK_MAX];
 	struct rf_console console;
 };
@@ -122,6 +143,29 @@ int rf_parse_thermal(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
 int rf_parse_power(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
 /* One Sensor resource (from the Sensors collection, expanded or not). */
 int rf_parse_sensor(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
+
+/*
+ * The newer schema (ThermalSubsystem, PowerSubsystem): one Fan (RPM, else
+ * percent), the temperatures of a ThermalMetrics resource, one PowerSupply
+ * (its health, with the link of its PowerSupplyMetrics in metrics, "" if
+ * none), and that metrics resource's output (else input) watts put on the
+ * supply's sensor.
+ */
+int rf_parse_fan(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
+int rf_parse_thermal_metrics(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap);
+int rf_parse_power_supply(json_t *j, struct bmc_sensor **s, size_t *n, size_t *cap,
+			  char *metrics, size_t metrics_len);
+int rf_parse_power_supply_metrics(json_t *j, struct bmc_sensor *supply);
+
+/*
+ * The message of a Redfish error body (error.@Message.ExtendedInfo[0].Message,
+ * else error.message), as display text; 0, or -1 when there is none.
+ */
+int rf_parse_error_message(json_t *j, char *out, size_t outlen);
+
+/* bmctop's boot devices as BootSourceOverrideTarget words, and back. */
+const char *rf_boot_target(enum bmc_boot_device d);
+enum bmc_boot_device rf_boot_device(const char *target);
 
 /* LogService collection -> the link of the entries of the best log (SEL, then Event log). */
 int rf_pick_log_entries(json_t *log_services_expanded_or_collection, char *out, size_t outlen);

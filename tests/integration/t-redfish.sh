@@ -7,14 +7,33 @@ redfish_need
 pyj() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 mock() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$SRCDIR/tests/data/redfish/$1"; }
 
+# What each set's event log and consoles hold, read off the mockup files:
+# the entries of the system's SEL/Event log (else the manager's), and the
+# connect types of the consoles that are enabled on the manager and system.
+declare -A EVENTS=(
+	[dmtf-public-rackmount1]=2 [hpe-ilo6-dl380a-gen11]=117 [hpe-ilo5-dl325-gen10plus]=143
+	[openbmc-bmcweb-stock]=0 [supermicro-gb300-nvl]=0 [gigabyte-h262-z63-ami-megarac]=10
+	[intel-s2600bpb]=10 [dell-idrac9-r640-partial]=0 [hpe-ilo5-dl360-gen10plus]=142
+	[hpe-ilo7-dl360-gen12]=5 [dmtf-public-bladed]=0 [supermicro-sys510t-mr-partial]=0
+	[dell-idrac9-r6515-partial]=0)
+declare -A CONSOLES=(
+	[dmtf-public-rackmount1]="KVMIP/IPMI,SSH,Telnet" [hpe-ilo6-dl380a-gen11]="KVMIP/IPMI,SSH,Oem"
+	[hpe-ilo5-dl325-gen10plus]="KVMIP/IPMI,SSH,Oem" [openbmc-bmcweb-stock]="KVMIP/IPMI,SSH"
+	[supermicro-gb300-nvl]="KVMIP/IPMI,SSH" [gigabyte-h262-z63-ami-megarac]="KVMIP/IPMI"
+	[intel-s2600bpb]="KVMIP/" [dell-idrac9-r640-partial]="KVMIP/"
+	[hpe-ilo5-dl360-gen10plus]="KVMIP/IPMI,SSH,Oem" [hpe-ilo7-dl360-gen12]="KVMIP/IPMI,SSH,Oem"
+	[dmtf-public-bladed]="/" [supermicro-sys510t-mr-partial]="KVMIP/IPMI,SSH"
+	[dell-idrac9-r6515-partial]="/")
+
 # Every vendor set parses into a host object.
 for set in dmtf-public-rackmount1 hpe-ilo6-dl380a-gen11 hpe-ilo5-dl325-gen10plus \
 	openbmc-bmcweb-stock supermicro-gb300-nvl gigabyte-h262-z63-ami-megarac intel-s2600bpb \
-	dell-idrac9-r640-partial hpe-ilo5-dl360-gen10plus hpe-ilo7-dl360-gen12 dmtf-public-bladed; do
+	dell-idrac9-r640-partial hpe-ilo5-dl360-gen10plus hpe-ilo7-dl360-gen12 dmtf-public-bladed \
+	supermicro-sys510t-mr-partial dell-idrac9-r6515-partial; do
 	name=$(echo "$set" | tr -c 'a-z0-9\n' '-' | cut -c1-20)
 	redfish_start "$name" "$set" || { fail "$set: server starts"; continue; }
 	REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/$name.conf" "$name"
-	json=$(timeout 60 "$BMCTOP" -c "$T_TMP/$name.conf" status --json 2>"$T_TMP/err"); rc=$?
+	json=$(timeout 60 "$BMCTOP" -c "$T_TMP/$name.conf" status --what power,sensors,events --json 2>"$T_TMP/err"); rc=$?
 	is "$set: status exits 0" "$rc" 0
 	[ "$rc" = 0 ] || diag "$(cat "$T_TMP/err")"
 	is "$set: protocol redfish" "$(echo "$json" | pyj 'print(d[0]["protocol"])')" redfish
@@ -22,18 +41,39 @@ for set in dmtf-public-rackmount1 hpe-ilo6-dl380a-gen11 hpe-ilo5-dl325-gen10plus
 		"$(redfish_url "$name")/redfish/v1/Systems" | pyj 'print(d["Members"][0]["@odata.id"])')
 	want=$(redfish_curl "$name" -s -H "@$T_TMP/h" "$(redfish_url "$name")$sys" | pyj 'print(d.get("PowerState","").lower() or "unknown")')
 	is "$set: power matches the service's PowerState" "$(echo "$json" | pyj 'print(d[0]["power"])')" "$want"
-	if [ "$set" = openbmc-bmcweb-stock ] || [ "$set" = dell-idrac9-r640-partial ]; then
-		# These captures hold no sensor the chassis links to (the Dell one
-		# has a Power resource but not the Chassis that links to it).
-		is "$set: no sensors, and no error for it" "$(echo "$json" | pyj 'print(len(d[0]["sensors"]), d[0]["error"])')" "0 None"
-	else
-		check "$set: sensors read" test "$(echo "$json" | pyj 'print(len(d[0]["sensors"]))')" -gt 0
-	fi
+	case $set in openbmc-bmcweb-stock|*-partial)
+		# These captures hold no sensor the chassis links to (the Dell R640
+		# has a Power resource but not the Chassis that links to it; the
+		# other partial sets have no chassis at all).
+		is "$set: no sensors, and no error for it" "$(echo "$json" | pyj 'print(len(d[0]["sensors"]), d[0]["error"])')" "0 None" ;;
+	*)
+		check "$set: sensors read" test "$(echo "$json" | pyj 'print(len(d[0]["sensors"]))')" -gt 0 ;;
+	esac
 	like "$set: health known" "$(echo "$json" | pyj 'print(d[0]["health"])')" '^(ok|warning|critical)$'
+	is "$set: event log entries" "$(echo "$json" | pyj 'print(len(d[0]["events"]))')" "${EVENTS[$set]}"
+	is "$set: events are from Redfish, newest first, severities in the vocabulary" \
+		"$(echo "$json" | pyj 'e=d[0]["events"]; t=[x["time"] or "" for x in e]; print(all(x["source"]=="redfish" and x["severity"] in ("ok","warning","critical","unknown") for x in e), t==sorted(t, reverse=True))')" "True True"
+	is "$set: consoles advertised" \
+		"$(echo "$json" | pyj 'c=d[0]["consoles"]; print(",".join(c["graphical"])+"/"+",".join(c["serial"]))')" "${CONSOLES[$set]}"
 	redfish_stop "$name"
 	# Two sessions were made: bmctop's and this test's own curl login.
 	is "$set: bmctop deleted its session on exit" "$(redfish_stats "$name" sessions_deleted)" 1
 done
+
+# sel: one host's event log, as text and JSON (the Intel SEL).
+redfish_start sel intel-s2600bpb || fail "sel server starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sel.conf" sel
+out=$("$BMCTOP" -c "$T_TMP/sel.conf" sel sel 2>&1); rc=$?
+is "sel: exits 0" "$rc" 0
+is "sel: a header and the 10 entries" "$(echo "$out" | wc -l)" 11
+like "sel: the newest entry first, with its time" "$(echo "$out" | sed -n 2p)" '^[0-9]+ +20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T'
+json=$("$BMCTOP" -c "$T_TMP/sel.conf" sel sel --json 2>&1)
+is "sel --json: the same 10 entries" "$(echo "$json" | pyj 'print(len(d["events"]))')" 10
+# Entries 9 and 10 share the newest Created (+00:00): the higher Id is newer.
+is "sel --json: the newest entry is Id 10 at 19:07:42 UTC" \
+	"$(echo "$json" | pyj 'e=d["events"][0]; print(e["id"], e["time"], e["severity"], e["message"])')" \
+	"10 2020-08-12T19:07:42Z ok Invalid Username or Password - User ID 0x3"
+redfish_stop sel
 
 redfish_start r1 dmtf-public-rackmount1 --max-sessions 2 || { fail "r1 starts"; exit 0; }
 REDFISH_FLEET_TLS=tofu redfish_fleet "$T_TMP/tofu.conf" r1

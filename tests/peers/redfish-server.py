@@ -27,7 +27,21 @@ Behaviour:
   * $expand=. / * / ~ with ($levels=N) expands the Members of collections, only
     when the ServiceRoot's ProtocolFeaturesSupported.ExpandQuery allows that
     form (NoLinks / ExpandAll / Links, Levels, MaxLevels); otherwise the query
-    is ignored, as real services do.
+    is ignored, as real services do.  --ignore-expand ignores it always while
+    the root still advertises it (a service that silently does not expand).
+  * --page-size N serves collections N members at a time, with
+    Members@odata.nextLink (?$skip=) to the next page.
+  * --no-sessions: the root names no SessionService and no Sessions, logins
+    are 404, and HTTP Basic is the way in (a service without sessions).
+  * --hide PATH: PATH and everything under it are 404, and links to it are
+    left out of the resources that name them (e.g. a chassis without a
+    Sensors collection).
+  * --boot-targets A,B: every system allows only these boot override targets
+    (BootSourceOverrideTarget@Redfish.AllowableValues).
+  * Stats count requests being answered at once (max_in_flight).
+  * --extra-ports K: K more listeners on ports the kernel picks, each its own
+    BMC (own sessions) over the same tree; the ready file's second line lists
+    them (for benchmarks).
   * A path not in the set (e.g. a collection member left out of the mockup)
     -> 404 with a Redfish error (ResourceMissingAtURI).
   * A set without a ServiceRoot, SessionService or top-level collection gets a
@@ -105,7 +119,8 @@ class Stats:
             "sessions_live": 0, "sessions_max_live": 0, "login_failures": 0,
             "session_limit_rejections": 0, "unauthorized": 0, "basic_auth": 0,
             "resets": 0, "reset_types": {}, "resets_rejected": 0,
-            "patches": 0, "patches_rejected": 0, "expands": 0, "expands_ignored": 0,
+            "patches": 0, "patches_rejected": 0, "expands": 0, "expands_ignored": 0, "pages": 0,
+            "in_flight": 0, "max_in_flight": 0,
             "not_found": 0, "tls_handshake_failures": 0, "rekeys": 0,
             "faults": {"delay": 0, "slow": 0, "break": 0, "bad_json": 0,
                        "huge": 0, "redirect": 0, "expand_loop": 0},
@@ -410,8 +425,24 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     # -- plumbing --------------------------------------------------------------------
+    def handle_one_request(self):
+        # Requests being answered at once (from parsing to the last byte), so
+        # tests can check how many a client keeps open.
+        self.counted = False
+        try:
+            super().handle_one_request()
+        finally:
+            if self.counted:
+                self.server.stats.inc("in_flight", n=-1)
+
     def setup_request(self):
         self.path_n = norm(self.path)
+        st0 = self.server.stats
+        if self.path_n != "/__stats":
+            self.counted = True
+            with st0.lock:
+                st0.c["in_flight"] += 1
+                st0.c["max_in_flight"] = max(st0.c["max_in_flight"], st0.c["in_flight"])
         q = urllib.parse.urlsplit(self.path).query
         self.query = urllib.parse.parse_qs(q, keep_blank_values=True)
         st = self.server.stats
@@ -520,7 +551,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def unauthorized(self, why):
         hdrs = []
-        if self.server.opts.basic:
+        if self.server.opts.basic or self.server.opts.no_sessions:
             hdrs.append(("WWW-Authenticate", 'Basic realm="Redfish"'))
         self.send_error_json(401, "NoValidSession",
                              "There is no valid session established with the implementation. (%s)" % why,
@@ -529,6 +560,9 @@ class Handler(BaseHTTPRequestHandler):
     def authenticate(self):
         """The Session (or "basic") for this request, or None (401 sent)."""
         tok = self.headers.get("X-Auth-Token")
+        if tok and self.server.opts.no_sessions:
+            self.unauthorized("this service has no sessions")
+            return None
         if tok:
             s = self.server.session_by_token(tok.strip())
             if s:
@@ -537,7 +571,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         auth = self.headers.get("Authorization") or ""
         if auth.lower().startswith("basic "):
-            if not self.server.opts.basic:
+            if not (self.server.opts.basic or self.server.opts.no_sessions):
                 self.unauthorized("Basic authentication is disabled")
                 return None
             try:
@@ -584,6 +618,10 @@ class Handler(BaseHTTPRequestHandler):
                                   [("Location", opts.redirect[p])])
         if self.faulted("huge") and self.command == "GET":
             return self.send_huge(p)
+        if self.hidden(p) or (opts.no_sessions and (
+                p == m.sessions_path or p.startswith(m.sessions_path + "/") or p == m.session_service)):
+            return self.send_error_json(404, "ResourceMissingAtURI",
+                                        "The resource at the URI '%s' was not found." % p, [p])
         if p == m.sessions_path:
             return self.send_body(200, self.sessions_collection())
         sess = self.session_resource(p)
@@ -602,14 +640,50 @@ class Handler(BaseHTTPRequestHandler):
             d = dict(d)
             d["SessionTimeout"] = self.server.opts.token_ttl
             raw = None
+        if p == ROOT and opts.no_sessions and isinstance(d, dict):
+            d = copy.deepcopy(d)
+            d.pop("SessionService", None)
+            if isinstance(d.get("Links"), dict):
+                d["Links"].pop("Sessions", None)
+            raw = None
+        if opts.hide and isinstance(d, dict):
+            d = {k: v for k, v in d.items() if not (isinstance(v, dict) and self.hidden(odata_id(v) or ""))}
+            raw = None
         if isinstance(d, dict) and isinstance(d.get("Members"), list):
             expanded = self.expand(p, d)
+            if expanded is not None:
+                d, raw = expanded, None
+            paged = self.paginate(p, d)
+            if paged is not None:
+                return self.send_body(200, paged)
             if expanded is not None:
                 return self.send_body(200, expanded)
         if raw is not None:
             ctype = "application/xml" if p.endswith("$metadata") else "application/json; charset=utf-8"
             return self.send_body(200, raw, ctype=ctype)
         return self.send_body(200, d)
+
+    def hidden(self, p):
+        return any(p == h or p.startswith(h + "/") for h in self.server.opts.hide)
+
+    def paginate(self, p, d):
+        """d with one page of Members and a nextLink, or None (no paging)."""
+        size = self.server.opts.page_size
+        members = d.get("Members")
+        if size <= 0 or p == self.server.mockup.sessions_path or len(members) <= size:
+            return None
+        try:
+            skip = max(0, int((self.query.get("$skip") or ["0"])[0]))
+        except ValueError:
+            skip = 0
+        out = dict(d)
+        out["Members"] = members[skip:skip + size]
+        out["Members@odata.count"] = len(members)
+        out.pop("Members@odata.nextLink", None)
+        if skip + size < len(members):
+            out["Members@odata.nextLink"] = "%s?$skip=%d" % (p, skip + size)
+        self.server.stats.inc("pages")
+        return out
 
     def odata_document(self):
         root = self.server.mockup.root
@@ -622,6 +696,9 @@ class Handler(BaseHTTPRequestHandler):
         """Levels to expand Members to, or 0 (absent, malformed, unsupported)."""
         vals = self.query.get("$expand")
         if not vals:
+            return 0
+        if self.server.opts.ignore_expand:
+            self.server.stats.inc("expands_ignored")
             return 0
         mt = re.match(r"^([.*~])(?:\(\$levels=(\d+)\))?$", vals[0])
         eq = self.server.mockup.expand
@@ -724,7 +801,7 @@ class Handler(BaseHTTPRequestHandler):
         p = self.path_n
         m = self.server.mockup
         srv = self.server
-        if p == m.sessions_path:
+        if p == m.sessions_path and not srv.opts.no_sessions:
             return self.login()
         if not self.authenticate():
             return None
@@ -949,6 +1026,18 @@ def parse_args(argv):
                     help="answer PATH with 302 to URL (also for POST)")
     ap.add_argument("--expand-loop", action="store_true",
                     help="expanded collection members reference the collection and each other")
+    ap.add_argument("--ignore-expand", action="store_true",
+                    help="advertise $expand as the set does, but never expand (a service that ignores it)")
+    ap.add_argument("--page-size", type=int, default=0, metavar="N",
+                    help="serve collections N members a page, with Members@odata.nextLink")
+    ap.add_argument("--no-sessions", action="store_true",
+                    help="no SessionService: logins are 404, HTTP Basic is accepted")
+    ap.add_argument("--hide", action="append", default=[], metavar="PATH",
+                    help="PATH and below are 404, and links to them are left out")
+    ap.add_argument("--boot-targets", metavar="A,B",
+                    help="every system allows only these BootSourceOverrideTarget values")
+    ap.add_argument("--extra-ports", type=int, default=0, metavar="K",
+                    help="also listen on K more kernel-chosen ports, each its own BMC")
     ap.add_argument("--stats", help="write counters here as JSON on SIGTERM, on exit and on GET /__stats")
     ap.add_argument("--ready-file", help="written (port, pid) once listening")
     ap.add_argument("--max-seconds", type=float, default=900, help="exit after this long (default 900)")
@@ -958,6 +1047,9 @@ def parse_args(argv):
     setattr(o, "break", o.break_paths)
     o.bad_json = set(norm(p) for p in o.bad_json)
     o.huge = set(norm(p) for p in o.huge)
+    o.hide = set(norm(p) for p in o.hide)
+    if o.extra_ports < 0 or o.extra_ports > 1000:
+        ap.error("--extra-ports takes 0 to 1000")
     o.slow_body = set(p if p == "*" else norm(p) for p in o.slow_body)
     redir = {}
     for r in o.redirect:
@@ -976,14 +1068,28 @@ def main(argv):
     password = read_password(opts.password_file)
     stats = Stats()
     mockup = Mockup(opts.mockup, stats)
+    if opts.boot_targets:
+        for sysp in set(mockup.systems.values()):
+            d = mockup.mutable(sysp)
+            b = d.get("Boot") if isinstance(d.get("Boot"), dict) else {}
+            b["BootSourceOverrideTarget@Redfish.AllowableValues"] = opts.boot_targets.split(",")
+            d["Boot"] = b
     srv = Server(opts, mockup, stats, password)
     port = srv.server_address[1]
+    extra = []
+    if opts.extra_ports:
+        base_port = opts.port
+        opts.port = 0
+        for _ in range(opts.extra_ports):
+            extra.append(Server(opts, mockup, stats, password))
+        opts.port = base_port
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGHUP, lambda *_: srv.rekey())
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    t.start()
+    for s_ in [srv] + extra:
+        t = threading.Thread(target=s_.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        t.start()
     log("serving %s on https://127.0.0.1:%d (expand %s, %d systems, synthesized %s)" % (
         os.path.basename(mockup.top), port,
         "yes" if mockup.expand.get("NoLinks") is True else "no",
@@ -992,6 +1098,8 @@ def main(argv):
         tmp = opts.ready_file + ".tmp"
         with open(tmp, "w") as f:
             f.write("%d %d\n" % (port, os.getpid()))
+            if extra:
+                f.write("extra %s\n" % " ".join(str(x.server_address[1]) for x in extra))
         os.replace(tmp, opts.ready_file)
     deadline = time.monotonic() + opts.max_seconds
     while not stop.is_set():
@@ -1004,8 +1112,9 @@ def main(argv):
         srv.write_stats()
     except OSError as e:
         log("cannot write stats: %s" % e)
-    srv.shutdown()
-    srv.server_close()
+    for s_ in [srv] + extra:
+        s_.shutdown()
+        s_.server_close()
     return 0
 
 

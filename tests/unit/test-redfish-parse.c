@@ -1562,3 +1562,208 @@ TEST(redfish_vendor_names)
 	json_decref(j);
 	ASSERT_EQ(r.vendor, RF_VENDOR_OTHER);
 }
+
+/* The newer schema: ThermalSubsystem and PowerSubsystem (DMTF rackmount1). */
+
+TEST(redfish_dmtf_thermal_power_subsystems)
+{
+	const char *set = "dmtf-public-rackmount1";
+	struct sensors l = { 0 };
+	char link[RF_LINK_MAX];
+	json_t *j;
+
+	j = load(set, "Chassis/1U/ThermalSubsystem");
+	ASSERT_EQ(rf_parse_link(j, "Fans", link, sizeof(link)), 0);
+	ASSERT_STREQ(link, "/redfish/v1/Chassis/1U/ThermalSubsystem/Fans");
+	ASSERT_EQ(rf_parse_link(j, "ThermalMetrics", link, sizeof(link)), 0);
+	ASSERT_STREQ(link, "/redfish/v1/Chassis/1U/ThermalSubsystem/ThermalMetrics");
+	ASSERT_EQ(rf_parse_link(j, "NoSuchThing", link, sizeof(link)), -1);
+	ASSERT_STREQ(link, "");
+	json_decref(j);
+
+	sensors_from(&l, set, "Chassis/1U/ThermalSubsystem/Fans/Bay1", rf_parse_fan);
+	sensors_from(&l, set, "Chassis/1U/ThermalSubsystem/ThermalMetrics",
+		     rf_parse_thermal_metrics);
+	ASSERT_EQ(l.n, 3);
+	ASSERT_STREQ(find(&l, "Fan Bay 1")->unit, "RPM");
+	ASSERT_NEAR(find(&l, "Fan Bay 1")->value, 2200, 0.001);
+	ASSERT_STREQ(find(&l, "Fan Bay 1")->type, "fan");
+	ASSERT_NEAR(find(&l, "Intake")->value, 24.8, 0.001);
+	ASSERT_NEAR(find(&l, "Exhaust")->value, 40.5, 0.001);
+	ASSERT_STREQ(find(&l, "Exhaust")->unit, "C");
+	ASSERT_EQ(find(&l, "Exhaust")->source, SRC_REDFISH);
+	assert_all_ok(&l);
+
+	/* Bay 1 is there, with its watts in its metrics; Bay 2 is absent. */
+	j = load(set, "Chassis/1U/PowerSubsystem/PowerSupplies/Bay1");
+	ASSERT_EQ(rf_parse_power_supply(j, &l.s, &l.n, &l.cap, link, sizeof(link)), 0);
+	json_decref(j);
+	ASSERT_STREQ(link, "/redfish/v1/Chassis/1U/PowerSubsystem/PowerSupplies/Bay1/Metrics");
+	ASSERT_EQ(l.n, 4);
+	ASSERT(!l.s[3].has_value);
+	ASSERT_EQ(l.s[3].status, BMC_HEALTH_WARNING);
+	j = load(set, "Chassis/1U/PowerSubsystem/PowerSupplies/Bay1/Metrics");
+	ASSERT_EQ(rf_parse_power_supply_metrics(j, &l.s[3]), 0);
+	json_decref(j);
+	ASSERT_STREQ(l.s[3].name, "Power Supply Bay 1");
+	ASSERT_NEAR(l.s[3].value, 937.4, 0.001);
+	ASSERT_STREQ(l.s[3].unit, "W");
+	ASSERT_EQ(l.s[3].status, BMC_HEALTH_WARNING);
+	j = load(set, "Chassis/1U/PowerSubsystem/PowerSupplies/Bay2");
+	ASSERT_EQ(rf_parse_power_supply(j, &l.s, &l.n, &l.cap, link, sizeof(link)), 0);
+	json_decref(j);
+	ASSERT_EQ(l.n, 4);
+	ASSERT_STREQ(link, "");
+	free(l.s);
+}
+
+TEST(redfish_subsystem_members_hostile)
+{
+	struct sensors l = { 0 };
+	char link[RF_LINK_MAX];
+	json_t *j;
+
+	/* Percent when there is no RPM; offline keeps the name, not a value. */
+	j = parse("{\"Name\":\"F1\",\"SpeedPercent\":{\"Reading\":37}}");
+	ASSERT_EQ(rf_parse_fan(j, &l.s, &l.n, &l.cap), 0);
+	json_decref(j);
+	j = parse("{\"Id\":\"F2\",\"SpeedPercent\":{\"SpeedRPM\":\"fast\"},"
+		  "\"Status\":{\"State\":\"UnavailableOffline\"}}");
+	ASSERT_EQ(rf_parse_fan(j, &l.s, &l.n, &l.cap), 0);
+	json_decref(j);
+	ASSERT_EQ(l.n, 2);
+	ASSERT_STREQ(l.s[0].unit, "%");
+	ASSERT_NEAR(l.s[0].value, 37, 0.001);
+	ASSERT_STREQ(l.s[1].name, "F2");
+	ASSERT(!l.s[1].has_value);
+	ASSERT_STREQ(l.s[1].state, "UnavailableOffline");
+	/* Readings named by their source only; wrong types skipped; summary unused. */
+	j = parse("{\"TemperatureReadingsCelsius\":[{\"Reading\":30,\"DataSourceUri\":"
+		  "\"/redfish/v1/Chassis/1/Sensors/Inlet\"},{\"Reading\":\"hot\"},7],"
+		  "\"TemperatureSummaryCelsius\":{\"Intake\":{\"Reading\":29}}}");
+	ASSERT_EQ(rf_parse_thermal_metrics(j, &l.s, &l.n, &l.cap), 0);
+	json_decref(j);
+	ASSERT_EQ(l.n, 3);
+	ASSERT_STREQ(l.s[2].name, "Inlet");
+	/* Only a summary: used. */
+	j = parse("{\"TemperatureSummaryCelsius\":{\"Intake\":{\"Reading\":29}}}");
+	ASSERT_EQ(rf_parse_thermal_metrics(j, &l.s, &l.n, &l.cap), 0);
+	json_decref(j);
+	ASSERT_EQ(l.n, 4);
+	ASSERT_STREQ(l.s[3].name, "Intake Temp");
+	/* A supply whose metrics link leaves the vocabulary of links is dropped whole. */
+	j = parse("{\"Name\":\"PSU\",\"Metrics\":{\"@odata.id\":\"/redfish/v1/x\\u0001\"}}");
+	ASSERT_EQ(rf_parse_power_supply(j, &l.s, &l.n, &l.cap, link, sizeof(link)), 0);
+	json_decref(j);
+	ASSERT_STREQ(link, "");
+	ASSERT_EQ(rf_parse_power_supply_metrics(NULL, &l.s[4]), -1);
+	j = parse("{\"InputPowerWatts\":{\"Reading\":120}}");
+	ASSERT_EQ(rf_parse_power_supply_metrics(j, &l.s[4]), 0);
+	json_decref(j);
+	ASSERT_NEAR(l.s[4].value, 120, 0.001);
+	ASSERT_EQ(l.s[4].status, BMC_HEALTH_OK);
+	free(l.s);
+}
+
+TEST(redfish_collections_expand_and_pages)
+{
+	struct rf_root r;
+	char link[RF_LINK_MAX];
+	json_t *j;
+
+	j = load("dmtf-public-rackmount1", "");
+	rf_parse_root(j, &r);
+	json_decref(j);
+	ASSERT_STREQ(r.expand, ".($levels=1)");
+	j = load("openbmc-bmcweb-stock", "");
+	rf_parse_root(j, &r);
+	json_decref(j);
+	ASSERT_STREQ(r.expand, "");
+	j = parse("{\"ProtocolFeaturesSupported\":{\"ExpandQuery\":{\"ExpandAll\":true}}}");
+	rf_parse_root(j, &r);
+	json_decref(j);
+	ASSERT_STREQ(r.expand, "*");
+
+	j = parse("{\"Members\":[{\"@odata.id\":\"/redfish/v1/a\"},"
+		  "{\"@odata.id\":\"/redfish/v1/b\",\"Reading\":3},7],"
+		  "\"Members@odata.nextLink\":\"/redfish/v1/c?$skip=2\"}");
+	ASSERT(!rf_member_expanded(json_array_get(json_object_get(j, "Members"), 0)));
+	ASSERT(rf_member_expanded(json_array_get(json_object_get(j, "Members"), 1)));
+	ASSERT(!rf_member_expanded(json_array_get(json_object_get(j, "Members"), 2)));
+	ASSERT_EQ(rf_parse_next_link(j, link, sizeof(link)), 0);
+	ASSERT_STREQ(link, "/redfish/v1/c?$skip=2");
+	json_decref(j);
+	j = parse("{\"Members\":[],\"Members@odata.nextLink\":5}");
+	ASSERT_EQ(rf_parse_next_link(j, link, sizeof(link)), -1);
+	json_decref(j);
+}
+
+TEST(redfish_console_caps)
+{
+	struct rf_manager m;
+	struct rf_system s;
+	json_t *j;
+
+	j = load("dmtf-public-rackmount1", "Managers/BMC");
+	rf_parse_manager(j, &m);
+	json_decref(j);
+	ASSERT_EQ(rf_console_caps(&m.console),
+		  CONSOLE_CAP_KVMIP | CONSOLE_CAP_SERIAL_IPMI | CONSOLE_CAP_SERIAL_SSH |
+		      CONSOLE_CAP_SERIAL_TELNET);
+	/* Intel: serial console listed but disabled. */
+	j = load("intel-s2600bpb", "Managers/BMC");
+	rf_parse_manager(j, &m);
+	json_decref(j);
+	ASSERT_EQ(rf_console_caps(&m.console), CONSOLE_CAP_KVMIP);
+	/* Per-protocol objects (ComputerSystem 1.13+): SSH and IPMI enabled. */
+	j = load("openbmc-bmcweb-stock", "Systems/system");
+	rf_parse_system(j, &s);
+	json_decref(j);
+	ASSERT_EQ(rf_console_caps(&s.console),
+		  CONSOLE_CAP_KVMIP | CONSOLE_CAP_SERIAL_IPMI | CONSOLE_CAP_SERIAL_SSH);
+	/* Case-insensitive; no ServiceEnabled means what it lists. */
+	j = parse("{\"GraphicalConsole\":{\"ConnectTypesSupported\":[\"kvmip\",\"OEM\"]},"
+		  "\"SerialConsole\":{\"ServiceEnabled\":false,\"ConnectTypesSupported\":[\"SSH\"]}}");
+	rf_parse_manager(j, &m);
+	json_decref(j);
+	ASSERT_EQ(rf_console_caps(&m.console), CONSOLE_CAP_KVMIP | CONSOLE_CAP_GFX_OEM);
+}
+
+TEST(redfish_boot_targets_and_errors)
+{
+	struct rf_system s;
+	char msg[64];
+	json_t *j;
+	size_t i;
+	int pxe = 0;
+
+	j = load("dmtf-public-rackmount1", "Systems/437XR1138R2");
+	rf_parse_system(j, &s);
+	json_decref(j);
+	ASSERT_STREQ(s.boot_target, "Pxe");
+	ASSERT_STREQ(s.boot_enabled, "Once");
+	ASSERT_EQ(s.nboot_targets, 10);
+	for (i = 0; i < s.nboot_targets; i++)
+		pxe |= strcmp(s.boot_targets[i], "Pxe") == 0;
+	ASSERT(pxe);
+	ASSERT_STREQ(rf_boot_target(BOOT_PXE), "Pxe");
+	ASSERT_STREQ(rf_boot_target(BOOT_DISK), "Hdd");
+	ASSERT_STREQ(rf_boot_target(BOOT_BIOS), "BiosSetup");
+	ASSERT_STREQ(rf_boot_target(BOOT_CDROM), "Cd");
+	ASSERT_EQ(rf_boot_device("biossetup"), BOOT_BIOS);
+	ASSERT_EQ(rf_boot_device("Usb"), BOOT_NONE);
+	ASSERT_EQ(rf_boot_device(NULL), BOOT_NONE);
+
+	j = parse("{\"error\":{\"message\":\"general\",\"@Message.ExtendedInfo\":"
+		  "[{\"Message\":\"The value 'x' is not\\u001b[31m allowed.\"}]}}");
+	ASSERT_EQ(rf_parse_error_message(j, msg, sizeof(msg)), 0);
+	ASSERT_STREQ(msg, "The value 'x' is not [31m allowed.");
+	json_decref(j);
+	j = parse("{\"error\":{\"message\":\"general\"}}");
+	ASSERT_EQ(rf_parse_error_message(j, msg, sizeof(msg)), 0);
+	ASSERT_STREQ(msg, "general");
+	json_decref(j);
+	j = parse("{\"error\":7}");
+	ASSERT_EQ(rf_parse_error_message(j, msg, sizeof(msg)), -1);
+	json_decref(j);
+}

@@ -1,0 +1,145 @@
+# t-redfish-features.sh - the Redfish backend's finer behaviour against the
+# test peer (tests/peers/redfish-server.py): $expand and the member GETs it
+# falls back to (never more than two requests in flight), the newer
+# ThermalSubsystem/PowerSubsystem schema, event logs served in pages, boot
+# override through a Boot PATCH, and Basic auth for a service without
+# sessions.  Request counts come from the peer's own statistics.
+. "$SRCDIR/tests/lib/tap.sh"
+. "$SRCDIR/tests/lib/redfish.sh"
+redfish_need
+
+pyj() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+# sensors_of FILE: the host's sensors as sorted "name=value unit status" lines.
+sensors_of() {
+	pyj 'print("\n".join(sorted("%s=%s %s %s" % (s["name"], s["value"], s["unit"], s["status"]) for s in d[0]["sensors"])))' <"$1"
+}
+# requests NAME PREFIX: requests the peer answered for paths under PREFIX/.
+requests() {
+	redfish_stats "$1" requests | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(v for k, v in d.items() if k.startswith(sys.argv[1] + "/")))' "$2"
+}
+S=dmtf-public-rackmount1
+MEMBERS=$(/usr/bin/python3 -c '
+import json, sys
+print(len(json.load(open(sys.argv[1]))["Members"]))' "$REDFISH_DATA/$S/redfish/v1/Chassis/1U/Sensors/index.json")
+
+# $expand: the service root offers it, so the Sensors collection comes with
+# its members; a service that ignores it gets the member GETs instead, two
+# at a time.  Both ways give the same sensors.
+redfish_start ex "$S" --delay-ms 50 || fail "ex starts"
+redfish_start noex "$S" --delay-ms 50 --ignore-expand || fail "noex starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/ex.conf" ex
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/noex.conf" noex
+"$BMCTOP" -c "$T_TMP/ex.conf" status --json >"$T_TMP/ex.json" 2>"$T_TMP/err"
+is "expand: status exits 0" "$?" 0
+"$BMCTOP" -c "$T_TMP/noex.conf" status --json >"$T_TMP/noex.json" 2>"$T_TMP/err"
+is "expand ignored: status exits 0" "$?" 0
+check "expand: the mockup's $MEMBERS Sensors members give sensors" \
+	test "$(sensors_of "$T_TMP/ex.json" | wc -l)" -gt 20
+is "expand ignored: the same sensors, values and statuses" \
+	"$(sensors_of "$T_TMP/noex.json")" "$(sensors_of "$T_TMP/ex.json")"
+check "expand: the peer expanded a collection" test "$(redfish_stats ex expands)" -ge 1
+is "expand: no Sensor member was fetched on its own" "$(requests ex /redfish/v1/Chassis/1U/Sensors)" 0
+check "expand ignored: the peer saw the \$expand and ignored it" test "$(redfish_stats noex expands_ignored)" -ge 1
+is "expand ignored: each of the $MEMBERS members fetched once" \
+	"$(requests noex /redfish/v1/Chassis/1U/Sensors)" "$MEMBERS"
+is "expand ignored: the member GETs ran two at a time, never more" \
+	"$(redfish_stats noex max_in_flight)" 2
+redfish_stop ex
+redfish_stop noex
+
+# An $expand that loops (members naming the collection and each other) is
+# read as data, not followed.
+redfish_start loop "$S" --expand-loop || fail "loop starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/loop.conf" loop
+timeout 60 "$BMCTOP" -c "$T_TMP/loop.conf" status --json >"$T_TMP/loop.json" 2>"$T_TMP/err"
+is "expand loop: status exits 0" "$?" 0
+check "expand loop: the sensors are still read" test "$(sensors_of "$T_TMP/loop.json" | wc -l)" -gt 20
+check "expand loop: a bounded number of requests" test "$(redfish_stats loop requests | pyj 'print(sum(d.values()))')" -lt 40
+redfish_stop loop
+
+# ThermalSubsystem and PowerSubsystem, for a chassis without a Sensors
+# collection: the fans (RPM), ThermalMetrics temperatures and power supplies
+# (watts from PowerSupplyMetrics) of the mockup.
+redfish_start sub "$S" --hide /redfish/v1/Chassis/1U/Sensors || fail "sub starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sub.conf" sub
+"$BMCTOP" -c "$T_TMP/sub.conf" status --json >"$T_TMP/sub.json" 2>"$T_TMP/err"
+is "subsystems: status exits 0" "$?" 0
+is "subsystems: fans, temperatures and the present power supply" "$(sensors_of "$T_TMP/sub.json")" \
+"Exhaust=40.5 C ok
+Fan Bay 1=2200.0 RPM ok
+Fan Bay 2=2400.0 RPM ok
+Fan for CPU 1=1490.0 RPM ok
+Fan for CPU 2=1490.0 RPM ok
+Intake=24.8 C ok
+Power Supply Bay 1=937.4 W warning"
+is "subsystems: the hidden Sensors collection was not asked for" "$(requests sub /redfish/v1/Chassis/1U/Sensors)" 0
+is "subsystems: legacy Thermal and Power were not needed" \
+	"$(redfish_stats sub requests | pyj 'print(d.get("/redfish/v1/Chassis/1U/Thermal", 0) + d.get("/redfish/v1/Chassis/1U/Power", 0))')" 0
+redfish_stop sub
+
+# An event log in pages (Members@odata.nextLink): every entry, newest first.
+redfish_start pg hpe-ilo6-dl380a-gen11 --page-size 50 || fail "pg starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/pg.conf" pg
+json=$("$BMCTOP" -c "$T_TMP/pg.conf" sel pg --json 2>"$T_TMP/err"); rc=$?
+is "pages: sel exits 0" "$rc" 0
+is "pages: all 117 IML entries, from three pages" \
+	"$(echo "$json" | pyj 'print(len(d["events"]))') $(redfish_stats pg requests | pyj 'print(d["/redfish/v1/Systems/1/LogServices/IML/Entries"])')" "117 3"
+is "pages: newest first across pages" \
+	"$(echo "$json" | pyj 'e=d["events"]; t=[x["time"] for x in e if x["time"]]; print(e[0]["id"], len(set(x["id"] for x in e)), t == sorted(t, reverse=True))')" "117 117 True"
+redfish_stop pg
+
+# Boot override: PATCH Boot, read back; the peer keeps what was set.
+boot_of() { redfish_stats "$1" boot | pyj 'b=list(d.values())[0]; print(b.get("BootSourceOverrideTarget"), b.get("BootSourceOverrideEnabled"))'; }
+redfish_start bt "$S" || fail "bt starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/bt.conf" bt
+out=$("$BMCTOP" -c "$T_TMP/bt.conf" boot bt cdrom 2>&1); rc=$?
+is "boot cdrom: exit 0 and said" "$rc:$out" "0:bt: next boot cdrom: done"
+is "boot cdrom: the service has Cd, once" "$(boot_of bt)" "Cd Once"
+out=$("$BMCTOP" -c "$T_TMP/bt.conf" boot bt bios --persistent 2>&1); rc=$?
+is "boot bios --persistent: exit 0" "$rc:$out" "0:bt: next boot bios (persistent): done"
+is "boot bios --persistent: BiosSetup, continuous" "$(boot_of bt)" "BiosSetup Continuous"
+"$BMCTOP" -c "$T_TMP/bt.conf" boot bt disk >/dev/null 2>&1
+is "boot disk: Hdd, once" "$(boot_of bt)" "Hdd Once"
+"$BMCTOP" -c "$T_TMP/bt.conf" boot bt pxe >/dev/null 2>&1
+is "boot pxe: Pxe, once; every PATCH accepted" "$(boot_of bt) $(redfish_stats bt patches_rejected)" "Pxe Once 0"
+redfish_stop bt
+redfish_start bt2 "$S" --boot-targets None,Pxe,Hdd || fail "bt2 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/bt2.conf" bt2
+out=$("$BMCTOP" -c "$T_TMP/bt2.conf" boot bt2 bios 2>&1); rc=$?
+is "boot: a target the BMC does not allow: exit 1" "$rc" 1
+like "boot: ... and the message names the allowed ones" "$out" 'next boot bios \(BiosSetup\) is not offered by this BMC; it allows: None, Pxe, Hdd'
+is "boot: ... without sending a PATCH" "$(redfish_stats bt2 patches)/$(redfish_stats bt2 patches_rejected)" "0/0"
+out=$("$BMCTOP" -c "$T_TMP/bt2.conf" boot bt2 disk 2>&1); rc=$?
+is "boot: an allowed target works" "$rc:$(boot_of bt2)" "0:Hdd Once"
+redfish_stop bt2
+
+# A service without sessions: Basic auth on each request, no login.
+redfish_start nb "$S" --no-sessions || fail "nb starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/nb.conf" nb
+out=$("$BMCTOP" -c "$T_TMP/nb.conf" power nb status 2>&1); rc=$?
+is "no sessions: Basic auth works" "$rc:$out" "0:nb: on"
+check "no sessions: requests carried Basic credentials" test "$(redfish_stats nb basic_auth)" -ge 1
+is "no sessions: no login was tried" "$(redfish_stats nb sessions_created)/$(redfish_stats nb login_failures)" "0/0"
+printf 'wrong-basic-pw\n' >"$T_TMP/bad.pw"; chmod 600 "$T_TMP/bad.pw"
+sed "s|^password-file = .*|password-file = $T_TMP/bad.pw|" "$T_TMP/nb.conf" >"$T_TMP/nbbad.conf"; chmod 600 "$T_TMP/nbbad.conf"
+before=$(redfish_stats nb unauthorized)
+out=$("$BMCTOP" -c "$T_TMP/nbbad.conf" status 2>&1); rc=$?
+is "no sessions, wrong password: exit 1" "$rc" 1
+like "no sessions, wrong password: named" "$out" 'nb: wrong password for user "admin" \(the Redfish service refused Basic auth\)'
+is "no sessions, wrong password: tried once, not in a loop" "$(( $(redfish_stats nb unauthorized) - before ))" 1
+unlike "no sessions: no password in any message" "$out$(cat "$XDG_STATE_HOME/bmctop/bmctop.log")" "$REDFISH_PASSWORD|wrong-basic-pw"
+# Basic credentials too only go where the key is the one trusted.
+REDFISH_FLEET_TLS=tofu redfish_fleet "$T_TMP/nbt.conf" nb
+"$BMCTOP" -c "$T_TMP/nbt.conf" power nb status >/dev/null 2>&1
+is "no sessions, tofu: first use works" "$?" 0
+redfish_rekey nb || fail "nb gets a new key"
+sent=$(redfish_stats nb basic_auth); tried=$(redfish_stats nb unauthorized)
+out=$("$BMCTOP" -c "$T_TMP/nbt.conf" power nb status 2>&1); rc=$?
+is "no sessions, tofu: a changed key is refused" "$rc" 1
+like "no sessions, tofu: ... before any credential" "$out" 'changed: known sha256//.*no credential was sent'
+is "no sessions, tofu: no Basic credential reached the new key" \
+	"$(redfish_stats nb basic_auth)/$(redfish_stats nb unauthorized)" "$sent/$tried"
+redfish_stop nb
