@@ -31,6 +31,14 @@ struct sim_sensor {
 	double drift;	 /* amplitude of the drift */
 	double lnc, lcr, unc, ucr; /* thresholds; NaN when absent */
 	uint16_t discrete_state; /* SIM_DISCRETE: asserted state bits */
+	/* How IPMI reports it (and so the resolution every front end shows):
+	 * value = (m * raw + b * 10^k1) * 10^k2, raw an unsigned byte. */
+	uint8_t ipmi_type; /* sensor type, table 42-3 */
+	uint8_t unit;	   /* base unit, table 43-15 */
+	int16_t m, b;
+	int8_t k1, k2;
+	double period_s, phase; /* of the drift */
+	uint8_t th_bits;	/* threshold bits last seen (SEL on change) */
 };
 
 struct sim_sel_entry {
@@ -52,6 +60,7 @@ struct sim_console {
 	/* Bytes the host "printed" and no SOL client has taken yet. */
 	uint8_t *out;
 	size_t out_len, out_cap;
+	size_t out_head; /* out[out_head..out_len) is still to be taken */
 };
 
 struct sim;
@@ -61,7 +70,9 @@ struct sim_bmc {
 	unsigned index;
 	char name[32];
 	struct sockaddr_storage ipmi_addr; /* where its RMCP+ listens (UDP) */
-	int redfish_port;		    /* 0: no Redfish; else HTTPS on ipmi_addr's IP */
+	int redfish_port;		    /* 0: no Redfish; else HTTPS on ipmi_addr's IP;
+					       -1: on a port the kernel picks, which
+					       sim_redfish_start() writes back here */
 
 	enum sim_health profile;
 	int power; /* 1 on, 0 off */
@@ -72,14 +83,21 @@ struct sim_bmc {
 
 	struct sim_sensor sensors[SIM_MAX_SENSORS];
 	size_t nsensors;
-	struct sim_sel_entry sel[SIM_SEL_MAX];
-	size_t nsel;
+	struct sim_sel_entry *sel; /* grows to SIM_SEL_MAX entries, then drops the oldest */
+	size_t nsel, sel_cap;
 	uint16_t next_sel_id;
 	uint32_t sel_add_ts, sel_erase_ts;
 	uint32_t sdr_add_ts;
 
 	char manufacturer[32], product[32], serial[32], part[32];
 	struct sim_console console;
+
+	int authfail;		  /* 0; 1 RAKP 2 "unauthorized name"; 2 RAKP 2 HMAC mismatch */
+	uint64_t next_reboot_ms;  /* loop time of the next BMC reboot (0: never) */
+	uint64_t down_until_ms;	  /* rebooting: answers nothing until then */
+	uint64_t identify_until_ms;
+	int identify_forced;
+	uint32_t logins, login_failures; /* RAKP 1 received; logins refused */
 
 	void *ipmi;    /* sim-ipmi.c's per-BMC state */
 	void *redfish; /* sim-redfish.c's per-BMC state */
@@ -103,6 +121,9 @@ struct sim_options {
 	unsigned redfish_delay_ms;
 	unsigned seed;
 	int demo;		 /* the 64-host demo profile mix */
+	unsigned tick_ms;	 /* model tick (drift, SEL, reboots); 0 freezes the model */
+	int verbose;		 /* log unknown commands and dropped packets to stderr */
+	double speed;		 /* simulated seconds per real second for drift (1 when 0) */
 };
 
 struct sim {
@@ -114,6 +135,10 @@ struct sim {
 	uint64_t rng;
 	/* Counters for the summary printed at exit / on SIGUSR1. */
 	uint64_t rx, tx, dropped;
+	uint64_t start_ms; /* loop time at sim_init: drift is a function of time since */
+	/* Set by a protocol front end: the host printed something (SOL pushes it). */
+	void (*console_output)(struct sim_bmc *b);
+	void *ipmi; /* sim-ipmi.c's whole-simulation state */
 };
 
 /* sim-model.c */
@@ -126,16 +151,42 @@ void sim_sel_add(struct sim_bmc *b, uint8_t sensor_type, uint8_t sensor_number, 
 		 const uint8_t data[3]);
 double sim_rand01(struct sim *s);
 enum sim_health sim_bmc_health(const struct sim_bmc *b);
+/* The sensor's reading as IPMI reports it: raw byte and that byte converted. */
+uint8_t sim_sensor_raw(const struct sim_sensor *s, double v);
+double sim_sensor_real(const struct sim_sensor *s, uint8_t raw);
+double sim_sensor_value(const struct sim_sensor *s);
+/* Threshold bits (LNC 0x01, LCR 0x02, UNC 0x08, UCR 0x10) of the reading. */
+uint8_t sim_sensor_threshold_bits(const struct sim_sensor *s);
+/* "ok", "warning" or "critical" for one sensor. */
+const char *sim_sensor_status(const struct sim_sensor *s);
+/* The BMC is answering now (not dead, not rebooting). */
+int sim_bmc_alive(const struct sim_bmc *b, uint64_t now_ms);
 
 /* sim-console.c: the fake host behind SOL. */
 void sim_console_input(struct sim_bmc *b, const uint8_t *buf, size_t len);
 void sim_console_print(struct sim_bmc *b, const char *text);
 /* Take up to cap bytes of pending host output. */
 size_t sim_console_take(struct sim_bmc *b, uint8_t *buf, size_t cap);
+/* A console client connected: show a fresh prompt. */
+void sim_console_attach(struct sim_bmc *b);
+/* The host powered on: print the boot log and a login prompt. */
+void sim_console_boot(struct sim_bmc *b);
+void sim_console_free(struct sim_bmc *b);
 
 /* sim-ipmi.c */
 int sim_ipmi_start(struct sim *s, char **err);
+/* Close the sockets and timers (run the loop once more to finish), then free. */
 void sim_ipmi_stop(struct sim *s);
+void sim_ipmi_free(struct sim *s);
+
+struct sim_ipmi_stats {
+	uint64_t sessions, login_failures, sol_activations;
+	uint64_t unknown_cmds; /* requests answered "invalid command" */
+	uint64_t malformed;    /* packets dropped as malformed, unauthentic or replayed */
+	uint64_t delay_full;   /* replies dropped because the latency pool was full */
+};
+
+void sim_ipmi_stats(const struct sim *s, struct sim_ipmi_stats *st);
 
 /* sim-redfish.c */
 int sim_redfish_start(struct sim *s, char **err);

@@ -403,6 +403,14 @@ ok:
 	return NULL;
 }
 
+static const char *apply_vnc_viewer(struct host_config *hc, const char *v, struct fleet *f)
+{
+	if (v[0] == '\0')
+		return "a viewer command such as: xtigervncviewer -passwd %f %h::%p";
+	set_str(&hc->vnc_viewer, v);
+	return NULL;
+}
+
 static const char *apply_tls(struct host_config *hc, const char *v, struct fleet *f)
 {
 	static const char *const names[] = { "tofu", "verify", "pin", "insecure" };
@@ -500,6 +508,7 @@ static const struct fleet_key fleet_keys[] = {
 	{ "group", apply_group, SCOPE_ANY },
 	{ "console", apply_console, SCOPE_ANY },
 	{ "vnc", apply_vnc, SCOPE_ANY },
+	{ "vnc-viewer", apply_vnc_viewer, SCOPE_ANY },
 	{ "tls", apply_tls, SCOPE_ANY },
 	{ "tls-pin", apply_tls_pin, SCOPE_ANY },
 	{ "ca-file", apply_ca_file, SCOPE_ANY },
@@ -733,6 +742,7 @@ static void host_config_copy(struct host_config *dst, const struct host_config *
 	DUP(group);
 	DUP(console);
 	DUP(vnc);
+	DUP(vnc_viewer);
 	DUP(tls_pin);
 	DUP(ca_file);
 #undef DUP
@@ -756,6 +766,7 @@ static void host_config_free(struct host_config *hc)
 	free(hc->group);
 	free(hc->console);
 	free(hc->vnc);
+	free(hc->vnc_viewer);
 	free(hc->tls_pin);
 	free(hc->ca_file);
 	memset(hc, 0, sizeof *hc);

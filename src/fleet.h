@@ -48,6 +48,7 @@ struct host_config {
 	char *group;
 	char *console; /* sol | none | tcp:HOST:PORT | telnet:HOST:PORT */
 	char *vnc;     /* auto | none | rfb:HOST:PORT | ws(s)://URL | profile */
+	char *vnc_viewer; /* viewer command template (%h %p %f), NULL: auto */
 	enum fleet_tls tls;
 	char *tls_pin;
 	char *ca_file;

@@ -356,6 +356,43 @@ int ipmi_msg_parse_response(const uint8_t *buf, size_t len, struct ipmi_response
 	return 0;
 }
 
+int ipmi_msg_parse_request(const uint8_t *buf, size_t len, struct ipmi_msg_request *out)
+{
+	/* rsAddr netFn chk rqAddr seq cmd chk */
+	if (len < 7)
+		return IPMI_DROP_MALFORMED;
+	if (ipmi_checksum(buf, 2) != buf[2] || ipmi_checksum(buf + 3, len - 4) != buf[len - 1])
+		return IPMI_DROP_CHECKSUM;
+	out->rs_addr = buf[0];
+	out->netfn = buf[1] >> 2;
+	out->rs_lun = buf[1] & 0x03;
+	out->rq_addr = buf[3];
+	out->rqseq = buf[4] >> 2;
+	out->rq_lun = buf[4] & 0x03;
+	out->cmd = buf[5];
+	out->data = buf + 6;
+	out->len = len - 7;
+	return 0;
+}
+
+ssize_t ipmi_msg_build_response(uint8_t *out, size_t cap, const struct ipmi_msg_request *rq,
+				uint8_t ccode, const uint8_t *data, size_t len)
+{
+	if (len + MSG_MIN_RESPONSE > cap)
+		return -1;
+	out[0] = rq->rq_addr;
+	out[1] = (uint8_t)(((rq->netfn | 1) << 2) | rq->rq_lun);
+	out[2] = ipmi_checksum(out, 2);
+	out[3] = rq->rs_addr;
+	out[4] = (uint8_t)(((rq->rqseq & 0x3f) << 2) | rq->rs_lun);
+	out[5] = rq->cmd;
+	out[6] = ccode;
+	if (len > 0)
+		memmove(out + 7, data, len);
+	out[7 + len] = ipmi_checksum(out + 3, 4 + len);
+	return (ssize_t)(MSG_MIN_RESPONSE + len);
+}
+
 int ipmi_parse_auth_caps(const uint8_t *data, size_t len, struct ipmi_auth_caps *out)
 {
 	if (len < 3)

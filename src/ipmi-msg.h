@@ -126,6 +126,29 @@ struct ipmi_response {
 /* Parse a response message; checks both checksums.  0 or IPMI_DROP_*. */
 int ipmi_msg_parse_response(const uint8_t *buf, size_t len, struct ipmi_response *out);
 
+/* A request message as a BMC reads it (bmcsim). */
+struct ipmi_msg_request {
+	uint8_t rs_addr;
+	uint8_t netfn; /* the request netFn (even) */
+	uint8_t rs_lun;
+	uint8_t rq_addr;
+	uint8_t rqseq;
+	uint8_t rq_lun;
+	uint8_t cmd;
+	const uint8_t *data; /* into buf */
+	size_t len;
+};
+
+/* Parse a request message; checks both checksums.  0 or IPMI_DROP_*. */
+int ipmi_msg_parse_request(const uint8_t *buf, size_t len, struct ipmi_msg_request *out);
+
+/*
+ * The response to rq: addresses swapped, netFn + 1, the same rqSeq and
+ * LUNs, ccode, then data.  Returns length or -1 when it does not fit.
+ */
+ssize_t ipmi_msg_build_response(uint8_t *out, size_t cap, const struct ipmi_msg_request *rq,
+				uint8_t ccode, const uint8_t *data, size_t len);
+
 /* The checksum IPMI uses: two's complement of the byte sum. */
 uint8_t ipmi_checksum(const uint8_t *p, size_t len);
 

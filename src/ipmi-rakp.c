@@ -397,3 +397,131 @@ int ipmi_rakp4_verify(const struct ipmi_rakp *r, const struct ipmi_rakp4 *m4)
 	secure_zero(icv, sizeof(icv));
 	return bad ? -1 : 0;
 }
+
+/* The server side: what a BMC reads and sends.  Used by bmcsim. */
+
+int ipmi_open_session_req_parse(const uint8_t *p, size_t len, struct ipmi_open_session_req *out)
+{
+	int *alg[3];
+
+	if (len < 32)
+		return IPMI_DROP_MALFORMED;
+	memset(out, 0, sizeof(*out));
+	out->tag = p[0];
+	out->max_priv = p[1] & 0x0f;
+	out->console_sid = get_le32(p + 4);
+	alg[0] = &out->auth;
+	alg[1] = &out->integrity;
+	alg[2] = &out->confidentiality;
+	for (int i = 0; i < 3; i++) {
+		const uint8_t *a = p + 8 + i * ALG_PAYLOAD_LEN;
+
+		if (a[0] != i)
+			return IPMI_DROP_MALFORMED;
+		/* A zero payload length leaves the choice of algorithm to the BMC. */
+		*alg[i] = a[3] == 0 ? -1 : a[4] & 0x3f;
+	}
+	return 0;
+}
+
+size_t ipmi_open_session_rsp_build(uint8_t out[36], const struct ipmi_open_session_rsp *rsp)
+{
+	const uint8_t algs[3] = {(uint8_t)rsp->auth, (uint8_t)rsp->integrity,
+				 (uint8_t)rsp->confidentiality};
+
+	memset(out, 0, OPEN_SESSION_RSP_LEN);
+	out[0] = rsp->tag;
+	out[1] = rsp->status;
+	out[2] = rsp->max_priv & 0x0f;
+	put_le32(out + 4, rsp->console_sid);
+	if (rsp->status != 0)
+		return RAKP34_FIXED_LEN;
+	put_le32(out + 8, rsp->bmc_sid);
+	for (int i = 0; i < 3; i++) {
+		uint8_t *alg = out + 12 + i * ALG_PAYLOAD_LEN;
+
+		alg[0] = (uint8_t)i;
+		alg[3] = ALG_PAYLOAD_LEN;
+		alg[4] = algs[i];
+	}
+	return OPEN_SESSION_RSP_LEN;
+}
+
+int ipmi_rakp1_parse(const uint8_t *p, size_t len, struct ipmi_rakp1 *out)
+{
+	size_t user_len;
+
+	if (len < RAKP1_FIXED_LEN)
+		return IPMI_DROP_MALFORMED;
+	user_len = p[27];
+	if (user_len > IPMI_MAX_USER || RAKP1_FIXED_LEN + user_len > len)
+		return IPMI_DROP_MALFORMED;
+	memset(out, 0, sizeof(*out));
+	out->tag = p[0];
+	out->bmc_sid = get_le32(p + 4);
+	memcpy(out->rm, p + 8, 16);
+	out->role = p[24];
+	memcpy(out->user, p + RAKP1_FIXED_LEN, user_len);
+	out->user_len = user_len;
+	return 0;
+}
+
+size_t ipmi_rakp2_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
+			const struct ipmi_rakp *r)
+{
+	uint8_t code[32];
+	size_t n = 0;
+
+	if (status == 0)
+		n = ipmi_rakp2_auth_code(r, code);
+	if ((status == 0 ? RAKP2_FIXED_LEN + n : RAKP34_FIXED_LEN) > cap) {
+		secure_zero(code, sizeof(code));
+		return 0;
+	}
+	memset(out, 0, RAKP34_FIXED_LEN);
+	out[0] = tag;
+	out[1] = status;
+	put_le32(out + 4, r->console_sid);
+	if (status != 0)
+		return RAKP34_FIXED_LEN;
+	memcpy(out + 8, r->rc, 16);
+	memcpy(out + 24, r->guid, 16);
+	memcpy(out + RAKP2_FIXED_LEN, code, n);
+	secure_zero(code, sizeof(code));
+	return RAKP2_FIXED_LEN + n;
+}
+
+int ipmi_rakp3_parse(const uint8_t *p, size_t len, struct ipmi_rakp3 *out)
+{
+	if (len < RAKP34_FIXED_LEN)
+		return IPMI_DROP_MALFORMED;
+	memset(out, 0, sizeof(*out));
+	out->tag = p[0];
+	out->status = p[1];
+	out->bmc_sid = get_le32(p + 4);
+	out->auth_code = p + RAKP34_FIXED_LEN;
+	out->auth_code_len = len - RAKP34_FIXED_LEN;
+	return 0;
+}
+
+size_t ipmi_rakp4_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
+			const struct ipmi_rakp *r)
+{
+	uint8_t icv[32];
+	size_t n = 0;
+
+	if (status == 0)
+		n = ipmi_rakp4_icv(r, icv);
+	if (RAKP34_FIXED_LEN + n > cap) {
+		secure_zero(icv, sizeof(icv));
+		return 0;
+	}
+	out[0] = tag;
+	out[1] = status;
+	out[2] = 0;
+	out[3] = 0;
+	put_le32(out + 4, r->console_sid);
+	memcpy(out + RAKP34_FIXED_LEN, icv, n);
+	secure_zero(icv, sizeof(icv));
+	return RAKP34_FIXED_LEN + n;
+}

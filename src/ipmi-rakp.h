@@ -132,4 +132,60 @@ size_t ipmi_rakp2_auth_code(const struct ipmi_rakp *r, uint8_t out[32]);
 int ipmi_rakp3_verify(const struct ipmi_rakp *r, const uint8_t *code, size_t len);
 size_t ipmi_rakp4_icv(const struct ipmi_rakp *r, uint8_t out[32]);
 
+/* Open Session Request as a BMC reads it (table 13-9). */
+struct ipmi_open_session_req {
+	uint8_t tag;
+	uint8_t max_priv; /* 0: the highest the user may have */
+	uint32_t console_sid;
+	/* Proposed algorithms; -1 where the console left the choice to the BMC
+	 * (an algorithm payload of length 0). */
+	int auth, integrity, confidentiality;
+};
+
+/* 0, or IPMI_DROP_MALFORMED (short, or payload types out of order). */
+int ipmi_open_session_req_parse(const uint8_t *p, size_t len, struct ipmi_open_session_req *out);
+
+/*
+ * Open Session Response: 36 bytes with status 0 (using rsp->bmc_sid and the
+ * algorithms), else the 8-byte refusal.  Returns the length.
+ */
+size_t ipmi_open_session_rsp_build(uint8_t out[36], const struct ipmi_open_session_rsp *rsp);
+
+/* RAKP Message 1 as a BMC reads it (table 13-11). */
+struct ipmi_rakp1 {
+	uint8_t tag;
+	uint32_t bmc_sid;
+	uint8_t rm[16];
+	uint8_t role; /* as sent, name-only lookup bit included */
+	uint8_t user[IPMI_MAX_USER];
+	size_t user_len;
+};
+
+/* 0, or IPMI_DROP_MALFORMED (short, or a name over 16 bytes or the bytes sent). */
+int ipmi_rakp1_parse(const uint8_t *p, size_t len, struct ipmi_rakp1 *out);
+
+/*
+ * RAKP Message 2 from the BMC's ipmi_rakp (rc, guid, bmc_sid filled in): the
+ * 40 fixed bytes and the auth code, or the 8-byte refusal when status != 0.
+ * Returns the length, 0 when cap is too small.
+ */
+size_t ipmi_rakp2_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
+			const struct ipmi_rakp *r);
+
+/* RAKP Message 3 as a BMC reads it (table 13-13). */
+struct ipmi_rakp3 {
+	uint8_t tag;
+	uint8_t status;
+	uint32_t bmc_sid;
+	const uint8_t *auth_code; /* into the buffer */
+	size_t auth_code_len;
+};
+
+int ipmi_rakp3_parse(const uint8_t *p, size_t len, struct ipmi_rakp3 *out);
+
+/* RAKP Message 4 with the ICV (after ipmi_rakp_derive_keys), or the 8-byte
+ * refusal when status != 0.  Returns the length, 0 when cap is too small. */
+size_t ipmi_rakp4_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
+			const struct ipmi_rakp *r);
+
 #endif

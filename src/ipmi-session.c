@@ -71,10 +71,18 @@ static const char *host_name(struct ipmi_session *s)
 
 static unsigned max_attempts(struct ipmi_session *s)
 {
-	return s->host->cfg->retries > 0 ? (unsigned)s->host->cfg->retries : 1;
+	unsigned n = s->host->cfg->retries > 0 ? (unsigned)s->host->cfg->retries : 1;
+
+	return n < s->min_attempts ? s->min_attempts : n;
 }
 
 int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err)
+{
+	return ipmi_session_init_transport(s, h, NULL, err);
+}
+
+int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
+				struct ipmi_transport *t, char **err)
 {
 	const struct host_config *hc = h->cfg;
 	const struct secret *pw, *kg;
@@ -127,7 +135,7 @@ int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err)
 	if (uv_ip4_addr(hc->address, hc->ipmi_port, (struct sockaddr_in *)&s->addr) == 0 ||
 	    uv_ip6_addr(hc->address, hc->ipmi_port, (struct sockaddr_in6 *)&s->addr) == 0)
 		s->addr_ok = 1;
-	s->transport = ipmi_transport_get(h->engine->loop);
+	s->transport = t != NULL ? t : ipmi_transport_get(h->engine->loop);
 	uv_timer_init(h->engine->loop, &s->timer);
 	s->timer.data = s;
 	if (s->addr_ok)
@@ -191,7 +199,10 @@ static void session_fail(struct ipmi_session *s, int status, const char *fmt, ..
 		close_finish(s);
 		return;
 	}
-	host_set_error(s->host, status, "%s", msg);
+	if (s->error_cb != NULL)
+		s->error_cb(s, status, msg);
+	else
+		host_set_error(s->host, status, "%s", msg);
 	free(msg);
 	fail_requests(s, status);
 }
@@ -343,6 +354,29 @@ static void send_request(struct ipmi_session *s, struct ipmi_request *r)
 	build_request(s, r);
 	send_packet(s);
 	arm_timer(s, s->host->cfg->timeout_ms);
+}
+
+int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type type,
+			      const uint8_t *payload, size_t len)
+{
+	uint8_t pkt[IPMI_MAX_PACKET], iv[16];
+	ssize_t n;
+	int rc;
+
+	if (s->state != IPMI_S_ACTIVE || !s->have_keys)
+		return BMC_EAGAIN;
+	random_bytes(iv, sizeof iv);
+	if (++s->out_seq == 0)
+		s->out_seq = 1;
+	n = ipmi_rmcpp_build(pkt, sizeof pkt, type, s->bmc_sid, s->out_seq, payload, len, &s->keys,
+			     iv);
+	if (n < 0)
+		return BMC_EPROTO;
+	s->host->counters[CNT_TX]++;
+	rc = ipmi_transport_send(s->transport, s, pkt, (size_t)n);
+	if (rc != 0)
+		log_debug("%s: send failed: %s", host_name(s), uv_strerror(rc));
+	return rc;
 }
 
 static void send_setpriv(struct ipmi_session *s)

@@ -91,6 +91,12 @@ struct ipmi_session {
 	/* SOL and other payloads route here when set (console issue). */
 	void (*payload_cb)(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p);
 	void *payload_arg;
+	/* When set, a failed session reports here instead of on the host: a
+	 * console's own session must not mark a host failed that polls well. */
+	void (*error_cb)(struct ipmi_session *s, int status, const char *msg);
+	/* At least this many attempts per packet, whatever the fleet's
+	 * retries (a console rides out loss that a poll would report). */
+	unsigned min_attempts;
 
 	void (*closed_cb)(struct ipmi_session *s);
 	int close_requested;
@@ -100,10 +106,20 @@ struct ipmi_session {
 
 /* Set up a session for h (no traffic yet).  0, or -1 with *err set. */
 int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err);
+/* The same on transport t (from ipmi_transport_new, still the caller's to
+ * release): a second session to a BMC that has one on the shared sockets. */
+int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
+				struct ipmi_transport *t, char **err);
 /* Queue a request; the session opens itself if needed.  Returns 0 (cb will
  * run) or a negative code when it cannot even be queued. */
 int ipmi_session_request(struct ipmi_session *s, uint8_t netfn, uint8_t cmd, const uint8_t *data,
 			 size_t len, ipmi_rsp_cb cb, void *arg);
+/* Send a payload of another type (SOL) on the active session, with its
+ * integrity and confidentiality and the next sequence number.  Not kept for
+ * retransmission.  0, BMC_EAGAIN when the session is not active, or a
+ * negative libuv code from the socket. */
+int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type type,
+			      const uint8_t *payload, size_t len);
 /* Send Close Session (waiting briefly), fail queued requests with
  * BMC_ECANCELED, close the timer; cb runs when done. */
 void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *s));
@@ -116,6 +132,8 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 
 /* The shared sockets. */
 struct ipmi_transport *ipmi_transport_get(uv_loop_t *loop);
+/* A transport of one's own, with its own sockets (one reference). */
+struct ipmi_transport *ipmi_transport_new(uv_loop_t *loop);
 void ipmi_transport_add(struct ipmi_transport *t, struct ipmi_session *s);
 void ipmi_transport_remove(struct ipmi_transport *t, struct ipmi_session *s);
 /* Send a datagram to s's BMC; 0 or a negative libuv code. */

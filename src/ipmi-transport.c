@@ -195,6 +195,20 @@ struct ipmi_transport *ipmi_transport_get(uv_loop_t *loop)
 	return t;
 }
 
+/*
+ * Not in the shared list, so ipmi_transport_get never hands it out.  Two
+ * sessions with one BMC (polling and a console) cannot share a socket here,
+ * since datagrams are routed by the BMC's address and port alone.
+ */
+struct ipmi_transport *ipmi_transport_new(uv_loop_t *loop)
+{
+	struct ipmi_transport *t = xcalloc(1, sizeof *t);
+
+	t->loop = loop;
+	t->refs = 1;
+	return t;
+}
+
 void ipmi_transport_add(struct ipmi_transport *t, struct ipmi_session *s)
 {
 	size_t b;

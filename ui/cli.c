@@ -82,10 +82,22 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			if (i + 1 >= *argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 1000)
 				return cli_usage_error("--sweeps needs a count from 1 to 1000");
 			c->sweeps = atoi(argv[++i]);
+		} else if ((flags & OPT_WATCH) && strcmp(a, "--watch") == 0) {
+			if (i + 1 >= *argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 86400)
+				return cli_usage_error("--watch needs a number of seconds from 1 to 86400");
+			c->watch = atoi(argv[++i]);
 		} else if ((flags & OPT_WHAT) && strcmp(a, "--what") == 0) {
 			if (i + 1 >= *argc || parse_what(argv[i + 1], &c->what) != 0)
 				return cli_usage_error("--what takes a list of power, sensors, events, inventory");
 			i++;
+		} else if ((flags & OPT_STEAL) && strcmp(a, "--steal") == 0) {
+			c->steal = 1;
+		} else if ((flags & OPT_LOG) && strcmp(a, "--log") == 0) {
+			c->log_console = 1;
+		} else if ((flags & OPT_IDLE) && strcmp(a, "--idle") == 0) {
+			if (i + 1 >= *argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 600000)
+				return cli_usage_error("--idle needs milliseconds from 1 to 600000");
+			c->idle_ms = atoi(argv[++i]);
 		} else if ((flags & OPT_NO_VIEWER) && strcmp(a, "--no-viewer") == 0) {
 			c->no_viewer = 1;
 		} else if (strcmp(a, "--") == 0) {

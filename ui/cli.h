@@ -29,7 +29,11 @@ struct cli {
 	int persistent;
 	int no_viewer;
 	int sweeps;	/* status --sweeps N */
+	int watch;	/* status --watch SECONDS: the scheduler, headless */
 	unsigned what; /* status --what LIST: POLL_* bits, 0 for the default */
+	int steal;	/* sol --steal */
+	int log_console; /* sol --log */
+	int idle_ms;	/* sol --idle MS: pipe mode's quiet time before exiting */
 };
 
 struct command {
@@ -42,7 +46,8 @@ struct command {
 extern const struct command commands[];
 
 /* Options allowed after a subcommand. */
-enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16 };
+enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
+       OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256 };
 
 /*
  * Take the options in flags (and -c) out of argv, wherever they are; the

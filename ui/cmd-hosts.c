@@ -156,6 +156,37 @@ static void print_json(json_t *j)
 	json_decref(j);
 }
 
+/*
+ * The status array one host at a time, formatted as print_json would: the
+ * whole array as one JSON tree would take hundreds of megabytes for ten
+ * thousand hosts.
+ */
+static void print_json_hosts(struct bmc_host **hosts, size_t n, unsigned parts)
+{
+	size_t i;
+	char *s, *p;
+
+	if (n == 0) {
+		puts("[]");
+		return;
+	}
+	fputs("[", stdout);
+	for (i = 0; i < n; i++) {
+		json_t *j = host_to_json(hosts[i], parts);
+
+		s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		json_decref(j);
+		fputs(i ? ",\n  " : "\n  ", stdout);
+		for (p = s; *p != '\0'; p++) {
+			putchar(*p);
+			if (*p == '\n')
+				fputs("  ", stdout);
+		}
+		free(s);
+	}
+	fputs("\n]\n", stdout);
+}
+
 static const char *hottest(const struct bmc_host *h, char *buf, size_t len)
 {
 	double best = -1e9;
@@ -176,20 +207,167 @@ static const char *hottest(const struct bmc_host *h, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * status --watch SECONDS: the dashboard's periodic polling without the
+ * dashboard, for benchmarks and scripts.  Every interval it prints how many
+ * hosts were updated since the last line; at the end, how many kept up
+ * (updated within 1.5 intervals of the start, of each other and of the end).
+ */
+struct watch {
+	struct cli *cli;
+	struct bmc_host **hosts;
+	size_t n;
+	int64_t *first, *last, *gap; /* per host index: updated_ms seen, longest gap */
+	unsigned char *in_window;
+	size_t window_updates;
+	uint64_t interval_ms;
+	int64_t start_ms;
+	uv_timer_t report, stop;
+};
+
+static void watch_changed(void *ctx, struct bmc_host *h, unsigned what)
+{
+	struct watch *w = ctx;
+	size_t i = h->index;
+
+	(void)what;
+	if (h->updated_ms == 0 || h->updated_ms == w->last[i])
+		return;
+	if (w->last[i] == 0)
+		w->first[i] = h->updated_ms;
+	else if (h->updated_ms - w->last[i] > w->gap[i])
+		w->gap[i] = h->updated_ms - w->last[i];
+	w->last[i] = h->updated_ms;
+	if (!w->in_window[i]) {
+		w->in_window[i] = 1;
+		w->window_updates++;
+	}
+}
+
+static void watch_report(uv_timer_t *t)
+{
+	struct watch *w = t->data;
+	size_t i, failing = 0;
+
+	for (i = 0; i < w->n; i++)
+		if (w->hosts[i]->error != NULL)
+			failing++;
+	fprintf(stderr, "watch %.0f s: %zu of %zu hosts updated in the last %.0f s, %zu failing\n",
+		(double)(engine_wall_ms() - w->start_ms) / 1000, w->window_updates, w->n,
+		(double)w->interval_ms / 1000, failing);
+	memset(w->in_window, 0, w->cli->engine.nhosts);
+	w->window_updates = 0;
+}
+
+static void watch_stop(uv_timer_t *t)
+{
+	struct watch *w = t->data;
+
+	sched_stop(&w->cli->engine);
+	uv_timer_stop(&w->report);
+	uv_stop(&w->cli->loop);
+}
+
+static void watch_summary(struct watch *w)
+{
+	int64_t end = engine_wall_ms(), slack = (int64_t)w->interval_ms * 3 / 2, worst = 0;
+	size_t i, ever = 0, kept = 0, polls = 0;
+	const char *worst_name = "-";
+
+	for (i = 0; i < w->n; i++) {
+		size_t k = w->hosts[i]->index;
+
+		polls += w->hosts[i]->counters[CNT_POLLS];
+		if (w->last[k] == 0)
+			continue;
+		ever++;
+		if (w->first[k] - w->start_ms <= slack && w->gap[k] <= slack &&
+		    end - w->last[k] <= slack)
+			kept++;
+		if (w->gap[k] > worst) {
+			worst = w->gap[k];
+			worst_name = w->hosts[i]->cfg->name;
+		}
+	}
+	fprintf(stderr,
+		"watch done: %zu hosts, %zu updated at least once, %zu kept up (every %.0f s or better), longest gap %.1f s (%s), %zu polls\n",
+		w->n, ever, kept, (double)slack / 1000, (double)worst / 1000, worst_name, polls);
+}
+
+/* Returns how many hosts are failing at the end. */
+static size_t status_watch(struct cli *c, struct bmc_host **hosts, size_t n)
+{
+	struct engine_observer obs = { watch_changed, NULL, NULL };
+	size_t i, nh = c->engine.nhosts ? c->engine.nhosts : 1, failed = 0;
+	struct watch w;
+
+	memset(&w, 0, sizeof w);
+	w.cli = c;
+	w.hosts = hosts;
+	w.n = n;
+	w.first = xcalloc(nh, sizeof *w.first);
+	w.last = xcalloc(nh, sizeof *w.last);
+	w.gap = xcalloc(nh, sizeof *w.gap);
+	w.in_window = xcalloc(nh, 1);
+	for (i = 0; i < n; i++)
+		if (hosts[i]->cfg->interval_ms > w.interval_ms)
+			w.interval_ms = hosts[i]->cfg->interval_ms;
+	if (w.interval_ms == 0)
+		w.interval_ms = 30000;
+	obs.ctx = &w;
+	engine_add_observer(&c->engine, &obs);
+	c->engine.sched_opts.what = poll_what;
+	/* Only the chosen hosts: the others stay idle. */
+	for (i = 0; i < c->engine.nhosts; i++)
+		c->engine.hosts[i].sched.state = SCH_PARKED;
+	for (i = 0; i < n; i++)
+		hosts[i]->sched.state = SCH_IDLE;
+	uv_timer_init(&c->loop, &w.report);
+	uv_timer_init(&c->loop, &w.stop);
+	w.report.data = w.stop.data = &w;
+	w.start_ms = engine_wall_ms();
+	uv_timer_start(&w.report, watch_report, w.interval_ms, w.interval_ms);
+	uv_timer_start(&w.stop, watch_stop, (uint64_t)c->watch * 1000, 0);
+	sched_start(&c->engine);
+	uv_run(&c->loop, UV_RUN_DEFAULT);
+	watch_summary(&w);
+	uv_close((uv_handle_t *)&w.report, NULL);
+	uv_close((uv_handle_t *)&w.stop, NULL);
+	uv_run(&c->loop, UV_RUN_NOWAIT);
+	/* The observer points into this frame: nothing may call it after. */
+	c->engine.nobservers--;
+	for (i = 0; i < n; i++) {
+		if (hosts[i]->error != NULL) {
+			fprintf(stderr, "bmctop: %s: %s\n", hosts[i]->cfg->name, hosts[i]->error);
+			failed++;
+		}
+	}
+	free(w.first);
+	free(w.last);
+	free(w.gap);
+	free(w.in_window);
+	return failed;
+}
+
 int cmd_status(struct cli *c, int argc, char **argv)
 {
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, i, failed = 0;
-	int sweep, rc = cli_options(c, &argc, argv, OPT_JSON | OPT_SWEEPS | OPT_WHAT, "status");
+	int sweep, rc = cli_options(c, &argc, argv, OPT_JSON | OPT_SWEEPS | OPT_WHAT | OPT_WATCH,
+				    "status");
 
+	if (rc == 0 && c->watch && c->sweeps)
+		rc = cli_usage_error("status: --watch and --sweeps do not go together");
 	if (rc == 0)
 		rc = open_hosts(c, argv, argc, 1, &hosts, &n);
 	if (rc != 0)
 		return rc;
 	poll_what = c->what ? c->what : POLL_POWER | POLL_SENSORS;
+	if (c->watch)
+		failed = status_watch(c, hosts, n);
 	/* --sweeps N: poll again on the same sessions, timing each sweep. */
-	for (sweep = 1; sweep <= (c->sweeps ? c->sweeps : 1); sweep++) {
+	for (sweep = 1; !c->watch && sweep <= (c->sweeps ? c->sweeps : 1); sweep++) {
 		uint64_t start = uv_hrtime();
 
 		if (sweep > 1)
@@ -201,13 +379,8 @@ int cmd_status(struct cli *c, int argc, char **argv)
 				(double)(uv_hrtime() - start) / 1e9);
 	}
 	if (c->json) {
-		json_t *arr = json_array();
-
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, host_to_json(hosts[i], HJ_STATUS |
-								    (poll_what & POLL_EVENTS ? HJ_EVENTS : 0) |
-								    (poll_what & POLL_INVENTORY ? HJ_INVENTORY : 0)));
-		print_json(arr);
+		print_json_hosts(hosts, n, HJ_STATUS | (poll_what & POLL_EVENTS ? HJ_EVENTS : 0) |
+						   (poll_what & POLL_INVENTORY ? HJ_INVENTORY : 0));
 	} else {
 		printf("%-20s %-8s %-6s %-9s %-8s %s\n", "HOST", "PROTO", "POWER", "HEALTH", "TEMP",
 		       "ERROR");
@@ -398,34 +571,6 @@ int cmd_boot(struct cli *c, int argc, char **argv)
 	fanout_free(&f);
 	free(hosts);
 	return failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
-}
-
-static int not_built(const char *what)
-{
-	fprintf(stderr, "bmctop: %s is not built into this bmctop yet\n", what);
-	return EXIT_USAGE;
-}
-
-int cmd_sol(struct cli *c, int argc, char **argv)
-{
-	int rc = cli_options(c, &argc, argv, 0, "sol");
-
-	if (rc != 0)
-		return rc;
-	if (argc != 1)
-		return cli_usage_error("usage: bmctop [-c FLEET] sol HOST");
-	return not_built("the serial console (sol)");
-}
-
-int cmd_vnc(struct cli *c, int argc, char **argv)
-{
-	int rc = cli_options(c, &argc, argv, OPT_NO_VIEWER, "vnc");
-
-	if (rc != 0)
-		return rc;
-	if (argc != 1)
-		return cli_usage_error("usage: bmctop [-c FLEET] vnc HOST [--no-viewer]");
-	return not_built("the graphical console relay (vnc)");
 }
 
 static int start_trust(struct fanout *f, struct bmc_host *h)

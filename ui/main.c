@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "tui.h"
 
 const struct command commands[] = {
-	{ "status", "[--json] [--what LIST] [--sweeps N] [HOST...]", "power, health and sensor summary of hosts (all by default)",
+	{ "status", "[--json] [--what LIST] [--sweeps N|--watch S] [HOST...]", "power, health and sensor summary of hosts (all by default)",
 	  cmd_status },
 	{ "sensors", "HOST [--json]", "every sensor of one host with readings and thresholds",
 	  cmd_sensors },
@@ -26,7 +27,7 @@ const struct command commands[] = {
 	  cmd_power },
 	{ "boot", "HOST... pxe|disk|bios|cdrom [--persistent]", "set the next boot device",
 	  cmd_boot },
-	{ "sol", "HOST", "serial console in this terminal; \"~.\" ends it", cmd_sol },
+	{ "sol", "HOST [--steal] [--log] [--idle MS]", "serial console in this terminal; \"~.\" ends it", cmd_sol },
 	{ "vnc", "HOST [--no-viewer]", "graphical console through a local RFB relay", cmd_vnc },
 	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust },
 	{ "config", "check|hosts", "validate the fleet file, or list its expanded hosts",
@@ -84,11 +85,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i == argc) {
-		if (demo) {
-			fprintf(stderr, "bmctop: the demo fleet (bmcsim) is not built into this bmctop yet; try -c %s/fleet.local.conf\n",
-				BMCTOP_DATADIR);
-			return EXIT_USAGE;
-		}
+		if (demo)
+			return demo_run(&c);
 		rc = cli_load_fleet(&c);
 		if (rc == 0)
 			rc = tui_run(&c);

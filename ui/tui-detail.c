@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "console.h"
 #include "host-json.h"
 #include "tui-internal.h"
 
@@ -167,9 +168,20 @@ static int draw_inventory(struct tui *t, const struct bmc_host *h, int y, int ro
 
 static int draw_console(struct tui *t, const struct bmc_host *h, int y, int rows)
 {
-	mvprintw(y, 2, "Console: %s", h->cfg->console);
-	mvprintw(y + 2, 2, "The serial console pane is not built into this bmctop yet.");
-	return 3;
+	const struct console *c = tui_console_of(t, h);
+
+	mvprintw(y, 2, "Console:  %s", h->cfg->console ? h->cfg->console : "sol");
+	if (c != NULL)
+		mvprintw(y + 1, 2, "State:    %s%s%s  (%llu bytes in, %llu out)%s",
+			 console_state_name(c->state), c->state_msg ? ": " : "",
+			 c->state_msg ? c->state_msg : "", (unsigned long long)c->bytes_in,
+			 (unsigned long long)c->bytes_out, c->log_fd >= 0 ? "  logging" : "");
+	else
+		mvprintw(y + 1, 2, "State:    not open");
+	mvprintw(y + 3, 2, "Enter or C opens it in a pane beside the host list; keys then go to");
+	mvprintw(y + 4, 2, "the host, and %s followed by ? lists the console commands.",
+		 tui_console_prefix_name(t));
+	return 5;
 }
 
 void tui_detail_draw(struct tui *t, int y0, int rows)

@@ -1,6 +1,7 @@
 /*
  * tui-internal.h - state shared by the dashboard's files: tui.c (loop, keys,
- * dialogs), tui-list.c (the host list) and tui-detail.c (the detail tabs).
+ * dialogs), tui-list.c (the host list), tui-detail.c (the detail tabs) and
+ * tui-console.c (serial consoles in a libvterm pane).
  */
 #ifndef BMCTOP_TUI_INTERNAL_H
 #define BMCTOP_TUI_INTERNAL_H
@@ -13,10 +14,31 @@
 #include "cli.h"
 #include "engine.h"
 
-enum tui_pair { PAIR_OK = 1, PAIR_WARN, PAIR_CRIT, PAIR_DIM, PAIR_BAR, PAIR_TITLE, PAIR_MARK };
+enum tui_pair {
+	PAIR_OK = 1,
+	PAIR_WARN,
+	PAIR_CRIT,
+	PAIR_DIM,
+	PAIR_BAR,
+	PAIR_TITLE,
+	PAIR_MARK,
+	PAIR_CONSOLE_FIRST = 16 /* and up: consoles' colours, made on first use */
+};
+
+/* Key codes for the brackets terminals put around a paste (define_key). */
+#define TUI_KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define TUI_KEY_PASTE_END (KEY_MAX + 2)
 
 enum tui_view { VIEW_LIST, VIEW_DETAIL };
-enum tui_dialog { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_HELP, DIALOG_LOG, DIALOG_BOOT };
+enum tui_dialog {
+	DIALOG_NONE,
+	DIALOG_CONFIRM,
+	DIALOG_HELP,
+	DIALOG_LOG,
+	DIALOG_BOOT,
+	DIALOG_CONSOLES,
+	DIALOG_CONSOLE_HELP
+};
 enum tui_sort { SORT_NAME, SORT_HEALTH, SORT_TEMP, SORT_POWER, SORT__MAX };
 enum tui_tab { TAB_SENSORS, TAB_POWER, TAB_EVENTS, TAB_INVENTORY, TAB_CONSOLE, TAB__MAX };
 
@@ -31,6 +53,8 @@ struct tui_action {
 };
 
 #define TUI_LOG_MAX 200
+
+struct tui_consoles;
 
 struct tui {
 	struct cli *cli;
@@ -77,12 +101,18 @@ struct tui {
 	uint64_t key_at;	/* when the first unanswered key was read */
 	uint64_t *key_ns;	/* key-to-screen latencies */
 	size_t nkey_ns;
+
+	struct tui_consoles *con; /* open consoles; private to tui-console.c */
+	int input_paused;	  /* a console cannot take more keys yet */
 };
 
 /* tui.c */
 void tui_mark_dirty(struct tui *t);
 void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
+void tui_draw_box(int y, int x, int h, int w, const char *title);
+/* Stop or resume reading the keyboard (a console's output queue is full). */
+void tui_input_pause(struct tui *t, int paused);
 
 /* tui-list.c */
 void tui_list_reorder(struct tui *t);
@@ -98,5 +128,34 @@ void tui_detail_draw(struct tui *t, int y0, int rows);
 const char *tui_tab_name(enum tui_tab tab);
 /* Column where tab i starts in the tab bar, for mouse clicks. */
 int tui_tab_at(int x);
+
+/* tui-console.c */
+struct console;
+void tui_console_init(struct tui *t);
+/* After the loop: close what is still open, free the rest. */
+void tui_console_free(struct tui *t);
+/* Open h's console in the pane, or switch to it if it is open. */
+void tui_console_open(struct tui *t, struct bmc_host *h);
+/* Close every console; then(t) runs once they are all closed. */
+void tui_console_close_all(struct tui *t, void (*then)(struct tui *t));
+/* Place the pane in the body (rows lines); returns the lines left for the
+ * list or detail view, drawn first, from the top. */
+int tui_console_layout(struct tui *t, int body);
+void tui_console_draw(struct tui *t);
+void tui_console_draw_dialog(struct tui *t);
+void tui_console_dialog_key(struct tui *t, int key);
+/* Put the terminal cursor on the console's; 0 if it is not showing. */
+int tui_console_cursor(struct tui *t);
+/* A key read from the terminal (is_code: a KEY_* code, else a character);
+ * 1 if a console or its prefix took it. */
+int tui_console_input(struct tui *t, int key, int is_code);
+/* A click at y, x: 1 if it was the pane's. */
+int tui_console_click(struct tui *t, int y, int x);
+/* Send what keys and terminal answers queued for the hosts. */
+void tui_console_flush(struct tui *t);
+size_t tui_console_count(struct tui *t);
+int tui_console_has_focus(struct tui *t);
+const struct console *tui_console_of(struct tui *t, const struct bmc_host *h);
+const char *tui_console_prefix_name(struct tui *t);
 
 #endif

@@ -30,10 +30,29 @@
 #define KEY_CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27
 
+/* Terminals wrap a paste in ESC [200~ ... ESC [201~ while this is on. */
+static const char bracketed_paste_on[] = "\033[?2004h", bracketed_paste_off[] = "\033[?2004l";
+
+static void write_terminal(const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, s, len);
+
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
 static void tui_restore_terminal(void)
 {
-	if (!isendwin())
+	if (!isendwin()) {
 		endwin();
+		write_terminal(bracketed_paste_off);
+	}
 }
 
 void tui_mark_dirty(struct tui *t)
@@ -248,8 +267,20 @@ static void k_end(struct tui *t, int key)
 	t->selected = t->norder ? t->norder - 1 : 0;
 }
 
+static void k_console(struct tui *t, int key)
+{
+	struct bmc_host *h = tui_selected_host(t);
+
+	if (h != NULL)
+		tui_console_open(t, h);
+}
+
 static void k_enter(struct tui *t, int key)
 {
+	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE) {
+		k_console(t, key);
+		return;
+	}
 	if (tui_selected_host(t) != NULL) {
 		t->view = VIEW_DETAIL;
 		t->detail_scroll = 0;
@@ -455,7 +486,8 @@ static const struct binding bindings[] = {
 	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp ^B", "page up", k_pgup },
 	{ { KEY_HOME, 'g' }, "Home g", "first host", k_home },
 	{ { KEY_END, 'G' }, "End G", "last host", k_end },
-	{ { '\r', '\n', KEY_ENTER }, "Enter", "open the host's detail view", k_enter },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", "open the host (on the Console tab: its console)",
+	  k_enter },
 	{ { KEY_ESC, KEY_BACKSPACE, 127, 'h' }, "Esc h", "back to the list; clear the filter", k_back },
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", "next / previous tab", k_tab },
 	{ { '1', '2', '3', '4' }, "1-5", "Sensors, Power, Events, Inventory, Console tab", k_tab_n },
@@ -473,6 +505,7 @@ static const struct binding bindings[] = {
 	{ { 'R' }, "R", "hard reset", k_power_reset },
 	{ { 'S' }, "S", "soft (ACPI) shutdown", k_power_soft },
 	{ { 'i' }, "i", "identify: blink the chassis light", k_identify },
+	{ { 'C' }, "C", "serial console in a pane (^] then ? for its keys)", k_console },
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
@@ -485,7 +518,7 @@ static const struct binding bindings[] = {
 
 /* Dialogs. */
 
-static void draw_box(int y, int x, int h, int w, const char *title)
+void tui_draw_box(int y, int x, int h, int w, const char *title)
 {
 	int i;
 
@@ -516,7 +549,7 @@ static void draw_confirm(struct tui *t)
 					t->e->hosts[t->targets[i]].cfg->name);
 	if (i < t->ntargets)
 		snprintf(names + len, sizeof names - len, " and %zu more", t->ntargets - i);
-	draw_box(y, x, h, w, "Confirm");
+	tui_draw_box(y, x, h, w, "Confirm");
 	tui_set_color(t, PAIR_WARN, 1);
 	mvprintw(y + 2, x + 2, "%s on %zu host%s:", t->pending.label, t->ntargets,
 		 t->ntargets == 1 ? "" : "s");
@@ -531,7 +564,7 @@ static void draw_boot(struct tui *t)
 {
 	int w = 50, h = 8, y = (LINES - h) / 2, x = (COLS - w) / 2;
 
-	draw_box(y, x, h, w, "Next boot device");
+	tui_draw_box(y, x, h, w, "Next boot device");
 	mvprintw(y + 2, x + 2, "for %zu host%s (next boot only)", t->ntargets,
 		 t->ntargets == 1 ? "" : "s");
 	mvprintw(y + 3, x + 2, "p  network (PXE)     d  disk");
@@ -547,7 +580,7 @@ static void draw_help(struct tui *t)
 	if (h > LINES - 2)
 		h = LINES - 2;
 	y = (LINES - h) / 2;
-	draw_box(y, x, h, w, "Keys  (any key closes)");
+	tui_draw_box(y, x, h, w, "Keys  (any key closes)");
 	for (i = 0; i < NBINDINGS && row < h - 2; i++) {
 		if (bindings[i].names == NULL)
 			continue;
@@ -562,7 +595,7 @@ static void draw_log(struct tui *t)
 	int w = COLS - 4, h = LINES - 4, y = 2, x = 2, i, rows = h - 2;
 	size_t start = t->nlog > (size_t)rows ? t->nlog - (size_t)rows : 0, k;
 
-	draw_box(y, x, h, w, "Action log  (any key closes)");
+	tui_draw_box(y, x, h, w, "Action log  (any key closes)");
 	if (t->nlog == 0)
 		mvprintw(y + 1, x + 2, "No actions yet.");
 	for (k = start, i = 0; k < t->nlog; k++, i++)
@@ -601,6 +634,8 @@ static void dialog_key(struct tui *t, int key)
 		snprintf(a.label, sizeof a.label, "next boot %s", bmc_boot_device_name(a.boot));
 		t->pending = a;
 		t->dialog = DIALOG_CONFIRM;
+	} else if (d == DIALOG_CONSOLES) {
+		tui_console_dialog_key(t, key);
 	}
 }
 
@@ -632,6 +667,9 @@ static void draw_status_bar(struct tui *t)
 		snprintf(right, sizeof right, "marked %zu  ", t->nmarked);
 	else
 		right[0] = '\0';
+	if (tui_console_count(t) > 0)
+		snprintf(right + strlen(right), sizeof right - strlen(right), "consoles %zu %s:keys  ",
+			 tui_console_count(t), tui_console_prefix_name(t));
 	snprintf(right + strlen(right), sizeof right - strlen(right), "%s%s%ssort:%s  ?:help q:quit ",
 		 t->group ? "@" : "", t->group ? t->group : "", t->group ? "  " : "",
 		 tui_sort_name(t->sort));
@@ -667,7 +705,7 @@ static int cmp_u64(const void *a, const void *b)
 static void draw(struct tui *t)
 {
 	uint64_t start = uv_hrtime(), ns;
-	int body = LINES - 2;
+	int body = LINES - 2, rows;
 
 	if (t->order_dirty)
 		tui_list_reorder(t);
@@ -675,10 +713,13 @@ static void draw(struct tui *t)
 	if (LINES < 5 || COLS < 20) {
 		mvaddnstr(0, 0, "terminal too small", COLS);
 	} else {
-		if (t->view == VIEW_DETAIL && tui_selected_host(t) != NULL)
-			tui_detail_draw(t, 0, body);
-		else
-			tui_list_draw(t, 0, body);
+		/* The list goes first, the console pane over or below it. */
+		rows = tui_console_layout(t, body);
+		if (rows > 0 && t->view == VIEW_DETAIL && tui_selected_host(t) != NULL)
+			tui_detail_draw(t, 0, rows);
+		else if (rows > 0)
+			tui_list_draw(t, 0, rows);
+		tui_console_draw(t);
 		draw_message_line(t);
 		draw_status_bar(t);
 		if (t->dialog == DIALOG_CONFIRM)
@@ -689,11 +730,13 @@ static void draw(struct tui *t)
 			draw_help(t);
 		else if (t->dialog == DIALOG_LOG)
 			draw_log(t);
+		else
+			tui_console_draw_dialog(t);
 	}
 	if (t->typing_filter) {
 		curs_set(1);
 		move(LINES - 2, 1 + (int)strlen(t->filter));
-	} else {
+	} else if (!tui_console_cursor(t)) {
 		curs_set(0);
 	}
 	refresh();
@@ -717,6 +760,8 @@ static void on_redraw(uv_prepare_t *p)
 {
 	struct tui *t = p->data;
 
+	if (!t->e->closing)
+		tui_console_flush(t);
 	if (t->dirty && !t->e->closing) {
 		t->dirty = 0;
 		draw(t);
@@ -733,13 +778,19 @@ static void on_closed_stop(struct bmc_engine *e)
 	uv_stop(e->loop);
 }
 
+static void shutdown_engine(struct tui *t)
+{
+	engine_shutdown(t->e, on_closed_stop);
+}
+
 static void quit(struct tui *t)
 {
 	uv_poll_stop(&t->input);
 	uv_timer_stop(&t->tick);
 	uv_prepare_stop(&t->redraw);
 	uv_signal_stop(&t->sigwinch);
-	engine_shutdown(t->e, on_closed_stop);
+	/* Consoles first: SOL's Deactivate Payload needs the BMC session. */
+	tui_console_close_all(t, shutdown_engine);
 }
 
 /* Input. */
@@ -774,6 +825,8 @@ static void mouse_key(struct tui *t)
 		t->dialog = DIALOG_NONE;
 		return;
 	}
+	if (tui_console_click(t, ev.y, ev.x))
+		return;
 	if (t->view == VIEW_DETAIL) {
 		if (ev.y == 2)
 			t->tab = (enum tui_tab)tui_tab_at(ev.x);
@@ -790,7 +843,8 @@ static void mouse_key(struct tui *t)
 	}
 }
 
-static void handle_key(struct tui *t, int key)
+/* key: a KEY_* code when is_code, else a character (wide ones included). */
+static void handle_key(struct tui *t, int key, int is_code)
 {
 	size_t i;
 	int k;
@@ -809,6 +863,10 @@ static void handle_key(struct tui *t, int key)
 		tui_mark_dirty(t);
 		return;
 	}
+	if (tui_console_input(t, key, is_code))
+		return;
+	if (!is_code && key > 255)
+		return; /* no dashboard key is a wide character */
 	if (t->typing_filter) {
 		filter_key(t, key);
 		tui_mark_dirty(t);
@@ -828,15 +886,27 @@ static void handle_key(struct tui *t, int key)
 static void on_input(uv_poll_t *p, int status, int events)
 {
 	struct tui *t = p->data;
-	int ch;
+	wint_t ch;
+	int rc;
 
-	while ((ch = getch()) != ERR) {
+	while ((rc = get_wch(&ch)) != ERR) {
 		if (t->key_at == 0)
 			t->key_at = uv_hrtime();
-		handle_key(t, ch);
-		if (t->e->closing)
+		handle_key(t, (int)ch, rc == KEY_CODE_YES);
+		if (t->e->closing || t->input_paused)
 			return;
 	}
+}
+
+void tui_input_pause(struct tui *t, int paused)
+{
+	if (t->e->closing || t->input_paused == paused)
+		return;
+	t->input_paused = paused;
+	if (paused)
+		uv_poll_stop(&t->input);
+	else
+		uv_poll_start(&t->input, UV_READABLE, on_input);
 }
 
 static void on_sigwinch(uv_signal_t *s, int signum)
@@ -922,6 +992,8 @@ int tui_run(struct cli *c)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
 	mouseinterval(200);
 	init_colors(&t);
+	write_terminal(bracketed_paste_on);
+	tui_console_init(&t);
 
 	uv_poll_init(&c->loop, &t.input, 0);
 	t.input.data = &t;
@@ -940,6 +1012,7 @@ int tui_run(struct cli *c)
 	sched_start(t.e);
 	uv_run(&c->loop, UV_RUN_DEFAULT);
 
+	tui_console_free(&t);
 	tui_restore_terminal();
 	xalloc_set_fatal_hook(NULL);
 	log_frame_stats(&t);

@@ -17,12 +17,26 @@ Behaviour, per connection:
       ansi         colours, clear screen, cursor addressing, then ANSI-DONE
       bigdump N    N bytes of deterministic text, then "SHA256 <hex>" of them
       echo TEXT    prints TEXT
+      hex TEXT     prints "HEX " and the hex of TEXT's bytes as received
+      bytes        prints "BYTES<", the 256 byte values in order, ">BYTES"
+      sink N       reads the next N bytes without echo, then prints
+                   "SINK-DONE N <sha256 of them>"
+      telnet       (--telnet) "TELNET-OK" if the client answered the opening
+                   negotiation as a client should, else "TELNET-BAD ..."
       logout|exit  back to the login prompt
       help         lists these
 
+--telnet plays a telnet server as QEMU's "-serial telnet" does: it opens
+with IAC WILL ECHO, WILL SGA, WILL BINARY, DO BINARY, and also DO TTYPE,
+which a console client should refuse.  It escapes 0xFF in what it sends,
+strips the client's telnet commands from what it reads (CR NUL becomes CR
+until the client agrees to BINARY), and answers IAC BRK with "BREAK-SEEN".
+
 Options: PORT (positional), --ready-file F (written once listening),
---log F (every byte received, appended raw), --max-seconds S (default 600:
-the server exits by itself then).  SIGTERM ends it.  Binds 127.0.0.1 only.
+--log F (every byte received, appended raw, after telnet decoding),
+--max-seconds S (default 600: the server exits by itself then), --telnet,
+--rx-rate BYTES_PER_SECOND (read no faster, with a small receive buffer,
+like a slow serial line).  SIGTERM ends it.  Binds 127.0.0.1 only.
 """
 
 import argparse
@@ -57,6 +71,15 @@ def bigdump_bytes(n):
     return "".join(out).encode()[:n]
 
 
+IAC, DONT, DO, WONT, WILL, SB, SE, BRK = 255, 254, 253, 252, 251, 250, 240, 243
+OPT_BINARY, OPT_ECHO, OPT_SGA, OPT_TTYPE = 0, 1, 3, 24
+TELNET_OPENING = bytes([IAC, WILL, OPT_ECHO, IAC, WILL, OPT_SGA, IAC, WILL, OPT_BINARY,
+                        IAC, DO, OPT_BINARY, IAC, DO, OPT_TTYPE])
+# What a console client must answer to the opening, and nothing else.
+TELNET_WANT = {(DO, OPT_ECHO), (DO, OPT_SGA), (DO, OPT_BINARY), (WILL, OPT_BINARY),
+               (WONT, OPT_TTYPE)}
+VERBS = {WILL: "WILL", WONT: "WONT", DO: "DO", DONT: "DONT"}
+
 ANSI = (
     b"\x1b[2J\x1b[H"                      # clear screen, home
     b"\x1b[1;31mRED-BOLD\x1b[0m "
@@ -75,9 +98,63 @@ class Conn(threading.Thread):
         self.sock = sock
         self.args = args
         self.logged_in = False
+        self.tn_state = "data"
+        self.tn_verb = 0
+        self.tn_answers = []
+        self.client_binary = False
+        self.last_cr = False
+        self.sink_left = 0
+        self.sink_n = 0
+        self.sink_hash = None
 
     def send(self, data):
+        if self.args.telnet:
+            data = data.replace(b"\xff", b"\xff\xff")
         self.sock.sendall(data)
+
+    def telnet_decode(self, data):
+        """Strip the client's telnet commands; returns its data bytes."""
+        out = bytearray()
+        for b in data:
+            st = self.tn_state
+            if st == "data":
+                if b == IAC:
+                    self.tn_state = "iac"
+                elif b == 0 and self.last_cr and not self.client_binary:
+                    self.last_cr = False
+                else:
+                    out.append(b)
+                    self.last_cr = b == 13
+            elif st == "iac":
+                self.tn_state = "data"
+                if b == IAC:
+                    out.append(b)
+                    self.last_cr = False
+                elif b in VERBS:
+                    self.tn_verb = b
+                    self.tn_state = "opt"
+                elif b == SB:
+                    self.tn_state = "sb"
+                elif b == BRK:
+                    self.send(b"\r\nBREAK-SEEN\r\n")
+            elif st == "opt":
+                self.tn_state = "data"
+                self.tn_answers.append((self.tn_verb, b))
+                if b == OPT_BINARY and self.tn_verb in (WILL, WONT):
+                    self.client_binary = self.tn_verb == WILL
+            elif st == "sb":
+                if b == IAC:
+                    self.tn_state = "sb-iac"
+            elif st == "sb-iac":
+                self.tn_state = "data" if b == SE else "sb"
+        return bytes(out)
+
+    def telnet_report(self):
+        got = set(self.tn_answers)
+        names = ", ".join("%s %d" % (VERBS[v], o) for v, o in self.tn_answers)
+        if got == TELNET_WANT and len(self.tn_answers) == len(TELNET_WANT):
+            return b"TELNET-OK (%s)\r\n" % names.encode()
+        return b"TELNET-BAD got [%s]\r\n" % names.encode()
 
     def prompt(self):
         self.send(SHELL if self.logged_in else LOGIN)
@@ -106,6 +183,18 @@ class Conn(threading.Thread):
             for off in range(0, len(data), 4096):
                 self.send(data[off:off + 4096])
             self.send(b"\r\nSHA256 %s\r\n" % hashlib.sha256(data).hexdigest().encode())
+        elif cmd == "hex":
+            rest = line.encode("latin-1")[4:] if len(line) > 4 else b""
+            self.send(b"HEX " + rest.hex().encode() + b"\r\n")
+        elif cmd == "sink" and 0 < n <= 100_000_000:
+            # The next n bytes are swallowed whole, then summed up.
+            self.sink_left = self.sink_n = n
+            self.sink_hash = hashlib.sha256()
+            return
+        elif cmd == "bytes":
+            self.send(b"BYTES<" + bytes(range(256)) + b">BYTES\r\n")
+        elif cmd == "telnet" and self.args.telnet:
+            self.send(self.telnet_report())
         elif cmd == "echo":
             self.send(line.split(None, 1)[1].encode() + b"\r\n" if len(words) > 1 else b"\r\n")
         elif cmd in ("logout", "exit"):
@@ -113,7 +202,8 @@ class Conn(threading.Thread):
             self.send(LOGIN)
             return
         elif cmd == "help":
-            self.send(b"commands: seq N, ansi, bigdump N, echo TEXT, logout, help\r\n")
+            self.send(b"commands: seq N, ansi, bigdump N, echo TEXT, hex TEXT, bytes, "
+                      b"sink N, telnet, logout, help\r\n")
         elif not self.logged_in:
             self.logged_in = True
             self.send(b"Welcome, %s.\r\n" % cmd.encode(errors="replace"))
@@ -125,15 +215,34 @@ class Conn(threading.Thread):
         buf = bytearray()
         last_cr = False
         try:
+            if self.args.telnet:
+                self.sock.sendall(TELNET_OPENING)
             self.send(LOGIN)
             while True:
                 data = self.sock.recv(4096)
                 if not data:
                     break
+                if self.args.rx_rate:
+                    time.sleep(len(data) / self.args.rx_rate)
+                if self.args.telnet:
+                    data = self.telnet_decode(data)
                 if self.args.log:
                     with open(self.args.log, "ab") as f:
                         f.write(data)
-                for b in data:
+                i = 0
+                while i < len(data):
+                    if self.sink_left:
+                        take = data[i:i + self.sink_left]
+                        self.sink_hash.update(take)
+                        self.sink_left -= len(take)
+                        i += len(take)
+                        if not self.sink_left:
+                            self.send(b"SINK-DONE %d %s\r\n" % (
+                                self.sink_n, self.sink_hash.hexdigest().encode()))
+                            self.prompt()
+                        continue
+                    b = data[i]
+                    i += 1
                     if b == 0:
                         continue
                     if b in (13, 10):
@@ -167,11 +276,16 @@ def main():
     ap.add_argument("--ready-file")
     ap.add_argument("--log")
     ap.add_argument("--max-seconds", type=float, default=600)
+    ap.add_argument("--telnet", action="store_true")
+    ap.add_argument("--rx-rate", type=float, default=0)
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.rx_rate:
+        # Accepted sockets inherit it: the client feels the slow line at once.
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
     srv.bind(("127.0.0.1", args.port))
     srv.listen(8)
     srv.settimeout(0.5)

@@ -566,3 +566,140 @@ TEST(ipmi_rakp_session_packet_suite17)
 {
 	check_session_packet(17);
 }
+
+TEST(ipmi_open_session_server_side)
+{
+	uint8_t req[32], rsp[36];
+	struct ipmi_cipher c;
+	struct ipmi_open_session_req q;
+	struct ipmi_open_session_rsp r = {0}, back;
+
+	ASSERT_EQ(ipmi_cipher_lookup(17, &c), 0);
+	ipmi_open_session_build(req, 0x21, 4, CONSOLE_SID, &c);
+	for (size_t i = 0; i < 32; i++)
+		ASSERT_EQ(ipmi_open_session_req_parse(req, i, &q), IPMI_DROP_MALFORMED);
+	ASSERT_EQ(ipmi_open_session_req_parse(req, 32, &q), 0);
+	ASSERT_EQ(q.tag, 0x21);
+	ASSERT_EQ(q.max_priv, 4);
+	ASSERT_EQ(q.console_sid, CONSOLE_SID);
+	ASSERT_EQ(q.auth, IPMI_AUTH_HMAC_SHA256);
+	ASSERT_EQ(q.integrity, IPMI_INTEG_HMAC_SHA256_128);
+	ASSERT_EQ(q.confidentiality, IPMI_CONF_AES_CBC_128);
+	/* A zero-length algorithm payload lets the BMC choose. */
+	req[8 + 8 + 3] = 0;
+	ASSERT_EQ(ipmi_open_session_req_parse(req, 32, &q), 0);
+	ASSERT_EQ(q.integrity, -1);
+	/* Payload types out of order. */
+	req[8 + 8] = 2;
+	ASSERT_EQ(ipmi_open_session_req_parse(req, 32, &q), IPMI_DROP_MALFORMED);
+
+	r.tag = 0x21;
+	r.max_priv = 4;
+	r.console_sid = CONSOLE_SID;
+	r.bmc_sid = BMC_SID;
+	r.auth = c.auth;
+	r.integrity = c.integrity;
+	r.confidentiality = c.confidentiality;
+	ASSERT_EQ(ipmi_open_session_rsp_build(rsp, &r), 36);
+	ASSERT_EQ(ipmi_open_session_parse(rsp, 36, &back), 0);
+	ASSERT_EQ(back.tag, 0x21);
+	ASSERT_EQ(back.status, 0);
+	ASSERT_EQ(back.max_priv, 4);
+	ASSERT_EQ(back.console_sid, CONSOLE_SID);
+	ASSERT_EQ(back.bmc_sid, BMC_SID);
+	ASSERT_EQ(back.auth, c.auth);
+	ASSERT_EQ(back.integrity, c.integrity);
+	ASSERT_EQ(back.confidentiality, c.confidentiality);
+	r.status = 0x11;
+	ASSERT_EQ(ipmi_open_session_rsp_build(rsp, &r), 8);
+	ASSERT_EQ(ipmi_open_session_parse(rsp, 8, &back), 0);
+	ASSERT_EQ(back.status, 0x11);
+}
+
+/* A whole login with both ends in this file: the console's functions
+ * against the BMC's, for a right and a wrong password. */
+static void check_server_handshake(int suite)
+{
+	struct ipmi_rakp con, bmc;
+	struct ipmi_rakp1 m1;
+	struct ipmi_rakp2 m2;
+	struct ipmi_rakp3 m3;
+	struct ipmi_rakp4 m4;
+	uint8_t msg[128];
+	size_t n;
+
+	init_rakp(&con, suite, PASSWORD);
+	n = ipmi_rakp1_build(msg, sizeof(msg), 7, &con);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(ipmi_rakp1_parse(msg, i, &m1), IPMI_DROP_MALFORMED);
+	ASSERT_EQ(ipmi_rakp1_parse(msg, n, &m1), 0);
+	ASSERT_EQ(m1.tag, 7);
+	ASSERT_EQ(m1.bmc_sid, BMC_SID);
+	ASSERT_MEMEQ(m1.rm, rm, 16);
+	ASSERT_EQ(m1.role, 0x14);
+	ASSERT_EQ(m1.user_len, strlen(USER));
+	ASSERT_MEMEQ(m1.user, USER, strlen(USER));
+
+	/* The BMC: same inputs, its own Rc and GUID, the role byte as sent. */
+	ASSERT_EQ(ipmi_rakp_init(&bmc, suite, 0, (const char *)m1.user, m1.user_len,
+				 (const uint8_t *)PASSWORD, strlen(PASSWORD), NULL, 0, CONSOLE_SID,
+				 m1.rm),
+		  0);
+	bmc.role = m1.role;
+	bmc.bmc_sid = BMC_SID;
+	memcpy(bmc.rc, rc, 16);
+	memcpy(bmc.guid, guid, 16);
+	n = ipmi_rakp2_build(msg, sizeof(msg), m1.tag, 0, &bmc);
+	ASSERT_EQ(n, 40 + (suite >= 15 ? 32 : 20));
+	ASSERT_EQ(ipmi_rakp2_build(msg, n - 1, m1.tag, 0, &bmc), 0);
+	ASSERT_EQ(ipmi_rakp2_parse(msg, n, &m2), 0);
+	ASSERT_EQ(ipmi_rakp2_verify(&con, &m2), 0);
+	ipmi_rakp_derive_keys(&con);
+	ipmi_rakp_derive_keys(&bmc);
+	ASSERT_MEMEQ(con.sik, bmc.sik, con.sik_len);
+
+	n = ipmi_rakp3_build(msg, sizeof(msg), 8, 0, &con);
+	ASSERT_EQ(ipmi_rakp3_parse(msg, 7, &m3), IPMI_DROP_MALFORMED);
+	ASSERT_EQ(ipmi_rakp3_parse(msg, n, &m3), 0);
+	ASSERT_EQ(m3.tag, 8);
+	ASSERT_EQ(m3.status, 0);
+	ASSERT_EQ(m3.bmc_sid, BMC_SID);
+	ASSERT_EQ(ipmi_rakp3_verify(&bmc, m3.auth_code, m3.auth_code_len), 0);
+
+	n = ipmi_rakp4_build(msg, sizeof(msg), 8, 0, &bmc);
+	ASSERT_EQ(n, 8 + (suite >= 15 ? 16 : 12));
+	ASSERT_EQ(ipmi_rakp4_build(msg, n - 1, 8, 0, &bmc), 0);
+	ASSERT_EQ(ipmi_rakp4_parse(msg, n, &m4), 0);
+	ASSERT_EQ(ipmi_rakp4_verify(&con, &m4), 0);
+
+	/* Refusals are eight bytes and carry the status. */
+	ASSERT_EQ(ipmi_rakp2_build(msg, sizeof(msg), 1, 0x0d, &bmc), 8);
+	ASSERT_EQ(ipmi_rakp2_parse(msg, 8, &m2), 0);
+	ASSERT_EQ(m2.status, 0x0d);
+	ASSERT_EQ(m2.console_sid, CONSOLE_SID);
+	ASSERT_EQ(ipmi_rakp4_build(msg, sizeof(msg), 1, 0x0f, &bmc), 8);
+	ASSERT_EQ(ipmi_rakp4_parse(msg, 8, &m4), 0);
+	ASSERT_EQ(m4.status, 0x0f);
+
+	/* A BMC holding another password: the console refuses its RAKP 2. */
+	memcpy(bmc.kuid, "other", 5);
+	n = ipmi_rakp2_build(msg, sizeof(msg), m1.tag, 0, &bmc);
+	ASSERT_EQ(ipmi_rakp2_parse(msg, n, &m2), 0);
+	init_rakp(&con, suite, PASSWORD);
+	ASSERT_EQ(ipmi_rakp2_verify(&con, &m2), -1);
+
+	/* A name over 16 bytes is malformed. */
+	n = ipmi_rakp1_build(msg, sizeof(msg), 7, &con);
+	msg[27] = 17;
+	ASSERT_EQ(ipmi_rakp1_parse(msg, sizeof(msg), &m1), IPMI_DROP_MALFORMED);
+}
+
+TEST(ipmi_rakp_server_handshake_suite3)
+{
+	check_server_handshake(3);
+}
+
+TEST(ipmi_rakp_server_handshake_suite17)
+{
+	check_server_handshake(17);
+}

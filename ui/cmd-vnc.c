@@ -1,0 +1,173 @@
+/*
+ * cmd-vnc.c - "bmctop vnc HOST [--no-viewer]": a graphical console
+ * through a local RFB relay.
+ *
+ * The relay listens on 127.0.0.1 only.  With a display and a viewer, the
+ * viewer is started at it and the command ends when the relay does.
+ * Without (--no-viewer, no $DISPLAY, e.g. over ssh), the endpoint and the
+ * password file are printed, one a line, for "ssh -L" and a viewer
+ * elsewhere, and the relay waits until interrupted or its session ends.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "vnc-relay.h"
+#include "vnc-viewer.h"
+#include "xalloc.h"
+
+struct vnc_cmd {
+	struct cli *cli;
+	struct vnc_relay *relay;
+	uv_process_t viewer;
+	int viewer_running;
+	int ended;
+	int status;
+	char *msg;
+};
+
+static void on_relay_end(struct vnc_relay *r, int status, const char *msg, void *arg)
+{
+	struct vnc_cmd *v = arg;
+
+	v->ended = 1;
+	v->status = status;
+	v->msg = xstrdup(msg);
+	v->relay = NULL;
+	if (v->viewer_running)
+		uv_process_kill(&v->viewer, SIGTERM);
+	uv_stop(&v->cli->loop);
+}
+
+static void on_viewer_closed(uv_handle_t *h)
+{
+}
+
+static void on_viewer_exit(uv_process_t *p, int64_t exit_status, int term_signal)
+{
+	struct vnc_cmd *v = p->data;
+
+	v->viewer_running = 0;
+	uv_close((uv_handle_t *)p, on_viewer_closed);
+	if (v->relay != NULL) {
+		log_info("viewer exited (status %lld); ending the relay", (long long)exit_status);
+		vnc_relay_stop(v->relay);
+	}
+}
+
+static void on_polled(struct bmc_host *h, int status, void *arg)
+{
+	uv_stop(&((struct cli *)arg)->loop);
+}
+
+static int launch_viewer(struct vnc_cmd *v, struct bmc_host *h)
+{
+	char *warning = NULL, *err = NULL;
+	char **argv = vnc_viewer_argv(h->cfg->vnc_viewer, vnc_relay_port(v->relay),
+				      vnc_relay_password_file(v->relay), &warning, &err);
+	int rc;
+
+	if (argv == NULL) {
+		fprintf(stderr, "bmctop: %s\n", err);
+		free(err);
+		return -1;
+	}
+	if (warning != NULL) {
+		fprintf(stderr, "bmctop: %s\n", warning);
+		free(warning);
+	}
+	v->viewer.data = v;
+	rc = vnc_viewer_spawn(&v->cli->loop, &v->viewer, argv, 0, on_viewer_exit, &err);
+	if (rc != 0) {
+		fprintf(stderr, "bmctop: %s\n", err);
+		free(err);
+		uv_close((uv_handle_t *)&v->viewer, on_viewer_closed);
+	} else {
+		v->viewer_running = 1;
+		fprintf(stderr, "bmctop: %s: viewer %s at 127.0.0.1:%d\n", h->cfg->name, argv[0],
+			vnc_relay_port(v->relay));
+	}
+	vnc_viewer_free_argv(argv);
+	return rc;
+}
+
+int cmd_vnc(struct cli *c, int argc, char **argv)
+{
+	struct bmc_host **hosts = NULL, *h;
+	struct vnc_target t;
+	/* Static: the viewer's exit callback may run from cli_finish's loop. */
+	static struct vnc_cmd v;
+	size_t n;
+	char *err = NULL;
+	int rc = cli_options(c, &argc, argv, OPT_NO_VIEWER, "vnc");
+
+	if (rc != 0)
+		return rc;
+	if (argc != 1)
+		return cli_usage_error("usage: bmctop [-c FLEET] vnc HOST [--no-viewer]");
+	rc = cli_load_fleet(c);
+	if (rc != 0)
+		return rc;
+	cli_start_engine(c);
+	rc = cli_select_hosts(c, argv, argc, &hosts, &n);
+	if (rc != 0)
+		return rc;
+	if (n != 1) {
+		free(hosts);
+		return cli_usage_error("vnc takes one host; %s names %zu", argv[0], n);
+	}
+	h = hosts[0];
+	free(hosts);
+	/* "vnc = auto" needs the vendor: ask the BMC once. */
+	if (strcmp(h->cfg->vnc ? h->cfg->vnc : "auto", "auto") == 0 && h->vendor == NULL &&
+	    h->backend != NULL && engine_poll(h, POLL_POWER, on_polled, c) == 0)
+		uv_run(&c->loop, UV_RUN_DEFAULT);
+	rc = vnc_target_resolve(h, &t, &err);
+	if (rc != 0) {
+		fprintf(stderr, "bmctop: %s\n", err);
+		free(err);
+		return rc == BMC_ENOTSUP || rc == BMC_ECONFIG ? EXIT_USAGE : EXIT_SOME_FAILED;
+	}
+	if (t.profile != NULL && t.status != VNC_TESTED)
+		fprintf(stderr,
+			"bmctop: %s: the %s console profile is untested: it has not been checked "
+			"against a real BMC yet (%s)\n",
+			h->cfg->name, t.profile, t.url);
+	memset(&v, 0, sizeof v);
+	v.cli = c;
+	rc = vnc_relay_start_target(&v.relay, h, &t, on_relay_end, &v, &err);
+	vnc_target_free(&t);
+	if (rc != 0) {
+		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, err);
+		free(err);
+		return EXIT_SOME_FAILED;
+	}
+	if (c->no_viewer || !vnc_viewer_have_display() || launch_viewer(&v, h) != 0) {
+		printf("127.0.0.1:%d\n%s\n", vnc_relay_port(v.relay),
+		       vnc_relay_password_file(v.relay));
+		fflush(stdout);
+	}
+	/* Until the relay ends; a signal shuts the engine down and stops the
+	 * loop first, and then the relay is ended too. */
+	uv_run(&c->loop, UV_RUN_DEFAULT);
+	if (!v.ended && v.relay != NULL) {
+		vnc_relay_stop(v.relay);
+		while (!v.ended && uv_run(&c->loop, UV_RUN_ONCE) != 0)
+			;
+	}
+	if (v.viewer_running)
+		uv_process_kill(&v.viewer, SIGTERM);
+	if (v.status != 0 && v.status != BMC_ECANCELED) {
+		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, v.msg);
+		rc = v.status == BMC_ECONFIG ? EXIT_USAGE : EXIT_SOME_FAILED;
+	} else {
+		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, v.msg);
+		rc = EXIT_ALL_OK;
+	}
+	free(v.msg);
+	return rc;
+}
