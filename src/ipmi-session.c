@@ -497,6 +497,21 @@ static void dropped_answers(struct ipmi_session *s, unsigned attempts, char *buf
 		snprintf(buf + used, len - used, ")");
 }
 
+
+/* Put r back at the head of the queue and start over on a new session. */
+static void reopen_for(struct ipmi_session *s, struct ipmi_request *r)
+{
+	r->reopened = 1;
+	r->attempts = 0;
+	s->inflight = NULL;
+	r->next = s->queue_head;
+	s->queue_head = r;
+	if (s->queue_tail == NULL)
+		s->queue_tail = r;
+	ipmi_session_reset(s);
+	start_setup(s);
+}
+
 static void on_timer(uv_timer_t *t)
 {
 	struct ipmi_session *s = t->data;
@@ -557,14 +572,18 @@ static void on_timer(uv_timer_t *t)
 			log_info("%s: no answer on a session idle for %llu s; opening a new one",
 				 host_name(s),
 				 (unsigned long long)((now_ms(s) - s->last_rx_ms) / 1000));
-			r->reopened = 1;
-			s->inflight = NULL;
-			r->next = s->queue_head;
-			s->queue_head = r;
-			if (s->queue_tail == NULL)
-				s->queue_tail = r;
-			ipmi_session_reset(s);
-			start_setup(s);
+			reopen_for(s, r);
+			return;
+		}
+		if (s->state == IPMI_S_ACTIVE && r->attempts >= max_attempts(s) && !r->reopened &&
+		    s->payload_cb == NULL) {
+			/* The BMC answered on this session a moment ago and now says
+			 * nothing: it may have rebooted and forgotten the session.
+			 * One new session decides; a dead BMC fails its setup.  (A
+			 * console session is left to fail: its payload would need
+			 * activating again, which its owner does on the error.) */
+			log_info("%s: session went silent mid-poll; opening a new one", host_name(s));
+			reopen_for(s, r);
 			return;
 		}
 		if (r->attempts < max_attempts(s)) {

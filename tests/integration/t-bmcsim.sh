@@ -333,6 +333,17 @@ like "bmctop logs in again after the reboots" \
 	"$(echo "$json" | pyj 'print(sum(1 for h in d if h["reachable"]))')" '^(8|9|10)$'
 kill "$SIM_PID"
 
+# A BMC that reboots in the middle of a poll forgets the session: bmctop
+# opens a new one and the poll still succeeds, instead of failing it.
+sim_start midpoll --count 6 --tick 100 --reboot-every 3 || { fail "bmcsim starts (midpoll)"; exit 0; }
+sed -i 's/^\[defaults\]$/[defaults]\ninterval = 1s\ntimeout = 1s\nretries = 2/' "$T_TMP/midpoll.conf"
+json=$(timeout 120 "$BMCTOP" -c "$T_TMP/midpoll.conf" status --watch 12 --json 2>"$T_TMP/err")
+is "polls across reboots: none failed" \
+	"$(echo "$json" | pyj 'print(sum(h["counters"]["poll_failures"] for h in d))')" 0
+like "and sessions were opened again" \
+	"$(echo "$json" | pyj 'print(sum(h["counters"]["sessions_opened"] for h in d) - len(d))')" '^[1-9]'
+kill "$SIM_PID"
+
 # --- Bad options are refused clearly ------------------------------------------
 chmod 644 "$PWF"
 out=$("$BMCSIM" --password-file "$PWF" --count 1 2>&1); rc=$?
