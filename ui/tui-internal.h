@@ -129,6 +129,13 @@ const char *tui_tab_name(enum tui_tab tab);
 /* Column where tab i starts in the tab bar, for mouse clicks. */
 int tui_tab_at(int x);
 
+/* tui-vnc.c */
+/* Start a relay to h's graphical console and a viewer on it. */
+void tui_vnc_open(struct tui *t, struct bmc_host *h);
+size_t tui_vnc_count(void);
+/* Stop every relay and viewer (on quit); their ends run from the loop. */
+void tui_vnc_stop_all(struct tui *t);
+
 /* tui-console.c */
 struct console;
 void tui_console_init(struct tui *t);

@@ -275,6 +275,15 @@ static void k_console(struct tui *t, int key)
 		tui_console_open(t, h);
 }
 
+static void k_vnc(struct tui *t, int key)
+{
+	struct bmc_host *h = tui_selected_host(t);
+
+	(void)key;
+	if (h != NULL)
+		tui_vnc_open(t, h);
+}
+
 static void k_enter(struct tui *t, int key)
 {
 	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE) {
@@ -506,6 +515,7 @@ static const struct binding bindings[] = {
 	{ { 'S' }, "S", "soft (ACPI) shutdown", k_power_soft },
 	{ { 'i' }, "i", "identify: blink the chassis light", k_identify },
 	{ { 'C' }, "C", "serial console in a pane (^] then ? for its keys)", k_console },
+	{ { 'V' }, "V", "graphical console: a VNC viewer through a local relay", k_vnc },
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
@@ -789,6 +799,7 @@ static void quit(struct tui *t)
 	uv_timer_stop(&t->tick);
 	uv_prepare_stop(&t->redraw);
 	uv_signal_stop(&t->sigwinch);
+	tui_vnc_stop_all(t);
 	/* Consoles first: SOL's Deactivate Payload needs the BMC session. */
 	tui_console_close_all(t, shutdown_engine);
 }
@@ -1012,6 +1023,7 @@ int tui_run(struct cli *c)
 	sched_start(t.e);
 	uv_run(&c->loop, UV_RUN_DEFAULT);
 
+	tui_vnc_stop_all(&t); /* a signal ends the loop without quit() */
 	tui_console_free(&t);
 	tui_restore_terminal();
 	xalloc_set_fatal_hook(NULL);

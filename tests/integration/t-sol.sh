@@ -174,6 +174,9 @@ wait_for 60 sol_inactive bmc1 || fail "the payload is free again after the lossy
 sol_open h "$T_TMP/fleet" bmc1
 check "a first client holds SOL" sol_wait_err h '^\[connected\]' 30
 sol_open b "$T_TMP/fleet" bmc1
+# Its input ends only once it has heard back: an end of input before the
+# BMC's answer would be a client with nothing more to say, not a refusal.
+sol_wait_err b 'already active' 60
 sol_end b
 sol_exit b 60
 is "a second client without --steal gives up (exit 1)" "$SOL_RC" 1

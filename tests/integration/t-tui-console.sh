@@ -132,7 +132,6 @@ see "typed login reaches the host" 'Welcome, root\.'
 type_line "seq 20"
 see "seq 20: its output appears" 'SEQ-DONE 20'
 pane_check "seq 20: numbered lines inside the pane" serial1 'any(inner(r).startswith("line 000020 the quick brown fox") for r in range(h))'
-mkdir -p /work/notes 2>/dev/null && screen >/work/notes/tui-console.txt 2>/dev/null
 
 # Colours, clear screen and cursor addressing.
 type_line ansi

@@ -293,5 +293,45 @@ EOF
 	wait_for 20 sh -c "! kill -0 $vpid 2>/dev/null"
 	check "SIGTERM ends the relay and its viewer" sh -c "! kill -0 $vpid 2>/dev/null"
 fi
+# 9. The dashboard's V key: a relay for the selected host; without a display
+# its endpoint goes to the message line, and quitting ends it.
+if command -v tmux >/dev/null; then
+	cat >"$T/tui.conf" <<EOF
+[defaults]
+protocol = ipmi
+console = none
+timeout = 1s
+retries = 1
+
+[host native]
+address = 127.0.0.1
+ipmi-port = $(free_port)
+vnc = rfb:127.0.0.1:$VNC_PORT
+EOF
+	chmod 600 "$T/tui.conf"
+	TS="$T/tmux.sock"
+	tmux -S "$TS" new-session -d -x 160 -y 30 \
+		"env -u DISPLAY '$BMCTOP' -c '$T/tui.conf' 2>'$T/tui.err'; echo exited >'$T/tui.done'"
+	tpane() { tmux -S "$TS" capture-pane -p 2>/dev/null; }
+	wait_for 30 sh -c "tmux -S '$TS' capture-pane -p | grep -q native"
+	tmux -S "$TS" send-keys V
+	if wait_for 30 sh -c "tmux -S '$TS' capture-pane -p | grep -q 'VNC relay on 127.0.0.1:'"; then
+		ok "V starts a relay and shows its endpoint (no display)"
+	else
+		fail "V starts a relay and shows its endpoint (no display)"; diag "$(tpane)"
+	fi
+	line=$(tpane | grep -o 'VNC relay on 127\.0\.0\.1:[0-9]*, password file [^ ]*' | head -1)
+	tport=$(echo "$line" | sed -n 's/.*127\.0\.0\.1:\([0-9]*\),.*/\1/p')
+	tpw=$(echo "$line" | sed -n 's/.*password file //p')
+	snap "$tport" "$tpw" "$T/tui.jpg"
+	check "a viewer through the dashboard's relay gets the same picture" same_image "$T/tui.jpg" "$T/direct.jpg"
+	tmux -S "$TS" send-keys q
+	wait_for 30 test -f "$T/tui.done"
+	check "quitting the dashboard ends it" test -f "$T/tui.done"
+	check "and its relay stops listening" sh -c "! (exec 3<>/dev/tcp/127.0.0.1/$tport) 2>/dev/null"
+	check "and the one-time password file is removed" test ! -e "$tpw"
+	tmux -S "$TS" kill-server 2>/dev/null
+fi
+
 unlike "no sanitizer report from any relay" "$(cat "$T"/*.err 2>/dev/null)" "Sanitizer|runtime error"
 exit 0
