@@ -17,6 +17,7 @@
 #include "backend.h"
 #include "engine.h"
 #include "log.h"
+#include "state-file.h"
 #include "xalloc.h"
 
 const char *bmc_counter_name(enum bmc_counter c)
@@ -97,6 +98,8 @@ int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet
 	e->sched_opts.jitter = 0.1;
 	e->sched_opts.backoff_max_ms = 300000;
 	e->sched_opts.what = POLL_POWER | POLL_SENSORS | POLL_EVENTS;
+	/* SDR caches and cipher suites are written in the thread pool. */
+	state_file_attach(loop);
 	for (i = 0; i < fleet->nhosts; i++) {
 		struct bmc_host *h = &e->hosts[i];
 		char *err = NULL;
@@ -383,6 +386,11 @@ static void on_backend_closed(struct bmc_host *h)
 	engine_release(h->engine);
 }
 
+static void on_state_files_written(void *arg)
+{
+	engine_release(arg);
+}
+
 void engine_shutdown(struct bmc_engine *e, void (*cb)(struct bmc_engine *e))
 {
 	size_t i;
@@ -413,6 +421,8 @@ void engine_shutdown(struct bmc_engine *e, void (*cb)(struct bmc_engine *e))
 		}
 		e->signals_installed = 0;
 	}
+	e->open_handles++;
+	state_file_detach(on_state_files_written, e);
 	engine_release(e);
 }
 
@@ -450,6 +460,8 @@ void engine_free(struct bmc_engine *e)
 {
 	size_t i;
 
+	/* Anything saved after shutdown (or without one) is written now. */
+	state_file_flush();
 	for (i = 0; i < e->nhosts; i++) {
 		struct bmc_host *h = &e->hosts[i];
 

@@ -106,6 +106,8 @@ struct sched_host {
 	struct bmc_host *queue_next;
 	int poll_requested; /* "poll now" while a poll was running */
 	int in_sweep;	    /* counted by the current one-shot sweep */
+	int unanswered;	    /* the last poll timed out: queued apart */
+	int ran_apart;	    /* this poll counts against slow_in_flight */
 };
 
 struct bmc_backend;
@@ -197,6 +199,9 @@ struct bmc_engine {
 	/* Scheduler. */
 	struct sched_options sched_opts;
 	struct bmc_host *queue_head, *queue_tail;
+	/* Hosts whose last poll timed out, with a budget of their own. */
+	struct bmc_host *slow_head, *slow_tail;
+	unsigned slow_in_flight;
 	unsigned in_flight;
 	unsigned peak_in_flight;
 	uint64_t rng;

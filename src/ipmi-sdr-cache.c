@@ -10,7 +10,9 @@
  *
  * The file is only ever a copy of what the BMC can resend, so anything
  * doubtful is -EINVAL and the caller rebuilds: the checksum catches torn
- * or edited files, which is why saving skips fsync().
+ * or edited files, which is why saving skips fsync().  Saves go through
+ * state-file.c: queued and written in the thread pool while an engine
+ * runs, so a sweep does not stop for ten thousand renames.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <openssl/evp.h>
 
 #include "ipmi-sdr-cache.h"
+#include "state-file.h"
 #include "xalloc.h"
 
 #define CACHE_MAGIC	  "bmctop-sdr-cache 1\n"
@@ -168,29 +171,18 @@ int sdr_cache_load(const char *path, struct sdr_cache *c)
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	err = read_file(path, &data, &len);
-	if (err != 0)
-		return err;
+	/* A save still queued is newer than the file. */
+	data = state_file_pending(path, &len);
+	if (data == NULL) {
+		err = read_file(path, &data, &len);
+		if (err != 0)
+			return err;
+	}
 	err = parse_cache(data, len, c);
 	free(data);
 	if (err != 0)
 		sdr_cache_free(c);
 	return err;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* The image save writes; -EINVAL when load would refuse it. */
@@ -233,32 +225,10 @@ int sdr_cache_save(const char *path, const struct sdr_cache *c)
 {
 	uint8_t *image;
 	size_t len;
-	char *tmp;
-	int fd, err;
+	int err;
 
 	err = build_image(c, &image, &len);
 	if (err != 0)
 		return err;
-	tmp = xasprintf("%s.tmp", path);
-	/* A stale temporary from a crash may have any mode: start afresh. */
-	if (unlink(tmp) != 0 && errno != ENOENT) {
-		err = -errno;
-		goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	err = write_all(fd, image, len);
-	if (close(fd) != 0 && err == 0)
-		err = -errno;
-	if (err == 0 && rename(tmp, path) != 0)
-		err = -errno;
-	if (err != 0)
-		unlink(tmp);
-out:
-	free(tmp);
-	free(image);
-	return err;
+	return state_file_write(xstrdup(path), image, len);
 }

@@ -3,55 +3,90 @@
  *
  * "cipher-suite = auto" tries 17 then 3; once a suite has worked it is
  * remembered in $XDG_STATE_HOME/bmctop/ipmi-cipher-suites, so later runs go
- * straight to it instead of probing every start.  The file is append-only
- * (one line per change, the last line for a host wins) so that ten thousand
- * hosts learning their suite in one sweep cost ten thousand small appends,
- * not ten thousand rewrites.
+ * straight to it instead of probing every start.  The file is read once
+ * into a hash table and rewritten whole (one line per host, atomically
+ * through state-file.c) a moment after changes, so a sweep that teaches ten
+ * thousand hosts their suite writes the file a handful of times, not ten
+ * thousand.  Older files with several lines per host still load: the last
+ * line for a host wins.
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ipmi-session.h"
 #include "paths.h"
+#include "state-file.h"
 #include "xalloc.h"
 
 struct suite_entry {
-	char *key;
+	char *key; /* NULL for an empty slot */
 	int suite;
 };
 
-static struct suite_entry *entries;
-static size_t nentries;
-static int loaded;
+/* Open addressing, linear probing, at most half full. */
+static struct suite_entry *slots;
+static size_t nslots, nentries;
+static int loaded, dirty;
 
 static char *entry_key(const struct host_config *hc)
 {
 	return xasprintf("%s %s %d", hc->name, hc->address, hc->ipmi_port);
 }
 
+static size_t hash(const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (uint8_t)*key) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static struct suite_entry *slot_for(struct suite_entry *table, size_t size, const char *key)
+{
+	size_t i = hash(key) & (size - 1);
+
+	while (table[i].key != NULL && strcmp(table[i].key, key) != 0)
+		i = (i + 1) & (size - 1);
+	return &table[i];
+}
+
 static struct suite_entry *find(const char *key)
 {
-	size_t i;
+	struct suite_entry *e;
 
-	for (i = 0; i < nentries; i++)
-		if (strcmp(entries[i].key, key) == 0)
-			return &entries[i];
-	return NULL;
+	if (nslots == 0)
+		return NULL;
+	e = slot_for(slots, nslots, key);
+	return e->key ? e : NULL;
+}
+
+static void grow(void)
+{
+	size_t size = nslots ? nslots * 2 : 64, i;
+	struct suite_entry *table = xcalloc(size, sizeof *table);
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].key != NULL)
+			*slot_for(table, size, slots[i].key) = slots[i];
+	free(slots);
+	slots = table;
+	nslots = size;
 }
 
 static void remember(const char *key, int suite)
 {
-	struct suite_entry *e = find(key);
+	struct suite_entry *e;
 
-	if (e == NULL) {
-		entries = xreallocarray(entries, nentries + 1, sizeof *entries);
-		e = &entries[nentries++];
+	if ((nentries + 1) * 2 > nslots)
+		grow();
+	e = slot_for(slots, nslots, key);
+	if (e->key == NULL) {
 		e->key = xstrdup(key);
+		nentries++;
 	}
 	e->suite = suite;
 }
@@ -80,6 +115,33 @@ static void load(void)
 	fclose(fp);
 }
 
+/* state-file hook: the whole file, when something changed. */
+static void save(void)
+{
+	size_t cap = 4096, len = 0, i;
+	char *buf;
+
+	if (!dirty)
+		return;
+	dirty = 0;
+	buf = xmalloc(cap);
+	for (i = 0; i < nslots; i++) {
+		size_t need;
+
+		if (slots[i].key == NULL)
+			continue;
+		need = strlen(slots[i].key) + 8;
+		if (len + need > cap) {
+			cap = (len + need) * 2;
+			buf = xrealloc(buf, cap);
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s %d\n", slots[i].key,
+					slots[i].suite);
+	}
+	/* A cache that fails to write only costs a probe next run. */
+	state_file_write(paths_state_file("ipmi-cipher-suites"), (uint8_t *)buf, len);
+}
+
 int ipmi_suite_cache_get(const struct host_config *hc)
 {
 	char *key = entry_key(hc);
@@ -96,26 +158,15 @@ void ipmi_suite_cache_put(const struct host_config *hc, int suite)
 {
 	char *key = entry_key(hc);
 	struct suite_entry *e;
-	char *path, *line;
-	int fd;
 
 	if (!loaded)
 		load();
 	e = find(key);
-	if (e != NULL && e->suite == suite) {
-		free(key);
-		return;
+	if (e == NULL || e->suite != suite) {
+		remember(key, suite);
+		dirty = 1;
+		state_file_add_hook(save);
+		state_file_kick();
 	}
-	remember(key, suite);
-	path = paths_state_file("ipmi-cipher-suites");
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		line = xasprintf("%s %d\n", key, suite);
-		if (write(fd, line, strlen(line)) < 0)
-			(void)0; /* a cache that fails to write only costs a probe */
-		free(line);
-		close(fd);
-	}
-	free(path);
 	free(key);
 }

@@ -49,7 +49,7 @@ char *paths_default_fleet(void)
 	return path;
 }
 
-int paths_mkdir_p(const char *path, unsigned mode)
+static int mkdir_p_now(const char *path, unsigned mode)
 {
 	char *copy = xstrdup(path);
 	char *p;
@@ -70,6 +70,34 @@ int paths_mkdir_p(const char *path, unsigned mode)
 		}
 	}
 	free(copy);
+	return rc;
+}
+
+/*
+ * Directories made (or found) by this process: callers ask for the same
+ * few once per host and per file, and each ask was a mkdir per component.
+ */
+#define MADE_MAX 16
+static char *made[MADE_MAX];
+static size_t nmade;
+
+void paths_forget_dirs(void)
+{
+	while (nmade > 0)
+		free(made[--nmade]);
+}
+
+int paths_mkdir_p(const char *path, unsigned mode)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nmade; i++)
+		if (strcmp(made[i], path) == 0)
+			return 0;
+	rc = mkdir_p_now(path, mode);
+	if (rc == 0 && nmade < MADE_MAX)
+		made[nmade++] = xstrdup(path);
 	return rc;
 }
 

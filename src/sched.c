@@ -4,7 +4,9 @@
  * Every host has a timer for its next poll.  When it fires the host joins a
  * FIFO queue, and the queue drains while fewer than max_in_flight polls are
  * running, so ten thousand hosts never mean ten thousand simultaneous
- * sessions.  After a poll the next delay is the interval, spread by jitter so
+ * sessions.  Hosts whose last poll timed out queue apart with an eighth of
+ * that budget (on top of it), so dead BMCs cannot hold the slots the live
+ * ones need to be polled every interval.  After a poll the next delay is the interval, spread by jitter so
  * that a fleet started together does not stay in lock step; failures double
  * it up to backoff_max.  A rejected password parks the host: BMCs lock
  * accounts after a few bad logins, so a parked host is never retried until
@@ -62,30 +64,57 @@ uint64_t sched_next_delay(struct bmc_engine *e, struct bmc_host *h, int status)
 	return delay ? delay : 1;
 }
 
+static void push(struct bmc_host **head, struct bmc_host **tail, struct bmc_host *h)
+{
+	h->sched.state = SCH_QUEUED;
+	h->sched.queue_next = NULL;
+	if (*tail != NULL)
+		(*tail)->sched.queue_next = h;
+	else
+		*head = h;
+	*tail = h;
+}
+
+static struct bmc_host *pop(struct bmc_host **head, struct bmc_host **tail)
+{
+	struct bmc_host *h = *head;
+
+	if (h != NULL) {
+		*head = h->sched.queue_next;
+		if (*head == NULL)
+			*tail = NULL;
+		h->sched.queue_next = NULL;
+	}
+	return h;
+}
+
+/*
+ * A host whose last poll went unanswered waits in a queue of its own: a
+ * dead BMC holds its slot for timeout x retries, and five hundred of them
+ * in the main queue would leave the live ones waiting past their interval.
+ */
 static void enqueue(struct bmc_host *h)
 {
 	struct bmc_engine *e = h->engine;
 
-	h->sched.state = SCH_QUEUED;
-	h->sched.queue_next = NULL;
-	if (e->queue_tail != NULL)
-		e->queue_tail->sched.queue_next = h;
+	if (h->sched.unanswered)
+		push(&e->slow_head, &e->slow_tail, h);
 	else
-		e->queue_head = h;
-	e->queue_tail = h;
+		push(&e->queue_head, &e->queue_tail, h);
 }
 
-static struct bmc_host *dequeue(struct bmc_engine *e)
+/* Someone asked for this host: it goes with the answering ones. */
+static void enqueue_now(struct bmc_host *h)
 {
-	struct bmc_host *h = e->queue_head;
+	push(&h->engine->queue_head, &h->engine->queue_tail, h);
+}
 
-	if (h != NULL) {
-		e->queue_head = h->sched.queue_next;
-		if (e->queue_head == NULL)
-			e->queue_tail = NULL;
-		h->sched.queue_next = NULL;
-	}
-	return h;
+/* An eighth of the cap, on top of it, for hosts that did not answer. */
+static unsigned slow_budget(const struct bmc_engine *e)
+{
+	unsigned n = e->sched_opts.max_in_flight / 8;
+
+	return n ? n : 1;
 }
 
 static void dispatch(struct bmc_engine *e);
@@ -105,6 +134,10 @@ static void poll_finished(struct bmc_host *h, int status)
 	struct bmc_engine *e = h->engine;
 
 	e->in_flight--;
+	if (h->sched.ran_apart) {
+		h->sched.ran_apart = 0;
+		e->slow_in_flight--;
+	}
 	if (h->sched.in_sweep) {
 		h->sched.in_sweep = 0;
 		e->sweep_left--;
@@ -113,6 +146,9 @@ static void poll_finished(struct bmc_host *h, int status)
 		h->sched.state = SCH_IDLE;
 		return;
 	}
+	/* Only silence moves a host apart: a BMC that answers, even with an
+	 * error, gives its slot back quickly. */
+	h->sched.unanswered = status == BMC_ETIMEDOUT;
 	if (status == 0) {
 		h->sched.failures = 0;
 		host_clear_error(h);
@@ -134,7 +170,7 @@ static void poll_finished(struct bmc_host *h, int status)
 	}
 	if (h->sched.poll_requested) {
 		h->sched.poll_requested = 0;
-		enqueue(h);
+		enqueue_now(h);
 		return;
 	}
 	h->sched.next_delay_ms = sched_next_delay(e, h, status);
@@ -161,6 +197,28 @@ static void on_poll_done(struct bmc_host *h, int status, void *arg)
 	check_sweep(e);
 }
 
+/* The next host to poll, answering hosts first; NULL when none may start. */
+static struct bmc_host *next_host(struct bmc_engine *e)
+{
+	struct bmc_host *h;
+
+	if (e->in_flight - e->slow_in_flight < e->sched_opts.max_in_flight) {
+		h = pop(&e->queue_head, &e->queue_tail);
+		if (h != NULL)
+			return h;
+	}
+	if (e->slow_in_flight < slow_budget(e) &&
+	    e->in_flight < e->sched_opts.max_in_flight + slow_budget(e)) {
+		h = pop(&e->slow_head, &e->slow_tail);
+		if (h != NULL) {
+			h->sched.ran_apart = 1;
+			e->slow_in_flight++;
+		}
+		return h;
+	}
+	return NULL;
+}
+
 static void dispatch(struct bmc_engine *e)
 {
 	static int dispatching;
@@ -169,8 +227,8 @@ static void dispatch(struct bmc_engine *e)
 	if (dispatching)
 		return;
 	dispatching = 1;
-	while (!e->closing && e->in_flight < e->sched_opts.max_in_flight) {
-		struct bmc_host *h = dequeue(e);
+	while (!e->closing) {
+		struct bmc_host *h = next_host(e);
 		int rc;
 
 		if (h == NULL)
@@ -219,6 +277,7 @@ void sched_stop(struct bmc_engine *e)
 		h->sched.queue_next = NULL;
 	}
 	e->queue_head = e->queue_tail = NULL;
+	e->slow_head = e->slow_tail = NULL;
 }
 
 void sched_poll_now(struct bmc_host *h)
@@ -244,7 +303,7 @@ void sched_poll_now(struct bmc_host *h)
 	case SCH_IDLE:
 		break;
 	}
-	enqueue(h);
+	enqueue_now(h);
 	dispatch(e);
 }
 

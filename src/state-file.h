@@ -25,8 +25,13 @@ int state_file_write(char *path, uint8_t *data, size_t len);
 /* A copy of the queued contents of path, or NULL when none is queued. */
 uint8_t *state_file_pending(const char *path, size_t *len);
 
-/* Called before each batch and each flush: for writers that gather data. */
+/*
+ * Called before each batch and each flush: for writers that gather data
+ * and write one file for many changes.  state_file_kick asks for a batch
+ * soon (without a loop: runs the hooks and writes now).
+ */
 void state_file_add_hook(void (*hook)(void));
+void state_file_kick(void);
 
 /* Queue writes on loop from now on. */
 void state_file_attach(uv_loop_t *loop);
