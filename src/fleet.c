@@ -573,18 +573,6 @@ static const struct fleet_key *find_key(const char *name)
 
 /* Pass one: text to raw sections. */
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* A '#' that starts the line or follows white space starts a comment. */
 static void strip_comment(char *s)
 {
@@ -635,7 +623,7 @@ static void parse_header(struct parser *p, char *s, int line, struct raw_section
 		return;
 	}
 	*close = '\0';
-	inner = trim(s + 1);
+	inner = str_trim(s + 1);
 	if (strcmp(inner, "defaults") == 0) {
 		if (p->defaults_line != 0) {
 			perr(p, line, "second [defaults] section (the first is on line %d): expected one",
@@ -648,7 +636,7 @@ static void parse_header(struct parser *p, char *s, int line, struct raw_section
 		return;
 	}
 	if (strncmp(inner, "host", 4) == 0 && isspace((unsigned char)inner[4])) {
-		char *name = trim(inner + 5);
+		char *name = str_trim(inner + 5);
 
 		if (!valid_host_name(name)) {
 			perr(p, line,
@@ -685,7 +673,7 @@ static void parse_text(struct parser *p, const char *text, size_t len)
 		}
 		buf = xstrndup(start, n);
 		strip_comment(buf);
-		s = trim(buf);
+		s = str_trim(buf);
 		if (*s == '\0') {
 			free(buf);
 			continue;
@@ -703,8 +691,8 @@ static void parse_text(struct parser *p, const char *text, size_t len)
 			continue;
 		}
 		*eq = '\0';
-		key = trim(s);
-		value = trim(eq + 1);
+		key = str_trim(s);
+		value = str_trim(eq + 1);
 		if (cur == NULL) {
 			if (!skipping)
 				perr(p, line, "\"%s\" outside any section: expected [defaults] or [host NAME] first",

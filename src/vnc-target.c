@@ -43,18 +43,6 @@ void vnc_profile_free(struct vnc_profile *p)
 	memset(p, 0, sizeof *p);
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 int vnc_profile_parse(const char *path, const char *name, const char *text, struct vnc_profile *p,
 		      char **err)
 {
@@ -72,7 +60,7 @@ int vnc_profile_parse(const char *path, const char *name, const char *text, stru
 		hash = strchr(line, '#');
 		if (hash != NULL)
 			*hash = '\0';
-		key = trim(line);
+		key = str_trim(line);
 		if (*key == '\0')
 			continue;
 		eq = strchr(key, '=');
@@ -82,8 +70,8 @@ int vnc_profile_parse(const char *path, const char *name, const char *text, stru
 			break;
 		}
 		*eq = '\0';
-		key = trim(key);
-		val = trim(eq + 1);
+		key = str_trim(key);
+		val = str_trim(eq + 1);
 		if (strcmp(key, "title") == 0) {
 			free(p->title);
 			p->title = xstrdup(val);

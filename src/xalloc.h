@@ -26,5 +26,7 @@ void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 
 /* Overwrite memory that held a secret in a way the compiler keeps. */
 void secure_zero(void *p, size_t n);
+/* Strip white space at both ends in place; returns the new start. */
+char *str_trim(char *s);
 
 #endif
