@@ -824,14 +824,7 @@ static void draw_border(struct tui *t, struct pane *p)
 
 	pair = cs->focus ? PAIR_TITLE : PAIR_DIM;
 	tui_set_color(t, pair, 1);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvhline(y, x + 1, ACS_HLINE, w - 2);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvvline(y + 1, x, ACS_VLINE, h - 2);
-	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	tui_draw_frame(y, x, h, w);
 	tui_set_color(t, pair, 0);
 
 	snprintf(title, sizeof title, " %s: %s%s%s%s", p->host->cfg->name,

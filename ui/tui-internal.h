@@ -111,6 +111,7 @@ void tui_mark_dirty(struct tui *t);
 void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
 void tui_draw_box(int y, int x, int h, int w, const char *title);
+void tui_draw_frame(int y, int x, int h, int w);
 /* Stop or resume reading the keyboard (a console's output queue is full). */
 void tui_input_pause(struct tui *t, int paused);
 

@@ -528,12 +528,9 @@ static const struct binding bindings[] = {
 
 /* Dialogs. */
 
-void tui_draw_box(int y, int x, int h, int w, const char *title)
+/* A line-drawing border around h rows and w columns at y, x. */
+void tui_draw_frame(int y, int x, int h, int w)
 {
-	int i;
-
-	for (i = 0; i < h; i++)
-		mvhline(y + i, x, ' ', w);
 	mvaddch(y, x, ACS_ULCORNER);
 	mvhline(y, x + 1, ACS_HLINE, w - 2);
 	mvaddch(y, x + w - 1, ACS_URCORNER);
@@ -542,6 +539,15 @@ void tui_draw_box(int y, int x, int h, int w, const char *title)
 	mvaddch(y + h - 1, x, ACS_LLCORNER);
 	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+}
+
+void tui_draw_box(int y, int x, int h, int w, const char *title)
+{
+	int i;
+
+	for (i = 0; i < h; i++)
+		mvhline(y + i, x, ' ', w);
+	tui_draw_frame(y, x, h, w);
 	attron(A_BOLD);
 	mvprintw(y, x + 2, " %s ", title);
 	attroff(A_BOLD);
