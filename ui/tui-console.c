@@ -682,10 +682,13 @@ int tui_console_layout(struct tui *t, int body)
 	int rows;
 
 	cs->visible = 0;
+	t->list_cols = COLS;
 	if (p == NULL || cs->hidden || body < 3 || COLS < 4)
 		return body;
 	rows = place(t, body);
 	cs->visible = 1;
+	if (cs->px > 0)
+		t->list_cols = cs->px; /* side by side: the list ends where the pane starts */
 	pane_resize(p, cs->ph - 2, cs->pw - 2);
 	return rows;
 }

@@ -103,6 +103,7 @@ struct tui {
 	size_t nkey_ns;
 
 	struct tui_consoles *con; /* open consoles; private to tui-console.c */
+	int list_cols;		  /* columns the host list may use (a pane beside it) */
 	int input_paused;	  /* a console cannot take more keys yet */
 };
 

@@ -235,6 +235,12 @@ static const struct column columns[COL__MAX] = {
 	{ "WATTS", 7, 1 }, { "AGE", 5, 1 },	{ "ERROR", 0, 0 },
 };
 
+/* The host list's width: the screen's, less a console pane beside it. */
+static int list_width(const struct tui *t)
+{
+	return t->list_cols > 0 && t->list_cols < COLS ? t->list_cols : COLS;
+}
+
 static void layout(int width, int shown[COL__MAX])
 {
 	int used, c, prio;
@@ -259,13 +265,13 @@ static void draw_header(struct tui *t, int y, const int shown[COL__MAX])
 	int c, x = 0;
 
 	tui_set_color(t, PAIR_TITLE, 1);
-	mvhline(y, 0, ' ', COLS);
+	mvhline(y, 0, ' ', list_width(t));
 	for (c = 0; c < COL__MAX; c++) {
 		if (!shown[c])
 			continue;
 		if (c == COL_ERROR) {
-			if (x < COLS)
-				mvaddnstr(y, x, "ERROR", COLS - x);
+			if (x < list_width(t))
+				mvaddnstr(y, x, "ERROR", list_width(t) - x);
 			break;
 		}
 		if (c >= COL_TEMP && c <= COL_AGE)
@@ -286,7 +292,7 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 	tui_host_summary(h, temp, fan, watt, sizeof temp);
 	if (selected)
 		attron(A_REVERSE);
-	mvhline(y, 0, ' ', COLS);
+	mvhline(y, 0, ' ', list_width(t));
 	for (c = 0; c < COL__MAX; c++) {
 		int w = columns[c].width, pair = 0;
 		const char *text = "";
@@ -332,9 +338,9 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 		case COL_ERROR:
 			text = h->error ? h->error : "";
 			/* Narrow: the gist, with the full text in the detail view. */
-			if (h->error != NULL && COLS - x < 40 && h->state == HOST_UNREACHABLE)
+			if (h->error != NULL && list_width(t) - x < 40 && h->state == HOST_UNREACHABLE)
 				text = "unreachable";
-			else if (h->error != NULL && COLS - x < 40 && h->state == HOST_PARKED)
+			else if (h->error != NULL && list_width(t) - x < 40 && h->state == HOST_PARKED)
 				text = "auth failed (r: retry)";
 			pair = h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN;
 			break;
@@ -342,8 +348,8 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 		if (pair && !selected)
 			tui_set_color(t, pair, 1);
 		if (c == COL_ERROR) {
-			if (x < COLS)
-				mvaddnstr(y, x, text, COLS - x);
+			if (x < list_width(t))
+				mvaddnstr(y, x, text, list_width(t) - x);
 		} else if (c >= COL_TEMP && c <= COL_AGE) {
 			snprintf(buf, sizeof buf, "%*.*s", w, w, text);
 			mvaddstr(y, x, buf);
@@ -364,7 +370,7 @@ void tui_list_draw(struct tui *t, int y0, int rows)
 	int shown[COL__MAX];
 	size_t i;
 
-	layout(COLS, shown);
+	layout(list_width(t), shown);
 	draw_header(t, y0, shown);
 	rows--;
 	if (rows < 1)

@@ -125,6 +125,7 @@ keys C
 see "C opens serial1's console: the title says active" 'serial1: active' || exit 0
 see "the login prompt appears in the pane" 'bmcsim login:'
 see "the host list is still visible beside the pane" '^ *.? serial2 '
+see "and laid out to its narrower width (ERROR left of the pane)" 'ERROR +[^ ]*┌─ serial1|ERROR +\+- serial1'
 pane_check "the pane is on the right half" serial1 'x0 >= 60 and w >= 60 and "bmcsim login:" in "".join(inner(r) for r in range(h))'
 
 type_line root
