@@ -436,9 +436,16 @@ static void on_signal(uv_signal_t *sig, int signum)
 	struct bmc_engine *e = sig->data;
 
 	log_info("signal %d: closing sessions and exiting", signum);
-	if (e->closing) {
+	if (e->closing || e->signal_seen) {
 		/* A second signal: stop waiting for BMCs to answer. */
 		uv_stop(e->loop);
+		return;
+	}
+	e->signal_seen = 1;
+	if (e->on_signal != NULL) {
+		/* The front end ends its own work (consoles, relays) first and
+		 * then calls engine_shutdown itself. */
+		e->on_signal(e, signum);
 		return;
 	}
 	engine_shutdown(e, on_closed_stop_loop);

@@ -215,6 +215,11 @@ struct bmc_engine {
 	void (*closed_cb)(struct bmc_engine *e);
 	uv_signal_t sigint, sigterm, sighup;
 	int signals_installed;
+	int signal_seen;
+	/* Set by a front end that must wind down before the engine does
+	 * (open consoles); it then calls engine_shutdown itself. */
+	void (*on_signal)(struct bmc_engine *e, int signum);
+	void *front_end;
 };
 
 /*

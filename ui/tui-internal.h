@@ -104,6 +104,7 @@ struct tui {
 
 	struct tui_consoles *con; /* open consoles; private to tui-console.c */
 	int list_cols;		  /* columns the host list may use (a pane beside it) */
+	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
 };
 

@@ -799,8 +799,18 @@ static void shutdown_engine(struct tui *t)
 	engine_shutdown(t->e, on_closed_stop);
 }
 
+/* SIGINT/SIGTERM/SIGHUP: the same orderly way out as q. */
+static void on_engine_signal(struct bmc_engine *e, int signum)
+{
+	(void)signum;
+	quit(e->front_end);
+}
+
 static void quit(struct tui *t)
 {
+	if (t->quitting)
+		return;
+	t->quitting = 1;
 	uv_poll_stop(&t->input);
 	uv_timer_stop(&t->tick);
 	uv_prepare_stop(&t->redraw);
@@ -1026,8 +1036,12 @@ int tui_run(struct cli *c)
 	uv_timer_start(&t.tick, on_tick, 1000, 1000);
 
 	t.dirty = 1;
+	t.e->on_signal = on_engine_signal;
+	t.e->front_end = &t;
 	sched_start(t.e);
 	uv_run(&c->loop, UV_RUN_DEFAULT);
+	t.e->on_signal = NULL;
+	t.e->front_end = NULL;
 
 	tui_vnc_stop_all(&t); /* a signal ends the loop without quit() */
 	tui_console_free(&t);

@@ -307,6 +307,7 @@ exec {other}<>"$T_TMP/other.in" # read-write: opening it does not wait for a rea
 # its standard input unless the command itself redirects it.
 spawn sh -c 'exec "$@" <"$0"' "$T_TMP/other.in" "$BMCTOP" -c "$T_TMP/sol.conf" sol solbmc \
 	>"$T_TMP/other.out" 2>"$T_TMP/other.err"
+other_pid=$T_LAST_PID
 wait_for 30 grep -q '^\[connected\]' "$T_TMP/other.err"
 printf '\r' >&"$other"
 wait_for 30 grep -qa 'login: ' "$T_TMP/other.out" && ok "SOL: another client holds the payload" ||
@@ -336,4 +337,33 @@ exec {other}>&-
 prefix o
 keys q
 see "SOL: q quits with status 0" 'EXITED 0' 30
+tmux -S "$sock" kill-server 2>/dev/null
+
+# SIGTERM with a SOL console open goes the same way as q: the console is
+# closed (Deactivate Payload) while its session is still up.
+sol_active() {
+	local out
+	out=$(ipmisim_ipmitool solbmc raw 0x06 0x4a 0x01 2>&1) || { echo "error: $out"; return; }
+	set -- $out
+	case $(( 0x$2 & 1 )) in 1) echo yes ;; *) echo no ;; esac
+}
+sock="$T_TMP/tmux4.sock"
+tmux -S "$sock" new-session -d -x 140 -y 35 \
+	"TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' exec '$BMCTOP' -c '$T_TMP/sol.conf'"
+tuipid=$(tmux -S "$sock" display-message -p '#{pane_pid}')
+T_PIDS="$T_PIDS $tuipid"
+see "SOL/SIGTERM: dashboard up" '^ *.? solbmc ' 15 || exit 0
+# The other client got the console back once the dashboard let it go;
+# end it (its own Deactivate frees the payload).
+kill -TERM "$other_pid" 2>/dev/null
+wait_for 30 sh -c "! kill -0 $other_pid 2>/dev/null"
+sol_free() { [ "$(sol_active)" = no ]; }
+wait_for 45 sol_free
+keys C
+see "SOL/SIGTERM: the console is active" 'solbmc: active' 40
+is "SOL/SIGTERM: the BMC has the payload active" "$(sol_active)" yes
+kill -TERM "$tuipid"
+wait_for 30 sh -c "! kill -0 $tuipid 2>/dev/null"
+check "SOL/SIGTERM: bmctop exits" sh -c "! kill -0 $tuipid 2>/dev/null"
+is "SOL/SIGTERM: the payload was deactivated on the way out" "$(sol_active)" no
 tmux -S "$sock" kill-server 2>/dev/null
