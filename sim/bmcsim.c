@@ -227,6 +227,8 @@ static int write_fleet(struct app *a)
 			bmc_host(b, host, sizeof(host));
 			fprintf(f, "\n[host %s]\naddress = %s\nipmi-port = %d\n", b->name, host,
 				bmc_port(b));
+			if (s->opt.demo) /* racks of 16, for @group and the @ key */
+				fprintf(f, "group = rack%zu\n", i / 16 + 1);
 			if (b->redfish_port)
 				fprintf(f, "protocol = auto\nredfish = https://%s:%d\n",
 					b->ipmi_addr.ss_family == AF_INET6 ? "[::1]" : host,

@@ -38,6 +38,7 @@ like "some warn" "$bar" 'warning [1-9]'
 like "some are critical" "$bar" 'critical [1-9]'
 see "some are powered off" '^ *.? *[A-Za-z0-9_.-]+ .* off '
 see "a Redfish host is listed" 'redfish'
+see "hosts are grouped in racks" ' rack1 '
 
 bmctop_pid=$(children "$pane" | head -1)
 sim_pid=""
