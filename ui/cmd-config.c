@@ -71,6 +71,8 @@ static void print_host(const struct host_config *hc)
 		printf(" tls-pin=%s", hc->tls_pin);
 	if (hc->ca_file != NULL)
 		printf(" ca-file=%s", hc->ca_file);
+	if (hc->vnc_viewer != NULL)
+		printf(" vnc-viewer=\"%s\"", hc->vnc_viewer);
 	printf("\n");
 }
 

@@ -63,6 +63,9 @@ is "config hosts exits 0" "$rc" 0
 is "config hosts lists each expanded host" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 3
 like "config hosts shows each port" "$out" '^n2 address=127\.0\.0\.1 .*ipmi-port=9002'
 like "config hosts masks the password" "$out" 'password=\*\*\*'
+printf '[host v]\naddress = 127.0.0.1\nvnc = rfb:127.0.0.1:5901\nvnc-viewer = xtigervncviewer -passwd %%f %%h::%%p\n' >"$T_TMP/viewer.conf"
+like "config hosts shows the viewer command" "$("$BMCTOP" config hosts -c "$T_TMP/viewer.conf" 2>&1)" \
+	'vnc=rfb:127\.0\.0\.1:5901 .*vnc-viewer="xtigervncviewer -passwd %f %h::%p"'
 unlike "config hosts never prints the password" "$out" 'inl1ne-pw'
 
 # Default fleet location.
