@@ -94,10 +94,15 @@ def finish(code):
 try:
     time.sleep(1.0)
     os.write(fd, b"\r")
-    # The serial host stays logged in from one client to the next.
-    if read_until(rb"login: |sim\$ ", 60).group(0) == b"login: ":
+    # The serial host stays logged in from one client to the next.  Its
+    # prompt is "sim$ " (serial-host.py) or "root@NAME:~# " (bmcsim, which
+    # also asks for a password it does not check).
+    PROMPT = rb"sim\$ |:~# "
+    if read_until(rb"login: |" + PROMPT, 60).group(0) == b"login: ":
         os.write(fd, b"root\r")
-        read_until(rb"sim\$ ", 30)
+        if read_until(rb"Password: ?|" + PROMPT, 30).group(0).startswith(b"Password"):
+            os.write(fd, b"x\r")
+            read_until(PROMPT, 30)
     lat = []
     for i in range(nkeys):
         del buf[:]
@@ -106,7 +111,7 @@ try:
         read_until(rb"x", 10)
         lat.append((time.monotonic() - t) * 1000)
     os.write(fd, b"\r")
-    read_until(rb"sim\$ ", 30)
+    read_until(PROMPT, 30)
     del buf[:]
     t = time.monotonic()
     os.write(fd, b"bigdump %d\r" % nbytes)
@@ -155,16 +160,64 @@ for tool in ${SOL_BENCH_TOOLS:-bmctop ipmitool ipmiconsole}; do
 	sleep 1
 done
 
-base=${results[0]}
-bk=$(echo "$base" | field kbps); bl=$(echo "$base" | field lat_med)
-for r in "${results[@]}"; do
-	case $r in
-	*" failed: "*) echo "  $r"; continue ;;
-	esac
-	k=$(echo "$r" | field kbps); l=$(echo "$r" | field lat_med)
-	printf '  %-11s %8.1f KB/s (%5s s)  echo median %6.2f ms p95 %6.2f ms  cpu %6.3f s  rss %6.1f MB  intact %s  throughput x%s latency x%s\n' \
-		"${r%% *}" "$k" "$(echo "$r" | field secs)" "$l" "$(echo "$r" | field lat_p95)" \
-		"$(echo "$r" | field cpu)" "$(echo "$r" | field rss_kb | awk '{print $1/1024}')" \
-		"$(echo "$r" | field intact)" "$(ratio "$k" "$bk")" "$(ratio "$l" "$bl")"
-done
+table() {
+	local base=${results[0]} bk bl k l r
+	bk=$(echo "$base" | field kbps); bl=$(echo "$base" | field lat_med)
+	for r in "${results[@]}"; do
+		case $r in
+		*" failed: "*) echo "  $r"; continue ;;
+		esac
+		k=$(echo "$r" | field kbps); l=$(echo "$r" | field lat_med)
+		printf '  %-11s %8.1f KB/s (%5s s)  echo median %6.2f ms p95 %6.2f ms  cpu %6.3f s  rss %6.1f MB  intact %s  throughput x%s latency x%s\n' \
+			"${r%% *}" "$k" "$(echo "$r" | field secs)" "$l" "$(echo "$r" | field lat_p95)" \
+			"$(echo "$r" | field cpu)" "$(echo "$r" | field rss_kb | awk '{print $1/1024}')" \
+			"$(echo "$r" | field intact)" "$(ratio "$k" "$bk")" "$(ratio "$l" "$bl")"
+	done
+}
+table
 ipmisim_stop bench
+
+# The same three clients against bmcsim's SOL (suite 17), where ipmiconsole
+# works too: bmcsim listens below port 32768, which FreeIPMI 1.6 needs.
+BMCSIM=${BMCSIM:-$BUILDDIR/bmcsim}
+[ -x "$BMCSIM" ] || { echo "(no bmcsim at $BMCSIM: the bmcsim table is left out)"; exit 0; }
+(umask 077 && printf 'bench-%s\n' "$RANDOM$RANDOM" >"$T_TMP/sim.pw")
+for try in 1 2 3 4 5; do
+	sport=$(( 20000 + RANDOM % 12000 ))
+	rm -f "$T_TMP/sim.ready"
+	spawn "$BMCSIM" --count 1 --port "$sport" --password-file "$T_TMP/sim.pw" \
+		--fleet-out "$T_TMP/sim.conf" --ready-file "$T_TMP/sim.ready" --max-seconds 1800 \
+		2>"$T_TMP/sim.err"
+	simpid=$T_LAST_PID
+	wait_for 20 test -f "$T_TMP/sim.ready" && break
+	kill "$simpid" 2>/dev/null
+done
+[ -f "$T_TMP/sim.ready" ] || { echo "bmcsim did not start: $(cat "$T_TMP/sim.err")"; exit 1; }
+(umask 077 && {
+	echo "driver-type LAN_2_0"
+	echo "username admin"
+	echo "password $(cat "$T_TMP/sim.pw")"
+	echo "cipher-suite-id 17"
+	echo "privilege-level ADMIN"
+} >"$T_TMP/sim-freeipmi.conf")
+echo "== SOL: $bytes bytes of host output, $keys keystrokes, bmcsim on 127.0.0.1:$sport"
+results=()
+for tool in ${SOL_BENCH_TOOLS:-bmctop ipmitool ipmiconsole}; do
+	case $tool in
+	bmctop)
+		results+=("$(drive bmctop '~.' "$BMCTOP" -c "$T_TMP/sim.conf" sol bmc01)") ;;
+	ipmitool)
+		results+=("$(IPMI_PASSWORD=$(cat "$T_TMP/sim.pw") drive ipmitool '~.' timeout 900 \
+			ipmitool -I lanplus -C 17 -H 127.0.0.1 -p "$sport" -U admin -E sol activate)") ;;
+	ipmiconsole)
+		if command -v ipmiconsole >/dev/null; then
+			results+=("$(drive ipmiconsole '&.' timeout 900 ipmiconsole -h "127.0.0.1:$sport" \
+				--config-file "$T_TMP/sim-freeipmi.conf")")
+		else
+			results+=("ipmiconsole failed: not installed")
+		fi ;;
+	esac
+	sleep 1
+done
+table
+kill "$simpid" 2>/dev/null

@@ -17,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "sim.h"
 #include "xalloc.h"
 
 #define IDLE_KEEP    8192      /* newest bytes kept while nobody is reading */
 #define ATTACHED_MAX (1 << 20) /* a reader is slow: drop beyond this much */
 #define SEQ_MAX	     100000
+#define BIGDUMP_MAX  (ATTACHED_MAX / 2)
 
 enum { AT_LOGIN = 0, AT_PASSWORD = 1, AT_SHELL = 2 }; /* console.logged_in */
 
@@ -182,6 +185,47 @@ static void cmd_seq(struct sim_bmc *b, const char *arg)
 		printf_console(b, "%ld\r\n", i);
 }
 
+/* N bytes of deterministic text, then "SHA256 <hex>" of them: for
+ * throughput benchmarks that check every byte arrived (as serial-host.py). */
+static void cmd_bigdump(struct sim_bmc *b, const char *arg)
+{
+	char *end, line[80], hex[2 * 32 + 1];
+	long n = strtol(arg, &end, 10), done = 0, i = 0;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	EVP_MD_CTX *sha;
+
+	if (*arg == '\0' || *end != '\0' || n < 0 || n > BIGDUMP_MAX) {
+		printf_console(b, "bigdump: usage: bigdump N (at most %d)\r\n", BIGDUMP_MAX);
+		return;
+	}
+	sha = EVP_MD_CTX_new();
+	if (sha == NULL || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(sha);
+		sim_console_print(b, "bigdump: no SHA-256 here\r\n");
+		return;
+	}
+	while (done < n) {
+		int len = snprintf(line, sizeof(line), "%08ld:", i), k;
+
+		for (k = 0; k < 60; k++)
+			line[len++] = (char)(33 + (i * 7 + k) % 94);
+		line[len++] = '\r';
+		line[len++] = '\n';
+		if (len > n - done)
+			len = (int)(n - done);
+		EVP_DigestUpdate(sha, line, (size_t)len);
+		console_write(b, line, (size_t)len);
+		done += len;
+		i++;
+	}
+	EVP_DigestFinal_ex(sha, md, &mdlen);
+	EVP_MD_CTX_free(sha);
+	for (i = 0; i < (long)mdlen && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	printf_console(b, "\r\nSHA256 %s\r\n", hex);
+}
+
 static void run_command(struct sim_bmc *b, char *line)
 {
 	char *cmd = line, *arg;
@@ -200,7 +244,7 @@ static void run_command(struct sim_bmc *b, char *line)
 		return;
 	if (strcmp(cmd, "help") == 0) {
 		sim_console_print(
-		    b, "commands: help uname [-a] seq N dmesg echo TEXT hostname uptime exit\r\n");
+		    b, "commands: help uname [-a] seq N bigdump N dmesg echo TEXT hostname uptime exit\r\n");
 	} else if (strcmp(cmd, "uname") == 0) {
 		if (strcmp(arg, "-a") == 0)
 			printf_console(
@@ -211,6 +255,8 @@ static void run_command(struct sim_bmc *b, char *line)
 			sim_console_print(b, "Linux\r\n");
 	} else if (strcmp(cmd, "seq") == 0) {
 		cmd_seq(b, arg);
+	} else if (strcmp(cmd, "bigdump") == 0) {
+		cmd_bigdump(b, arg);
 	} else if (strcmp(cmd, "dmesg") == 0) {
 		for (size_t i = 0; i < 10; i++)
 			sim_console_print(b, boot_log[i]);
