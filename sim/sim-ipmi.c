@@ -1031,6 +1031,15 @@ static void cmd_sensor_thresholds(struct sim_bmc *b, const struct ipmi_msg_reque
 	reply_data(r, d, sizeof(d));
 }
 
+/* Reserve SDR Repository / Reserve SEL: a new nonzero ID each time. */
+static void reserve(uint16_t *resv, struct reply *r)
+{
+	if (++*resv == 0)
+		*resv = 1;
+	put_le16(r->data, *resv);
+	r->len = 2;
+}
+
 static void cmd_sdr_info(struct sim_bmc *b, struct reply *r)
 {
 	uint8_t d[14] = {0x51};
@@ -1340,10 +1349,7 @@ static void dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss, const struct ipm
 		cmd_sdr_info(b, r);
 		break;
 	case NETFN_STORAGE << 8 | 0x22:
-		if (++ib->sdr_resv == 0)
-			ib->sdr_resv = 1;
-		put_le16(r->data, ib->sdr_resv);
-		r->len = 2;
+		reserve(&ib->sdr_resv, r);
 		break;
 	case NETFN_STORAGE << 8 | 0x23:
 		cmd_get_sdr(ib, rq, r);
@@ -1352,10 +1358,7 @@ static void dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss, const struct ipm
 		cmd_sel_info(b, r);
 		break;
 	case NETFN_STORAGE << 8 | 0x42:
-		if (++ib->sel_resv == 0)
-			ib->sel_resv = 1;
-		put_le16(r->data, ib->sel_resv);
-		r->len = 2;
+		reserve(&ib->sel_resv, r);
 		break;
 	case NETFN_STORAGE << 8 | 0x43:
 		cmd_get_sel(ib, rq, r);

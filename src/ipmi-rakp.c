@@ -323,27 +323,34 @@ static size_t rakp3_auth_code(const struct ipmi_rakp *r, uint8_t out[EVP_MAX_MD_
 	return auth_hmac(r->cipher.auth, r->kuid, sizeof(r->kuid), in, n, out);
 }
 
-size_t ipmi_rakp3_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
-			const struct ipmi_rakp *r)
+/* RAKP 3 and 4 share a frame: tag, status, two reserved bytes, the peer's
+ * session ID, then the auth code or ICV.  0 when it does not fit. */
+static size_t rakp34_frame(uint8_t *out, size_t cap, uint8_t tag, uint8_t status, uint32_t sid,
+			   const uint8_t *code, size_t n)
 {
-	uint8_t code[EVP_MAX_MD_SIZE];
-	size_t n = 0;
-
-	/* With an error status the BMC only needs to learn the session failed. */
-	if (status == 0)
-		n = rakp3_auth_code(r, code);
-	if (RAKP34_FIXED_LEN + n > cap) {
-		secure_zero(code, sizeof(code));
+	if (RAKP34_FIXED_LEN + n > cap)
 		return 0;
-	}
 	out[0] = tag;
 	out[1] = status;
 	out[2] = 0;
 	out[3] = 0;
-	put_le32(out + 4, r->bmc_sid);
+	put_le32(out + 4, sid);
 	memcpy(out + RAKP34_FIXED_LEN, code, n);
-	secure_zero(code, sizeof(code));
 	return RAKP34_FIXED_LEN + n;
+}
+
+size_t ipmi_rakp3_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
+			const struct ipmi_rakp *r)
+{
+	uint8_t code[EVP_MAX_MD_SIZE];
+	size_t n = 0, len;
+
+	/* With an error status the BMC only needs to learn the session failed. */
+	if (status == 0)
+		n = rakp3_auth_code(r, code);
+	len = rakp34_frame(out, cap, tag, status, r->bmc_sid, code, n);
+	secure_zero(code, sizeof(code));
+	return len;
 }
 
 int ipmi_rakp3_verify(const struct ipmi_rakp *r, const uint8_t *code, size_t len)
@@ -508,20 +515,11 @@ size_t ipmi_rakp4_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
 			const struct ipmi_rakp *r)
 {
 	uint8_t icv[32];
-	size_t n = 0;
+	size_t n = 0, len;
 
 	if (status == 0)
 		n = ipmi_rakp4_icv(r, icv);
-	if (RAKP34_FIXED_LEN + n > cap) {
-		secure_zero(icv, sizeof(icv));
-		return 0;
-	}
-	out[0] = tag;
-	out[1] = status;
-	out[2] = 0;
-	out[3] = 0;
-	put_le32(out + 4, r->console_sid);
-	memcpy(out + RAKP34_FIXED_LEN, icv, n);
+	len = rakp34_frame(out, cap, tag, status, r->console_sid, icv, n);
 	secure_zero(icv, sizeof(icv));
-	return RAKP34_FIXED_LEN + n;
+	return len;
 }
