@@ -482,12 +482,6 @@ static void sol_receive_packet(struct ipmi_sess *ss, const uint8_t *payload, siz
 
 /* Records the BMC serves: SDR, SEL, FRU. */
 
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /* A Full Sensor Record (table 43-1) for sensor i; returns its length. */
 static size_t sdr_record(const struct sim_bmc *b, size_t i, uint8_t *out)
 {
@@ -1063,8 +1057,8 @@ static void cmd_get_sdr(struct ipmi_bmc *ib, const struct ipmi_msg_request *rq, 
 		r->ccode = CC_REQ_LEN;
 		return;
 	}
-	resv = (uint16_t)(rq->data[0] | rq->data[1] << 8);
-	id = (uint16_t)(rq->data[2] | rq->data[3] << 8);
+	resv = get_le16(rq->data);
+	id = get_le16(rq->data + 2);
 	off = rq->data[4];
 	count = rq->data[5];
 	if (off > 0 && resv != ib->sdr_resv) {
@@ -1116,11 +1110,11 @@ static void cmd_get_sel(struct ipmi_bmc *ib, const struct ipmi_msg_request *rq, 
 	}
 	off = rq->data[4];
 	count = rq->data[5];
-	if (off > 0 && (uint16_t)(rq->data[0] | rq->data[1] << 8) != ib->sel_resv) {
+	if (off > 0 && get_le16(rq->data) != ib->sel_resv) {
 		r->ccode = CC_RESERVATION;
 		return;
 	}
-	i = sel_find(b, (uint16_t)(rq->data[2] | rq->data[3] << 8));
+	i = sel_find(b, get_le16(rq->data + 2));
 	if (i < 0) {
 		r->ccode = CC_NOT_PRESENT;
 		return;
@@ -1169,7 +1163,7 @@ static void cmd_fru_read(struct sim_bmc *b, const struct ipmi_msg_request *rq, s
 		return;
 	}
 	size = fru_image(b, img);
-	off = (size_t)(rq->data[1] | rq->data[2] << 8);
+	off = (size_t)get_le16(rq->data + 1);
 	count = rq->data[3];
 	if (off >= size) {
 		r->ccode = CC_OUT_OF_RANGE;

@@ -72,10 +72,10 @@ int sol_parse_activate(const uint8_t *data, size_t len, struct sol_activate_rsp 
 	if (len < 10)
 		return -1;
 	memcpy(out->aux, data, 4);
-	out->inbound_size = (uint16_t)(data[4] | data[5] << 8);
-	out->outbound_size = (uint16_t)(data[6] | data[7] << 8);
-	out->port = (uint16_t)(data[8] | data[9] << 8);
-	out->vlan = len >= 12 ? (uint16_t)(data[10] | data[11] << 8) : 0xffff;
+	out->inbound_size = get_le16(data + 4);
+	out->outbound_size = get_le16(data + 6);
+	out->port = get_le16(data + 8);
+	out->vlan = len >= 12 ? get_le16(data + 10) : 0xffff;
 	return 0;
 }
 
@@ -99,7 +99,7 @@ int sol_parse_activation_status(const uint8_t *data, size_t len, struct sol_acti
 	if (len < 3)
 		return -1;
 	out->capacity = data[0] & 0x0f;
-	out->active = (uint16_t)(data[1] | data[2] << 8);
+	out->active = get_le16(data + 1);
 	return 0;
 }
 
