@@ -90,6 +90,7 @@ struct rf_job {
 	bmc_op_cb cb;
 	void *arg;
 	rf_step next;
+	rf_step with_system; /* what get_system() continues with */
 	char url[RF_LINK_MAX];
 	const char *method;
 	char *body;
@@ -813,16 +814,24 @@ static void on_system(struct rf_job *j, json_t *body, struct rf_response *rsp)
 
 static void on_systems(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
-	get_first_member(j, body, rsp, on_system, no_system);
+	get_first_member(j, body, rsp, j->with_system, no_system);
 }
 
-static void poll_system(struct rf_job *j)
+/* GET the first member of the service's Systems collection, then `then`
+ * (poll, reset and boot all start there). */
+static void get_system(struct rf_job *j, rf_step then)
 {
 	if (j->rh->root.systems[0] == '\0') {
 		job_fail(j, BMC_EPROTO, "the service root has no Systems link");
 		return;
 	}
+	j->with_system = then;
 	job_get(j, j->rh->root.systems, on_systems);
+}
+
+static void poll_system(struct rf_job *j)
+{
+	get_system(j, on_system);
 }
 
 static void on_chassis(struct rf_job *j, json_t *body, struct rf_response *rsp);
@@ -1212,14 +1221,9 @@ static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_res
 	json_decref(req);
 }
 
-static void on_systems_for_reset(struct rf_job *j, json_t *body, struct rf_response *rsp)
-{
-	get_first_member(j, body, rsp, after_system_for_reset, no_system);
-}
-
 static void start_reset(struct rf_job *j)
 {
-	job_get(j, j->rh->root.systems, on_systems_for_reset);
+	get_system(j, after_system_for_reset);
 }
 
 static int rf_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb, void *arg)
@@ -1315,18 +1319,9 @@ static void after_system_for_boot(struct rf_job *j, json_t *body, struct rf_resp
 	json_decref(req);
 }
 
-static void on_systems_for_boot(struct rf_job *j, json_t *body, struct rf_response *rsp)
-{
-	get_first_member(j, body, rsp, after_system_for_boot, no_system);
-}
-
 static void start_boot(struct rf_job *j)
 {
-	if (j->rh->root.systems[0] == '\0') {
-		job_fail(j, BMC_EPROTO, "the service root has no Systems link");
-		return;
-	}
-	job_get(j, j->rh->root.systems, on_systems_for_boot);
+	get_system(j, after_system_for_boot);
 }
 
 static int rf_boot(struct bmc_host *h, enum bmc_boot_device dev, int persistent, bmc_op_cb cb,
