@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "ipmi-fru.h"
 #include "ipmi-sdr.h"
 
@@ -103,7 +104,7 @@ int sdr_parse_record(const uint8_t *rec, size_t len, struct sdr_sensor *out)
 	memset(out, 0, sizeof(*out));
 	if (rec == NULL || len < SDR_HEADER_LEN || (size_t)rec[4] + SDR_HEADER_LEN != len)
 		return -1;
-	out->record_id = (uint16_t)(rec[0] | rec[1] << 8);
+	out->record_id = get_le16(rec);
 	out->record_type = rec[3];
 	if (rec[3] == SDR_TYPE_FULL)
 		id_at = SDR_FULL_ID_AT;
@@ -738,12 +739,10 @@ int sdr_parse_repo_info(const uint8_t *data, size_t len, struct sdr_repo_info *o
 	if (data == NULL || len < 14)
 		return -1;
 	out->version = data[0];
-	out->record_count = (uint16_t)(data[1] | data[2] << 8);
-	out->free_space = (uint16_t)(data[3] | data[4] << 8);
-	out->add_timestamp = (uint32_t)data[5] | (uint32_t)data[6] << 8 | (uint32_t)data[7] << 16 |
-			     (uint32_t)data[8] << 24;
-	out->erase_timestamp = (uint32_t)data[9] | (uint32_t)data[10] << 8 |
-			       (uint32_t)data[11] << 16 | (uint32_t)data[12] << 24;
+	out->record_count = get_le16(data + 1);
+	out->free_space = get_le16(data + 3);
+	out->add_timestamp = get_le32(data + 5);
+	out->erase_timestamp = get_le32(data + 9);
 	out->operations = data[13];
 	return 0;
 }
@@ -765,7 +764,7 @@ int sdr_parse_get_sdr(const uint8_t *data, size_t len, uint16_t *next_id, const 
 {
 	if (data == NULL || len < 2)
 		return -1;
-	*next_id = (uint16_t)(data[0] | data[1] << 8);
+	*next_id = get_le16(data);
 	*bytes = data + 2;
 	*n = len - 2;
 	return 0;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "ipmi-sdr.h"
 #include "ipmi-sel.h"
 
@@ -22,21 +23,16 @@
 #define SEL_TS_POST_INIT_MAX 0x20000000u
 #define SEL_TS_UNSPECIFIED   0xFFFFFFFFu
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int sel_parse_info(const uint8_t *data, size_t len, struct sel_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (data == NULL || len < 14)
 		return -1;
 	out->version = data[0];
-	out->entries = (uint16_t)(data[1] | data[2] << 8);
-	out->free_space = (uint16_t)(data[3] | data[4] << 8);
-	out->add_timestamp = le32(data + 5);
-	out->erase_timestamp = le32(data + 9);
+	out->entries = get_le16(data + 1);
+	out->free_space = get_le16(data + 3);
+	out->add_timestamp = get_le32(data + 5);
+	out->erase_timestamp = get_le32(data + 9);
 	out->operations = data[13];
 	return 0;
 }
@@ -48,14 +44,14 @@ int sel_parse_record(const uint8_t *p, size_t len, struct sel_record *out)
 	if (p == NULL || len < SEL_RECORD_LEN)
 		return -1;
 	memcpy(out->raw, p, SEL_RECORD_LEN);
-	out->record_id = (uint16_t)(p[0] | p[1] << 8);
+	out->record_id = get_le16(p);
 	out->record_type = p[2];
 	if (out->record_type >= SEL_TYPE_OEM)
 		return 0;
-	out->timestamp = le32(p + 3);
+	out->timestamp = get_le32(p + 3);
 	if (out->record_type >= SEL_TYPE_OEM_TS)
 		return 0;
-	out->generator_id = (uint16_t)(p[7] | p[8] << 8);
+	out->generator_id = get_le16(p + 7);
 	out->evm_rev = p[9];
 	out->sensor_type = p[10];
 	out->sensor_number = p[11];
@@ -70,7 +66,7 @@ int sel_parse_get_entry(const uint8_t *data, size_t len, uint16_t *next_id, cons
 {
 	if (data == NULL || len < 2)
 		return -1;
-	*next_id = (uint16_t)(data[0] | data[1] << 8);
+	*next_id = get_le16(data);
 	*rec = data + 2;
 	*n = len - 2;
 	return 0;
