@@ -15,16 +15,19 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include "bytes.h"
+#include "crypto.h"
 #include "ipmi-msg.h"
 #include "ipmi-rakp.h"
 #include "ipmi-sol.h"
@@ -105,7 +108,8 @@ struct ipmi_sess {
 };
 
 struct ipmi_bmc {
-	uv_udp_t udp;
+	uv_poll_t poll; /* on fd: see on_readable */
+	int fd;
 	struct sim_bmc *b;
 	struct ipmi_sim *is;
 	struct ipmi_sess *sess[SESS_SLOTS]; /* allocated on first use, then reused */
@@ -162,9 +166,10 @@ static uint64_t now_ms(struct ipmi_bmc *ib)
 static void udp_send_now(struct ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
 			 size_t len)
 {
-	uv_buf_t ub = uv_buf_init((char *)buf, (unsigned)len);
+	socklen_t plen = peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						     : sizeof(struct sockaddr_in);
 
-	if (ib->closed || uv_udp_try_send(&ib->udp, &ub, 1, peer) < 0) {
+	if (ib->closed || sendto(ib->fd, buf, len, MSG_DONTWAIT, peer, plen) < 0) {
 		ib->is->sim->dropped++;
 		return;
 	}
@@ -217,8 +222,7 @@ static void send_packet(struct ipmi_bmc *ib, const struct sockaddr *peer, const 
 
 static void random_bytes(uint8_t *p, size_t n)
 {
-	if (RAND_bytes(p, (int)n) != 1)
-		fatal("bmcsim: no random bytes from OpenSSL");
+	crypto_random(p, n);
 }
 
 static void send_rmcpp(struct ipmi_bmc *ib, const struct sockaddr *peer,
@@ -1739,27 +1743,34 @@ static void handle_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, cons
 	}
 }
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-	buf->base = (char *)rx_buf;
-	buf->len = sizeof(rx_buf);
-}
-
-static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *addr,
-		    unsigned flags)
+/*
+ * One datagram per readiness.  With ten thousand sockets each BMC rarely
+ * has more than one datagram queued, and libuv's UDP handle reads until
+ * EAGAIN, which doubled the receive system calls; epoll is level-triggered,
+ * so a second datagram is read on the next turn of the loop.
+ */
+static void on_readable(uv_poll_t *h, int status, int events)
 {
 	struct ipmi_bmc *ib = h->data;
 	struct sim *s = ib->is->sim;
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof(from);
+	ssize_t nread;
 
-	if (nread <= 0 || addr == NULL)
+	(void)events;
+	if (status < 0 || ib->closed)
+		return;
+	nread = recvfrom(ib->fd, rx_buf, sizeof(rx_buf), MSG_DONTWAIT | MSG_TRUNC,
+			 (struct sockaddr *)&from, &fromlen);
+	if (nread <= 0)
 		return;
 	s->rx++;
-	if ((flags & UV_UDP_PARTIAL) || !sim_bmc_alive(ib->b, uv_now(s->loop)) ||
+	if ((size_t)nread > sizeof(rx_buf) || !sim_bmc_alive(ib->b, uv_now(s->loop)) ||
 	    (s->opt.loss > 0 && sim_rand01(s) < s->opt.loss)) {
 		s->dropped++;
 		return;
 	}
-	handle_packet(ib, addr, (const uint8_t *)buf->base, (size_t)nread);
+	handle_packet(ib, (const struct sockaddr *)&from, rx_buf, (size_t)nread);
 }
 
 /* Start and stop. */
@@ -1799,7 +1810,8 @@ static int start_bmc(struct ipmi_sim *is, unsigned i, char **err)
 	struct sim *s = is->sim;
 	struct ipmi_bmc *ib = &is->bmcs[i];
 	struct sim_bmc *b = &s->bmcs[i];
-	int port = 0, rc, namelen = sizeof(b->ipmi_addr);
+	int port = 0, rc = 0;
+	socklen_t namelen = sizeof(b->ipmi_addr);
 	char host[64];
 
 	ib->b = b;
@@ -1819,15 +1831,22 @@ static int start_bmc(struct ipmi_sim *is, unsigned i, char **err)
 	}
 	if (bind_address(s, i, port, &b->ipmi_addr, err) != 0)
 		return -1;
-	uv_udp_init(s->loop, &ib->udp);
-	ib->udp.data = ib;
-	is->nopen++;
-	rc = uv_udp_bind(&ib->udp, (const struct sockaddr *)&b->ipmi_addr, 0);
-	if (rc == 0)
-		rc = uv_udp_getsockname(&ib->udp, (struct sockaddr *)&b->ipmi_addr, &namelen);
-	if (rc == 0)
-		rc = uv_udp_recv_start(&ib->udp, on_alloc, on_recv);
+	ib->fd = socket(b->ipmi_addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ib->fd < 0 ||
+	    bind(ib->fd, (const struct sockaddr *)&b->ipmi_addr,
+		 b->ipmi_addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						    : sizeof(struct sockaddr_in)) != 0 ||
+	    getsockname(ib->fd, (struct sockaddr *)&b->ipmi_addr, &namelen) != 0)
+		rc = uv_translate_sys_error(errno);
+	if (rc == 0 && (rc = uv_poll_init_socket(s->loop, &ib->poll, ib->fd)) == 0) {
+		ib->poll.data = ib;
+		is->nopen++;
+		rc = uv_poll_start(&ib->poll, UV_READABLE, on_readable);
+	}
 	if (rc != 0) {
+		if (i >= is->nopen && ib->fd >= 0)
+			close(ib->fd); /* no handle to close it at stop */
+
 		uv_ip_name((const struct sockaddr *)&b->ipmi_addr, host, sizeof(host));
 		*err = xasprintf("BMC %u: cannot listen on UDP %s port %d: %s%s", i + 1, host, port,
 				 uv_strerror(rc),
@@ -1880,7 +1899,10 @@ void sim_ipmi_stop(struct sim *s)
 	uv_close((uv_handle_t *)&is->sol_timer, on_closed);
 	for (size_t i = 0; i < is->nopen; i++) {
 		is->bmcs[i].closed = 1;
-		uv_close((uv_handle_t *)&is->bmcs[i].udp, on_closed);
+		/* Stopped first, so the descriptor has left epoll before it closes. */
+		uv_poll_stop(&is->bmcs[i].poll);
+		close(is->bmcs[i].fd);
+		uv_close((uv_handle_t *)&is->bmcs[i].poll, on_closed);
 	}
 	if (is->pool)
 		for (size_t i = 0; i < DELAY_POOL; i++)

@@ -14,10 +14,9 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "bytes.h"
+#include "crypto.h"
 #include "ipmi-msg.h"
 #include "xalloc.h"
 
@@ -63,57 +62,45 @@ size_t ipmi_integrity_len(enum ipmi_integrity alg)
 	return 0;
 }
 
-/* The HMAC digest behind an integrity algorithm; NULL for none and for the
+/* The HMAC digest behind an integrity algorithm; -1 for none and for the
  * keyless MD5-128, which no cipher suite we offer uses. */
-static const EVP_MD *integrity_md(enum ipmi_integrity alg)
+static int integrity_digest(enum ipmi_integrity alg)
 {
 	switch (alg) {
 	case IPMI_INTEG_HMAC_SHA1_96:
-		return EVP_sha1();
+		return CRYPTO_SHA1;
 	case IPMI_INTEG_HMAC_MD5_128:
-		return EVP_md5();
+		return CRYPTO_MD5;
 	case IPMI_INTEG_HMAC_SHA256_128:
-		return EVP_sha256();
+		return CRYPTO_SHA256;
 	case IPMI_INTEG_NONE:
 	case IPMI_INTEG_MD5_128:
 		break;
 	}
-	return NULL;
+	return -1;
 }
 
 /* The truncated HMAC_K1 over data into code; returns its length or 0. */
 static size_t auth_code(const struct ipmi_session_keys *keys, const uint8_t *data, size_t len,
-			uint8_t code[EVP_MAX_MD_SIZE])
+			uint8_t code[CRYPTO_MAX_MAC])
 {
-	const EVP_MD *md = integrity_md(keys->integrity);
-	unsigned int n = 0;
+	int d = integrity_digest(keys->integrity);
 
-	if (md == NULL)
+	if (d < 0)
 		return 0;
-	if (HMAC(md, keys->k1, (int)keys->k1_len, data, len, code, &n) == NULL)
-		fatal("HMAC failed in the IPMI packet codec");
+	crypto_hmac((enum crypto_digest)d, keys->k1, keys->k1_len, data, len, code);
 	return ipmi_integrity_len(keys->integrity);
 }
 
 /*
  * AES-CBC-128 over whole blocks.  OpenSSL's own padding is off: IPMI pads
  * with 1, 2, .. N and a final byte N, which the callers add and check.
- * Works in place (EVP allows in == out).
+ * Works in place.
  */
 static void aes_cbc(int encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in,
 		    size_t len, uint8_t *out)
 {
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	int n = 0, fin = 0;
-
-	if (ctx == NULL)
-		fatal("out of memory (OpenSSL cipher context)");
-	if (EVP_CipherInit_ex(ctx, EVP_aes_128_cbc(), NULL, key, iv, encrypt) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
-	    EVP_CipherUpdate(ctx, out, &n, in, (int)len) != 1 ||
-	    EVP_CipherFinal_ex(ctx, out + n, &fin) != 1 || (size_t)(n + fin) != len)
-		fatal("AES-CBC-128 failed in the IPMI packet codec");
-	EVP_CIPHER_CTX_free(ctx);
+	crypto_aes128_cbc(encrypt, key, iv, in, len, out);
 }
 
 static size_t aes_padded_len(size_t len)
@@ -176,7 +163,7 @@ ssize_t ipmi_rmcpp_build(uint8_t *out, size_t cap, enum ipmi_payload_type type, 
 	if (encrypt && iv == NULL)
 		return -1;
 	if (authenticate) {
-		if (integrity_md(keys->integrity) == NULL)
+		if (integrity_digest(keys->integrity) < 0)
 			return -1;
 		code_len = ipmi_integrity_len(keys->integrity);
 		pad = (4 - (SESSION_HEADER_LEN + field_len + 2) % 4) % 4;
@@ -203,7 +190,7 @@ ssize_t ipmi_rmcpp_build(uint8_t *out, size_t cap, enum ipmi_payload_type type, 
 		p += len;
 	}
 	if (authenticate) {
-		uint8_t code[EVP_MAX_MD_SIZE];
+		uint8_t code[CRYPTO_MAX_MAC];
 
 		memset(p, 0xff, pad);
 		p += pad;
@@ -222,10 +209,10 @@ static int verify_trailer(const uint8_t *buf, size_t len, size_t end,
 			  const struct ipmi_session_keys *keys)
 {
 	size_t code_len = ipmi_integrity_len(keys->integrity);
-	uint8_t code[EVP_MAX_MD_SIZE];
+	uint8_t code[CRYPTO_MAX_MAC];
 	int bad;
 
-	if (integrity_md(keys->integrity) == NULL)
+	if (integrity_digest(keys->integrity) < 0)
 		return IPMI_DROP_INTEGRITY;
 	if (len < end + 2 + code_len)
 		return IPMI_DROP_MALFORMED;

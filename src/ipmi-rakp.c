@@ -13,10 +13,9 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "bytes.h"
+#include "crypto.h"
 #include "ipmi-rakp.h"
 #include "xalloc.h"
 
@@ -50,33 +49,21 @@ int ipmi_cipher_lookup(int suite, struct ipmi_cipher *out)
 	return -1;
 }
 
-static const EVP_MD *auth_md(enum ipmi_auth_alg alg)
+/* HMAC with the authentication algorithm; returns the length (0 for none). */
+static size_t auth_hmac(enum ipmi_auth_alg alg, const uint8_t *key, size_t key_len,
+			const uint8_t *data, size_t len, uint8_t out[CRYPTO_MAX_MAC])
 {
 	switch (alg) {
 	case IPMI_AUTH_HMAC_SHA1:
-		return EVP_sha1();
+		return crypto_hmac(CRYPTO_SHA1, key, key_len, data, len, out);
 	case IPMI_AUTH_HMAC_MD5:
-		return EVP_md5();
+		return crypto_hmac(CRYPTO_MD5, key, key_len, data, len, out);
 	case IPMI_AUTH_HMAC_SHA256:
-		return EVP_sha256();
+		return crypto_hmac(CRYPTO_SHA256, key, key_len, data, len, out);
 	case IPMI_AUTH_NONE:
 		break;
 	}
-	return NULL;
-}
-
-/* HMAC with the authentication algorithm; returns the length (0 for none). */
-static size_t auth_hmac(enum ipmi_auth_alg alg, const uint8_t *key, size_t key_len,
-			const uint8_t *data, size_t len, uint8_t out[EVP_MAX_MD_SIZE])
-{
-	const EVP_MD *md = auth_md(alg);
-	unsigned int n = 0;
-
-	if (md == NULL)
-		return 0;
-	if (HMAC(md, key, (int)key_len, data, len, out, &n) == NULL)
-		fatal("HMAC failed in RAKP");
-	return n;
+	return 0;
 }
 
 /* RAKP 4's ICV is the HMAC truncated to the integrity algorithm's size. */
@@ -252,7 +239,7 @@ int ipmi_rakp2_parse(const uint8_t *p, size_t len, struct ipmi_rakp2 *out)
 
 size_t ipmi_rakp2_auth_code(const struct ipmi_rakp *r, uint8_t out[32])
 {
-	uint8_t in[MAX_HMAC_INPUT], code[EVP_MAX_MD_SIZE];
+	uint8_t in[MAX_HMAC_INPUT], code[CRYPTO_MAX_MAC];
 	size_t n;
 
 	put_le32(in, r->console_sid);
@@ -287,7 +274,7 @@ int ipmi_rakp2_verify(struct ipmi_rakp *r, const struct ipmi_rakp2 *m2)
 
 void ipmi_rakp_derive_keys(struct ipmi_rakp *r)
 {
-	uint8_t in[MAX_HMAC_INPUT], out[EVP_MAX_MD_SIZE];
+	uint8_t in[MAX_HMAC_INPUT], out[CRYPTO_MAX_MAC];
 	uint8_t const1[20], const2[20];
 	size_t n;
 
@@ -312,7 +299,7 @@ void ipmi_rakp_derive_keys(struct ipmi_rakp *r)
 }
 
 /* RAKP 3's code: HMAC_Kuid(Rc, SIDm, Role, ULength, UName), untruncated. */
-static size_t rakp3_auth_code(const struct ipmi_rakp *r, uint8_t out[EVP_MAX_MD_SIZE])
+static size_t rakp3_auth_code(const struct ipmi_rakp *r, uint8_t out[CRYPTO_MAX_MAC])
 {
 	uint8_t in[MAX_HMAC_INPUT];
 	size_t n;
@@ -342,7 +329,7 @@ static size_t rakp34_frame(uint8_t *out, size_t cap, uint8_t tag, uint8_t status
 size_t ipmi_rakp3_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
 			const struct ipmi_rakp *r)
 {
-	uint8_t code[EVP_MAX_MD_SIZE];
+	uint8_t code[CRYPTO_MAX_MAC];
 	size_t n = 0, len;
 
 	/* With an error status the BMC only needs to learn the session failed. */
@@ -355,7 +342,7 @@ size_t ipmi_rakp3_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
 
 int ipmi_rakp3_verify(const struct ipmi_rakp *r, const uint8_t *code, size_t len)
 {
-	uint8_t want[EVP_MAX_MD_SIZE];
+	uint8_t want[CRYPTO_MAX_MAC];
 	size_t n = rakp3_auth_code(r, want);
 	int bad = len != n || CRYPTO_memcmp(want, code, n) != 0;
 
@@ -378,7 +365,7 @@ int ipmi_rakp4_parse(const uint8_t *p, size_t len, struct ipmi_rakp4 *out)
 
 size_t ipmi_rakp4_icv(const struct ipmi_rakp *r, uint8_t out[32])
 {
-	uint8_t in[36], code[EVP_MAX_MD_SIZE];
+	uint8_t in[36], code[CRYPTO_MAX_MAC];
 	size_t n = rakp4_icv_len(r->cipher.auth);
 
 	memcpy(in, r->rm, 16);

@@ -15,12 +15,12 @@
  */
 #include "config.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cred.h"
+#include "crypto.h"
 #include "ipmi-session.h"
 #include "log.h"
 #include "xalloc.h"
@@ -60,8 +60,7 @@ static uint64_t now_ms(struct ipmi_session *s)
 
 static void random_bytes(void *p, size_t n)
 {
-	if (RAND_bytes(p, (int)n) != 1)
-		fatal("no random numbers available from OpenSSL");
+	crypto_random(p, n);
 }
 
 static const char *host_name(struct ipmi_session *s)

@@ -30,7 +30,13 @@ struct ipmi_transport {
 };
 
 static struct ipmi_transport *transports;
-static uint8_t recv_buf[IPMI_MAX_PACKET * 2];
+/*
+ * Datagrams are read RECV_BATCH at a time with recvmmsg(2): libuv hands
+ * each one a 64 KiB slice of this buffer.  Only the bytes received touch
+ * memory, so the pages in use are a few per slice.
+ */
+#define RECV_BATCH 16
+static uint8_t recv_buf[RECV_BATCH * 65536];
 
 static uint64_t addr_hash(const struct sockaddr_storage *ss)
 {
@@ -122,7 +128,7 @@ static void on_recv(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf, const str
 	struct sockaddr_storage ss;
 	struct ipmi_session *s;
 
-	if (nread <= 0 || from == NULL)
+	if (nread <= 0 || from == NULL) /* nothing, or the end of a batch */
 		return;
 	memset(&ss, 0, sizeof ss);
 	if (from->sa_family == AF_INET6)
@@ -147,7 +153,7 @@ static int open_socket(struct ipmi_transport *t, int family)
 
 	if (*have)
 		return 0;
-	rc = uv_udp_init_ex(t->loop, udp, (unsigned)family);
+	rc = uv_udp_init_ex(t->loop, udp, (unsigned)family | UV_UDP_RECVMMSG);
 	if (rc != 0)
 		return rc;
 	udp->data = t;

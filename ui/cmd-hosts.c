@@ -164,7 +164,7 @@ static void print_json(json_t *j)
 static void print_json_hosts(struct bmc_host **hosts, size_t n, unsigned parts)
 {
 	size_t i;
-	char *s, *p;
+	char *s, *p, *q;
 
 	if (n == 0) {
 		puts("[]");
@@ -177,11 +177,12 @@ static void print_json_hosts(struct bmc_host **hosts, size_t n, unsigned parts)
 		s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 		json_decref(j);
 		fputs(i ? ",\n  " : "\n  ", stdout);
-		for (p = s; *p != '\0'; p++) {
-			putchar(*p);
-			if (*p == '\n')
-				fputs("  ", stdout);
+		/* Each line of the host's object, indented one level deeper. */
+		for (p = s; (q = strchr(p, '\n')) != NULL; p = q + 1) {
+			fwrite(p, 1, (size_t)(q - p) + 1, stdout);
+			fputs("  ", stdout);
 		}
+		fputs(p, stdout);
 		free(s);
 	}
 	fputs("\n]\n", stdout);
