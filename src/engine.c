@@ -94,7 +94,7 @@ int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet
 	e->creds = cred_cache_new();
 	e->nhosts = fleet->nhosts;
 	e->hosts = xcalloc(fleet->nhosts ? fleet->nhosts : 1, sizeof *e->hosts);
-	e->sched_opts.max_in_flight = fleet->max_in_flight ? fleet->max_in_flight : 512;
+	e->sched_opts.max_in_flight = fleet->max_in_flight; /* 0: adaptive */
 	e->sched_opts.jitter = 0.1;
 	e->sched_opts.backoff_max_ms = 300000;
 	e->sched_opts.what = POLL_POWER | POLL_SENSORS | POLL_EVENTS;

@@ -17,6 +17,7 @@
 #include "cred.h"
 #include "errors.h"
 #include "fleet.h"
+#include "inflight.h"
 
 enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_ON, BMC_POWER_OFF };
 enum bmc_health { BMC_HEALTH_UNKNOWN, BMC_HEALTH_OK, BMC_HEALTH_WARNING, BMC_HEALTH_CRITICAL };
@@ -108,6 +109,7 @@ struct sched_host {
 	int in_sweep;	    /* counted by the current one-shot sweep */
 	int unanswered;	    /* the last poll timed out: queued apart */
 	int ran_apart;	    /* this poll counts against slow_in_flight */
+	uint64_t queued_ms; /* when it joined a queue */
 };
 
 struct bmc_backend;
@@ -179,7 +181,7 @@ struct engine_observer {
 };
 
 struct sched_options {
-	unsigned max_in_flight;
+	unsigned max_in_flight;	 /* a fixed cap; 0: adaptive (inflight.h) */
 	double jitter;		 /* delays vary by +-jitter * delay */
 	uint64_t backoff_max_ms; /* longest wait after repeated failures */
 	uint64_t seed;		 /* 0: random */
@@ -201,6 +203,8 @@ struct bmc_engine {
 	struct bmc_host *queue_head, *queue_tail;
 	/* Hosts whose last poll timed out, with a budget of their own. */
 	struct bmc_host *slow_head, *slow_tail;
+	struct inflight_cap cap;
+	int cap_ready;
 	unsigned slow_in_flight;
 	unsigned in_flight;
 	unsigned peak_in_flight;

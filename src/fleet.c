@@ -1045,7 +1045,7 @@ int fleet_parse(struct fleet *f, const char *name, const char *text, size_t len,
 	memset(f, 0, sizeof *f);
 	memset(&p, 0, sizeof p);
 	f->path = xstrdup(name);
-	f->max_in_flight = 512;
+	f->max_in_flight = 0; /* adaptive unless set */
 	p.file = f->path;
 	set_builtin_defaults(&f->defaults);
 	parse_text(&p, text, len);

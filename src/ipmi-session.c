@@ -25,7 +25,10 @@
 #include "log.h"
 #include "xalloc.h"
 
+#define NETFN_CHASSIS 0x00
+#define NETFN_SENSOR 0x04
 #define NETFN_APP 0x06
+#define NETFN_STORAGE 0x0A
 #define CMD_GET_DEVICE_ID 0x01
 #define CMD_GET_CHANNEL_AUTH_CAPS 0x38
 #define CMD_SET_SESSION_PRIVILEGE 0x3B
@@ -39,8 +42,11 @@
 #define CLOSE_WAIT_MS 500
 /* In auto mode, how long suite 17 may go unanswered before trying 3. */
 #define SUITE_PROBE_MS 1000
+/* The shortest retransmission timeout the round-trip estimate may give. */
+#define MIN_RTO_MS 500
 
 static void session_send_next(struct ipmi_session *s);
+static void rtt_sample(struct ipmi_session *s, uint64_t ms);
 static void start_setup(struct ipmi_session *s);
 static void close_finish(struct ipmi_session *s);
 
@@ -271,9 +277,18 @@ static uint64_t setup_timeout(struct ipmi_session *s)
 	return t;
 }
 
+/* A setup step was answered: stop its timer, and time a first attempt. */
+static void setup_answered(struct ipmi_session *s)
+{
+	uv_timer_stop(&s->timer);
+	if (s->setup_attempts == 1)
+		rtt_sample(s, now_ms(s) - s->step_start_ms);
+}
+
 static void setup_step(struct ipmi_session *s, void (*send)(struct ipmi_session *s))
 {
 	s->setup_attempts = 1;
+	s->step_start_ms = now_ms(s);
 	send(s);
 	arm_timer(s, setup_timeout(s));
 }
@@ -347,12 +362,78 @@ static void build_request(struct ipmi_session *s, const struct ipmi_request *r)
 	s->pkt_len = (size_t)n;
 }
 
+/*
+ * Reads that give the same answer however often they are sent.  Only these
+ * are retransmitted on the round-trip estimate; anything that changes the
+ * BMC (chassis control, boot options, a reservation, which cancels the one
+ * before) waits out the configured timeout, as before.
+ */
+static int idempotent(const struct ipmi_request *r)
+{
+	switch (r->netfn << 8 | r->cmd) {
+	case NETFN_APP << 8 | CMD_GET_DEVICE_ID:
+	case NETFN_APP << 8 | CMD_SET_SESSION_PRIVILEGE:
+	case NETFN_CHASSIS << 8 | 0x01: /* Get Chassis Status */
+	case NETFN_CHASSIS << 8 | 0x09: /* Get System Boot Options */
+	case NETFN_SENSOR << 8 | 0x2D:	/* Get Sensor Reading */
+	case NETFN_STORAGE << 8 | 0x10: /* Get FRU Inventory Area Info */
+	case NETFN_STORAGE << 8 | 0x11: /* Read FRU Data */
+	case NETFN_STORAGE << 8 | 0x20: /* Get SDR Repository Info */
+	case NETFN_STORAGE << 8 | 0x23: /* Get SDR */
+	case NETFN_STORAGE << 8 | 0x40: /* Get SEL Info */
+	case NETFN_STORAGE << 8 | 0x43: /* Get SEL Entry */
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * How long to wait for this attempt.  The configured timeout, until the BMC
+ * has answered a few first attempts; then the round-trip estimate (srtt +
+ * 4 rttvar, at least MIN_RTO_MS), doubled on each retry, never above the
+ * configured timeout.  On a link that loses packets, a lost request costs
+ * half a second instead of the full timeout; a BMC that is slow only now
+ * and then still gets its answer taken, as any attempt's answer counts.
+ */
+static uint64_t request_timeout(const struct ipmi_session *s, const struct ipmi_request *r)
+{
+	uint64_t max = s->host->cfg->timeout_ms, rto;
+	unsigned shift = r->attempts > 1 ? r->attempts - 1 : 0;
+
+	if (!s->have_rtt || !idempotent(r))
+		return max;
+	rto = (uint64_t)s->srtt_ms + 4 * (uint64_t)s->rttvar_ms;
+	if (rto < MIN_RTO_MS)
+		rto = MIN_RTO_MS;
+	rto = shift >= 8 ? max : rto << shift;
+	return rto < max ? rto : max;
+}
+
+/* A round trip measured on a first attempt (Karn: never on a retry). */
+static void rtt_sample(struct ipmi_session *s, uint64_t ms)
+{
+	uint32_t r = ms > 60000 ? 60000 : (uint32_t)ms;
+
+	if (!s->have_rtt) {
+		s->srtt_ms = r;
+		s->rttvar_ms = r / 2;
+		s->have_rtt = 1;
+		return;
+	}
+	s->rttvar_ms = (3 * s->rttvar_ms + (s->srtt_ms > r ? s->srtt_ms - r : r - s->srtt_ms)) / 4;
+	s->srtt_ms = (7 * s->srtt_ms + r) / 8;
+}
+
 static void send_request(struct ipmi_session *s, struct ipmi_request *r)
 {
-	r->attempts++;
+	if (r->attempts++ == 0) {
+		r->first_rqseq = s->rqseq;
+		r->first_sent_ms = now_ms(s);
+	}
 	build_request(s, r);
 	send_packet(s);
-	arm_timer(s, s->host->cfg->timeout_ms);
+	r->sent_ms = now_ms(s);
+	arm_timer(s, request_timeout(s, r));
 }
 
 int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type type,
@@ -457,10 +538,10 @@ static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ip
  * attempts that just ran out were outstanding; otherwise it did answer and
  * every answer was dropped, and buf says so with the host's drop counters,
  * so that a BMC sending bad AuthCodes is not taken for a network problem.
- * Each attempt waited at least its timeout, and the valid packet that
- * started this step arrived before the first attempt, so it is not counted.
+ * since_ms is when the first attempt went out: the valid packet that
+ * started this step arrived before it, so it is not counted.
  */
-static void dropped_answers(struct ipmi_session *s, unsigned attempts, char *buf, size_t len)
+static void dropped_answers(struct ipmi_session *s, uint64_t since_ms, char *buf, size_t len)
 {
 	static const struct {
 		enum bmc_counter counter;
@@ -473,14 +554,11 @@ static void dropped_answers(struct ipmi_session *s, unsigned attempts, char *buf
 		{ CNT_DROP_MALFORMED, "were malformed" },
 		{ CNT_DROP_PADDING, "had bad padding" },
 	};
-	uint64_t per_attempt = s->host->cfg->timeout_ms;
 	size_t i, used;
 	const char *sep = "";
 
 	buf[0] = '\0';
-	if (s->suite_fallback != 0 && per_attempt > SUITE_PROBE_MS)
-		per_attempt = SUITE_PROBE_MS;
-	if (s->last_rx_ms == 0 || s->last_rx_ms + per_attempt * attempts <= now_ms(s))
+	if (s->last_rx_ms == 0 || s->last_rx_ms <= since_ms)
 		return;
 	used = (size_t)snprintf(buf, len, ": the BMC answered, but every answer was dropped (so far");
 	for (i = 0; i < sizeof reasons / sizeof reasons[0] && used < len; i++) {
@@ -547,7 +625,7 @@ static void on_timer(uv_timer_t *t)
 			arm_timer(s, setup_timeout(s));
 			return;
 		}
-		dropped_answers(s, s->setup_attempts, why, sizeof why);
+		dropped_answers(s, s->step_start_ms, why, sizeof why);
 		session_fail(s, BMC_ETIMEDOUT,
 			     "no %sresponse from the BMC at %s port %d (session setup, %s, %u attempts of %llu ms)%s",
 			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
@@ -588,13 +666,14 @@ static void on_timer(uv_timer_t *t)
 		if (r->attempts < max_attempts(s)) {
 			/* A new rqSeq: some BMCs (ipmi_sim) ignore a request whose
 			 * rqSeq they have answered, so a lost answer would never
-			 * come again.  Late answers to the old one are dropped. */
+			 * come again.  A late answer to an earlier attempt is
+			 * still taken (see on_session_packet). */
 			s->host->counters[CNT_RETRANSMITS]++;
 			s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 			send_request(s, r);
 			return;
 		}
-		dropped_answers(s, r->attempts, why, sizeof why);
+		dropped_answers(s, r->first_sent_ms, why, sizeof why);
 		session_fail(s, BMC_ETIMEDOUT,
 			     "no %sresponse from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)%s",
 			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
@@ -629,7 +708,7 @@ static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
-	uv_timer_stop(&s->timer);
+	setup_answered(s);
 	if (rsp.ccode != 0) {
 		session_fail(s, BMC_EPROTO, "Get Channel Authentication Capabilities failed: %s",
 			     ipmi_ccode_str(rsp.ccode));
@@ -695,7 +774,7 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
-	uv_timer_stop(&s->timer);
+	setup_answered(s);
 	if (rsp.status != 0) {
 		if (status_means_suite(rsp.status) && s->suite_fallback != 0) {
 			log_info("%s: BMC refused cipher suite %d (%s); trying %d", host_name(s),
@@ -766,7 +845,7 @@ static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
-	uv_timer_stop(&s->timer);
+	setup_answered(s);
 	if (m2.status != 0) {
 		int auth = m2.status == 0x0D || m2.status == 0x09 || m2.status == 0x0A ||
 			   m2.status == 0x0C;
@@ -807,7 +886,7 @@ static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
-	uv_timer_stop(&s->timer);
+	setup_answered(s);
 	if (m4.status != 0) {
 		session_fail(s, m4.status == 0x0F ? BMC_EAUTH : BMC_EPROTO,
 			     "the BMC refused our RAKP 3: %s", ipmi_rmcpp_status_str(m4.status));
@@ -927,11 +1006,16 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		count_drop(s, rc);
 		return;
 	}
-	if (r == NULL || rsp.netfn != (r->netfn | 1) || rsp.cmd != r->cmd || rsp.rqseq != s->rqseq) {
+	/* An answer to any attempt of this request: a retry took the next rqSeq. */
+	if (r == NULL || rsp.netfn != (r->netfn | 1) || rsp.cmd != r->cmd ||
+	    ((uint8_t)(rsp.rqseq - r->first_rqseq) & 0x3f) >= r->attempts ||
+	    ((uint8_t)(s->rqseq - rsp.rqseq) & 0x3f) >= r->attempts) {
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	uv_timer_stop(&s->timer);
+	if (r->attempts == 1)
+		rtt_sample(s, now_ms(s) - r->sent_ms);
 	s->inflight = NULL;
 	if (s->state == IPMI_S_CLOSING) {
 		free(r);

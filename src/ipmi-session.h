@@ -49,7 +49,9 @@ struct ipmi_request {
 	ipmi_rsp_cb cb;
 	void *arg;
 	unsigned attempts;
-	int reopened; /* already retried once on a new session */
+	int reopened;	    /* already retried once on a new session */
+	uint8_t first_rqseq; /* rqSeq of the first attempt; each retry takes the next */
+	uint64_t first_sent_ms, sent_ms; /* when the first and the latest attempt went out */
 };
 
 struct ipmi_session {
@@ -84,6 +86,11 @@ struct ipmi_session {
 	unsigned setup_attempts;
 	unsigned handshake_restarts; /* bounded: a lossy link must not loop */
 	uint64_t last_rx_ms;
+	uint64_t step_start_ms; /* the current setup step's first attempt */
+	/* Round-trip estimate from answered first attempts (RFC 6298's
+	 * smoothing); kept across sessions with the same BMC. */
+	uint32_t srtt_ms, rttvar_ms;
+	int have_rtt;
 
 	struct ipmi_request *queue_head, *queue_tail;
 	struct ipmi_request *inflight;

@@ -2,8 +2,9 @@
  * sched.c - when each host is polled.
  *
  * Every host has a timer for its next poll.  When it fires the host joins a
- * FIFO queue, and the queue drains while fewer than max_in_flight polls are
- * running, so ten thousand hosts never mean ten thousand simultaneous
+ * FIFO queue, and the queue drains while fewer polls are running than the
+ * cap (inflight.h: max-in-flight, or one that grows while hosts wait for a
+ * slot), so ten thousand hosts never mean ten thousand simultaneous
  * sessions.  Hosts whose last poll timed out queue apart with an eighth of
  * that budget (on top of it), so dead BMCs cannot hold the slots the live
  * ones need to be polled every interval.  After a poll the next delay is the interval, spread by jitter so
@@ -67,6 +68,7 @@ uint64_t sched_next_delay(struct bmc_engine *e, struct bmc_host *h, int status)
 static void push(struct bmc_host **head, struct bmc_host **tail, struct bmc_host *h)
 {
 	h->sched.state = SCH_QUEUED;
+	h->sched.queued_ms = uv_now(h->engine->loop);
 	h->sched.queue_next = NULL;
 	if (*tail != NULL)
 		(*tail)->sched.queue_next = h;
@@ -112,7 +114,7 @@ static void enqueue_now(struct bmc_host *h)
 /* An eighth of the cap, on top of it, for hosts that did not answer. */
 static unsigned slow_budget(const struct bmc_engine *e)
 {
-	unsigned n = e->sched_opts.max_in_flight / 8;
+	unsigned n = e->cap.limit / 8;
 
 	return n ? n : 1;
 }
@@ -201,14 +203,17 @@ static void on_poll_done(struct bmc_host *h, int status, void *arg)
 static struct bmc_host *next_host(struct bmc_engine *e)
 {
 	struct bmc_host *h;
+	uint64_t now = uv_now(e->loop);
 
-	if (e->in_flight - e->slow_in_flight < e->sched_opts.max_in_flight) {
+	if (e->queue_head != NULL && e->in_flight - e->slow_in_flight >= e->cap.limit)
+		inflight_cap_wait(&e->cap, now - e->queue_head->sched.queued_ms, now);
+	if (e->in_flight - e->slow_in_flight < e->cap.limit) {
 		h = pop(&e->queue_head, &e->queue_tail);
 		if (h != NULL)
 			return h;
 	}
 	if (e->slow_in_flight < slow_budget(e) &&
-	    e->in_flight < e->sched_opts.max_in_flight + slow_budget(e)) {
+	    e->in_flight < e->cap.limit + slow_budget(e)) {
 		h = pop(&e->slow_head, &e->slow_tail);
 		if (h != NULL) {
 			h->sched.ran_apart = 1;
@@ -219,10 +224,20 @@ static struct bmc_host *next_host(struct bmc_engine *e)
 	return NULL;
 }
 
+/* The cap is set up on first use: tests change sched_opts after engine_init. */
+static void cap_ready(struct bmc_engine *e)
+{
+	if (!e->cap_ready) {
+		inflight_cap_init(&e->cap, e->sched_opts.max_in_flight, uv_now(e->loop));
+		e->cap_ready = 1;
+	}
+}
+
 static void dispatch(struct bmc_engine *e)
 {
 	static int dispatching;
 
+	cap_ready(e);
 	/* A poll that fails at once re-enters here through poll_finished. */
 	if (dispatching)
 		return;
@@ -243,6 +258,7 @@ static void dispatch(struct bmc_engine *e)
 		if (rc != 0)
 			poll_finished(h, rc);
 	}
+	inflight_cap_note(&e->cap, e->in_flight, e->queue_head != NULL, uv_now(e->loop));
 	dispatching = 0;
 }
 

@@ -22,7 +22,8 @@ struct fanout {
 	struct cli *cli;
 	struct bmc_host **hosts;
 	size_t n, next, running, done;
-	unsigned cap;
+	struct inflight_cap cap; /* max-in-flight, or grown while hosts wait */
+	uint64_t started_ms;	 /* every host was waiting from here */
 	int (*start)(struct fanout *f, struct bmc_host *h);
 	enum bmc_power_action action;
 	enum bmc_boot_device device;
@@ -44,7 +45,11 @@ static void on_host_done(struct bmc_host *h, int status, void *arg)
 
 static void fanout_pump(struct fanout *f)
 {
-	while (f->running < f->cap && f->next < f->n) {
+	uint64_t now = uv_now(&f->cli->loop);
+
+	if (f->next < f->n && f->running >= f->cap.limit)
+		inflight_cap_wait(&f->cap, now - f->started_ms, now);
+	while (f->running < f->cap.limit && f->next < f->n) {
 		struct bmc_host *h = f->hosts[f->next++];
 		int rc;
 
@@ -71,7 +76,9 @@ static size_t fanout_run(struct cli *c, struct bmc_host **hosts, size_t n,
 	f->cli = c;
 	f->hosts = hosts;
 	f->n = n;
-	f->cap = c->engine.sched_opts.max_in_flight;
+	uv_update_time(&c->loop);
+	f->started_ms = uv_now(&c->loop);
+	inflight_cap_init(&f->cap, c->engine.sched_opts.max_in_flight, f->started_ms);
 	f->start = start;
 	f->status = xcalloc(n ? n : 1, sizeof *f->status);
 	f->slot_of = xcalloc(c->engine.nhosts ? c->engine.nhosts : 1, sizeof *f->slot_of);

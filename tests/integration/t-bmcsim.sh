@@ -319,6 +319,22 @@ like "--loss 0.2: retransmissions were needed" \
 	"$(echo "$json" | pyj 'print(sum(h["counters"]["retransmits"] for h in d))')" '^[1-9]'
 kill "$SIM_PID"
 
+# Retransmission on the round-trip estimate: once a session has measured its
+# BMC, a lost read costs half a second (doubling on each retry), not the 4 s
+# timeout.  Sweeps 2 to 4 (about 36 round trips per host, more than a
+# quarter of them lost) take about 12 s so; on the fixed timeout, about 55 s.
+sim_start rto --count 2 --loss 0.15 --tick 0 || { fail "bmcsim starts (rto)"; exit 0; }
+sed -i 's/^\[defaults\]$/[defaults]\ntimeout = 4s\nretries = 8/' "$T_TMP/rto.conf"
+json=$("$BMCTOP" -c "$T_TMP/rto.conf" status --sweeps 4 --json 2>"$T_TMP/err"); rc=$?
+is "--loss 0.15, 4 sweeps: status exits 0" "$rc" 0
+is "--loss 0.15: every sweep read both hosts" "$(grep -c '^sweep [1-4]: 2 hosts, 0 failed' "$T_TMP/err")" 4
+retx=$(echo "$json" | pyj 'print(sum(h["counters"]["retransmits"] for h in d))')
+like "--loss 0.15: packets were lost and retransmitted" "$retx" '^([6-9]|[1-9][0-9]+)$'
+later=$(awk '/^sweep [234]:/ { t += $(NF-1) } END { printf "%.1f", t }' "$T_TMP/err")
+check "--loss 0.15: sweeps 2-4 took ${later} s with $retx retransmissions (under 30 s: retries on the estimate, not the 4 s timeout)" \
+	awk -v t="$later" 'BEGIN { exit !(t < 30) }'
+kill "$SIM_PID"
+
 # --- Drift, threshold crossings, reboots -------------------------------------
 sim_start live --count 20 --tick 100 --speed 200 --reboot-every 3 --seed 3 ||
 	{ fail "bmcsim starts (live model)"; exit 0; }

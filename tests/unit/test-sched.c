@@ -14,7 +14,7 @@
 #include "runner.h"
 #include "xalloc.h"
 
-#define MAX_HOSTS 200
+#define MAX_HOSTS 3000
 
 struct fake {
 	int status[MAX_HOSTS];
@@ -74,7 +74,7 @@ static const struct bmc_backend fake_backend = {
 
 static void make_fleet(struct fleet *f, size_t n, uint64_t interval_ms)
 {
-	char *text = xstrdup("[host h[000-199]]\naddress = 127.0.0.1\nipmi-port = [20000-20199]\n");
+	char *text = xstrdup("[host h[0000-2999]]\naddress = 127.0.0.1\nipmi-port = [20000-22999]\n");
 	char *err = NULL;
 	size_t i;
 
@@ -113,7 +113,7 @@ static void finish(struct bmc_engine *e, struct fleet *f, uv_loop_t *loop)
 	uv_run(loop, UV_RUN_DEFAULT);
 	engine_free(e);
 	ASSERT_EQ(uv_loop_close(loop), 0);
-	f->nhosts = 200;
+	f->nhosts = MAX_HOSTS;
 	fleet_free(f);
 }
 
@@ -270,6 +270,90 @@ TEST(in_flight_cap_holds)
 		ASSERT_EQ(fake.polls[i], 1);
 	ASSERT_EQ(e.in_flight, 0);
 	finish(&e, &f, &loop);
+}
+
+/* Without max-in-flight the cap grows while hosts wait over a second for a
+ * slot: 3000 polls of 400 ms would take 2.4 s through 512 slots. */
+TEST(adaptive_cap_grows_under_backlog)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	static struct bmc_host *list[MAX_HOSTS];
+	size_t i;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, MAX_HOSTS, 60000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	ASSERT_EQ(e.sched_opts.max_in_flight, 0);
+	fake.latency_ms = 400;
+	for (i = 0; i < MAX_HOSTS; i++)
+		list[i] = &e.hosts[i];
+	sweep_finished = 0;
+	sched_sweep(&e, list, MAX_HOSTS, on_sweep);
+	ASSERT_EQ(e.in_flight, INFLIGHT_BASE);
+	run_for(&loop, 20000);
+	ASSERT(sweep_finished);
+	ASSERT(e.peak_in_flight > INFLIGHT_BASE);
+	ASSERT(e.peak_in_flight <= INFLIGHT_CEILING);
+	ASSERT(e.cap.limit > INFLIGHT_BASE);
+	for (i = 0; i < MAX_HOSTS; i++)
+		ASSERT_EQ(fake.polls[i], 1);
+	finish(&e, &f, &loop);
+}
+
+TEST(inflight_cap_fixed_never_moves)
+{
+	struct inflight_cap c;
+
+	inflight_cap_init(&c, 7, 0);
+	ASSERT_EQ(c.limit, 7);
+	ASSERT_EQ(inflight_cap_wait(&c, 60000, 5000), 0);
+	inflight_cap_note(&c, 0, 0, 600000);
+	ASSERT_EQ(c.limit, 7);
+}
+
+TEST(inflight_cap_grows_at_most_once_a_second_to_the_ceiling)
+{
+	struct inflight_cap c;
+	uint64_t t = 10000;
+
+	inflight_cap_init(&c, 0, t);
+	ASSERT_EQ(c.limit, INFLIGHT_BASE);
+	ASSERT_EQ(inflight_cap_wait(&c, 999, t + 1000), 0); /* not waiting long enough */
+	ASSERT_EQ(inflight_cap_wait(&c, 1500, t + 1000), 1);
+	ASSERT_EQ(c.limit, 640);
+	ASSERT_EQ(inflight_cap_wait(&c, 1500, t + 1500), 0); /* too soon */
+	ASSERT_EQ(inflight_cap_wait(&c, 1500, t + 2000), 1);
+	ASSERT_EQ(c.limit, 800);
+	for (int k = 3; k < 40; k++)
+		inflight_cap_wait(&c, 5000, t + 1000 * (uint64_t)k);
+	ASSERT_EQ(c.limit, INFLIGHT_CEILING);
+}
+
+TEST(inflight_cap_shrinks_after_an_idle_minute_not_below_base)
+{
+	struct inflight_cap c;
+	uint64_t t = 0;
+
+	inflight_cap_init(&c, 0, t);
+	for (int k = 1; k <= 3; k++)
+		inflight_cap_wait(&c, 5000, t + 1000 * (uint64_t)k);
+	ASSERT_EQ(c.limit, 1000);
+	t = 3000;
+	inflight_cap_note(&c, 600, 0, t + 10000); /* over half used: kept */
+	inflight_cap_note(&c, 10, 0, t + 61000);
+	ASSERT_EQ(c.limit, 1000);
+	inflight_cap_init(&c, 0, 0);
+	for (int k = 1; k <= 3; k++)
+		inflight_cap_wait(&c, 5000, 1000 * (uint64_t)k);
+	inflight_cap_note(&c, 10, 1, t + 61000); /* something waits: kept */
+	ASSERT_EQ(c.limit, 1000);
+	inflight_cap_note(&c, 10, 0, t + 61000);
+	ASSERT_EQ(c.limit, 750);
+	for (int k = 2; k < 10; k++)
+		inflight_cap_note(&c, 0, 0, t + 61000 * (uint64_t)k);
+	ASSERT_EQ(c.limit, INFLIGHT_BASE);
 }
 
 TEST(cap_holds_with_periodic_polling)
