@@ -59,7 +59,7 @@ const char *ipmi_session_state_name(enum ipmi_session_state st)
 	return names[st];
 }
 
-static uint64_t now_ms(struct ipmi_session *s)
+static uint64_t now_ms(const struct ipmi_session *s)
 {
 	return uv_now(s->host->engine->loop);
 }
@@ -74,7 +74,7 @@ static const char *host_name(struct ipmi_session *s)
 	return s->host->cfg->name;
 }
 
-static unsigned max_attempts(struct ipmi_session *s)
+static unsigned max_attempts(const struct ipmi_session *s)
 {
 	unsigned n = s->host->cfg->retries > 0 ? (unsigned)s->host->cfg->retries : 1;
 
@@ -409,6 +409,26 @@ static uint64_t request_timeout(const struct ipmi_session *s, const struct ipmi_
 	return rto < max ? rto : max;
 }
 
+/*
+ * Whether r may go out once more.  The configured retries, or, for a read
+ * retried on the round-trip estimate, as many attempts as fit in the time
+ * those retries would have taken at the full timeout: a lossy link then
+ * gets more, cheaper, tries, and a dead BMC is given up on no later.
+ */
+static int may_retry(const struct ipmi_session *s, const struct ipmi_request *r)
+{
+	uint64_t budget = s->host->cfg->timeout_ms * max_attempts(s);
+	struct ipmi_request next;
+
+	if (r->attempts < max_attempts(s))
+		return 1;
+	if (r->attempts >= 32 || !s->have_rtt || !idempotent(r))
+		return 0;
+	next = *r;
+	next.attempts++;
+	return now_ms(s) - r->first_sent_ms + request_timeout(s, &next) <= budget;
+}
+
 /* A round trip measured on a first attempt (Karn: never on a retry). */
 static void rtt_sample(struct ipmi_session *s, uint64_t ms)
 {
@@ -652,7 +672,7 @@ static void on_timer(uv_timer_t *t)
 			reopen_for(s, r);
 			return;
 		}
-		if (s->state == IPMI_S_ACTIVE && r->attempts >= max_attempts(s) && !r->reopened &&
+		if (s->state == IPMI_S_ACTIVE && !may_retry(s, r) && !r->reopened &&
 		    s->payload_cb == NULL) {
 			/* The BMC answered on this session a moment ago and now says
 			 * nothing: it may have rebooted and forgotten the session.
@@ -663,7 +683,7 @@ static void on_timer(uv_timer_t *t)
 			reopen_for(s, r);
 			return;
 		}
-		if (r->attempts < max_attempts(s)) {
+		if (may_retry(s, r)) {
 			/* A new rqSeq: some BMCs (ipmi_sim) ignore a request whose
 			 * rqSeq they have answered, so a lost answer would never
 			 * come again.  A late answer to an earlier attempt is

@@ -7,7 +7,8 @@
  * slot), so ten thousand hosts never mean ten thousand simultaneous
  * sessions.  Hosts whose last poll timed out queue apart with an eighth of
  * that budget (on top of it), so dead BMCs cannot hold the slots the live
- * ones need to be polled every interval.  After a poll the next delay is the interval, spread by jitter so
+ * ones need to be polled every interval.  A poll is due an interval after
+ * the last one was due (not after it ended), spread by jitter so
  * that a fleet started together does not stay in lock step; failures double
  * it up to backoff_max.  A rejected password parks the host: BMCs lock
  * accounts after a few bad logins, so a parked host is never retried until
@@ -131,6 +132,20 @@ static void on_timer(uv_timer_t *t)
 	dispatch(h->engine);
 }
 
+/*
+ * The next poll is due next_delay_ms after this one was due, not after it
+ * ended: a poll that took 3 s on a lossy link, or waited for a slot, does not
+ * stretch a 30 s interval to 33 s.  A poll that ran longer than the interval
+ * still leaves the BMC a quarter of it before the next.
+ */
+static uint64_t time_to_next(const struct bmc_engine *e, const struct bmc_host *h)
+{
+	uint64_t due = h->sched.queued_ms + h->sched.next_delay_ms, now = uv_now(e->loop);
+	uint64_t floor = h->sched.next_delay_ms / 4 ? h->sched.next_delay_ms / 4 : 1;
+
+	return due > now + floor ? due - now : floor;
+}
+
 static void poll_finished(struct bmc_host *h, int status)
 {
 	struct bmc_engine *e = h->engine;
@@ -177,7 +192,7 @@ static void poll_finished(struct bmc_host *h, int status)
 	}
 	h->sched.next_delay_ms = sched_next_delay(e, h, status);
 	h->sched.state = SCH_WAITING;
-	uv_timer_start(&h->sched.timer, on_timer, h->sched.next_delay_ms, 0);
+	uv_timer_start(&h->sched.timer, on_timer, time_to_next(e, h), 0);
 }
 
 static void check_sweep(struct bmc_engine *e)

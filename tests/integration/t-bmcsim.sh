@@ -335,6 +335,20 @@ check "--loss 0.15: sweeps 2-4 took ${later} s with $retx retransmissions (under
 	awk -v t="$later" 'BEGIN { exit !(t < 30) }'
 kill "$SIM_PID"
 
+# --- Latency and jitter: every reply is held back ---------------------------
+# A second sweep on open sessions is a dozen round trips per host (chassis,
+# SDR repository info, ten readings), each at least --latency: the sweep
+# cannot be quicker than that, however fast the machine.
+sim_start slow --count 3 --latency 60 --jitter 40 --tick 0 || { fail "bmcsim starts (latency)"; exit 0; }
+json=$("$BMCTOP" -c "$T_TMP/slow.conf" status --sweeps 2 --json 2>"$T_TMP/err"); rc=$?
+is "--latency 60 --jitter 40: status exits 0" "$rc" 0
+is "--latency 60 --jitter 40: all three hosts read in full" \
+	"$(echo "$json" | pyj 'print(sum(1 for h in d if h["reachable"] and len(h["sensors"])==10))')" 3
+t2=$(awk '/^sweep 2:/ { print $(NF-1) }' "$T_TMP/err")
+check "--latency 60: the second sweep took ${t2:-?} s, at least 12 delayed round trips (0.72 s)" \
+	awk -v t="${t2:-0}" 'BEGIN { exit !(t >= 0.72) }'
+kill "$SIM_PID"
+
 # --- Drift, threshold crossings, reboots -------------------------------------
 sim_start live --count 20 --tick 100 --speed 200 --reboot-every 3 --seed 3 ||
 	{ fail "bmcsim starts (live model)"; exit 0; }

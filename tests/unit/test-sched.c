@@ -356,6 +356,26 @@ TEST(inflight_cap_shrinks_after_an_idle_minute_not_below_base)
 	ASSERT_EQ(c.limit, INFLIGHT_BASE);
 }
 
+/* Polls come an interval apart, start to start: a 40 ms poll every 100 ms
+ * gives 10 polls a second, not the 7 of waiting 100 ms after each ends. */
+TEST(interval_runs_start_to_start)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 1, 100);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.jitter = 0;
+	fake.latency_ms = 40;
+	sched_start(&e);
+	run_for(&loop, 1050);
+	ASSERT(fake.polls[0] >= 9);
+	ASSERT(fake.polls[0] <= 12);
+	finish(&e, &f, &loop);
+}
+
 TEST(cap_holds_with_periodic_polling)
 {
 	uv_loop_t loop;
