@@ -42,7 +42,9 @@
 #define SOL_RETRY_MS	500
 #define SOL_RETRIES	8
 #define SOL_TIMER_MS	100
-#define DELAY_POOL	4096
+/* Replies held back for --latency/--jitter at once: bmctop may have 4096
+ * polls and 512 slow ones in flight, each waiting for one reply. */
+#define DELAY_POOL	16384
 #define RMCP_CLASS_ASF	0x06
 #define RMCP_CLASS_IPMI 0x07
 #define PRIV_CALLBACK	1

@@ -47,7 +47,8 @@ static void fanout_pump(struct fanout *f)
 {
 	uint64_t now = uv_now(&f->cli->loop);
 
-	if (f->next < f->n && f->running >= f->cap.limit)
+	/* Hosts left after the first pump have been waiting for a slot. */
+	if (f->next > 0 && f->next < f->n)
 		inflight_cap_wait(&f->cap, now - f->started_ms, now);
 	while (f->running < f->cap.limit && f->next < f->n) {
 		struct bmc_host *h = f->hosts[f->next++];
