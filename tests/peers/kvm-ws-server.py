@@ -30,6 +30,7 @@ import hashlib
 import http.client
 import json
 import os
+import select
 import socket
 import socketserver
 import ssl
@@ -140,20 +141,34 @@ def hostile_frame(mode):
     raise ValueError(mode)
 
 
-def pipe(src, dst):
-    try:
-        while True:
-            data = src.recv(65536)
+def relay(a, b, limit=120):
+    """Both directions in one thread: an SSL socket read in one thread and
+    written in another (as a thread per direction did) can lose bytes, which
+    showed as a truncated Redfish login under load."""
+    other = {a: b, b: a}
+    end = time.time() + limit
+    while time.time() < end:
+        ready = [x for x in (a, b) if isinstance(x, ssl.SSLSocket) and x.pending()]
+        if not ready:
+            ready, _, _ = select.select([a, b], [], [], 1.0)
+        for x in ready:
+            try:
+                data = x.recv(65536)
+            except ssl.SSLWantReadError:
+                continue
+            except OSError:
+                data = b""
             if not data:
-                break
-            dst.sendall(data)
-    except OSError:
-        pass
-    for s in (src, dst):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+                for y in (a, b):
+                    try:
+                        y.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
+            try:
+                other[x].sendall(data)
+            except OSError:
+                return
 
 
 class Handler(socketserver.BaseRequestHandler):
@@ -183,10 +198,7 @@ class Handler(socketserver.BaseRequestHandler):
         ctx.verify_mode = ssl.CERT_NONE
         up = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=30))
         up.sendall(head.encode("latin-1") + b"\r\n\r\n" + rest)
-        t = threading.Thread(target=pipe, args=(up, sock), daemon=True)
-        t.start()
-        pipe(sock, up)
-        t.join(30)
+        relay(sock, up)
         up.close()
 
     def reply(self, sock, status, extra=""):
