@@ -5,7 +5,9 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
 # A target is fuzz/fuzz-NAME.c defining LLVMFuzzerTestOneInput; its seeds
-# are in fuzz/corpus/NAME/.  It links the engine's sources directly.
+# are in fuzz/corpus/NAME/.  It links the engine's sources directly; a
+# target named sim-* also links bmcsim's (sim/*.c but bmcsim.c, which holds
+# main) built with BMCSIM_FUZZ, their socket-free entry points.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -18,12 +20,17 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 [ -f "$top/config.h" ] && cflags="$cflags -I$top" || cflags="$cflags -I$here/stub"
 libs="$(pkg-config --libs libuv openssl jansson libcurl) -lm"
 engine=$(ls "$top"/src/*.c)
+sim=$(ls "$top"/sim/*.c | grep -v '/bmcsim\.c$')
 targets=${*:-$(cd "$here" && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//')}
 rc=0
 for t in $targets; do
 	echo "fuzz: building $t"
+	extra=""
+	case $t in
+	sim-*) extra="-DBMCSIM_FUZZ -I$top/sim $sim" ;;
+	esac
 	# shellcheck disable=SC2086
-	clang $cflags -o "$out/fuzz-$t" "$here/fuzz-$t.c" $engine $libs
+	clang $cflags -o "$out/fuzz-$t" "$here/fuzz-$t.c" $engine $extra $libs
 	mkdir -p "$out/corpus-$t"
 	seeds="$here/corpus/$t"
 	[ -d "$seeds" ] || seeds=""

@@ -158,6 +158,11 @@ static uint8_t scratch[IPMI_MAX_PACKET * 2];
 static uint8_t msg_buf[IPMI_MAX_PACKET];
 static uint8_t pkt_buf[IPMI_MAX_PACKET];
 
+#ifdef BMCSIM_FUZZ
+/* Fuzz builds: a BMC without a socket (fd -1) shows each send here first. */
+static void (*fuzz_sent)(const uint8_t *buf, size_t len);
+#endif
+
 static uint64_t now_ms(struct ipmi_bmc *ib)
 {
 	return uv_now(ib->is->sim->loop);
@@ -171,6 +176,10 @@ static void udp_send_now(struct ipmi_bmc *ib, const struct sockaddr *peer, const
 	socklen_t plen = peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 						     : sizeof(struct sockaddr_in);
 
+#ifdef BMCSIM_FUZZ
+	if (ib->fd < 0 && fuzz_sent != NULL)
+		fuzz_sent(buf, len);
+#endif
 	if (ib->closed || sendto(ib->fd, buf, len, MSG_DONTWAIT, peer, plen) < 0) {
 		ib->is->sim->dropped++;
 		return;
@@ -1946,3 +1955,42 @@ void sim_ipmi_stats(const struct sim *s, struct sim_ipmi_stats *st)
 	st->malformed = is->malformed;
 	st->delay_full = is->delay_full;
 }
+
+#ifdef BMCSIM_FUZZ
+/*
+ * For fuzz/fuzz-sim-ipmi.c: the server with no sockets, timers or latency
+ * pool.  Every BMC's fd is -1, so a send goes to `sent` and then counts as
+ * a drop; datagrams come in through sim_ipmi_fuzz_receive() as on_readable
+ * would pass them on.  The uv loop need never run.
+ */
+void sim_ipmi_fuzz_start(struct sim *s, void (*sent)(const uint8_t *buf, size_t len))
+{
+	struct ipmi_sim *is = xcalloc(1, sizeof(*is));
+
+	is->sim = s;
+	s->ipmi = is;
+	s->console_output = on_console_output;
+	is->bmcs = xcalloc(s->nbmcs, sizeof(*is->bmcs));
+	for (unsigned i = 0; i < s->nbmcs; i++) {
+		is->bmcs[i].b = &s->bmcs[i];
+		is->bmcs[i].is = is;
+		is->bmcs[i].fd = -1;
+		s->bmcs[i].ipmi = &is->bmcs[i];
+	}
+	fuzz_sent = sent;
+}
+
+void sim_ipmi_fuzz_receive(struct sim_bmc *b, const struct sockaddr *from, const uint8_t *buf,
+			   size_t len)
+{
+	struct ipmi_bmc *ib = b->ipmi;
+	struct sim *s = ib->is->sim;
+
+	s->rx++;
+	if (len > sizeof(rx_buf) || !sim_bmc_alive(b, uv_now(s->loop))) {
+		s->dropped++;
+		return;
+	}
+	handle_packet(ib, from, buf, len);
+}
+#endif

@@ -1382,8 +1382,19 @@ static void conn_flush(struct rf_conn *c)
 		conn_linger(c);
 }
 
+#ifdef BMCSIM_FUZZ
+/* Fuzz builds: a connection without TLS (ssl NULL) hands its answers here. */
+static void (*fuzz_sent)(const char *buf, size_t len);
+#endif
+
 static void conn_send_plain(struct rf_conn *c, const char *buf, size_t len)
 {
+#ifdef BMCSIM_FUZZ
+	if (c->ssl == NULL) {
+		fuzz_sent(buf, len);
+		return;
+	}
+#endif
 	if (len > 0 && SSL_write(c->ssl, buf, (int)len) <= 0)
 		c->close_after = 1;
 	conn_flush(c);
@@ -1632,7 +1643,8 @@ static void conn_close(struct rf_conn *c)
 	uv_close((uv_handle_t *)&c->timer, on_conn_closed);
 }
 
-static void rf_accept(struct rf_bmc *rb)
+/* A connection with its handles initialized and counted, no socket yet. */
+static struct rf_conn *conn_new(struct rf_bmc *rb)
 {
 	struct rf_conn *c = xcalloc(1, sizeof *c);
 	uv_loop_t *loop = server->sim->loop;
@@ -1649,6 +1661,13 @@ static void rf_accept(struct rf_bmc *rb)
 	if (c->next != NULL)
 		c->next->prev = c;
 	server->conns = c;
+	return c;
+}
+
+static void rf_accept(struct rf_bmc *rb)
+{
+	struct rf_conn *c = conn_new(rb);
+
 	if (uv_accept((uv_stream_t *)&rb->listener, (uv_stream_t *)&c->tcp) != 0) {
 		conn_close(c);
 		return;
@@ -1933,3 +1952,66 @@ void sim_redfish_stop(struct sim *s)
 	 * caller runs the loop once more to let them finish. */
 	uv_close((uv_handle_t *)&server->revive, on_server_handle_closed);
 }
+
+#ifdef BMCSIM_FUZZ
+/*
+ * For fuzz/fuzz-sim-http.c: every BMC's Redfish state with no listeners
+ * and no TLS.  A connection from sim_redfish_fuzz_open() has no socket and
+ * no SSL object; sim_redfish_fuzz_feed() puts plaintext where SSL_read
+ * would have, answers go to `sent`, and after sim_redfish_fuzz_close() one
+ * turn of the loop frees the connection.
+ */
+void sim_redfish_fuzz_start(struct sim *s, void (*sent)(const char *buf, size_t len))
+{
+	size_t i;
+
+	server = xcalloc(1, sizeof *server);
+	server->sim = s;
+	server->bmcs = xcalloc(s->nbmcs, sizeof *server->bmcs);
+	server->nbmcs = s->nbmcs;
+	server->open_handles = 1; /* never released */
+	for (i = 0; i < s->nbmcs; i++) {
+		server->bmcs[i].b = &s->bmcs[i];
+		s->bmcs[i].redfish = &server->bmcs[i];
+	}
+	fuzz_sent = sent;
+}
+
+struct rf_conn *sim_redfish_fuzz_open(struct sim_bmc *b)
+{
+	struct rf_conn *c = conn_new(b->redfish);
+
+	c->epoch = b->boot_epoch;
+	c->in_cap = 4096;
+	c->in = xmalloc(c->in_cap);
+	return c;
+}
+
+/* 0 while the connection takes more; -1 once the server ends it. */
+int sim_redfish_fuzz_feed(struct rf_conn *c, const char *buf, size_t len)
+{
+	while (len > 0 && !c->closing && !c->close_after) {
+		size_t n;
+
+		if (c->in_len == c->in_cap) {
+			if (c->in_cap >= RF_IN_MAX)
+				break; /* as conn_pump: the rest would wait unread */
+			c->in_cap = c->in_cap * 2 > RF_IN_MAX ? RF_IN_MAX : c->in_cap * 2;
+			c->in = xrealloc(c->in, c->in_cap);
+		}
+		n = c->in_cap - c->in_len < len ? c->in_cap - c->in_len : len;
+		memcpy(c->in + c->in_len, buf, n);
+		c->in_len += n;
+		buf += n;
+		len -= n;
+		while (!c->closing && !c->close_after && c->pending == NULL && conn_request(c) == 1)
+			;
+	}
+	return c->closing || c->close_after ? -1 : 0;
+}
+
+void sim_redfish_fuzz_close(struct rf_conn *c)
+{
+	conn_close(c);
+}
+#endif

@@ -188,8 +188,24 @@ struct sim_ipmi_stats {
 
 void sim_ipmi_stats(const struct sim *s, struct sim_ipmi_stats *st);
 
+#ifdef BMCSIM_FUZZ
+/* Fuzz targets only: the IPMI server without sockets; see sim-ipmi.c. */
+void sim_ipmi_fuzz_start(struct sim *s, void (*sent)(const uint8_t *buf, size_t len));
+void sim_ipmi_fuzz_receive(struct sim_bmc *b, const struct sockaddr *from, const uint8_t *buf,
+			   size_t len);
+#endif
+
 /* sim-redfish.c */
 int sim_redfish_start(struct sim *s, char **err);
 void sim_redfish_stop(struct sim *s);
+
+#ifdef BMCSIM_FUZZ
+/* Fuzz targets only: Redfish without sockets or TLS; see sim-redfish.c. */
+struct rf_conn;
+void sim_redfish_fuzz_start(struct sim *s, void (*sent)(const char *buf, size_t len));
+struct rf_conn *sim_redfish_fuzz_open(struct sim_bmc *b);
+int sim_redfish_fuzz_feed(struct rf_conn *c, const char *buf, size_t len);
+void sim_redfish_fuzz_close(struct rf_conn *c);
+#endif
 
 #endif
