@@ -58,6 +58,15 @@ run() { # LABEL BMCSIM-ARGS...
 	grep '^watch ' "$T_TMP/steady.err" | sed 's/^/  /'
 	live=$(/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for h in d if h['error'] is None))" "$T_TMP/steady.json" 2>/dev/null)
 	echo "  $cend interval reports; hosts answering at the end: ${live:-?} of $n"
+	/usr/bin/python3 - "$T_TMP/steady.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+up = [h["counters"] for h in d if h["error"] is None]
+sent = sum(c["packets_sent"] for c in up); polls = sum(c["polls"] for c in up)
+print("  answering hosts: %.1f packets sent per host over the run, %.1f per poll; %.2f retransmits and %.2f sessions opened per host"
+      % (sent / max(len(up), 1), sent / max(polls, 1), sum(c["retransmits"] for c in up) / max(len(up), 1),
+         sum(c["sessions_opened"] for c in up) / max(len(up), 1)))
+PY
 	bmcsim_stop
 }
 
