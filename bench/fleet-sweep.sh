@@ -60,7 +60,8 @@ sweep() { # N WHAT
 	printf '  %s: wall %.3f s  cpu %.3f s  peak rss %.1f MB  exit %s;  bmcsim cpu %.2f s\n' \
 		"$what" "$w" "$c" "$(echo "$r" | awk '{print $1/1024}')" "$rc" "$(echo "$s1 - $s0" | bc)"
 	summary "$T_TMP/out.json"
-	if [ "$n" -ge 10000 ]; then
+	# The issue's wall and memory targets are for the fault-free sweep.
+	if [ "$n" -ge 10000 ] && [ -z "$faults" ]; then
 		/usr/bin/python3 -c "import sys; w,r=float(sys.argv[1]),float(sys.argv[2])/1024
 print('  targets: wall < 5 s: %s (%.2f s); peak RSS < 150 MB: %s (%.1f MB)' % ('met' if w < 5 else 'MISSED', w, 'met' if r < 150 else 'MISSED', r))" "$w" "$r"
 	fi
@@ -68,6 +69,7 @@ print('  targets: wall < 5 s: %s (%.2f s); peak RSS < 150 MB: %s (%.1f MB)' % ('
 
 run() { # LABEL N BMCSIM-ARGS...
 	local label=$1 n=$2; shift 2
+	faults="$*"
 	echo "== $label: $n BMCs"
 	bmcsim_start "s$n" --count "$n" "$@" || return 1
 	# A state directory never used before: deleting the last run's 10,000

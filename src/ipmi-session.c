@@ -1152,6 +1152,8 @@ void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *
 		s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 		s->state = IPMI_S_CLOSING;
 		r->attempts++;
+		r->first_rqseq = s->rqseq; /* the answer is matched against it */
+		r->first_sent_ms = r->sent_ms = now_ms(s);
 		build_request(s, r);
 		send_packet(s);
 		arm_timer(s, s->host->cfg->timeout_ms < CLOSE_WAIT_MS ? s->host->cfg->timeout_ms
