@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "fuzz-sim.h"
 #include "sim.h"
 
 #define USER	 "fuzz"
@@ -134,20 +135,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct sim_options o;
-	char *err = NULL;
-
 	(void)argc;
 	(void)argv;
-	memset(&o, 0, sizeof(o));
-	o.count = 1;
-	o.addresses = 1;
-	o.seed = 7;
-	strcpy(o.address, "127.0.0.1");
-	strcpy(o.user, USER);
-	strcpy(o.password, PASSWORD);
-	if (uv_loop_init(&loop) != 0 || sim_init(&sim, &loop, &o, &err) != 0)
-		abort();
+	fuzz_sim_init(&sim, &loop, USER, PASSWORD, 7);
 	sim_redfish_fuzz_start(&sim, on_sent);
 	EVP_EncodeBlock((unsigned char *)basic, (const unsigned char *)USER ":" PASSWORD,
 			(int)strlen(USER ":" PASSWORD));

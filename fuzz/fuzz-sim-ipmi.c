@@ -36,6 +36,7 @@
 #include "ipmi-msg.h"
 #include "ipmi-rakp.h"
 #include "ipmi-sol.h"
+#include "fuzz-sim.h"
 #include "sim.h"
 
 #define USER	 "fuzzer"
@@ -285,20 +286,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct sim_options o;
-	char *err = NULL;
-
 	(void)argc;
 	(void)argv;
-	memset(&o, 0, sizeof(o));
-	o.count = 1;
-	o.addresses = 1;
-	o.seed = 5;
-	strcpy(o.address, "127.0.0.1");
-	strcpy(o.user, USER);
-	strcpy(o.password, PASSWORD);
-	if (uv_loop_init(&loop) != 0 || sim_init(&sim, &loop, &o, &err) != 0)
-		abort();
+	fuzz_sim_init(&sim, &loop, USER, PASSWORD, 5);
 	sim_ipmi_fuzz_start(&sim, on_sent);
 	peer.sin_family = AF_INET;
 	peer.sin_port = htons(50623);
