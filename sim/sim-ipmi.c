@@ -231,11 +231,6 @@ static void send_packet(struct ipmi_bmc *ib, const struct sockaddr *peer, const 
 	uv_timer_start(&d->timer, on_delayed, (uint64_t)delay, 0);
 }
 
-static void random_bytes(uint8_t *p, size_t n)
-{
-	crypto_random(p, n);
-}
-
 static void send_rmcpp(struct ipmi_bmc *ib, const struct sockaddr *peer,
 		       enum ipmi_payload_type type, uint32_t sid, uint32_t seq,
 		       const uint8_t *payload, size_t len, const struct ipmi_session_keys *keys)
@@ -244,7 +239,7 @@ static void send_rmcpp(struct ipmi_bmc *ib, const struct sockaddr *peer,
 	ssize_t n;
 
 	if (keys && keys->confidentiality != IPMI_CONF_NONE)
-		random_bytes(iv, sizeof(iv));
+		crypto_random(iv, sizeof(iv));
 	n = ipmi_rmcpp_build(pkt_buf, sizeof(pkt_buf), type, sid, seq, payload, len, keys, iv);
 	if (n > 0)
 		send_packet(ib, peer, pkt_buf, (size_t)n);
@@ -322,7 +317,7 @@ static struct ipmi_sess *sess_alloc(struct ipmi_bmc *ib)
 	}
 	if (ss == NULL)
 		return NULL;
-	random_bytes(r, sizeof(r));
+	crypto_random(r, sizeof(r));
 	ss->bmc_sid = (uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | ss->slot;
 	ss->last_ms = now;
 	ss->epoch = ib->b->boot_epoch;
@@ -1527,7 +1522,7 @@ static void on_rakp1(struct ipmi_bmc *ib, const struct sockaddr *addr, const uin
 		ss->rakp.role = m1.role; /* the MACs cover the byte as sent */
 		ss->rakp.bmc_sid = ss->bmc_sid;
 		memcpy(ss->rakp.guid, ib->guid, 16);
-		random_bytes(ss->rakp.rc, sizeof(ss->rakp.rc));
+		crypto_random(ss->rakp.rc, sizeof(ss->rakp.rc));
 	}
 	if (status != 0) {
 		b->login_failures++;

@@ -203,8 +203,7 @@ struct bmc_engine {
 	struct bmc_host *queue_head, *queue_tail;
 	/* Hosts whose last poll timed out, with a budget of their own. */
 	struct bmc_host *slow_head, *slow_tail;
-	struct inflight_cap cap;
-	int cap_ready;
+	struct inflight_cap cap; /* limit 0 until the scheduler first runs */
 	unsigned slow_in_flight;
 	unsigned in_flight;
 	unsigned peak_in_flight;

@@ -92,17 +92,6 @@ static size_t auth_code(const struct ipmi_session_keys *keys, const uint8_t *dat
 	return ipmi_integrity_len(keys->integrity);
 }
 
-/*
- * AES-CBC-128 over whole blocks.  OpenSSL's own padding is off: IPMI pads
- * with 1, 2, .. N and a final byte N, which the callers add and check.
- * Works in place.
- */
-static void aes_cbc(int encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in,
-		    size_t len, uint8_t *out)
-{
-	crypto_aes128_cbc(encrypt, key, iv, in, len, out);
-}
-
 static size_t aes_padded_len(size_t len)
 {
 	return (len + 1 + AES_BLOCK - 1) / AES_BLOCK * AES_BLOCK;
@@ -122,7 +111,7 @@ static size_t encrypt_payload(uint8_t *out, const struct ipmi_session_keys *keys
 	for (uint8_t i = 1; i <= pad; i++)
 		body[len + i - 1] = i;
 	body[total - 1] = pad;
-	aes_cbc(1, keys->k2, iv, body, total, body);
+	crypto_aes128_cbc(1, keys->k2, iv, body, total, body); /* IPMI's padding, added above */
 	return AES_BLOCK + total;
 }
 
@@ -135,7 +124,7 @@ static int decrypt_payload(const struct ipmi_session_keys *keys, const uint8_t *
 
 	if (len < 2 * AES_BLOCK || body % AES_BLOCK != 0 || scratch_cap < body)
 		return IPMI_DROP_MALFORMED;
-	aes_cbc(0, keys->k2, field, field + AES_BLOCK, body, scratch);
+	crypto_aes128_cbc(0, keys->k2, field, field + AES_BLOCK, body, scratch);
 	pad = scratch[body - 1];
 	if (pad >= AES_BLOCK)
 		return IPMI_DROP_PADDING;

@@ -64,11 +64,6 @@ static uint64_t now_ms(const struct ipmi_session *s)
 	return uv_now(s->host->engine->loop);
 }
 
-static void random_bytes(void *p, size_t n)
-{
-	crypto_random(p, n);
-}
-
 static const char *host_name(struct ipmi_session *s)
 {
 	return s->host->cfg->name;
@@ -260,7 +255,7 @@ static void send_open_session(struct ipmi_session *s)
 
 	ipmi_cipher_lookup(s->suite, &c);
 	do {
-		random_bytes(&s->console_sid, sizeof s->console_sid);
+		crypto_random(&s->console_sid, sizeof s->console_sid);
 	} while (s->console_sid == 0);
 	s->tag++;
 	ipmi_open_session_build(payload, s->tag, s->privilege, s->console_sid, &c);
@@ -352,7 +347,7 @@ static void build_request(struct ipmi_session *s, const struct ipmi_request *r)
 	ssize_t n = ipmi_msg_build_request(msg, sizeof msg, r->netfn, r->cmd, s->rqseq, r->data,
 					   r->len);
 
-	random_bytes(iv, sizeof iv);
+	crypto_random(iv, sizeof iv);
 	if (++s->out_seq == 0)
 		s->out_seq = 1;
 	n = ipmi_rmcpp_build(s->pkt, sizeof s->pkt, IPMI_PAYLOAD_IPMI, s->bmc_sid, s->out_seq, msg,
@@ -395,10 +390,11 @@ static int idempotent(const struct ipmi_request *r)
  * half a second instead of the full timeout; a BMC that is slow only now
  * and then still gets its answer taken, as any attempt's answer counts.
  */
-static uint64_t request_timeout(const struct ipmi_session *s, const struct ipmi_request *r)
+static uint64_t attempt_timeout(const struct ipmi_session *s, const struct ipmi_request *r,
+				unsigned attempt)
 {
 	uint64_t max = s->host->cfg->timeout_ms, rto;
-	unsigned shift = r->attempts > 1 ? r->attempts - 1 : 0;
+	unsigned shift = attempt > 1 ? attempt - 1 : 0;
 
 	if (!s->have_rtt || !idempotent(r))
 		return max;
@@ -418,15 +414,12 @@ static uint64_t request_timeout(const struct ipmi_session *s, const struct ipmi_
 static int may_retry(const struct ipmi_session *s, const struct ipmi_request *r)
 {
 	uint64_t budget = s->host->cfg->timeout_ms * max_attempts(s);
-	struct ipmi_request next;
 
 	if (r->attempts < max_attempts(s))
 		return 1;
 	if (r->attempts >= 32 || !s->have_rtt || !idempotent(r))
 		return 0;
-	next = *r;
-	next.attempts++;
-	return now_ms(s) - r->first_sent_ms + request_timeout(s, &next) <= budget;
+	return now_ms(s) - r->first_sent_ms + attempt_timeout(s, r, r->attempts + 1) <= budget;
 }
 
 /* A round trip measured on a first attempt (Karn: never on a retry). */
@@ -444,7 +437,8 @@ static void rtt_sample(struct ipmi_session *s, uint64_t ms)
 	s->srtt_ms = (7 * s->srtt_ms + r) / 8;
 }
 
-static void send_request(struct ipmi_session *s, struct ipmi_request *r)
+/* One attempt of r on the wire; the first fixes the rqSeq answers match from. */
+static void transmit(struct ipmi_session *s, struct ipmi_request *r)
 {
 	if (r->attempts++ == 0) {
 		r->first_rqseq = s->rqseq;
@@ -452,8 +446,12 @@ static void send_request(struct ipmi_session *s, struct ipmi_request *r)
 	}
 	build_request(s, r);
 	send_packet(s);
-	r->sent_ms = now_ms(s);
-	arm_timer(s, request_timeout(s, r));
+}
+
+static void send_request(struct ipmi_session *s, struct ipmi_request *r)
+{
+	transmit(s, r);
+	arm_timer(s, attempt_timeout(s, r, r->attempts));
 }
 
 int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type type,
@@ -465,7 +463,7 @@ int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type typ
 
 	if (s->state != IPMI_S_ACTIVE || !s->have_keys)
 		return BMC_EAGAIN;
-	random_bytes(iv, sizeof iv);
+	crypto_random(iv, sizeof iv);
 	if (++s->out_seq == 0)
 		s->out_seq = 1;
 	n = ipmi_rmcpp_build(pkt, sizeof pkt, type, s->bmc_sid, s->out_seq, payload, len, &s->keys,
@@ -840,7 +838,7 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 		free(err);
 		return;
 	}
-	random_bytes(rm, sizeof rm);
+	crypto_random(rm, sizeof rm);
 	if (ipmi_rakp_init(&s->rakp, s->suite, (uint8_t)(s->privilege | 0x10),
 			   hc->user ? hc->user : "", hc->user ? strlen(hc->user) : 0,
 			   (const uint8_t *)pw->data, pw->len, (const uint8_t *)kg->data, kg->len,
@@ -1026,16 +1024,16 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		count_drop(s, rc);
 		return;
 	}
-	/* An answer to any attempt of this request: a retry took the next rqSeq. */
+	/* An answer to any attempt of this request: each retry took the next
+	 * rqSeq after the first. */
 	if (r == NULL || rsp.netfn != (r->netfn | 1) || rsp.cmd != r->cmd ||
-	    ((uint8_t)(rsp.rqseq - r->first_rqseq) & 0x3f) >= r->attempts ||
-	    ((uint8_t)(s->rqseq - rsp.rqseq) & 0x3f) >= r->attempts) {
+	    ((uint8_t)(rsp.rqseq - r->first_rqseq) & 0x3f) >= r->attempts) {
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	uv_timer_stop(&s->timer);
 	if (r->attempts == 1)
-		rtt_sample(s, now_ms(s) - r->sent_ms);
+		rtt_sample(s, now_ms(s) - r->first_sent_ms);
 	s->inflight = NULL;
 	if (s->state == IPMI_S_CLOSING) {
 		free(r);
@@ -1151,11 +1149,7 @@ void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *
 		s->inflight = r;
 		s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 		s->state = IPMI_S_CLOSING;
-		r->attempts++;
-		r->first_rqseq = s->rqseq; /* the answer is matched against it */
-		r->first_sent_ms = r->sent_ms = now_ms(s);
-		build_request(s, r);
-		send_packet(s);
+		transmit(s, r);
 		arm_timer(s, s->host->cfg->timeout_ms < CLOSE_WAIT_MS ? s->host->cfg->timeout_ms
 								      : CLOSE_WAIT_MS);
 		return;

@@ -51,7 +51,7 @@ struct ipmi_request {
 	unsigned attempts;
 	int reopened;	    /* already retried once on a new session */
 	uint8_t first_rqseq; /* rqSeq of the first attempt; each retry takes the next */
-	uint64_t first_sent_ms, sent_ms; /* when the first and the latest attempt went out */
+	uint64_t first_sent_ms; /* when the first attempt went out */
 };
 
 struct ipmi_session {

@@ -239,13 +239,12 @@ static struct bmc_host *next_host(struct bmc_engine *e)
 	return NULL;
 }
 
-/* The cap is set up on first use: tests change sched_opts after engine_init. */
+/* The cap is set up on first use (a limit of 0): tests change sched_opts
+ * after engine_init. */
 static void cap_ready(struct bmc_engine *e)
 {
-	if (!e->cap_ready) {
+	if (e->cap.limit == 0)
 		inflight_cap_init(&e->cap, e->sched_opts.max_in_flight, uv_now(e->loop));
-		e->cap_ready = 1;
-	}
 }
 
 static void dispatch(struct bmc_engine *e)
