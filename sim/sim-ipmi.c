@@ -1749,6 +1749,22 @@ static void handle_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, cons
 	}
 }
 
+/* A datagram that arrived (len beyond rx_buf: truncated): dead BMCs and
+ * simulated loss drop it, the rest is answered. */
+static void receive(struct ipmi_bmc *ib, const struct sockaddr *from, const uint8_t *buf,
+		    size_t len)
+{
+	struct sim *s = ib->is->sim;
+
+	s->rx++;
+	if (len > sizeof(rx_buf) || !sim_bmc_alive(ib->b, uv_now(s->loop)) ||
+	    (s->opt.loss > 0 && sim_rand01(s) < s->opt.loss)) {
+		s->dropped++;
+		return;
+	}
+	handle_packet(ib, from, buf, len);
+}
+
 /*
  * One datagram per readiness.  With ten thousand sockets each BMC rarely
  * has more than one datagram queued, and libuv's UDP handle reads until
@@ -1758,7 +1774,6 @@ static void handle_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, cons
 static void on_readable(uv_poll_t *h, int status, int events)
 {
 	struct ipmi_bmc *ib = h->data;
-	struct sim *s = ib->is->sim;
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof(from);
 	ssize_t nread;
@@ -1768,15 +1783,8 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		return;
 	nread = recvfrom(ib->fd, rx_buf, sizeof(rx_buf), MSG_DONTWAIT | MSG_TRUNC,
 			 (struct sockaddr *)&from, &fromlen);
-	if (nread <= 0)
-		return;
-	s->rx++;
-	if ((size_t)nread > sizeof(rx_buf) || !sim_bmc_alive(ib->b, uv_now(s->loop)) ||
-	    (s->opt.loss > 0 && sim_rand01(s) < s->opt.loss)) {
-		s->dropped++;
-		return;
-	}
-	handle_packet(ib, (const struct sockaddr *)&from, rx_buf, (size_t)nread);
+	if (nread > 0)
+		receive(ib, (const struct sockaddr *)&from, rx_buf, (size_t)nread);
 }
 
 /* Start and stop. */
@@ -1978,14 +1986,6 @@ void sim_ipmi_fuzz_start(struct sim *s, void (*sent)(const uint8_t *buf, size_t 
 void sim_ipmi_fuzz_receive(struct sim_bmc *b, const struct sockaddr *from, const uint8_t *buf,
 			   size_t len)
 {
-	struct ipmi_bmc *ib = b->ipmi;
-	struct sim *s = ib->is->sim;
-
-	s->rx++;
-	if (len > sizeof(rx_buf) || !sim_bmc_alive(b, uv_now(s->loop))) {
-		s->dropped++;
-		return;
-	}
-	handle_packet(ib, from, buf, len);
+	receive(b->ipmi, from, buf, len);
 }
 #endif
