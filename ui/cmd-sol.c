@@ -717,8 +717,6 @@ int cmd_sol(struct cli *c, int argc, char **argv)
 	s->interactive = isatty(STDIN_FILENO);
 	s->idle_ms = c->idle_ms > 0 ? c->idle_ms : DEFAULT_IDLE_MS;
 	s->at_line_start = 1;
-	/* A reader that goes away is an error to report, not a silent death. */
-	signal(SIGPIPE, SIG_IGN);
 	rc = sol_setup(s);
 	if (rc != 0)
 		sol_quit(s, rc);

@@ -7,9 +7,16 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#if defined(__has_include)
+#if __has_include(<sys/prctl.h>)
+#include <sys/prctl.h>
+#endif
+#endif
 
 #include "cli.h"
 #include "demo.h"
@@ -54,12 +61,31 @@ static void usage(FILE *out)
 		"See bmctop(1) and bmctop.conf(5).\n");
 }
 
+/*
+ * Before anything reads a password: no core file and no ptrace by other
+ * processes of the same user can expose it, and a peer that closes its end
+ * (a killed viewer, a BMC) gives EPIPE on that one stream instead of
+ * killing the process with the relay's password file and Redfish session
+ * left behind.
+ */
+static void process_harden(void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	signal(SIGPIPE, SIG_IGN);
+	setrlimit(RLIMIT_CORE, &no_core);
+#ifdef PR_SET_DUMPABLE
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
 	const struct command *cmd;
 	int i, rc, demo = 0;
 
+	process_harden();
 	memset(&c, 0, sizeof c);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
