@@ -17,11 +17,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -85,52 +82,9 @@ void sdr_cache_free(struct sdr_cache *c)
 /* Read the whole file; -ENOENT, -errno, or -EINVAL when it cannot be a cache. */
 static int read_file(const char *path, uint8_t **data, size_t *len)
 {
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd, err = 0;
+	int err = state_file_read(path, CACHE_MAX_FILE, data, len);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 0 || (size_t)st.st_size > CACHE_MAX_FILE) {
-		close(fd);
-		return -EINVAL;
-	}
-	/* One byte spare, so a file that grew since fstat() shows as junk. */
-	buf = xmalloc((size_t)st.st_size + 1);
-	for (;;) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > (size_t)st.st_size) {
-			err = -EINVAL;
-			break;
-		}
-	}
-	close(fd);
-	if (err == 0 && got != (size_t)st.st_size)
-		err = -EINVAL;
-	if (err != 0) {
-		free(buf);
-		return err;
-	}
-	*data = buf;
-	*len = got;
-	return 0;
+	return err == -EFBIG ? -EINVAL : err;
 }
 
 static int parse_cache(const uint8_t *p, size_t len, struct sdr_cache *c)

@@ -24,8 +24,9 @@ struct sdr_cache {
 /* 0 loaded; -ENOENT no cache; -EINVAL corrupt (caller rebuilds). */
 int sdr_cache_load(const char *path, struct sdr_cache *c);
 /*
- * 0 or -errno.  Writes path.tmp then renames, later in the thread pool
- * while an engine runs (state-file.h); load sees a queued save at once.
+ * 0 or -errno.  Writes a mkstemp temporary then renames, later in the
+ * thread pool while an engine runs (state-file.h); load sees a queued save
+ * at once.  Neither follows a symbolic link at path.
  */
 int sdr_cache_save(const char *path, const struct sdr_cache *c);
 void sdr_cache_add(struct sdr_cache *c, const uint8_t *rec, size_t len);

@@ -21,6 +21,9 @@
 #include "state-file.h"
 #include "xalloc.h"
 
+/* Far more than one line per host of the largest fleet. */
+#define SUITE_FILE_MAX (64u << 20)
+
 struct suite_entry {
 	char *key; /* NULL for an empty slot */
 	int suite;
@@ -94,14 +97,19 @@ static void remember(const char *key, int suite)
 static void load(void)
 {
 	char *path = paths_state_file("ipmi-cipher-suites");
-	FILE *fp = fopen(path, "r");
-	char line[512];
+	uint8_t *data;
+	size_t len;
+	char *line, *save = NULL;
 
 	loaded = 1;
-	free(path);
-	if (fp == NULL)
+	/* A cache that cannot be read (missing, a link, too big) costs a probe. */
+	if (state_file_read(path, SUITE_FILE_MAX, &data, &len) != 0) {
+		free(path);
 		return;
-	while (fgets(line, sizeof line, fp) != NULL) {
+	}
+	free(path);
+	for (line = strtok_r((char *)data, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *last = strrchr(line, ' ');
 		int suite;
 
@@ -112,7 +120,7 @@ static void load(void)
 		if (suite == 3 || suite == 17)
 			remember(line, suite);
 	}
-	fclose(fp);
+	free(data);
 }
 
 /* state-file hook: the whole file, when something changed. */

@@ -2,12 +2,13 @@
  * log.c - append-only log file with UTC timestamps.
  *
  * Writes are line-buffered stdio; the file is opened with O_APPEND and mode
- * 0600 because console and host names may be sensitive.
+ * 0600 because console and host names may be sensitive, and never through
+ * a symbolic link (paths_open_append): bmctop often runs as root, and a
+ * planted link would have it append to any file.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "errors.h"
 #include "log.h"
+#include "paths.h"
 
 static FILE *log_file;
 static enum log_level log_min = LOG_INFO;
@@ -31,9 +33,9 @@ int log_open(const char *path)
 	log_close();
 	if (path == NULL)
 		return 0;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = paths_open_append(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	log_file = fdopen(fd, "a");
 	if (log_file == NULL) {
 		close(fd);

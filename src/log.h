@@ -10,7 +10,10 @@
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
-/* Open (append, 0600) the log at path; NULL keeps logging in memory only. */
+/*
+ * Open (append, 0600, never through a link) the log at path; NULL keeps
+ * logging in memory only.  0 or a negative errno (-ELOOP: a link).
+ */
 int log_open(const char *path);
 void log_close(void);
 void log_set_level(enum log_level level);

@@ -1,15 +1,24 @@
 /*
- * paths.c - XDG base directory lookup and directory creation.
+ * paths.c - XDG base directory lookup, directory creation and checks, and
+ * opening append-only files in those directories.
  *
  * State directories are created 0700: they hold SDR caches, TLS known hosts
- * and console logs, none of which other local users should read.
+ * and console logs, none of which other local users should read.  What is
+ * not obvious: bmctop often runs as root, so a directory another user can
+ * write to would let them plant a symbolic link where bmctop writes and
+ * have root append to or replace any file.  Such a directory is refused
+ * (OpenSSH's rule for ~/.ssh), and every file is opened without following
+ * a link at its own name as a second guard.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 #include "xalloc.h"
@@ -110,4 +119,104 @@ char *paths_state_file(const char *name)
 	path = xasprintf("%s/%s", dir, name);
 	free(dir);
 	return path;
+}
+
+/* Whether a directory of this owner may hold what bmctop trusts: ours or root's. */
+static int owner_ok(uid_t uid)
+{
+	return uid == getuid() || uid == 0;
+}
+
+int paths_check_private_dir(const char *dir, const char *var, char **err)
+{
+	struct stat st;
+
+	*err = NULL;
+	/* A link is someone's choice of where the directory is: whose? */
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode) && !owner_ok(st.st_uid)) {
+		*err = xasprintf("%s is a symbolic link owned by another user (uid %u); bmctop "
+				 "will not use it: remove it, or set %s to a directory of your own",
+				 dir, (unsigned)st.st_uid, var);
+		return -EPERM;
+	}
+	if (stat(dir, &st) != 0) {
+		if (errno == ENOENT)
+			return 0; /* made 0700 when first needed */
+		*err = xasprintf("cannot check %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*err = xasprintf(
+		    "%s is not a directory; bmctop keeps its files there: move it away", dir);
+		return -ENOTDIR;
+	}
+	if (!owner_ok(st.st_uid)) {
+		*err = xasprintf("%s is owned by another user (uid %u), who could plant links in "
+				 "it; bmctop will not use it: remove it, or set %s to a directory "
+				 "of your own",
+				 dir, (unsigned)st.st_uid, var);
+		return -EPERM;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		*err = xasprintf("%s is writable by group or others (mode %03o), who could plant "
+				 "links in it; bmctop will not use it: run chmod 700 %s",
+				 dir, (unsigned)(st.st_mode & 0777), dir);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int is_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return path != NULL && strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+int paths_check_dirs(const char *fleet_path, char **err)
+{
+	char *state = paths_state_dir(), *config = paths_config_dir();
+	int rc;
+
+	/*
+	 * Made first, so that nobody else can make it between the check and
+	 * its use; one that cannot be made is reported by the first write.
+	 */
+	paths_mkdir_p(state, 0700);
+	rc = paths_check_private_dir(state, "XDG_STATE_HOME", err);
+	if (rc == 0 && is_inside(fleet_path, config))
+		rc = paths_check_private_dir(config, "XDG_CONFIG_HOME", err);
+	free(state);
+	free(config);
+	return rc;
+}
+
+int paths_open_append(const char *path)
+{
+	struct stat st;
+	int fd, err;
+
+	/* O_NONBLOCK: a FIFO found here must not hang the open. */
+	fd = open(path,
+		  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
+		  0600);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	/* An older file keeps whatever mode it had; what bmctop logs is private. */
+	if ((st.st_mode & 0777) != 0600 && fchmod(fd, 0600) != 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	fcntl(fd, F_SETFL, O_APPEND);
+	return fd;
 }

@@ -1,5 +1,6 @@
 /*
- * paths.h - where bmctop keeps configuration and state (XDG base dirs).
+ * paths.h - where bmctop keeps configuration and state (XDG base dirs), and
+ * the rules that keep those directories the user's alone.
  */
 #ifndef BMCTOP_PATHS_H
 #define BMCTOP_PATHS_H
@@ -21,5 +22,26 @@ int paths_mkdir_p(const char *path, unsigned mode);
 void paths_forget_dirs(void);
 /* The state directory, created 0700 if missing, joined with name. */
 char *paths_state_file(const char *name);
+
+/*
+ * Refuse a directory other local users could plant links in: it must be
+ * owned by the user or root and not writable by group or others (a link
+ * to it must be the user's or root's too).  A missing one passes.  0, or a
+ * negative errno with *err a malloc'd message naming dir and the fix
+ * (chmod 700 DIR); var is the variable that moves it, for that message.
+ */
+int paths_check_private_dir(const char *dir, const char *var, char **err);
+/*
+ * Before a front end uses them: make the state directory (0700) and check
+ * it, and the config directory too when fleet_path lies inside it.  0, or
+ * a negative errno with *err set, as paths_check_private_dir.
+ */
+int paths_check_dirs(const char *fleet_path, char **err);
+/*
+ * Open path to append, creating it 0600 (an older file is made 0600),
+ * never through a symbolic link at path (-ELOOP) and only when it is a
+ * regular file (-EINVAL).  The fd (O_CLOEXEC), or a negative errno.
+ */
+int paths_open_append(const char *path);
 
 #endif

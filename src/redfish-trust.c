@@ -2,8 +2,13 @@
  * redfish-trust.c - known_hosts for Redfish TLS keys (trust on first use).
  *
  * One line per host: NAME URL sha256//BASE64.  The file is small (one line
- * per Redfish host) and rewritten whole, through a temporary file and a
- * rename, whenever a key is recorded or replaced by "bmctop trust".
+ * per Redfish host) and rewritten whole through state-file.c's writer (a
+ * mkstemp temporary, then rename) whenever a key is recorded or replaced
+ * by "bmctop trust".  It is read and written at once, not queued: a key
+ * that cannot be recorded is reported to the caller.  A known_hosts that
+ * is a symbolic link, or that cannot be read, is neither trusted nor
+ * overwritten: its pins may be someone else's, and losing the user's
+ * would silently turn every host back to first use.
  */
 #include "config.h"
 
@@ -11,60 +16,95 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "log.h"
 #include "paths.h"
 #include "redfish-trust.h"
+#include "state-file.h"
 #include "xalloc.h"
+
+/* Tens of thousands of hosts at under 200 bytes a line. */
+#define KNOWN_HOSTS_MAX (16u << 20)
+
+/* known_hosts whole, NUL-terminated; NULL and *err (0: none yet) otherwise. */
+static char *read_known_hosts(const char *path, int *err)
+{
+	uint8_t *data;
+	size_t len;
+
+	*err = state_file_read(path, KNOWN_HOSTS_MAX, &data, &len);
+	if (*err == -ENOENT) {
+		*err = 0;
+		return NULL;
+	}
+	if (*err != 0) {
+		log_warn("cannot read %s: %s; TLS keys are not checked against it", path,
+			 strerror(-*err));
+		return NULL;
+	}
+	return (char *)data;
+}
+
+/* Whether line (NUL-terminated, no newline) is the entry for host at url. */
+static int line_is(const char *line, const char *host, const char *url, char *pin, size_t pinlen)
+{
+	char name[256], u[512], p[128];
+	int n = sscanf(line, "%255s %511s %127s", name, u, p);
+
+	if (n < 2 || strcmp(name, host) != 0 || strcmp(u, url) != 0)
+		return 0;
+	if (pin != NULL) {
+		if (n != 3)
+			return 0;
+		snprintf(pin, pinlen, "%s", p);
+	}
+	return 1;
+}
 
 int trust_lookup(const char *host, const char *url, char *out, size_t outlen)
 {
 	char *path = paths_state_file("known_hosts");
-	FILE *fp = fopen(path, "r");
-	char line[1024], name[256], u[512], pin[128];
-	int rc = -1;
+	char *text, *line, *save = NULL;
+	int err, rc = -1;
 
+	text = read_known_hosts(path, &err);
 	free(path);
-	if (fp == NULL)
+	if (text == NULL)
 		return -1;
-	while (fgets(line, sizeof line, fp) != NULL) {
-		if (sscanf(line, "%255s %511s %127s", name, u, pin) == 3 &&
-		    strcmp(name, host) == 0 && strcmp(u, url) == 0) {
-			snprintf(out, outlen, "%s", pin);
+	/* The last entry for a host wins, as the file has always been read. */
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (line_is(line, host, url, out, outlen))
 			rc = 0;
-		}
-	}
-	fclose(fp);
+	free(text);
 	return rc;
 }
 
 int trust_store(const char *host, const char *url, const char *pin)
 {
 	char *path = paths_state_file("known_hosts");
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *in = fopen(path, "r"), *out;
-	char line[1024], name[256], u[512];
-	int rc = 0;
+	char *text, *line, *save = NULL, *out;
+	size_t cap, len = 0;
+	int err;
 
-	out = fopen(tmp, "w");
-	if (out == NULL) {
-		rc = -errno;
-		goto done;
+	text = read_known_hosts(path, &err);
+	if (err != 0) {
+		free(path);
+		return err;
 	}
-	chmod(tmp, 0600);
-	while (in != NULL && fgets(line, sizeof line, in) != NULL) {
-		if (sscanf(line, "%255s %511s", name, u) == 2 && strcmp(name, host) == 0 &&
-		    strcmp(u, url) == 0)
+	cap = (text != NULL ? strlen(text) : 0) + strlen(host) + strlen(url) + strlen(pin) + 4;
+	out = xmalloc(cap);
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line_is(line, host, url, NULL, 0))
 			continue;
-		fputs(line, out);
+		len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
 	}
-	fprintf(out, "%s %s %s\n", host, url, pin);
-	if (fclose(out) != 0 || rename(tmp, path) != 0)
-		rc = -errno;
-done:
-	if (in != NULL)
-		fclose(in);
-	free(tmp);
+	len += (size_t)snprintf(out + len, cap - len, "%s %s %s\n", host, url, pin);
+	err = state_file_write_now(path, (const uint8_t *)out, len);
+	if (err != 0)
+		log_warn("cannot write %s: %s", path, strerror(-err));
+	free(out);
+	free(text);
 	free(path);
-	return rc;
+	return err;
 }

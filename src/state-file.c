@@ -5,6 +5,10 @@
  * is a list of entries handed to one uv_work_t, which only reads them, and
  * they stay findable until the batch is back.  Memory is bounded: past
  * QUEUE_MAX_BYTES the queue is written out on the loop thread at once.
+ *
+ * This is the one way bmctop writes and reads a state file: never through
+ * a symbolic link, temporaries from mkstemp (paths.c checks that nobody
+ * else can write to the directory; this is the second guard).
  */
 #include "config.h"
 
@@ -91,21 +95,19 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int open_tmp(const char *tmp)
-{
-	/* A stale temporary from a crash may have any mode: start afresh. */
-	if (unlink(tmp) != 0 && errno != ENOENT)
-		return -errno;
-	return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-}
-
-/* Thread-safe: touches only its arguments and the file system. */
+/*
+ * Thread-safe: touches only its arguments and the file system.  The
+ * temporary gets a name nobody can guess (mkstemp: created here, 0600, never
+ * through a link), so a link planted at a fixed NAME.tmp has nothing to
+ * catch; rename then replaces whatever is at path, a link included, and
+ * never writes through it.
+ */
 static int write_now(const char *path, const uint8_t *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd, err = 0;
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd, err;
 
-	fd = open_tmp(tmp);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
 		free(tmp);
@@ -119,6 +121,69 @@ static int write_now(const char *path, const uint8_t *data, size_t len)
 	if (err != 0)
 		unlink(tmp);
 	free(tmp);
+	return err;
+}
+
+int state_file_write_now(const char *path, const uint8_t *data, size_t len)
+{
+	return write_now(path, data, len);
+}
+
+/* Read all of fd, whose size fstat gave; -EINVAL when it changes meanwhile. */
+static int read_all(int fd, size_t size, uint8_t **data, size_t *len)
+{
+	/* One byte spare, so a file that grew since fstat() shows; one for a NUL. */
+	uint8_t *buf = xmalloc(size + 2);
+	size_t got = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + got, size + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > size)
+			break;
+	}
+	if (got != size) {
+		free(buf);
+		return -EINVAL;
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+int state_file_read(const char *path, size_t max, uint8_t **data, size_t *len)
+{
+	struct stat st;
+	int fd, err;
+
+	/* O_NONBLOCK: a FIFO found here must not hang the open. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 0)
+		err = -EINVAL;
+	else if ((uint64_t)st.st_size > max)
+		err = -EFBIG;
+	else
+		err = read_all(fd, (size_t)st.st_size, data, len);
+	close(fd);
 	return err;
 }
 

@@ -18,12 +18,22 @@
 #include <uv.h>
 
 /*
- * Write data (len bytes, ownership taken) to path atomically and 0600:
- * path.tmp then rename.  Queued when a loop is attached; 0 or -errno.
+ * Write data (len bytes, ownership taken) to path atomically and 0600: a
+ * temporary from mkstemp in the same directory, then rename, so a link at
+ * path or at any temporary name is never written through.  Queued when a
+ * loop is attached; 0 or -errno.
  */
 int state_file_write(char *path, uint8_t *data, size_t len);
+/* The same, at once on this thread (for a file whose errors the caller reports). */
+int state_file_write_now(const char *path, const uint8_t *data, size_t len);
 /* A copy of the queued contents of path, or NULL when none is queued. */
 uint8_t *state_file_pending(const char *path, size_t *len);
+/*
+ * Read a state file whole: never through a link at path (-ELOOP), only a
+ * regular file (-EINVAL), at most max bytes (-EFBIG).  *data is malloc'd
+ * with a NUL after its *len bytes.  0 or -errno (-ENOENT: none).
+ */
+int state_file_read(const char *path, size_t max, uint8_t **data, size_t *len);
 
 /*
  * Called before each batch and each flush: for writers that gather data

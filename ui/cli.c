@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,12 @@ int cli_load_fleet(struct cli *c)
 		c->fleet_path_owned = paths_default_fleet();
 		c->fleet_path = c->fleet_path_owned;
 	}
+	/* Before anything is read from or written to them. */
+	if (paths_check_dirs(c->fleet_path, &errors) != 0) {
+		fprintf(stderr, "bmctop: %s\n", errors);
+		free(errors);
+		return EXIT_USAGE;
+	}
 	rc = fleet_load(&c->fleet, c->fleet_path, &errors);
 	if (rc != 0) {
 		fputs(errors, stderr);
@@ -201,10 +208,16 @@ int cli_select_hosts(struct cli *c, char **names, int n, struct bmc_host ***out,
 int cli_start_engine(struct cli *c)
 {
 	char *logpath;
+	int rc;
 
 	logpath = paths_state_file("bmctop.log");
-	if (log_open(logpath) != 0)
+	rc = log_open(logpath);
+	if (rc != 0) {
+		fprintf(stderr, "bmctop: not logging to %s: %s\n", logpath,
+			rc == -ELOOP ? "it is a symbolic link, which bmctop does not follow"
+				     : strerror(-rc));
 		log_open(NULL);
+	}
 	free(logpath);
 	uv_loop_init(&c->loop);
 	engine_init(&c->engine, &c->loop, &c->fleet, NULL);
