@@ -165,6 +165,9 @@ static ssize_t control_event(struct ws_decoder *d, struct ws_event *ev)
 	switch (d->opcode) {
 	case WS_OP_PING:
 		ev->type = WS_EV_PING;
+		memcpy(d->pong, d->ctl, d->ctl_len);
+		d->pong_len = d->ctl_len;
+		d->pong_due = 1;
 		break;
 	case WS_OP_PONG:
 		ev->type = WS_EV_PONG;
@@ -239,6 +242,16 @@ ssize_t ws_decode(struct ws_decoder *d, uint8_t *buf, size_t len, struct ws_even
 			return -1;
 	}
 	return (ssize_t)used;
+}
+
+int ws_pong_take(struct ws_decoder *d, uint8_t out[WS_MAX_CONTROL], size_t *len)
+{
+	if (!d->pong_due)
+		return 0;
+	memcpy(out, d->pong, d->pong_len);
+	*len = d->pong_len;
+	d->pong_due = 0;
+	return 1;
 }
 
 size_t ws_frame_header(uint8_t *out, int opcode, int fin, uint64_t len, const uint8_t *mask)

@@ -11,6 +11,11 @@
  * frame, a length beyond the limit or with its top bit set, a continuation
  * with nothing to continue, a close code that may not be sent - is an
  * error with a reason for a person; the connection is then unusable.
+ *
+ * The decoder also keeps the payload of the latest ping not yet answered:
+ * RFC 6455 (5.5.3) lets an endpoint answer only the most recent of several
+ * pings, so a peer that floods pings costs one pending pong, whatever the
+ * rate.  The I/O code takes it with ws_pong_take() when its socket has room.
  */
 #ifndef BMCTOP_WS_H
 #define BMCTOP_WS_H
@@ -68,6 +73,10 @@ struct ws_decoder {
 	size_t ctl_len;
 	int closed; /* a close frame was decoded; nothing may follow */
 	const char *error;
+	/* The latest ping, until answered. */
+	uint8_t pong[WS_MAX_CONTROL];
+	size_t pong_len;
+	int pong_due;
 };
 
 void ws_decoder_init(struct ws_decoder *d, uint64_t max_frame, int want_masked);
@@ -78,6 +87,12 @@ void ws_decoder_init(struct ws_decoder *d, uint64_t max_frame, int want_masked);
  * Call again with the rest of buf until everything is consumed.
  */
 ssize_t ws_decode(struct ws_decoder *d, uint8_t *buf, size_t len, struct ws_event *ev);
+/*
+ * The pong owed for the latest ping decoded since the last call: 1 with
+ * its payload in out (*len bytes, at most WS_MAX_CONTROL), or 0 when no
+ * ping awaits an answer.  Earlier pings it replaced are not answered.
+ */
+int ws_pong_take(struct ws_decoder *d, uint8_t out[WS_MAX_CONTROL], size_t *len);
 
 /*
  * Write a frame header to out (WS_MAX_HEADER bytes at least); mask is NULL

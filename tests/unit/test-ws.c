@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runner.h"
 #include "ws.h"
@@ -119,6 +120,44 @@ TEST(ws_rfc_fragmented_and_ping)
 	ASSERT_EQ(decode_all(&d, "89 05 48 65 6c 6c 6f", 2, data, &n, &ev), WS_EV_PING);
 	ASSERT_EQ(ev.len, 5);
 	ASSERT_MEMEQ(ev.data, "Hello", 5);
+}
+
+/* A flood of pings owes one pong: the latest one's payload (RFC 6455 5.5.3). */
+TEST(ws_ping_flood_owes_one_pong)
+{
+	struct ws_decoder d;
+	struct ws_event ev;
+	uint8_t buf[1000 * 127], pong[WS_MAX_CONTROL];
+	size_t len = 0, off = 0, n = 0;
+	int pings = 0;
+
+	ws_decoder_init(&d, 1024, 0);
+	ASSERT_EQ(ws_pong_take(&d, pong, &n), 0);
+	for (int i = 0; i < 1000; i++) {
+		buf[len++] = 0x89;
+		buf[len++] = 125;
+		memset(buf + len, 'a' + i % 26, 125);
+		len += 125;
+	}
+	while (off < len) {
+		ssize_t used = ws_decode(&d, buf + off, len - off, &ev);
+
+		ASSERT(used > 0);
+		if (ev.type == WS_EV_PING)
+			pings++;
+		off += (size_t)used;
+	}
+	ASSERT_EQ(pings, 1000);
+	ASSERT_EQ(ws_pong_take(&d, pong, &n), 1);
+	ASSERT_EQ(n, 125);
+	ASSERT_EQ(pong[0], 'a' + 999 % 26);
+	ASSERT_EQ(pong[124], 'a' + 999 % 26);
+	ASSERT_EQ(ws_pong_take(&d, pong, &n), 0);
+	/* An empty ping after data still owes an (empty) pong. */
+	ASSERT_EQ(decode_all(&d, "82 01 78 89 00", 5, pong, &n, &ev), WS_EV_PING);
+	ASSERT_EQ(ws_pong_take(&d, pong, &n), 1);
+	ASSERT_EQ(n, 0);
+	ASSERT_EQ(ws_pong_take(&d, pong, &n), 0);
 }
 
 TEST(ws_rfc_extended_lengths)
