@@ -19,6 +19,10 @@ With --hostile MODE the console sends a malformed frame after the upgrade
 instead of relaying: bad-opcode, huge-length, fragmented-ping,
 bad-close-code, masked, reserved-bits.
 
+Each connection is served by one thread, which alone reads and writes its
+TLS socket (an ssl.SSLSocket read in one thread while written in another
+fails at random under load).
+
 Counters go to --stats as JSON (upgrades, token_ok, token_rejected,
 client_frames, client_bytes, max_client_frame, oversize_frames,
 client_close_codes, proxied).  Listens on 127.0.0.1 only; exits after
@@ -59,16 +63,6 @@ def write_stats():
         with open(tmp, "w") as f:
             json.dump(STATS, f)
         os.replace(tmp, OPTS.stats)
-
-
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise EOFError
-        buf += chunk
-    return buf
 
 
 def read_head(sock):
@@ -225,81 +219,99 @@ class Handler(socketserver.BaseRequestHandler):
                       % (accept, proto)).encode())
         if OPTS.hostile:
             sock.sendall(hostile_frame(OPTS.hostile))
-            self.read_client(sock, rest, None)
+            self.ws_loop(sock, rest, None)
             return
         h, p = OPTS.vnc.rsplit(":", 1)
         vnc = socket.create_connection((h, int(p)), timeout=30)
-        t = threading.Thread(target=self.to_client, args=(vnc, sock), daemon=True)
-        t.start()
-        self.read_client(sock, rest, vnc)
         try:
-            vnc.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        t.join(10)
-        vnc.close()
+            self.ws_loop(sock, rest, vnc)
+        finally:
+            vnc.close()
 
-    def to_client(self, vnc, sock):
-        try:
-            while True:
-                data = vnc.recv(65536)
-                if not data:
-                    break
-                bump("server_bytes", len(data))
-                sock.sendall(frame(2, data))
-        except OSError:
-            pass
-        try:
-            sock.sendall(frame(8, struct.pack("!H", 1000)))
-        except OSError:
-            pass
+    def ws_loop(self, sock, buf, vnc, limit=600):
+        """Both directions of the console in this one thread: an SSL socket
+        read in one thread while written in another can fail at random (a
+        read that sees the writer's state reports a bogus EOF), which
+        showed as the console closing (code 1000) under load."""
+        buf = bytearray(buf)
+        watch = [sock] if vnc is None else [sock, vnc]
+        end = time.time() + limit
+        while time.time() < end:
+            ready = [sock] if sock.pending() else []
+            if not ready:
+                ready, _, _ = select.select(watch, [], [], 1.0)
+            if sock in ready:
+                try:
+                    data = sock.recv(65536)
+                except ssl.SSLWantReadError:
+                    data = None
+                except OSError as e:
+                    print("kvm-ws-server: reading the client: %s" % e, file=sys.stderr)
+                    return
+                if data == b"":
+                    return
+                buf += data or b""
+                if not self.client_frames(sock, buf, vnc):
+                    return
+            if vnc is not None and vnc in ready:
+                try:
+                    data = vnc.recv(65536)
+                except OSError:
+                    data = b""
+                try:
+                    if not data:
+                        sock.sendall(frame(8, struct.pack("!H", 1000)))
+                        return
+                    bump("server_bytes", len(data))
+                    sock.sendall(frame(2, data))
+                except OSError as e:
+                    print("kvm-ws-server: writing to the client: %s" % e, file=sys.stderr)
+                    return
 
-    def read_client(self, sock, buf, vnc):
-        class Src:
-            def __init__(self, pre):
-                self.pre = pre
-
-            def get(self, n):
-                out = self.pre[:n]
-                self.pre = self.pre[n:]
-                if len(out) < n:
-                    out += recv_exact(sock, n - len(out))
-                return out
-
-        src = Src(buf)
-        try:
-            while True:
-                b0, b1 = src.get(2)
-                n = b1 & 0x7f
-                if n == 126:
-                    n = struct.unpack("!H", src.get(2))[0]
-                elif n == 127:
-                    n = struct.unpack("!Q", src.get(8))[0]
-                mask = src.get(4) if b1 & 0x80 else b"\0\0\0\0"
-                op = b0 & 0x0f
+    def client_frames(self, sock, buf, vnc):
+        """Handle every whole frame in buf (consumed); False once the
+        connection is to end."""
+        while len(buf) >= 2:
+            b0, b1 = buf[0], buf[1]
+            n, off = b1 & 0x7f, 2
+            if n == 126:
+                if len(buf) < 4:
+                    return True
+                n, off = struct.unpack("!H", buf[2:4])[0], 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return True
+                n, off = struct.unpack("!Q", buf[2:10])[0], 10
+            masked = b1 & 0x80
+            if masked and len(buf) < off + 4:
+                return True
+            mask = bytes(buf[off:off + 4]) if masked else b"\0\0\0\0"
+            off += 4 if masked else 0
+            op = b0 & 0x0f
+            if off + n > len(buf) and n <= OPTS.max_frame:
+                return True
+            with LOCK:
+                STATS["client_frames"] += 1
+                STATS["max_client_frame"] = max(STATS["max_client_frame"], n)
+            if n > OPTS.max_frame:
+                bump("oversize_frames")
+                sock.sendall(frame(8, struct.pack("!H", 1009)))
+                return False
+            data = bytes(c ^ mask[i & 3] for i, c in enumerate(buf[off:off + n]))
+            del buf[:off + n]
+            if op == 8:
+                code = struct.unpack("!H", data[:2])[0] if len(data) >= 2 else 0
                 with LOCK:
-                    STATS["client_frames"] += 1
-                    STATS["max_client_frame"] = max(STATS["max_client_frame"], n)
-                if n > OPTS.max_frame:
-                    bump("oversize_frames")
-                    sock.sendall(frame(8, struct.pack("!H", 1009)))
-                    return
-                data = bytes(c ^ mask[i & 3] for i, c in enumerate(src.get(n)))
-                if op == 8:
-                    code = struct.unpack("!H", data[:2])[0] if len(data) >= 2 else 0
-                    with LOCK:
-                        STATS["client_close_codes"].append(code)
-                        write_stats()
-                    return
-                if op == 9:
-                    sock.sendall(frame(10, data))
-                    continue
-                if op in (0, 2):
-                    bump("client_bytes", len(data))
-                    if vnc is not None:
-                        vnc.sendall(data)
-        except (EOFError, OSError):
-            return
+                    STATS["client_close_codes"].append(code)
+                    write_stats()
+                return False
+            if op == 9:
+                sock.sendall(frame(10, data))
+            elif op in (0, 2):
+                bump("client_bytes", len(data))
+                if vnc is not None:
+                    vnc.sendall(data)
+        return True
 
 
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
