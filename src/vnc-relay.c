@@ -9,13 +9,25 @@
  * until the BMC side is ready, so a failure there (wrong vnc-password,
  * refused token) reaches the viewer as the reason RFB 3.8 carries.
  *
+ * Connections to the local port are candidates until one authenticates
+ * with the one-time password: up to VNC_RELAY_MAX_STARTUPS may be in the
+ * handshake at once, each for at most VNC_RELAY_GRACE_MS (OpenSSH's
+ * MaxStartups and LoginGraceTime), so a silent one holds no one else out.
+ * The first to authenticate becomes the viewer and the others are closed;
+ * a wrong password, a broken handshake or silence past the grace time is a
+ * failure, and MAX_FAILURES of them end the relay.
+ *
  * TLS runs over memory BIOs: ciphertext from the socket goes into one BIO,
  * OpenSSL's output is drained from the other and written to the socket, so
  * nothing blocks and one loop serves every relay.
  *
- * Backpressure: each side counts the bytes queued in its pending writes;
- * above VNC_RELAY_HIGH_WATER the other side is no longer read, and reading
- * resumes once the queue drains below VNC_RELAY_LOW_WATER.
+ * Backpressure: each side counts the bytes queued in its pending writes.
+ * Reading from either side can make bytes for either (the BMC's pings are
+ * answered toward the BMC, TLS answers itself), so once either queue is
+ * above VNC_RELAY_HIGH_WATER neither side is read, until both have
+ * drained below VNC_RELAY_LOW_WATER.  Pongs are not queued at all beyond
+ * one: the decoder keeps the latest ping's payload and the answer goes out
+ * when nothing else is waiting to be written to the BMC.
  */
 #include "config.h"
 
@@ -45,13 +57,12 @@
 #include "ws.h"
 #include "xalloc.h"
 
-#define READ_CHUNK	    (64 * 1024)
-#define DEFAULT_FRAME_OUT   (64 * 1024)
-#define MAX_FRAME_IN	    (64 * 1024 * 1024)
-#define PENDING_MAX	    (64 * 1024) /* viewer bytes held while the BMC side connects */
-#define HANDSHAKE_MAX	    (RFB_MAX_REASON + 1024)
-#define MAX_WRONG_PASSWORDS 3
-#define VIEWER_AUTH_MS	    30000
+#define READ_CHUNK	  (64 * 1024)
+#define DEFAULT_FRAME_OUT (64 * 1024)
+#define MAX_FRAME_IN	  (64 * 1024 * 1024)
+#define PENDING_MAX	  (64 * 1024) /* viewer bytes held while the BMC side connects */
+#define HANDSHAKE_MAX	  (RFB_MAX_REASON + 1024)
+#define MAX_FAILURES	  3
 
 enum up_stage {
 	UP_IDLE,    /* no viewer authenticated yet */
@@ -69,13 +80,23 @@ struct bytes {
 	size_t len, cap;
 };
 
+/*
+ * One connection: the BMC's (embedded in the relay), or one accepted on the
+ * local port (allocated; a candidate until it authenticates, then the
+ * viewer).  Freed when its last handle has closed.
+ */
 struct side {
 	uv_tcp_t tcp;
+	uv_timer_t grace; /* accepted connections: the login grace time */
 	struct vnc_relay *r;
-	int open;   /* the handle is initialised and not yet closed */
-	int paused; /* reading stopped for backpressure */
+	int handles;   /* of tcp and grace, initialised and not yet closed */
+	int open;      /* tcp is initialised and not closing */
+	int connected; /* may be read: connected and not shutting down */
 	int reading;
-	size_t queued; /* bytes in writes not yet completed */
+	int full;	      /* queued went above high water, not yet below low water */
+	size_t queued;	      /* bytes in writes not yet completed */
+	struct rfb_server rs; /* accepted connections: the relay as VNC server */
+	struct bytes in;      /* candidates: handshake bytes not yet used */
 	uint8_t rbuf[READ_CHUNK];
 };
 
@@ -91,12 +112,12 @@ struct vnc_relay {
 	int port;
 	char *passwd_path;
 	char otp[RFB_PASSWORD_LEN + 1];
-	int wrong_passwords;
+	int failures;
 
-	struct side viewer, up;
-	struct rfb_server rs;
+	struct side up;
+	struct side *viewer; /* the connection that authenticated, or NULL */
+	struct side *startups[VNC_RELAY_MAX_STARTUPS]; /* still in the handshake */
 	struct rfb_client rc;
-	int viewer_authed;
 	struct bytes pending; /* viewer bytes before UP_PASS */
 	struct bytes hs;      /* BMC bytes during the upgrade and RFB handshake */
 	enum up_stage stage;
@@ -132,7 +153,9 @@ static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void up_start(struct vnc_relay *r);
 static void from_server_stream(struct vnc_relay *r, const uint8_t *p, size_t n);
-static void side_read_start(struct side *s);
+static void relay_update_reading(struct vnc_relay *r);
+static void ws_answer_ping(struct vnc_relay *r);
+static void candidate_drop(struct side *c, int failure, const char *why);
 static void on_timeout(uv_timer_t *t);
 
 static const char *hname(const struct vnc_relay *r)
@@ -179,7 +202,6 @@ static void maybe_finish(struct vnc_relay *r)
 	rfb_client_wipe(&r->rc);
 	secure_zero(r->otp, sizeof r->otp);
 	secure_zero(r->token, sizeof r->token);
-	secure_zero(&r->rs, sizeof r->rs);
 	bytes_free(&r->pending);
 	bytes_free(&r->hs);
 	vnc_target_free(&r->t);
@@ -189,14 +211,10 @@ static void maybe_finish(struct vnc_relay *r)
 	free(r);
 }
 
-static void on_handle_closed(uv_handle_t *handle)
+static void on_relay_handle_closed(uv_handle_t *handle)
 {
 	struct vnc_relay *r = handle->data;
 
-	if (handle == (uv_handle_t *)&r->viewer.tcp)
-		r->viewer.open = 0;
-	else if (handle == (uv_handle_t *)&r->up.tcp)
-		r->up.open = 0;
 	r->pending_handles--;
 	maybe_finish(r);
 }
@@ -204,30 +222,78 @@ static void on_handle_closed(uv_handle_t *handle)
 static void close_handle(struct vnc_relay *r, uv_handle_t *handle)
 {
 	if (!uv_is_closing(handle))
-		uv_close(handle, on_handle_closed);
+		uv_close(handle, on_relay_handle_closed);
 }
 
-static void on_viewer_shutdown(uv_shutdown_t *req, int status)
+static void on_side_handle_closed(uv_handle_t *handle)
 {
-	struct vnc_relay *r = req->data;
+	struct side *s = handle->data;
+	struct vnc_relay *r = s->r;
+
+	s->handles--;
+	r->pending_handles--;
+	if (s->handles == 0 && s != &r->up) {
+		if (r->viewer == s)
+			r->viewer = NULL;
+		bytes_free(&s->in);
+		secure_zero(&s->rs, sizeof s->rs);
+		free(s);
+	}
+	maybe_finish(r);
+}
+
+static void startups_remove(struct side *c)
+{
+	struct vnc_relay *r = c->r;
+
+	for (size_t i = 0; i < VNC_RELAY_MAX_STARTUPS; i++)
+		if (r->startups[i] == c)
+			r->startups[i] = NULL;
+}
+
+/* Close a side's handles now; what is queued to it is dropped. */
+static void side_close(struct side *s)
+{
+	s->open = 0;
+	s->connected = 0;
+	s->reading = 0;
+	if (s != &s->r->up)
+		startups_remove(s);
+	if (s->handles == 0)
+		return;
+	if (!uv_is_closing((uv_handle_t *)&s->tcp))
+		uv_close((uv_handle_t *)&s->tcp, on_side_handle_closed);
+	if (s != &s->r->up && !uv_is_closing((uv_handle_t *)&s->grace))
+		uv_close((uv_handle_t *)&s->grace, on_side_handle_closed);
+}
+
+static void on_side_shutdown(uv_shutdown_t *req, int status)
+{
+	struct side *s = req->data;
 
 	free(req);
-	close_handle(r, (uv_handle_t *)&r->viewer.tcp);
+	side_close(s);
 }
 
-/* Close the viewer once what was written to it has gone out. */
-static void viewer_close_after_flush(struct vnc_relay *r)
+/* Close an accepted connection once what was written to it has gone out. */
+static void side_close_after_flush(struct side *s)
 {
 	uv_shutdown_t *req;
 
-	if (!r->viewer.open || uv_is_closing((uv_handle_t *)&r->viewer.tcp))
+	if (!s->open || !s->connected || s->queued > 0) {
+		side_close(s);
 		return;
-	uv_read_stop((uv_stream_t *)&r->viewer.tcp);
+	}
+	s->connected = 0;
+	s->reading = 0;
+	uv_read_stop((uv_stream_t *)&s->tcp);
+	uv_timer_stop(&s->grace);
+	startups_remove(s);
 	req = xcalloc(1, sizeof *req);
-	req->data = r;
-	if (uv_shutdown(req, (uv_stream_t *)&r->viewer.tcp, on_viewer_shutdown) != 0) {
+	req->data = s;
+	if (uv_shutdown(req, (uv_stream_t *)&s->tcp, on_side_shutdown) != 0) {
 		free(req);
-		close_handle(r, (uv_handle_t *)&r->viewer.tcp);
+		side_close(s);
 	}
 }
 
@@ -289,6 +355,7 @@ static void end_http(struct vnc_relay *r)
 
 static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 {
+	struct side *v = r->viewer;
 	va_list ap;
 
 	if (r->ending)
@@ -310,19 +377,22 @@ static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 	if (r->stage == UP_RESOLVE)
 		uv_cancel((uv_req_t *)&r->gai);
 	if (r->up.open)
-		close_handle(r, (uv_handle_t *)&r->up.tcp);
-	if (r->viewer.open) {
+		side_close(&r->up);
+	for (size_t i = 0; i < VNC_RELAY_MAX_STARTUPS; i++)
+		if (r->startups[i] != NULL)
+			side_close(r->startups[i]);
+	if (v != NULL && v->open) {
 		/* A viewer still in the handshake hears why (RFB 3.8 reason). */
-		if (r->viewer_authed && r->stage != UP_PASS) {
-			rfb_server_result(&r->rs, 0, r->msg);
-			if (r->rs.outlen > 0) {
-				uv_buf_t b = uv_buf_init((char *)r->rs.out, (unsigned)r->rs.outlen);
+		if (r->stage != UP_PASS && v->queued == 0) {
+			rfb_server_result(&v->rs, 0, r->msg);
+			if (v->rs.outlen > 0) {
+				uv_buf_t b = uv_buf_init((char *)v->rs.out, (unsigned)v->rs.outlen);
 
-				uv_try_write((uv_stream_t *)&r->viewer.tcp, &b, 1);
-				r->rs.outlen = 0;
+				uv_try_write((uv_stream_t *)&v->tcp, &b, 1);
+				v->rs.outlen = 0;
 			}
 		}
-		viewer_close_after_flush(r);
+		side_close_after_flush(v);
 	}
 	end_http(r);
 	maybe_finish(r);
@@ -331,6 +401,31 @@ static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 void vnc_relay_stop(struct vnc_relay *r)
 {
 	relay_end(r, BMC_ECANCELED, "stopped");
+}
+
+/* A side's socket failed or reached its end. */
+static void side_failed(struct side *s, int err, const char *doing)
+{
+	struct vnc_relay *r = s->r;
+
+	if (s == &r->up) {
+		if (err == UV_EOF)
+			relay_end(r, 0, "the console server closed the connection");
+		else
+			relay_end(r, BMC_EIO, "%s the console server failed: %s", doing,
+				  uv_strerror(err));
+	} else if (s == r->viewer) {
+		/* However the viewer went (closed, killed, reset), the session is over. */
+		if (err == UV_EOF)
+			relay_end(r, 0, "the viewer closed the connection");
+		else if (err == UV_ECONNRESET || err == UV_EPIPE)
+			relay_end(r, 0, "the viewer closed the connection (%s)", uv_strerror(err));
+		else
+			relay_end(r, BMC_EIO, "%s the viewer failed: %s", doing, uv_strerror(err));
+	} else {
+		/* A connection that left in its handshake holds nothing: not a failure. */
+		candidate_drop(s, 0, NULL);
+	}
 }
 
 /* Writing with backpressure. */
@@ -342,31 +437,26 @@ struct write_req {
 	uint8_t data[];
 };
 
-static struct side *other_side(struct side *s)
-{
-	return s == &s->r->viewer ? &s->r->up : &s->r->viewer;
-}
-
 static void on_written(uv_write_t *req, int status)
 {
 	struct write_req *w = (struct write_req *)req;
 	struct side *s = w->s;
 	struct vnc_relay *r = s->r;
-	struct side *o = other_side(s);
 
 	s->queued -= w->n;
 	free(w);
-	if (r->ending)
+	if (r->ending || !s->open)
 		return;
 	if (status < 0) {
-		relay_end(r, BMC_EIO, "writing to the %s failed: %s",
-			  s == &r->viewer ? "viewer" : "console", uv_strerror(status));
+		side_failed(s, status, "writing to");
 		return;
 	}
-	if (o->paused && s->queued < VNC_RELAY_LOW_WATER) {
-		o->paused = 0;
-		side_read_start(o);
+	if (s->full && s->queued < VNC_RELAY_LOW_WATER) {
+		s->full = 0;
+		relay_update_reading(r);
 	}
+	if (s == &r->up && s->queued == 0)
+		ws_answer_ping(r);
 }
 
 static void side_write(struct side *s, const uint8_t *p, size_t n)
@@ -397,26 +487,20 @@ static void side_write(struct side *s, const uint8_t *p, size_t n)
 	rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &b, 1, on_written);
 	if (rc != 0) {
 		free(w);
-		relay_end(r, BMC_EIO, "writing to the %s failed: %s",
-			  s == &r->viewer ? "viewer" : "console", uv_strerror(rc));
+		side_failed(s, rc, "writing to");
 		return;
 	}
 	s->queued += n;
-	if (s->queued > VNC_RELAY_HIGH_WATER) {
-		struct side *o = other_side(s);
-
-		if (o->open && !o->paused) {
-			o->paused = 1;
-			uv_read_stop((uv_stream_t *)&o->tcp);
-			o->reading = 0;
-		}
+	if (!s->full && s->queued > VNC_RELAY_HIGH_WATER) {
+		s->full = 1;
+		relay_update_reading(r);
 	}
 }
 
 static void to_viewer(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
 	r->to_viewer += n;
-	side_write(&r->viewer, p, n);
+	side_write(r->viewer, p, n);
 }
 
 /* Ciphertext OpenSSL produced goes to the socket. */
@@ -460,6 +544,18 @@ static void ws_send(struct vnc_relay *r, int opcode, const uint8_t *p, size_t n)
 	free(frame);
 }
 
+/* Answer the latest ping, once nothing else waits to go to the BMC. */
+static void ws_answer_ping(struct vnc_relay *r)
+{
+	uint8_t payload[WS_MAX_CONTROL];
+	size_t n;
+
+	if (r->ending || r->t.transport != VNC_TRANSPORT_WS || r->up.queued > 0)
+		return;
+	if (ws_pong_take(&r->wsd, payload, &n))
+		ws_send(r, WS_OP_PONG, payload, n);
+}
+
 /* Bytes of the RFB stream to the BMC, framed when it speaks WebSocket. */
 static void to_server(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
@@ -484,66 +580,77 @@ static void to_server(struct vnc_relay *r, const uint8_t *p, size_t n)
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
-	struct vnc_relay *r = handle->data;
+	struct side *s = handle->data;
 
-	if (handle == (uv_handle_t *)&r->viewer.tcp)
-		*buf = uv_buf_init((char *)r->viewer.rbuf, sizeof r->viewer.rbuf);
-	else
-		*buf = uv_buf_init((char *)r->up.rbuf, sizeof r->up.rbuf);
+	*buf = uv_buf_init((char *)s->rbuf, sizeof s->rbuf);
 }
 
 static void viewer_bytes(struct vnc_relay *r, const uint8_t *p, size_t n);
+static void candidate_bytes(struct side *c, const uint8_t *p, size_t n);
 static void up_bytes(struct vnc_relay *r, uint8_t *p, size_t n);
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
-	struct vnc_relay *r = stream->data;
-	int is_viewer = stream == (uv_stream_t *)&r->viewer.tcp;
+	struct side *s = stream->data;
+	struct vnc_relay *r = s->r;
 
-	if (r->ending || nread == 0)
+	if (r->ending || !s->connected || nread == 0)
 		return;
-	if (nread < 0) {
-		if (is_viewer && !r->viewer_authed) {
-			/* A viewer gave up in the handshake: wait for another. */
-			close_handle(r, (uv_handle_t *)&r->viewer.tcp);
-			return;
-		}
-		if (nread == UV_EOF)
-			relay_end(r, 0, "the %s closed the connection",
-				  is_viewer ? "viewer" : "console server");
-		else
-			relay_end(r, BMC_EIO, "reading from the %s failed: %s",
-				  is_viewer ? "viewer" : "console server", uv_strerror((int)nread));
-		return;
-	}
-	if (is_viewer)
+	if (nread < 0)
+		side_failed(s, (int)nread, "reading from");
+	else if (s == &r->up)
+		up_bytes(r, (uint8_t *)buf->base, (size_t)nread);
+	else if (s == r->viewer)
 		viewer_bytes(r, (const uint8_t *)buf->base, (size_t)nread);
 	else
-		up_bytes(r, (uint8_t *)buf->base, (size_t)nread);
+		candidate_bytes(s, (const uint8_t *)buf->base, (size_t)nread);
 }
 
-static void side_read_start(struct side *s)
+static void side_set_reading(struct side *s, int want)
 {
-	if (s->open && !s->reading && !s->paused && !s->r->ending) {
-		uv_read_start((uv_stream_t *)&s->tcp, on_alloc, on_read);
-		s->reading = 1;
+	if (want && !s->reading) {
+		if (uv_read_start((uv_stream_t *)&s->tcp, on_alloc, on_read) == 0)
+			s->reading = 1;
+	} else if (!want && s->reading) {
+		uv_read_stop((uv_stream_t *)&s->tcp);
+		s->reading = 0;
+	}
+}
+
+/*
+ * Read whatever may be read: nothing while the relay ends, the BMC and the
+ * viewer only while neither queue is over high water, a candidate while
+ * its own queue is not.
+ */
+static void relay_update_reading(struct vnc_relay *r)
+{
+	int throttled = r->up.full || (r->viewer != NULL && r->viewer->full);
+
+	if (r->up.connected)
+		side_set_reading(&r->up, !r->ending && !throttled);
+	if (r->viewer != NULL && r->viewer->connected)
+		side_set_reading(r->viewer, !r->ending && !throttled);
+	for (size_t i = 0; i < VNC_RELAY_MAX_STARTUPS; i++) {
+		struct side *c = r->startups[i];
+
+		if (c != NULL && c->connected)
+			side_set_reading(c, !r->ending && !c->full);
 	}
 }
 
 /* The viewer side. */
 
-static void viewer_flush_handshake(struct vnc_relay *r)
+static void side_flush_handshake(struct side *s)
 {
-	if (r->rs.outlen > 0) {
-		side_write(&r->viewer, r->rs.out, r->rs.outlen);
-		r->rs.outlen = 0;
+	if (s->rs.outlen > 0) {
+		side_write(s, s->rs.out, s->rs.outlen);
+		s->rs.outlen = 0;
 	}
 }
 
+/* From the viewer that authenticated. */
 static void viewer_bytes(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
-	ssize_t used;
-
 	if (r->stage == UP_PASS) {
 		to_server(r, p, n);
 		return;
@@ -554,30 +661,80 @@ static void viewer_bytes(struct vnc_relay *r, const uint8_t *p, size_t n)
 			  PENDING_MAX);
 		return;
 	}
-	bytes_append(&r->pending, p, n);
-	if (r->viewer_authed)
-		return; /* held until the BMC side is ready */
-	used = rfb_server_feed(&r->rs, r->pending.p, r->pending.len);
-	viewer_flush_handshake(r);
-	if (used < 0) {
-		log_warn("%s: VNC relay on 127.0.0.1:%d: %s", hname(r), r->port, r->rs.error);
-		r->pending.len = 0;
-		if (++r->wrong_passwords >= MAX_WRONG_PASSWORDS) {
-			relay_end(r, BMC_EAUTH, "%d viewers failed to authenticate; relay closed",
-				  r->wrong_passwords);
-			return;
+	bytes_append(&r->pending, p, n); /* held until the BMC side is ready */
+}
+
+/*
+ * Drop a candidate; failure: count it (why says what it did), and end the
+ * relay at MAX_FAILURES.
+ */
+static void candidate_drop(struct side *c, int failure, const char *why)
+{
+	struct vnc_relay *r = c->r;
+
+	if (failure)
+		log_warn("%s: VNC relay on 127.0.0.1:%d: %s", hname(r), r->port, why);
+	side_close_after_flush(c);
+	if (failure && ++r->failures >= MAX_FAILURES)
+		relay_end(r, BMC_EAUTH, "%d viewers failed to authenticate; relay closed",
+			  r->failures);
+}
+
+/* The first candidate to authenticate: the viewer, and the others go. */
+static void viewer_chosen(struct side *c)
+{
+	struct vnc_relay *r = c->r;
+
+	startups_remove(c);
+	uv_timer_stop(&c->grace);
+	r->viewer = c;
+	for (size_t i = 0; i < VNC_RELAY_MAX_STARTUPS; i++) {
+		if (r->startups[i] != NULL) {
+			log_info("%s: VNC relay on 127.0.0.1:%d: a viewer authenticated; closing "
+				 "another connection still in its handshake",
+				 hname(r), r->port);
+			side_close(r->startups[i]);
 		}
-		viewer_close_after_flush(r);
+	}
+	r->pending.len = 0;
+	if (c->in.len > 0)
+		bytes_append(&r->pending, c->in.p, c->in.len);
+	bytes_free(&c->in);
+	log_info("%s: viewer authenticated on 127.0.0.1:%d; connecting to %s", hname(r), r->port,
+		 r->t.url);
+	up_start(r);
+}
+
+static void candidate_bytes(struct side *c, const uint8_t *p, size_t n)
+{
+	ssize_t used;
+
+	if (c->in.len + n > PENDING_MAX) {
+		candidate_drop(c, 1, "a viewer sent too much before authenticating");
 		return;
 	}
-	bytes_consume(&r->pending, (size_t)used);
-	if (r->rs.state == RFB_S_AUTHED) {
-		r->viewer_authed = 1;
-		uv_timer_stop(&r->timer);
-		log_info("%s: viewer authenticated on 127.0.0.1:%d; connecting to %s", hname(r),
-			 r->port, r->t.url);
-		up_start(r);
+	bytes_append(&c->in, p, n);
+	used = rfb_server_feed(&c->rs, c->in.p, c->in.len);
+	side_flush_handshake(c);
+	if (used < 0) {
+		candidate_drop(c, 1, c->rs.error);
+		return;
 	}
+	bytes_consume(&c->in, (size_t)used);
+	if (c->rs.state == RFB_S_AUTHED)
+		viewer_chosen(c);
+}
+
+static void on_grace_over(uv_timer_t *t)
+{
+	struct side *c = t->data;
+	char why[128];
+
+	if (c->r->ending || c == c->r->viewer)
+		return;
+	snprintf(why, sizeof why, "a viewer sent no valid authentication within %d s; dropped",
+		 VNC_RELAY_GRACE_MS / 1000);
+	candidate_drop(c, 1, why);
 }
 
 static void free_handle(uv_handle_t *handle)
@@ -585,46 +742,61 @@ static void free_handle(uv_handle_t *handle)
 	free(handle);
 }
 
+static void refuse_connection(struct vnc_relay *r, uv_stream_t *server, const char *why)
+{
+	uv_tcp_t *extra = xcalloc(1, sizeof *extra);
+
+	uv_tcp_init(r->loop, extra);
+	if (uv_accept(server, (uv_stream_t *)extra) == 0)
+		log_warn("%s: VNC relay on 127.0.0.1:%d %s; refused another", hname(r), r->port,
+			 why);
+	uv_close((uv_handle_t *)extra, free_handle);
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
 	struct vnc_relay *r = server->data;
 	uint8_t challenge[RFB_CHALLENGE_LEN];
-	uv_tcp_t *extra;
+	struct side *c;
+	size_t slot = VNC_RELAY_MAX_STARTUPS;
 
 	if (status < 0 || r->ending)
 		return;
-	if (r->viewer.open) {
-		/* One viewer per relay: turn others away. */
-		extra = xcalloc(1, sizeof *extra);
-		uv_tcp_init(r->loop, extra);
-		if (uv_accept(server, (uv_stream_t *)extra) == 0)
-			log_warn(
-			    "%s: VNC relay on 127.0.0.1:%d already has a viewer; refused another",
-			    hname(r), r->port);
-		uv_close((uv_handle_t *)extra, free_handle);
+	if (r->viewer != NULL) {
+		refuse_connection(r, server, "already has a viewer");
 		return;
 	}
-	uv_tcp_init(r->loop, &r->viewer.tcp);
-	r->viewer.tcp.data = r;
-	r->viewer.open = 1;
-	r->viewer.reading = 0;
-	r->viewer.paused = 0;
-	r->viewer.queued = 0;
-	r->pending_handles++;
-	if (uv_accept(server, (uv_stream_t *)&r->viewer.tcp) != 0) {
-		close_handle(r, (uv_handle_t *)&r->viewer.tcp);
+	for (size_t i = 0; i < VNC_RELAY_MAX_STARTUPS && slot == VNC_RELAY_MAX_STARTUPS; i++)
+		if (r->startups[i] == NULL)
+			slot = i;
+	if (slot == VNC_RELAY_MAX_STARTUPS) {
+		refuse_connection(r, server, "has the most connections it takes in the handshake");
 		return;
 	}
-	uv_tcp_nodelay(&r->viewer.tcp, 1);
+	c = xcalloc(1, sizeof *c);
+	c->r = r;
+	uv_tcp_init(r->loop, &c->tcp);
+	c->tcp.data = c;
+	uv_timer_init(r->loop, &c->grace);
+	c->grace.data = c;
+	c->handles = 2;
+	c->open = 1;
+	r->pending_handles += 2;
+	r->startups[slot] = c;
+	if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
+		side_close(c);
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
 	RAND_bytes(challenge, sizeof challenge);
-	if (rfb_server_init(&r->rs, r->otp, strlen(r->otp), challenge) != 0) {
+	if (rfb_server_init(&c->rs, r->otp, strlen(r->otp), challenge) != 0) {
 		relay_end(r, BMC_EIO, "DES is not available from OpenSSL");
 		return;
 	}
-	r->pending.len = 0;
-	viewer_flush_handshake(r);
-	side_read_start(&r->viewer);
-	uv_timer_start(&r->timer, on_timeout, VIEWER_AUTH_MS, 0);
+	c->connected = 1;
+	side_flush_handshake(c);
+	uv_timer_start(&c->grace, on_grace_over, VNC_RELAY_GRACE_MS, 0);
+	relay_update_reading(r);
 }
 
 /* The BMC side: the RFB handshake and the stream. */
@@ -663,8 +835,8 @@ static void from_server_stream(struct vnc_relay *r, const uint8_t *p, size_t n)
 	log_info("%s: VNC relay on 127.0.0.1:%d connected to %s (RFB 3.%d, security %s)", hname(r),
 		 r->port, r->t.url, r->rc.minor,
 		 r->rc.sectype == RFB_SEC_VNC ? "VNC authentication" : "none");
-	rfb_server_result(&r->rs, 1, NULL);
-	viewer_flush_handshake(r);
+	rfb_server_result(&r->viewer->rs, 1, NULL);
+	side_flush_handshake(r->viewer);
 	if (r->hs.len > 0)
 		to_viewer(r, r->hs.p, r->hs.len);
 	r->hs.len = 0;
@@ -700,8 +872,7 @@ static void ws_frames(struct vnc_relay *r, uint8_t *p, size_t n)
 			}
 			from_server_stream(r, ev.data, ev.len);
 			break;
-		case WS_EV_PING:
-			ws_send(r, WS_OP_PONG, ev.data, ev.len);
+		case WS_EV_PING: /* answered below, the latest only */
 			break;
 		case WS_EV_CLOSE: {
 			char reason[WS_MAX_CONTROL];
@@ -723,6 +894,7 @@ static void ws_frames(struct vnc_relay *r, uint8_t *p, size_t n)
 		p += used;
 		n -= (size_t)used;
 	}
+	ws_answer_ping(r);
 }
 
 static void start_rfb(struct vnc_relay *r)
@@ -1000,7 +1172,8 @@ static void on_up_connected(uv_connect_t *req, int status)
 		return;
 	}
 	uv_tcp_nodelay(&r->up.tcp, 1);
-	side_read_start(&r->up);
+	r->up.connected = 1;
+	relay_update_reading(r);
 	if (r->t.tls) {
 		int rc;
 
@@ -1042,8 +1215,9 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		return;
 	}
 	uv_tcp_init(r->loop, &r->up.tcp);
-	r->up.tcp.data = r;
+	r->up.tcp.data = &r->up;
 	r->up.open = 1;
+	r->up.handles = 1;
 	r->pending_handles++;
 	c = xcalloc(1, sizeof *c);
 	c->data = r;
@@ -1199,12 +1373,8 @@ static void on_timeout(uv_timer_t *t)
 {
 	struct vnc_relay *r = t->data;
 
-	if (r->ending)
-		return;
-	if (r->viewer_authed)
+	if (!r->ending)
 		relay_end(r, BMC_ETIMEDOUT, "no console session from %s in time", r->t.url);
-	else if (r->viewer.open)
-		close_handle(r, (uv_handle_t *)&r->viewer.tcp);
 }
 
 static void up_start(struct vnc_relay *r)
@@ -1288,7 +1458,6 @@ int vnc_relay_start_target(struct vnc_relay **out, struct bmc_host *h, struct vn
 	memset(t, 0, sizeof *t);
 	r->cb = cb;
 	r->arg = arg;
-	r->viewer.r = r;
 	r->up.r = r;
 	uv_tcp_init(r->loop, &r->listener);
 	r->listener.data = r;
@@ -1323,8 +1492,8 @@ fail:
 	r->ending = 1;
 	if (r->passwd_path != NULL)
 		unlink(r->passwd_path);
-	uv_close((uv_handle_t *)&r->listener, on_handle_closed);
-	uv_close((uv_handle_t *)&r->timer, on_handle_closed);
+	uv_close((uv_handle_t *)&r->listener, on_relay_handle_closed);
+	uv_close((uv_handle_t *)&r->timer, on_relay_handle_closed);
 	return rc;
 }
 

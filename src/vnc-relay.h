@@ -12,10 +12,14 @@
  * unchanged both ways, with bounded buffers: the side that is ahead stops
  * being read until the other has drained.
  *
- * One viewer per relay; a relay ends when either side closes (or after
- * three wrong passwords, or vnc_relay_stop()), deletes its Redfish session
- * and its password file, and then calls its end callback once.  Several
- * relays may run at once on one loop.
+ * Up to VNC_RELAY_MAX_STARTUPS local connections may be in the handshake
+ * at once, each for at most VNC_RELAY_GRACE_MS; the first to authenticate
+ * is the viewer, the others are closed.  One viewer per relay; a relay
+ * ends when either side closes (or after three failed connections - a
+ * wrong password, a broken handshake, silence past the grace time - or
+ * vnc_relay_stop()), deletes its Redfish session and its password file,
+ * and then calls its end callback once.  Several relays may run at once on
+ * one loop.
  */
 #ifndef BMCTOP_VNC_RELAY_H
 #define BMCTOP_VNC_RELAY_H
@@ -32,9 +36,14 @@ struct vnc_relay;
  * person.  r is freed when the callback returns. */
 typedef void (*vnc_relay_end_cb)(struct vnc_relay *r, int status, const char *msg, void *arg);
 
-/* Buffers: a side with more than this queued stops the other being read. */
+/* Buffers: a side with more than this queued stops both sides being read,
+ * until both are below the low-water mark. */
 #define VNC_RELAY_HIGH_WATER (1024 * 1024)
 #define VNC_RELAY_LOW_WATER  (256 * 1024)
+
+/* Connections in the VNC handshake at once, and how long each may take. */
+#define VNC_RELAY_MAX_STARTUPS 4
+#define VNC_RELAY_GRACE_MS     10000
 
 /*
  * Start a relay for h (resolving its target with vnc_target_resolve) on

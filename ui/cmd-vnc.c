@@ -7,6 +7,12 @@
  * Without (--no-viewer, no $DISPLAY, e.g. over ssh), the endpoint and the
  * password file are printed, one a line, for "ssh -L" and a viewer
  * elsewhere, and the relay waits until interrupted or its session ends.
+ *
+ * However it ends - the viewer gone, the console closed, a signal, an
+ * error - the relay is ended before anything else (it removes its password
+ * file and deletes its Redfish session), and what happened is printed.
+ * SIGINT and SIGTERM reach this file first (engine on_signal), so the
+ * relay's DELETE goes out before the engine shuts down.
  */
 #include "config.h"
 
@@ -28,7 +34,12 @@ struct vnc_cmd {
 	int ended;
 	int status;
 	char *msg;
+	int signum;	     /* the signal that stopped it, or 0 */
+	char viewer_why[64]; /* how the launched viewer ended, when it did */
 };
+
+/* Static: the viewer's exit callback may run from cli_finish's loop. */
+static struct vnc_cmd vnc_cmd;
 
 static void on_relay_end(struct vnc_relay *r, int status, const char *msg, void *arg)
 {
@@ -54,9 +65,27 @@ static void on_viewer_exit(uv_process_t *p, int64_t exit_status, int term_signal
 	v->viewer_running = 0;
 	uv_close((uv_handle_t *)p, on_viewer_closed);
 	if (v->relay != NULL) {
-		log_info("viewer exited (status %lld); ending the relay", (long long)exit_status);
+		if (term_signal != 0)
+			snprintf(v->viewer_why, sizeof v->viewer_why,
+				 "the viewer was killed (signal %d)", term_signal);
+		else
+			snprintf(v->viewer_why, sizeof v->viewer_why,
+				 "the viewer exited (status %lld)", (long long)exit_status);
+		log_info("%s; ending the relay", v->viewer_why);
 		vnc_relay_stop(v->relay);
 	}
+}
+
+/* SIGINT, SIGTERM, SIGHUP: end the relay; cli_finish shuts the engine down. */
+static void on_engine_signal(struct bmc_engine *e, int signum)
+{
+	struct vnc_cmd *v = &vnc_cmd;
+
+	v->signum = signum;
+	if (v->relay != NULL)
+		vnc_relay_stop(v->relay);
+	else
+		uv_stop(&v->cli->loop);
 }
 
 static void on_polled(struct bmc_host *h, int status, void *arg)
@@ -99,8 +128,7 @@ int cmd_vnc(struct cli *c, int argc, char **argv)
 {
 	struct bmc_host **hosts = NULL, *h;
 	struct vnc_target t;
-	/* Static: the viewer's exit callback may run from cli_finish's loop. */
-	static struct vnc_cmd v;
+	struct vnc_cmd *v = &vnc_cmd;
 	size_t n;
 	char *err = NULL;
 	int rc = cli_options(c, &argc, argv, OPT_NO_VIEWER, "vnc");
@@ -137,37 +165,47 @@ int cmd_vnc(struct cli *c, int argc, char **argv)
 			"bmctop: %s: the %s console profile is untested: it has not been checked "
 			"against a real BMC yet (%s)\n",
 			h->cfg->name, t.profile, t.url);
-	memset(&v, 0, sizeof v);
-	v.cli = c;
-	rc = vnc_relay_start_target(&v.relay, h, &t, on_relay_end, &v, &err);
+	memset(v, 0, sizeof *v);
+	v->cli = c;
+	rc = vnc_relay_start_target(&v->relay, h, &t, on_relay_end, v, &err);
 	vnc_target_free(&t);
+	if (rc == 0)
+		c->engine.on_signal = on_engine_signal;
 	if (rc != 0) {
 		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, err);
 		free(err);
 		return EXIT_SOME_FAILED;
 	}
-	if (c->no_viewer || !vnc_viewer_have_display() || launch_viewer(&v, h) != 0) {
-		printf("127.0.0.1:%d\n%s\n", vnc_relay_port(v.relay),
-		       vnc_relay_password_file(v.relay));
+	if (c->no_viewer || !vnc_viewer_have_display() || launch_viewer(v, h) != 0) {
+		printf("127.0.0.1:%d\n%s\n", vnc_relay_port(v->relay),
+		       vnc_relay_password_file(v->relay));
 		fflush(stdout);
 	}
 	/* Until the relay ends; a signal shuts the engine down and stops the
 	 * loop first, and then the relay is ended too. */
 	uv_run(&c->loop, UV_RUN_DEFAULT);
-	if (!v.ended && v.relay != NULL) {
-		vnc_relay_stop(v.relay);
-		while (!v.ended && uv_run(&c->loop, UV_RUN_ONCE) != 0)
+	if (!v->ended && v->relay != NULL) {
+		vnc_relay_stop(v->relay);
+		while (!v->ended && uv_run(&c->loop, UV_RUN_ONCE) != 0)
 			;
 	}
-	if (v.viewer_running)
-		uv_process_kill(&v.viewer, SIGTERM);
-	if (v.status != 0 && v.status != BMC_ECANCELED) {
-		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, v.msg);
-		rc = v.status == BMC_ECONFIG ? EXIT_USAGE : EXIT_SOME_FAILED;
+	if (v->viewer_running)
+		uv_process_kill(&v->viewer, SIGTERM);
+	c->engine.on_signal = NULL;
+	if (v->status != 0 && v->status != BMC_ECANCELED) {
+		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, v->msg);
+		rc = v->status == BMC_ECONFIG ? EXIT_USAGE : EXIT_SOME_FAILED;
+	} else if (v->status == BMC_ECANCELED && v->signum != 0) {
+		fprintf(stderr, "bmctop: %s: stopped by signal %d; relay closed\n", h->cfg->name,
+			v->signum);
+		rc = 128 + v->signum;
+	} else if (v->status == BMC_ECANCELED && v->viewer_why[0] != '\0') {
+		fprintf(stderr, "bmctop: %s: %s; relay closed\n", h->cfg->name, v->viewer_why);
+		rc = EXIT_ALL_OK;
 	} else {
-		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, v.msg);
+		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, v->msg);
 		rc = EXIT_ALL_OK;
 	}
-	free(v.msg);
+	free(v->msg);
 	return rc;
 }

@@ -2,7 +2,7 @@
 """rfb-client.py - a small RFB (VNC) client for the tests and the benchmark.
 
     rfb-client.py HOST:PORT [--passwd FILE] [--ws PATH] [--cut-text N]
-                  [--stream SECONDS] [--snapshot-rows]
+                  [--stream SECONDS] [--hold SECONDS]
 
 Does the RFB 3.3/3.7/3.8 handshake (None, or VNC authentication with the
 password in a vncpasswd-format FILE), ClientInit (shared) and reads
@@ -14,6 +14,10 @@ Then:
   --stream S       asks for full, non-incremental Raw updates for S seconds,
                    keeping two requests in flight; prints JSON with bytes,
                    updates, seconds and MB/s
+  --hold S         stays connected S seconds, sending ClientCutText as fast
+                   as the socket takes it and reading whatever comes; prints
+                   JSON with the bytes sent and received (an error if the
+                   server closes first)
 Without either it prints "ok WxH NAME" after ServerInit.  Exit status 0 on
 success, 1 with a message on stderr otherwise.
 
@@ -24,6 +28,7 @@ import argparse
 import base64
 import json
 import os
+import select
 import socket
 import struct
 import subprocess
@@ -215,6 +220,37 @@ def read_update(r, bpp):
     return False
 
 
+def hold(sock, t, secs):
+    """Push bytes at the server for secs seconds without ever blocking."""
+    sock.setblocking(False)
+    out = bytearray()
+    sent = got = 0
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if not out:
+            out += struct.pack("!BxxxI", 6, 65536) + b"x" * 65536
+        r, w, _ = select.select([sock], [sock], [], 0.2)
+        if r:
+            try:
+                data = sock.recv(1 << 20)
+            except BlockingIOError:
+                data = None
+            if data == b"":
+                raise EOFError("the server closed the connection after %.1f s"
+                               % (secs - (end - time.monotonic())))
+            got += len(data or b"")
+        if w:
+            try:
+                k = sock.send(out)
+            except BlockingIOError:
+                k = 0
+            del out[:k]
+            sent += k
+        elif not r:
+            time.sleep(0.05)
+    return {"sent": sent, "received": got, "seconds": secs}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("target")
@@ -222,6 +258,7 @@ def main():
     ap.add_argument("--ws")
     ap.add_argument("--cut-text", type=int)
     ap.add_argument("--stream", type=float)
+    ap.add_argument("--hold", type=float)
     ap.add_argument("--timeout", type=float, default=60)
     o = ap.parse_args()
     host, port = o.target.rsplit(":", 1)
@@ -253,6 +290,10 @@ def main():
             print(json.dumps({"bytes": nbytes, "updates": updates, "seconds": round(secs, 3),
                               "mb_per_s": round(nbytes / secs / 1e6, 1), "width": w,
                               "height": h}))
+        elif o.hold is not None:
+            if o.ws:
+                raise EOFError("--hold speaks plain RFB only")
+            print(json.dumps(hold(sock, t, o.hold)))
         else:
             print("ok %dx%d %s" % (w, h, name))
     except (EOFError, OSError, subprocess.CalledProcessError) as e:
