@@ -3,8 +3,9 @@
  *
  * Decodes the input whole and again split at a point taken from its first
  * byte: a command split across reads must decode exactly as one read, the
- * outputs must stay inside their documented bounds, and every reply must be
- * a well-formed IAC verb option triple.
+ * outputs must stay inside their documented bounds, every reply must be
+ * a well-formed IAC verb option triple, and no option may be refused twice
+ * on the same side (RFC 1143: repeated requests draw no more answers).
  */
 #include "config.h"
 
@@ -21,6 +22,27 @@ static void decode(struct telnet *t, const uint8_t *in, size_t len, uint8_t *d, 
 {
 	telnet_decode(t, in, len, d, nd, r, nr);
 	if (*nd > len || *nr > TELNET_REPLY_ROOM(len))
+		__builtin_trap();
+}
+
+/* Trap unless each refusal (DONT, WONT of an option that is now off) is
+ * said at most once per option: a refused option stays off for good. */
+static void check_refusals_once(const struct telnet *t, const uint8_t *r, size_t n)
+{
+	uint8_t seen[2][256];
+	size_t i;
+
+	memset(seen, 0, sizeof seen);
+	for (i = 0; i < n; i += 3) {
+		int side = r[i + 1] == TELNET_DONT ? 0 : r[i + 1] == TELNET_WONT ? 1 : -1;
+		const uint8_t *q = side == 0 ? t->him : t->us;
+
+		if (side < 0 || q[r[i + 2]] != TELNET_Q_REFUSED)
+			continue;
+		if (seen[side][r[i + 2]]++)
+			__builtin_trap();
+	}
+	if (t->refused > 2 * 256)
 		__builtin_trap();
 }
 
@@ -50,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < nr1; i += 3)
 		if (r1[i] != TELNET_IAC || r1[i + 1] < TELNET_WILL || r1[i + 1] > TELNET_DONT)
 			__builtin_trap();
+	check_refusals_once(&whole, r1, nr1);
 	if (whole.rx != split.rx || memcmp(whole.him, split.him, sizeof whole.him) != 0 ||
 	    memcmp(whole.us, split.us, sizeof whole.us) != 0)
 		__builtin_trap();

@@ -11,6 +11,12 @@
  * closes or is not there the console reports CON_LOST and reconnects with
  * backoff; queued bytes wait for the new connection, while a write the
  * kernel had not confirmed when the link broke is counted as lost.
+ *
+ * Telnet answers are owed to what the server sends, so a server that keeps
+ * asking and never reads could make them pile up without end.  The codec
+ * answers only changes of state, and reading stops while more than
+ * REPLY_HIGH_WATER bytes wait to reach the server, resuming below
+ * REPLY_LOW_WATER: the server gets our answers at the pace it takes them.
  */
 #include "config.h"
 
@@ -33,6 +39,10 @@
 #define NEGOTIATION_WAIT_MS 300
 /* A connection that lasted this long resets the backoff. */
 #define STABLE_MS 2000
+/* Bytes written toward the server but not taken by the kernel that stop,
+ * then restart, reading from it (a read may owe up to READ_SIZE + 2). */
+#define REPLY_HIGH_WATER (64 * 1024)
+#define REPLY_LOW_WATER	 (16 * 1024)
 
 struct tcp_write {
 	uv_write_t req;
@@ -53,9 +63,11 @@ struct tcp_console {
 	struct addrinfo *addrs, *next_addr;
 	uv_connect_t connect;
 	uv_tcp_t tcp;
-	int tcp_open;	  /* tcp initialised and not yet closed */
-	int connected;	  /* connected and reading */
-	int negotiating;  /* telnet: holding data until the server has spoken */
+	int tcp_open;	 /* tcp initialised and not yet closed */
+	int connected;	 /* connected and reading */
+	int negotiating; /* telnet: holding data until the server has spoken */
+	int read_paused; /* connected, not reading: our writes wait for the server */
+	unsigned long read_pauses;
 	uv_timer_t timer; /* connect timeout, then reconnect backoff */
 	int timer_open;
 	unsigned attempts;  /* failed attempts since the last stable link */
@@ -80,6 +92,8 @@ struct tcp_console {
 
 static void start_connect(struct tcp_console *t);
 static void pump_writes(struct tcp_console *t);
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 
 static const char *target_kind(const struct tcp_console *t)
 {
@@ -157,8 +171,14 @@ static void on_tcp_closed(uv_handle_t *h)
 
 static void close_tcp(struct tcp_console *t)
 {
+	if (t->read_pauses > 0)
+		log_info("%s: console: reading paused %lu times while the server did not "
+			 "take our telnet answers",
+			 t->c->host->cfg->name, t->read_pauses);
+	t->read_pauses = 0;
 	t->connected = 0;
 	t->negotiating = 0;
+	t->read_paused = 0;
 	uv_timer_stop(&t->timer);
 	if (t->tcp_open && !uv_is_closing((uv_handle_t *)&t->tcp))
 		uv_close((uv_handle_t *)&t->tcp, on_tcp_closed);
@@ -190,6 +210,30 @@ static void link_lost(struct tcp_console *t, const char *why)
 	close_tcp(t);
 }
 
+/* Stop reading from a server that does not take what we write to it;
+ * start again once it has taken most of it. */
+static void update_read_flow(struct tcp_console *t)
+{
+	size_t waiting;
+	int rc;
+
+	if (!t->connected || t->closing)
+		return;
+	waiting = uv_stream_get_write_queue_size((uv_stream_t *)&t->tcp);
+	if (!t->read_paused && waiting > REPLY_HIGH_WATER) {
+		uv_read_stop((uv_stream_t *)&t->tcp);
+		t->read_paused = 1;
+		t->read_pauses++;
+		log_debug("%s: console: %zu bytes wait to reach the server; reading paused",
+			  t->c->host->cfg->name, waiting);
+	} else if (t->read_paused && waiting < REPLY_LOW_WATER) {
+		t->read_paused = 0;
+		rc = uv_read_start((uv_stream_t *)&t->tcp, on_alloc, on_read);
+		if (rc != 0)
+			link_lost(t, uv_strerror(rc));
+	}
+}
+
 static void on_write(uv_write_t *req, int status)
 {
 	struct tcp_write *w = (struct tcp_write *)req;
@@ -212,6 +256,7 @@ static void on_write(uv_write_t *req, int status)
 		return;
 	}
 	pump_writes(t);
+	update_read_flow(t);
 }
 
 static struct tcp_write *write_new(struct tcp_console *t, size_t room)
@@ -331,8 +376,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	}
 	telnet_decode(&t->tn, (const uint8_t *)buf->base, (size_t)nread, t->dbuf, &ndata,
 		      t->replybuf, &nreply);
-	if (nreply > 0)
+	if (nreply > 0) {
 		send_reply(t, t->replybuf, nreply);
+		update_read_flow(t);
+	}
 	if (t->negotiating && t->connected) {
 		/* Our answers are on their way: data may follow them now. */
 		t->negotiating = 0;

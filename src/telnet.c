@@ -18,27 +18,14 @@ void telnet_init(struct telnet *t)
 	t->rx = TN_DATA;
 }
 
-static int bit_get(const uint8_t *set, uint8_t opt)
-{
-	return (set[opt / 8] >> (opt % 8)) & 1;
-}
-
-static void bit_set(uint8_t *set, uint8_t opt, int on)
-{
-	if (on)
-		set[opt / 8] |= (uint8_t)(1u << (opt % 8));
-	else
-		set[opt / 8] &= (uint8_t) ~(1u << (opt % 8));
-}
-
 int telnet_him(const struct telnet *t, uint8_t opt)
 {
-	return bit_get(t->him, opt);
+	return t->him[opt] == TELNET_Q_YES;
 }
 
 int telnet_us(const struct telnet *t, uint8_t opt)
 {
-	return bit_get(t->us, opt);
+	return t->us[opt] == TELNET_Q_YES;
 }
 
 /* Options the server may turn on at its end. */
@@ -61,38 +48,48 @@ static size_t put_reply(uint8_t *out, uint8_t verb, uint8_t opt)
 	return 3;
 }
 
+/*
+ * A request to enable an option at one side (WILL: his, DO: ours), in
+ * state *q: agree once, refuse once, and ignore it when it changes
+ * nothing.  Returns the bytes written to reply.
+ */
+static size_t request_on(struct telnet *t, uint8_t *q, int acceptable, uint8_t yes, uint8_t no,
+			 uint8_t opt, uint8_t *reply)
+{
+	if (*q != TELNET_Q_NO)
+		return 0; /* on already, or refused already */
+	if (!acceptable) {
+		*q = TELNET_Q_REFUSED;
+		t->refused++;
+		return put_reply(reply, no, opt);
+	}
+	*q = TELNET_Q_YES;
+	return put_reply(reply, yes, opt);
+}
+
+/* A request to disable it (WONT, DONT): agreed to at once, if it was on. */
+static size_t request_off(uint8_t *q, uint8_t no, uint8_t opt, uint8_t *reply)
+{
+	if (*q != TELNET_Q_YES)
+		return 0;
+	*q = TELNET_Q_NO;
+	return put_reply(reply, no, opt);
+}
+
 /* Answer IAC verb opt; returns the bytes written to reply. */
 static size_t negotiate(struct telnet *t, uint8_t verb, uint8_t opt, uint8_t *reply)
 {
 	switch (verb) {
 	case TELNET_WILL:
-		if (!accept_him(opt)) {
-			t->refused++;
-			return put_reply(reply, TELNET_DONT, opt);
-		}
-		if (telnet_him(t, opt))
-			return 0; /* an acknowledgement of our DO */
-		bit_set(t->him, opt, 1);
-		return put_reply(reply, TELNET_DO, opt);
+		return request_on(t, &t->him[opt], accept_him(opt), TELNET_DO, TELNET_DONT, opt,
+				  reply);
 	case TELNET_WONT:
-		if (!telnet_him(t, opt))
-			return 0;
-		bit_set(t->him, opt, 0);
-		return put_reply(reply, TELNET_DONT, opt);
+		return request_off(&t->him[opt], TELNET_DONT, opt, reply);
 	case TELNET_DO:
-		if (!accept_us(opt)) {
-			t->refused++;
-			return put_reply(reply, TELNET_WONT, opt);
-		}
-		if (telnet_us(t, opt))
-			return 0;
-		bit_set(t->us, opt, 1);
-		return put_reply(reply, TELNET_WILL, opt);
+		return request_on(t, &t->us[opt], accept_us(opt), TELNET_WILL, TELNET_WONT, opt,
+				  reply);
 	case TELNET_DONT:
-		if (!telnet_us(t, opt))
-			return 0;
-		bit_set(t->us, opt, 0);
-		return put_reply(reply, TELNET_WONT, opt);
+		return request_off(&t->us[opt], TELNET_WONT, opt, reply);
 	}
 	return 0;
 }

@@ -6,8 +6,13 @@
  * negotiation replies we owe it; the encoder escapes what we send.  We agree
  * to the server's ECHO and SUPPRESS-GO-AHEAD, to BINARY in both directions
  * and to suppressing our own go-aheads (we never send any), and refuse every
- * other option.  Replies follow RFC 1143's rule of never acknowledging a
- * state we are already in, so two peers cannot loop.
+ * other option.  Replies follow RFC 1143's Q method on the answering side:
+ * each option has a state on each side, a request that would not change it
+ * is ignored, so two peers cannot loop and a server repeating itself gets
+ * no more answers than its options change states.  A refusal is said once
+ * per option and connection (the server has heard it; asking again does
+ * not change our mind), which bounds the refusals a hostile server can
+ * draw to 2 * 256 whatever it sends.
  */
 #ifndef BMCTOP_TELNET_H
 #define BMCTOP_TELNET_H
@@ -38,11 +43,19 @@ enum telnet_rx_state {
 	TN_SB_IAC  /* IAC inside a subnegotiation */
 };
 
+/* An option's state on one side (RFC 1143's NO and YES; we never ask for
+ * an option ourselves, so its WANTNO and WANTYES never arise). */
+enum telnet_q {
+	TELNET_Q_NO,
+	TELNET_Q_YES,
+	TELNET_Q_REFUSED /* NO, and we have refused it once already */
+};
+
 struct telnet {
 	enum telnet_rx_state rx;
-	uint8_t verb;	 /* the WILL/WONT/DO/DONT awaiting its option byte */
-	uint8_t him[32]; /* bit set: the server has the option enabled */
-	uint8_t us[32];	 /* bit set: we have it enabled */
+	uint8_t verb;	  /* the WILL/WONT/DO/DONT awaiting its option byte */
+	uint8_t him[256]; /* enum telnet_q: the option at the server's end */
+	uint8_t us[256];  /* enum telnet_q: the option at ours */
 	/* What the server sent, for logs and tests. */
 	unsigned long commands, refused, subnegotiations;
 };
@@ -54,7 +67,8 @@ int telnet_him(const struct telnet *t, uint8_t opt);
 int telnet_us(const struct telnet *t, uint8_t opt);
 
 /* Room the reply buffer needs for len input bytes: a command split across
- * calls may finish with its last byte and owe a three-byte answer. */
+ * calls may finish with its last byte and owe a three-byte answer.  (This
+ * is only the worst case of one call: repeated requests draw nothing.) */
 #define TELNET_REPLY_ROOM(len) ((len) + 2)
 
 /*

@@ -3,6 +3,9 @@
  * CR NUL, subnegotiations, and commands split across reads.
  *
  * The opening exchange is the one QEMU's "-serial telnet" server sends.
+ * The flood tests hold the codec to RFC 1143: an answer only when a state
+ * changes, and a refusal said once, so a server repeating requests cannot
+ * make us queue answers faster than its options actually change.
  */
 #include "config.h"
 
@@ -87,6 +90,76 @@ TEST(telnet_never_acknowledges_a_state_twice)
 	decode(&t, "fffc01 fffc01", &d);
 	expect(d.reply, d.nreply, "fffe01");
 	ASSERT(!telnet_him(&t, TELNET_OPT_ECHO));
+}
+
+TEST(telnet_refuses_each_option_once)
+{
+	struct telnet t;
+	struct decoded d;
+
+	telnet_init(&t);
+	decode(&t, "fffbc8 fffd18", &d);
+	expect(d.reply, d.nreply, "fffec8 fffc18");
+	/* Asked again, the answer stands: the server heard it already. */
+	decode(&t, "fffbc8 fffd18 fffbc8 fffd18 fffcc8 fffe18 fffbc8", &d);
+	ASSERT_EQ(d.nreply, 0);
+	ASSERT_EQ(t.refused, 2);
+	ASSERT(!telnet_him(&t, 200));
+	ASSERT(!telnet_us(&t, 24));
+}
+
+TEST(telnet_wont_and_will_toggle_echo)
+{
+	struct telnet t;
+	struct decoded d;
+
+	telnet_init(&t);
+	decode(&t, "fffb01 fffb01 fffb01", &d);
+	expect(d.reply, d.nreply, "fffd01");
+	decode(&t, "fffc01", &d);
+	expect(d.reply, d.nreply, "fffe01");
+	ASSERT(!telnet_him(&t, TELNET_OPT_ECHO));
+	/* Each change of state is answered once, however often it happens. */
+	decode(&t, "fffb01 fffb01 fffc01 fffc01 fffb01", &d);
+	expect(d.reply, d.nreply, "fffd01 fffe01 fffd01");
+	ASSERT(telnet_him(&t, TELNET_OPT_ECHO));
+}
+
+/* IAC verb opt for every verb and every option: what a flooding server sends. */
+static size_t flood_round(uint8_t *out)
+{
+	static const uint8_t verbs[] = {TELNET_WILL, TELNET_DO, TELNET_DONT, TELNET_WONT};
+	size_t n = 0, v;
+	unsigned opt;
+
+	for (v = 0; v < sizeof verbs; v++)
+		for (opt = 0; opt < 256; opt++) {
+			out[n++] = TELNET_IAC;
+			out[n++] = verbs[v];
+			out[n++] = (uint8_t)opt;
+		}
+	return n;
+}
+
+TEST(telnet_flood_answers_are_bounded)
+{
+	static uint8_t in[4 * 256 * 3], data[sizeof in], reply[TELNET_REPLY_ROOM(sizeof in)];
+	struct telnet t;
+	size_t n = flood_round(in), nd, nr, round;
+
+	telnet_init(&t);
+	/* The first round: the six changes of ECHO, SGA and BINARY on his side
+	 * (on, off), the four of SGA and BINARY on ours, one refusal for each
+	 * other option on each side. */
+	telnet_decode(&t, in, n, data, &nd, reply, &nr);
+	ASSERT_EQ(nd, 0);
+	ASSERT_EQ(nr, 3 * (6 + 4 + 253 + 254));
+	/* Every later round changes only those ten states again. */
+	for (round = 0; round < 100; round++) {
+		telnet_decode(&t, in, n, data, &nd, reply, &nr);
+		ASSERT_EQ(nr, 3 * 10);
+	}
+	ASSERT_EQ(t.refused, 253 + 254);
 }
 
 TEST(telnet_dont_binary_turns_ours_off)
