@@ -1,9 +1,15 @@
 /*
- * cred.c - secret sources: environment, private files, commands.
+ * cred.c - secret sources: environment, private files, commands; and the
+ * environment a child process gets.
  *
  * A command is run through /bin/sh with stdin from /dev/null; its first line
  * of output is the secret.  It runs before the event loop starts, so a
  * blocking wait (bounded by CRED_COMMAND_TIMEOUT_MS) is acceptable here.
+ *
+ * bmctop's own environment may hold secrets (every *-env key of the fleet
+ * names one), and children inherit the environment whole; so every child
+ * (a password-command, the VNC viewer, the demo's bmcsim) is started with
+ * cred_child_env(), the environment minus those variables.
  */
 #include "config.h"
 
@@ -23,6 +29,89 @@
 #include "xalloc.h"
 
 #define CRED_COMMAND_TIMEOUT_MS 30000
+
+extern char **environ;
+
+/*
+ * Variables no child gets besides the fleet's: VNC viewers (TigerVNC's
+ * vncviewer) take a password from VNC_PASSWORD, which would both leak a
+ * password meant for something else and override the relay's one-time
+ * password file.
+ */
+static const char *const always_hidden[] = { "VNC_PASSWORD", "VNC_PASSWD" };
+
+static char **hidden;
+static size_t nhidden;
+
+void cred_hide_env(const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0')
+		return;
+	for (i = 0; i < nhidden; i++)
+		if (strcmp(hidden[i], name) == 0)
+			return;
+	hidden = xreallocarray(hidden, nhidden + 1, sizeof *hidden);
+	hidden[nhidden++] = xstrdup(name);
+}
+
+static void hide_sources(const struct host_config *hc)
+{
+	const struct secret_source *srcs[] = { &hc->password, &hc->kg, &hc->vnc_password };
+	size_t i;
+
+	for (i = 0; i < sizeof srcs / sizeof srcs[0]; i++)
+		if (srcs[i]->kind == SECRET_ENV)
+			cred_hide_env(srcs[i]->arg);
+}
+
+void cred_hide_fleet_env(const struct fleet *f)
+{
+	size_t i;
+
+	hide_sources(&f->defaults);
+	for (i = 0; i < f->nhosts; i++)
+		hide_sources(&f->hosts[i]);
+}
+
+/* Whether the NAME=VALUE entry names a variable no child may see. */
+static int is_hidden(const char *entry)
+{
+	size_t n = strcspn(entry, "="), i;
+
+	for (i = 0; i < sizeof always_hidden / sizeof always_hidden[0]; i++)
+		if (strlen(always_hidden[i]) == n && strncmp(always_hidden[i], entry, n) == 0)
+			return 1;
+	for (i = 0; i < nhidden; i++)
+		if (strlen(hidden[i]) == n && strncmp(hidden[i], entry, n) == 0)
+			return 1;
+	return 0;
+}
+
+char **cred_child_env(void)
+{
+	size_t n = 0, out = 0, i;
+	char **env;
+
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 1, sizeof *env);
+	for (i = 0; i < n; i++)
+		if (!is_hidden(environ[i]))
+			env[out++] = xstrdup(environ[i]);
+	env[out] = NULL;
+	return env;
+}
+
+void cred_child_env_free(char **env)
+{
+	size_t i;
+
+	for (i = 0; env != NULL && env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
 
 static const char *key_prefix(const struct secret_source *src)
 {
@@ -129,16 +218,20 @@ static int run_command_secret(const struct secret_source *src, struct secret *ou
 	int pipefd[2];
 	int status, timed_out = 0;
 	pid_t pid;
+	char **env;
 
 	if (pipe(pipefd) != 0) {
 		*err = xasprintf("password-command (%s:%d): pipe: %s", key_prefix(src), src->line,
 				 strerror(errno));
 		return -1;
 	}
+	/* Made before fork: the child only dup2()s and execs. */
+	env = cred_child_env();
 	pid = fork();
 	if (pid < 0) {
 		*err = xasprintf("password-command (%s:%d): fork: %s", key_prefix(src), src->line,
 				 strerror(errno));
+		cred_child_env_free(env);
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return -1;
@@ -151,9 +244,10 @@ static int run_command_secret(const struct secret_source *src, struct secret *ou
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		execl("/bin/sh", "sh", "-c", src->arg, (char *)NULL);
+		execle("/bin/sh", "sh", "-c", src->arg, (char *)NULL, env);
 		_exit(127);
 	}
+	cred_child_env_free(env);
 	close(pipefd[1]);
 	out->data = xmalloc(SECRET_MAX + 1);
 	out->len = 0;

@@ -42,4 +42,16 @@ void cred_cache_free(struct cred_cache *c);
 /* Check that a secret-holding file is private; 0, or -1 with *err set. */
 int cred_check_private(const char *path, const char *what, char **err);
 
+/*
+ * The environment of every child bmctop starts (a password-command, the
+ * VNC viewer, the demo's bmcsim): a copy of environ without the variables
+ * that hold secrets, that is those hidden here (every *-env key of a
+ * loaded fleet: password-env, kg-env, vnc-password-env) and VNC_PASSWORD
+ * and VNC_PASSWD.  Free with cred_child_env_free.
+ */
+void cred_hide_env(const char *name);
+void cred_hide_fleet_env(const struct fleet *f);
+char **cred_child_env(void);
+void cred_child_env_free(char **env);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cred.h"
 #include "hostrange.h"
 #include "log.h"
 #include "paths.h"
@@ -137,6 +138,8 @@ int cli_load_fleet(struct cli *c)
 		return EXIT_USAGE;
 	}
 	c->fleet_loaded = 1;
+	/* Its secrets' variables are kept from every child bmctop starts. */
+	cred_hide_fleet_env(&c->fleet);
 	return 0;
 }
 

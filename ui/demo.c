@@ -11,7 +11,9 @@
  * argv), the fleet file, bmcsim's log, and the engine's state.  The state
  * is private so that the demo never touches the user's caches or
  * known_hosts: the simulator makes a new TLS key each run, which trust on
- * first use would otherwise take for a changed key the next time.
+ * first use would otherwise take for a changed key the next time.  bmcsim
+ * gets bmctop's environment without the variables the user's own fleet
+ * keeps secrets in (cred_child_env), as every child of bmctop does.
  */
 #include "config.h"
 
@@ -34,7 +36,9 @@
 #endif
 #endif
 
+#include "cred.h"
 #include "demo.h"
+#include "paths.h"
 #include "tui.h"
 #include "xalloc.h"
 
@@ -123,7 +127,7 @@ static int random_password(char *out, size_t len)
 
 static int write_secret(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	size_t len = strlen(text);
 	int rc = 0;
 
@@ -203,14 +207,16 @@ static int spawn_bmcsim(struct demo *d, const char *bmcsim)
 			d->password_file,
 			NULL};
 	pid_t parent = getpid();
-	int fd;
+	char **env = cred_child_env(); /* before fork: the child only execs */
+	int fd, err;
 
 	fflush(NULL);
 	d->pid = fork();
-	if (d->pid < 0)
-		return -errno;
-	if (d->pid > 0)
-		return 0;
+	if (d->pid != 0) {
+		err = d->pid < 0 ? -errno : 0;
+		cred_child_env_free(env);
+		return err;
+	}
 	/* The child: its own process group, so that a ^C meant for the
 	 * dashboard is handled by bmctop, which then stops bmcsim in order. */
 	setpgid(0, 0);
@@ -227,13 +233,13 @@ static int spawn_bmcsim(struct demo *d, const char *bmcsim)
 		dup2(fd, 0);
 		close(fd);
 	}
-	fd = open(d->log_file, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	fd = paths_open_append(d->log_file);
 	if (fd >= 0) {
 		dup2(fd, 1);
 		dup2(fd, 2);
 		close(fd);
 	}
-	execv(bmcsim, argv);
+	execve(bmcsim, argv, env);
 	fprintf(stderr, "cannot run %s: %s\n", bmcsim, strerror(errno));
 	_exit(127);
 }
@@ -329,6 +335,25 @@ static int demo_setup(struct demo *d, const char *bmcsim)
 	return wait_ready(d);
 }
 
+/*
+ * The user's own fleet, read only for the variables its secrets are in,
+ * so that bmcsim is started without them; a fleet that does not load has
+ * none to hide.
+ */
+static void hide_user_fleet_env(const char *fleet_path)
+{
+	char *path = fleet_path != NULL ? xstrdup(fleet_path) : paths_default_fleet();
+	char *errors = NULL;
+	struct fleet f;
+
+	if (fleet_load(&f, path, &errors) == 0) {
+		cred_hide_fleet_env(&f);
+		fleet_free(&f);
+	}
+	free(errors);
+	free(path);
+}
+
 int demo_run(struct cli *c)
 {
 	struct demo d;
@@ -349,6 +374,7 @@ int demo_run(struct cli *c)
 		return EXIT_USAGE;
 	}
 	memset(&d, 0, sizeof d);
+	hide_user_fleet_env(c->fleet_path);
 	if (demo_setup(&d, bmcsim) == 0 && setenv("XDG_STATE_HOME", d.state_dir, 1) == 0) {
 		c->fleet_path = d.fleet_file;
 		rc = cli_load_fleet(c);

@@ -4,7 +4,8 @@
  * Viewers are started with uv_spawn on the loop, so the relay keeps
  * running while the viewer is open and its exit is an event like any
  * other.  A template is split at spaces rather than given to a shell: a
- * password file path or host name can never become shell syntax.
+ * password file path or host name can never become shell syntax.  The
+ * viewer gets bmctop's environment without its secrets (cred_child_env).
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cred.h"
 #include "errors.h"
 #include "vnc-viewer.h"
 #include "xalloc.h"
@@ -165,7 +167,10 @@ int vnc_viewer_spawn(uv_loop_t *loop, uv_process_t *proc, char **argv, int quiet
 	o.exit_cb = exit_cb;
 	o.stdio = stdio;
 	o.stdio_count = 3;
+	o.env = cred_child_env();
 	rc = uv_spawn(loop, proc, &o);
+	/* uv_spawn returns once the child has exec'd (or failed to). */
+	cred_child_env_free(o.env);
 	if (rc != 0) {
 		*err = xasprintf("cannot start the viewer %s: %s", argv[0], uv_strerror(rc));
 		return BMC_EIO;

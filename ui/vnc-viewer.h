@@ -25,6 +25,7 @@ char **vnc_viewer_argv(const char *tmpl, int port, const char *passwd_file, char
 void vnc_viewer_free_argv(char **argv);
 /*
  * Start the viewer on loop; exit_cb runs when it exits (then close proc).
+ * It gets bmctop's environment without secrets (cred_child_env).
  * quiet: its output goes to /dev/null (the dashboard owns the terminal).
  * 0, or a negative code with *err.
  */

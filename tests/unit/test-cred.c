@@ -1,10 +1,12 @@
 /*
- * test-cred.c - secret sources and the permission check.
+ * test-cred.c - secret sources and the permission check; the environment
+ * a child gets, without the fleet's secret variables.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cred.h"
@@ -177,4 +179,66 @@ TEST(check_private)
 	chmod(path, 0600);
 	ASSERT_EQ(cred_check_private(path, "fleet file", &err), 0);
 	free(path);
+}
+
+/* The child environment. */
+
+static int env_has(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; *env != NULL; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return 1;
+	return 0;
+}
+
+TEST(child_env_drops_the_fleet_secret_variables)
+{
+	static const char text[] = "[defaults]\nkg-env = BMCTOP_T_KG\n"
+				   "[host a]\naddress = 10.0.0.1\npassword-env = BMCTOP_T_PW\n"
+				   "[host b]\naddress = 10.0.0.2\npassword-env = BMCTOP_T_PW\n"
+				   "vnc-password-env = BMCTOP_T_VNC\n"
+				   "[host c]\naddress = 10.0.0.3\npassword-file = /nonexistent\n";
+	struct fleet f;
+	char *errors = NULL, **env;
+
+	ASSERT_EQ(fleet_parse(&f, "fleet.conf", text, sizeof text - 1, &errors), 0);
+	setenv("BMCTOP_T_PW", "pw-value", 1);
+	setenv("BMCTOP_T_KG", "kg-value", 1);
+	setenv("BMCTOP_T_VNC", "vnc-value", 1);
+	setenv("VNC_PASSWORD", "viewer-value", 1);
+	setenv("BMCTOP_T_PW_NOT", "a longer name is another variable", 1);
+	setenv("BMCTOP_T_MARKER", "kept", 1);
+	env = cred_child_env();
+	ASSERT(env_has(env, "BMCTOP_T_PW"));
+	cred_child_env_free(env);
+	cred_hide_fleet_env(&f);
+	fleet_free(&f);
+	env = cred_child_env();
+	ASSERT(!env_has(env, "BMCTOP_T_PW"));
+	ASSERT(!env_has(env, "BMCTOP_T_KG"));
+	ASSERT(!env_has(env, "BMCTOP_T_VNC"));
+	ASSERT(!env_has(env, "VNC_PASSWORD"));
+	ASSERT(env_has(env, "BMCTOP_T_PW_NOT"));
+	ASSERT(env_has(env, "BMCTOP_T_MARKER"));
+	ASSERT(env_has(env, "PATH") == (getenv("PATH") != NULL));
+	cred_child_env_free(env);
+	/* bmctop itself still reads them. */
+	ASSERT_STREQ(getenv("BMCTOP_T_PW"), "pw-value");
+}
+
+TEST(password_command_does_not_see_hidden_variables)
+{
+	struct secret_source src =
+	    source(SECRET_COMMAND, "printf '%s %s\\n' \"${BMCTOP_T_PW-unset}\" \"$BMCTOP_T_MARKER\"");
+	struct secret s;
+	char *err = NULL;
+
+	setenv("BMCTOP_T_PW", "pw-value", 1);
+	setenv("BMCTOP_T_MARKER", "kept", 1);
+	cred_hide_env("BMCTOP_T_PW");
+	ASSERT_EQ(cred_read(&src, &s, &err), 0);
+	ASSERT_STREQ(s.data, "unset kept");
+	secret_free(&s);
 }
