@@ -1094,6 +1094,22 @@ int fleet_load(struct fleet *f, const char *path, char **errors)
 		close(fd);
 		return -1;
 	}
+	/* The fleet file names programs bmctop runs (password-command, the
+	 * viewer): whoever may edit it may run them as us, as with ssh_config. */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		*errors = xasprintf("%s: owned by another user (uid %u); bmctop runs the programs "
+				    "a fleet file names: use your own copy\n",
+				    path, (unsigned)st.st_uid);
+		close(fd);
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		*errors = xasprintf("%s: writable by group or others (mode %03o), and bmctop runs "
+				    "the programs a fleet file names: run chmod go-w %s\n",
+				    path, (unsigned)(st.st_mode & 0777), path);
+		close(fd);
+		return -1;
+	}
 	if (st.st_size > FLEET_MAX_SIZE) {
 		*errors = xasprintf("%s: fleet file is larger than %d MiB\n", path,
 				    FLEET_MAX_SIZE >> 20);

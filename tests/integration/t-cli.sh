@@ -69,7 +69,7 @@ like "config hosts shows the viewer command" "$("$BMCTOP" config hosts -c "$T_TM
 unlike "config hosts never prints the password" "$out" 'inl1ne-pw'
 
 # Default fleet location.
-mkdir -p "$XDG_CONFIG_HOME/bmctop"
+mkdir -p -m 700 "$XDG_CONFIG_HOME/bmctop"
 cp "$SRCDIR/data/fleet.local.conf" "$XDG_CONFIG_HOME/bmctop/fleet.conf"
 out=$("$BMCTOP" config check 2>&1); rc=$?
 is "default fleet from XDG_CONFIG_HOME" "$rc" 0

@@ -340,6 +340,29 @@ TEST(inline_password_needs_private_file)
 	free(path);
 }
 
+TEST(fleet_file_others_can_write_is_refused)
+{
+	struct fleet f;
+	char *err = NULL;
+	char *path = write_file("w.conf",
+				"[defaults]\npassword-command = /bin/true\n[host a]\naddress = x\n",
+				0664);
+
+	ASSERT(fleet_load(&f, path, &err) != 0);
+	ASSERT_CONTAINS(err, "writable by group or others (mode 664)");
+	ASSERT_CONTAINS(err, "chmod go-w");
+	free(err);
+	err = NULL;
+	chmod(path, 0646);
+	ASSERT(fleet_load(&f, path, &err) != 0);
+	ASSERT_CONTAINS(err, "writable by group or others");
+	free(err);
+	chmod(path, 0644);
+	ASSERT_EQ(fleet_load(&f, path, &err), 0);
+	fleet_free(&f);
+	free(path);
+}
+
 TEST(errors_never_echo_inline_secrets)
 {
 	char *err = parse_err("[host a]\naddress = x\npassword = s3cret\nbogus = 1\n");
