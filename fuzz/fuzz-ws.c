@@ -2,7 +2,8 @@
  * fuzz-ws.c - libFuzzer target for the WebSocket codec: the frame decoder
  * (as a client, and as a server that wants masked frames) fed the input
  * whole and split at a point the input chooses, and the upgrade answer
- * check.  Every event must point inside the buffer it was given.
+ * check.  Every event must point inside the buffer it was given, and the
+ * pong owed after a ping is that ping's payload.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +40,16 @@ static void run(const uint8_t *data, size_t size, size_t split, uint64_t limit, 
 			if ((ev.type == WS_EV_PING || ev.type == WS_EV_CLOSE) &&
 			    ev.len > WS_MAX_CONTROL)
 				abort();
+			if (ev.type == WS_EV_PING && (n & 1)) {
+				uint8_t pong[WS_MAX_CONTROL];
+				size_t plen;
+
+				/* The pong owed is the latest ping's payload, once. */
+				if (ws_pong_take(&d, pong, &plen) != 1 || plen != ev.len ||
+				    memcmp(pong, ev.data, plen) != 0 ||
+				    ws_pong_take(&d, pong, &plen) != 0)
+					abort();
+			}
 			if (n == 0)
 				abort(); /* bytes were given: something must be consumed */
 			off += (size_t)n;

@@ -84,6 +84,12 @@ address = 127.0.0.1
 redfish = https://127.0.0.1:$KVM_PORT
 vnc = openbmc
 
+[host obmcviewer]
+address = 127.0.0.1
+redfish = https://127.0.0.1:$KVM_PORT
+vnc = openbmc
+vnc-viewer = $PY $PEERS/rfb-client.py %h:%p --passwd %f --stream 3
+
 [host obmcclosing]
 address = 127.0.0.1
 redfish = https://127.0.0.1:$KVM2_PORT
@@ -229,6 +235,20 @@ done
 ending_case term obmc plain SIGTERM 143 "stopped by signal 15"
 ending_case int obmc plain SIGINT 130 "stopped by signal 2"
 ending_case closing obmcclosing closing console-closes 0 "wss://127.0.0.1:$KVM2_PORT/kvm/0 closed the WebSocket \(code 1000\)"
+# The viewer bmctop started exits by itself.
+DISPLAY=:bmctop-test-no-such-display "$BMCTOP" -c "$F" vnc obmcviewer >"$T/viewer.out" 2>"$T/viewer.err" &
+vpid=$!
+T_PIDS="$T_PIDS $vpid"
+if wait_for 60 sh -c "! kill -0 $vpid 2>/dev/null"; then
+	wait "$vpid"
+	is "viewer exits: exit 0" "$?" "0"
+else
+	fail "viewer exits: bmctop ends with its viewer"
+fi
+like "viewer exits: bmctop names the viewer it started" "$(cat "$T/viewer.err")" "viewer [^ ]*python3 at 127.0.0.1:[0-9]+"
+like "viewer exits: says what happened" "$(cat "$T/viewer.err")" "^bmctop: obmcviewer: the viewer (closed the connection|exited \(status 0\))"
+is "viewer exits: no password file is left" "$(ls "$XDG_STATE_HOME/bmctop" | grep -c '^vnc-.*\.passwd$')" "0"
+is "viewer exits: the Redfish session is deleted" "$(redfish_stats rf live_sessions)" "[]"
 like "the sessions were deleted with DELETE" "$(cat "$LOG")" "console's Redfish session deleted"
 
 unlike "no sanitizer report from any relay" "$(cat "$T"/*.err 2>/dev/null)" "Sanitizer|runtime error"

@@ -258,6 +258,8 @@ EOF
 	like "$mode: the viewer hears it" "$(cat "$T/$name.client")" "malformed WebSocket frame"
 	wait_for 10 grep -q 1002 "$T/$name.stats"
 	like "$mode: the server gets close code 1002" "$(kvm_stat "$name" client_close_codes)" "1002"
+	check "$mode: the password file is removed" test ! -e "$(eval echo \$RELAY_PW_$name)"
+	is "$mode: the Redfish session is deleted" "$(redfish_stats rf live_sessions)" "[]"
 done
 like "malformed frames are logged" "$(cat "$LOG")" "warn .*malformed WebSocket frame"
 
