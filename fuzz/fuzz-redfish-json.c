@@ -1,9 +1,10 @@
 /*
  * fuzz-redfish-json.c - libFuzzer target for Redfish payload parsing.
  *
- * The input is a response body: it goes through redfish_json_load() (size
- * and depth caps) and, when that accepts it, through every extractor, as if
- * the BMC had sent it for each kind of resource.  Outputs are checked for
+ * The input is a response body: it goes through the caps of each kind of
+ * body (redfish_json_precheck: bytes, values, depth), then
+ * redfish_json_load() and, when that accepts it, through every extractor, as
+ * if the BMC had sent it for each kind of resource.  Outputs are checked for
  * the promises the header makes: strings terminated, links whole, sensors
  * bounded, events newest first.
  */
@@ -40,7 +41,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char types[RF_MAX_RESET_TYPES][24], link[RF_LINK_MAX], small[12];
 	char **links = NULL, *err = NULL;
 	size_t n = 0, cap = 0, i, nlinks = 0, nev = 0, ntypes = 0;
+	enum rf_body_kind kind;
 	json_t *j;
+
+	/* What the pre-check refuses never parses; what parses has no error, and
+	 * what does not parse says why. */
+	for (kind = RF_BODY_RESOURCE; kind <= RF_BODY_LOG; kind++) {
+		int within = redfish_json_precheck((const char *)data, size, rf_body_limit(kind),
+						   NULL) == 0;
+
+		j = redfish_json_load_kind((const char *)data, size, kind, &err);
+		if ((j == NULL) == (err == NULL) || (j != NULL && !within))
+			__builtin_trap();
+		json_decref(j);
+		free(err);
+		err = NULL;
+	}
 
 	j = redfish_json_load((const char *)data, size, &err);
 	if (j == NULL) {

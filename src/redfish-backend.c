@@ -8,7 +8,15 @@
  * sessions), the first system, the chassis sensors, the first manager, and
  * the event log.  Every link comes from the service and is resolved against
  * its origin first (redfish_resolve_link): a link elsewhere is not followed.
- * A 401 mid-poll means the token expired: log in once more and repeat.
+ *
+ * Logins are what lock accounts, so each one counts.  A BMC has at most one
+ * session of ours: one job logs in (or deletes the old session first) while
+ * the others wait for it (session_open).  A 401 mid-poll means the session
+ * expired: it is DELETEd, then one new login, and the request repeated.  A
+ * login refused (400, 401, 403), or a new session refused at once, is an
+ * authentication failure: the host parks until someone asks.  No sessions
+ * at all (404, 405, 501) is said once and not asked again; busy (429, 503)
+ * waits as long as the BMC asks (Retry-After), within bounds.
  *
  * The chain itself runs one request at a time.  Sensors are the exception:
  * a collection's members are fetched through a small queue (struct rf_item)
@@ -37,6 +45,7 @@
 #define MAX_ITEMS	  1024 /* queued resources in one poll, expanded ones included */
 #define MAX_PAGES	  16   /* Members@odata.nextLink pages followed per collection */
 #define MAX_CHASSIS_TRIED 8
+#define RETRY_AFTER_MAX	  300 /* s: a BMC may ask us to wait up to the scheduler's longest backoff */
 
 struct rf_host {
 	struct rf_http *http;
@@ -44,8 +53,16 @@ struct rf_host {
 	char pin[72];
 	int trusted;
 	char token[256];
-	char session[RF_LINK_MAX]; /* our session's URL, to DELETE */
-	int basic;		   /* no sessions offered: Basic auth on every request */
+	char session[RF_LINK_MAX];	/* our session's URL, to DELETE */
+	unsigned session_gen;		/* bumped at each login, to tell a 401 for an older token */
+	int session_proven;		/* the service has accepted this session at least once */
+	struct rf_job *session_owner;	/* the job logging in (deleting the old session first) */
+	struct rf_job *session_waiters; /* jobs waiting for it to end */
+	unsigned auth_failures;		/* credentials refused so far: parks the jobs of before */
+	long no_sessions;		/* the HTTP status that said the service has no sessions */
+	uint64_t busy_until;		/* uv_now(): the BMC asked us to wait until then */
+	char busy_message[800];
+	int basic; /* no sessions offered: Basic auth on every request */
 	struct rf_root root;
 	int have_root;
 	struct rf_system sys;
@@ -101,6 +118,10 @@ struct rf_job {
 	enum bmc_boot_device device;
 	int persistent;
 	int patched;
+	unsigned gen;		  /* rh->session_gen when the last request (or 401) was sent */
+	unsigned auth_seen;	  /* rh->auth_failures when the job started */
+	int sent_token;		  /* the last request carried the session's token */
+	struct rf_job *wait_next; /* in rh->session_waiters */
 	void (*then)(struct rf_job *j);	  /* what the job does once logged in */
 	void (*resume)(struct rf_job *j); /* after a re-login mid-queue */
 	/* A request interrupted by an expired token, repeated after login. */
@@ -147,12 +168,34 @@ static void queue_clear(struct rf_job *j)
 	j->queue_error = 0;
 }
 
+static void session_open(struct rf_job *j);
+static void job_finish(struct rf_job *j, int status);
+
+/* The session is settled (status 0) or could not be had: the waiters go on, or end too. */
+static void session_release(struct rf_host *rh, int status)
+{
+	struct rf_job *w = rh->session_waiters, *next;
+
+	rh->session_owner = NULL;
+	rh->session_waiters = NULL;
+	for (; w != NULL; w = next) {
+		next = w->wait_next;
+		w->wait_next = NULL;
+		if (status == 0)
+			session_open(w);
+		else
+			job_finish(w, status); /* the owner has said why, on the host */
+	}
+}
+
 static void job_finish(struct rf_job *j, int status)
 {
 	struct bmc_host *h = j->h;
 	bmc_op_cb cb = j->cb;
 	void *arg = j->arg;
 
+	if (j->rh->session_owner == j)
+		session_release(j->rh, status ? status : BMC_EPROTO);
 	queue_clear(j);
 	rf_free_links(j->chassis_links, j->nchassis);
 	if (j->log_members != NULL)
@@ -176,20 +219,98 @@ static void job_fail(struct rf_job *j, int status, const char *fmt, ...)
 	job_finish(j, status);
 }
 
-static int job_request(struct rf_job *j);
-static void do_login(struct rf_job *j);
+static void auth_fail(struct rf_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The credentials were refused: the host parks (BMC_EAUTH), and jobs that
+ * were already running do not log in again (do_login); only one started
+ * since, by someone who asked, does.
+ */
+static void auth_fail(struct rf_job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->rh->auth_failures++;
+	va_start(ap, fmt);
+	host_set_errorv(j->h, BMC_EAUTH, fmt, ap);
+	va_end(ap);
+	job_finish(j, BMC_EAUTH);
+}
+
+static int job_request(struct rf_job *j, char *secret, size_t secret_len);
 static void job_get(struct rf_job *j, const char *link, rf_step next);
 static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void on_systems(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void on_chassis_list(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void on_managers(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void on_log_services(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void on_log_entries(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void session_refused(struct rf_job *j);
 
-/* Whether this request carried credentials the service may have let expire. */
-static int had_token(const struct rf_job *j)
+/* What the answer to a step's request is, for the caps on its body. */
+static enum rf_body_kind step_kind(rf_step next)
 {
-	return j->rh->token[0] != '\0';
+	if (next == on_log_entries)
+		return RF_BODY_LOG;
+	if (next == on_systems || next == on_chassis_list || next == on_managers ||
+	    next == on_log_services)
+		return RF_BODY_COLLECTION;
+	return RF_BODY_RESOURCE;
+}
+
+static void too_big_message(char *out, size_t outlen, const char *method, const char *url,
+			    const struct rf_body_limit *lim)
+{
+	snprintf(out, outlen,
+		 "%s %s: the BMC sent more than the limit of %zu bytes for %s; refused", method,
+		 url, lim->max_bytes, lim->what);
+}
+
+/*
+ * 429 or 503: wait as long as the BMC asks (Retry-After, up to
+ * RETRY_AFTER_MAX), and nothing is sent to it meanwhile; without
+ * Retry-After the scheduler's backoff is the wait.
+ */
+static void back_off(struct rf_job *j, const struct rf_response *rsp)
+{
+	struct rf_host *rh = j->rh;
+	long wait = rsp->retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : rsp->retry_after;
+	char how[96] = "backing off";
+
+	if (wait > 0) {
+		rh->busy_until = uv_now(j->h->engine->loop) + (uint64_t)wait * 1000;
+		snprintf(how, sizeof how, "waiting %ld s before asking again, as it asked", wait);
+	}
+	if (j->next == on_login && rsp->status == 503)
+		snprintf(
+		    rh->busy_message, sizeof rh->busy_message,
+		    "the BMC is busy: no free session (maximum sessions reached, HTTP 503); %s, "
+		    "without opening more",
+		    how);
+	else
+		snprintf(rh->busy_message, sizeof rh->busy_message,
+			 "the BMC is busy (HTTP %ld on %s %s); %s", rsp->status, j->method, j->url,
+			 how);
+	job_fail(j, BMC_EBUSY, "%s", rh->busy_message);
+}
+
+/* Keep the request that a 401 interrupted, to repeat it with the new session. */
+static void keep_for_retry(struct rf_job *j)
+{
+	const char *path = strstr(j->url, "/redfish/");
+
+	j->retry_step = j->next;
+	j->retry_method = j->method;
+	free(j->retry_body);
+	j->retry_body = j->body ? xstrdup(j->body) : NULL;
+	snprintf(j->retry_link, sizeof j->retry_link, "%s", path ? path : "/redfish/v1/");
 }
 
 static void on_response(struct rf_response *rsp, void *arg)
 {
 	struct rf_job *j = arg;
+	enum rf_body_kind kind = step_kind(j->next);
 	json_t *body = NULL;
 	char *err = NULL;
 
@@ -206,30 +327,34 @@ static void on_response(struct rf_response *rsp, void *arg)
 		job_get(j, "/redfish/v1/", on_root);
 		return;
 	}
+	if (rsp->too_big) {
+		char msg[800];
+
+		too_big_message(msg, sizeof msg, j->method, j->url, rf_body_limit(kind));
+		job_fail(j, BMC_EPROTO, "%s", msg);
+		return;
+	}
 	if (rsp->error != 0) {
 		job_fail(j, rsp->error, "%s %s: %s", j->method, j->url, rsp->message);
 		return;
 	}
-	if (rsp->status == 401 && had_token(j) && !j->relogged) {
-		/* The token expired (or the BMC restarted): log in once more. */
-		const char *path = strstr(j->url, "/redfish/");
-
-		j->relogged = 1;
-		j->rh->token[0] = '\0';
-		j->retry_step = j->next;
-		j->retry_method = j->method;
-		free(j->retry_body);
-		j->retry_body = j->body ? xstrdup(j->body) : NULL;
-		snprintf(j->retry_link, sizeof j->retry_link, "%s", path ? path : "/redfish/v1/");
-		log_info("%s: Redfish session expired; logging in again", j->h->cfg->name);
-		do_login(j);
+	if (rsp->status == 401 && j->sent_token) {
+		keep_for_retry(j);
+		session_refused(j);
 		return;
 	}
-	if (rsp->status == 401 && j->rh->basic && !had_token(j) && j->next != on_root) {
-		job_fail(j, BMC_EAUTH,
-			 "wrong password for user \"%s\" (the Redfish service refused Basic auth); "
-			 "not retrying until you ask",
-			 j->h->cfg->user ? j->h->cfg->user : "");
+	if (j->sent_token && j->gen == j->rh->session_gen)
+		j->rh->session_proven = 1;
+	if (rsp->status == 401 && j->rh->basic && !j->sent_token && j->next != on_root) {
+		auth_fail(
+		    j,
+		    "wrong password for user \"%s\" (the Redfish service refused Basic auth); "
+		    "not retrying until you ask",
+		    j->h->cfg->user ? j->h->cfg->user : "");
+		return;
+	}
+	if (rsp->status == 429 || rsp->status == 503) {
+		back_off(j, rsp);
 		return;
 	}
 	if (rsp->status >= 300 && rsp->status < 400) {
@@ -238,7 +363,7 @@ static void on_response(struct rf_response *rsp, void *arg)
 		return;
 	}
 	if (rsp->len > 0 && rsp->status < 300) {
-		body = redfish_json_load(rsp->body, rsp->len, &err);
+		body = redfish_json_load_kind(rsp->body, rsp->len, kind, &err);
 		if (body == NULL) {
 			job_fail(j, BMC_EPROTO, "%s: %s", j->url, err);
 			free(err);
@@ -246,25 +371,34 @@ static void on_response(struct rf_response *rsp, void *arg)
 		}
 	} else if (rsp->len > 0 && rsp->status >= 400) {
 		/* An error body, for its message; a broken one is just not read. */
-		body = redfish_json_load(rsp->body, rsp->len, NULL);
+		body = redfish_json_load_kind(rsp->body, rsp->len, RF_BODY_RESOURCE, NULL);
 	}
 	j->next(j, body, rsp);
 	if (body != NULL)
 		json_decref(body);
 }
 
-/* Fill the options every request of this host shares. */
-static int request_opts(struct bmc_host *h, struct rf_request_opts *o)
+/* The options every request to this host shares, without credentials. */
+static void base_opts(struct bmc_host *h, struct rf_request_opts *o, enum rf_body_kind kind)
 {
 	const struct host_config *hc = h->cfg;
 	struct rf_host *rh = rf_of(h);
 
-	o->token = rh->token[0] ? rh->token : NULL;
 	o->timeout_ms = (long)hc->timeout_ms;
 	o->verify = hc->tls == TLS_VERIFY;
 	o->ca_file = hc->ca_file;
 	o->pin = hc->tls == TLS_PIN ? hc->tls_pin : (rh->trusted ? rh->pin : NULL);
-	o->max_body = RF_BODY_MAX;
+	o->max_body = rf_body_limit(kind)->max_bytes;
+}
+
+/* Fill the options every request of this host shares, credentials included. */
+static int request_opts(struct bmc_host *h, struct rf_request_opts *o, enum rf_body_kind kind)
+{
+	const struct host_config *hc = h->cfg;
+	struct rf_host *rh = rf_of(h);
+
+	base_opts(h, o, kind);
+	o->token = rh->token[0] ? rh->token : NULL;
 	if (rh->basic && o->token == NULL) {
 		char *err = NULL;
 		const struct secret *pw = engine_host_password(h, &err);
@@ -280,29 +414,31 @@ static int request_opts(struct bmc_host *h, struct rf_request_opts *o)
 	return 0;
 }
 
-static int job_request(struct rf_job *j)
+/* Send j's request; secret, when not NULL, is the body (and is taken). */
+static int job_request(struct rf_job *j, char *secret, size_t secret_len)
 {
 	struct rf_request_opts o;
 	int rc;
 
 	memset(&o, 0, sizeof o);
+	/* Before the service root is read, trust is not settled: nothing secret. */
+	if (j->next == on_root) {
+		base_opts(j->h, &o, RF_BODY_RESOURCE);
+	} else {
+		rc = request_opts(j->h, &o, step_kind(j->next));
+		if (rc != 0) {
+			rf_secret_free(secret, secret_len);
+			return rc;
+		}
+	}
 	o.method = j->method;
 	o.url = j->url;
 	o.body = j->body;
-	/* Before the service root is read, trust is not settled: nothing secret. */
-	if (j->next == on_root) {
-		o.timeout_ms = (long)j->h->cfg->timeout_ms;
-		o.verify = j->h->cfg->tls == TLS_VERIFY;
-		o.ca_file = j->h->cfg->ca_file;
-		o.pin = j->h->cfg->tls == TLS_PIN ? j->h->cfg->tls_pin
-						  : (j->rh->trusted ? j->rh->pin : NULL);
-		o.max_body = RF_BODY_MAX;
-	} else {
-		rc = request_opts(j->h, &o);
-		if (rc != 0)
-			return rc;
-	}
+	o.secret_body = secret;
+	o.secret_len = secret_len;
 	o.want_pin = j->want_pin;
+	j->gen = j->rh->session_gen;
+	j->sent_token = o.token != NULL;
 	return rf_http_request(j->rh->http, &o, on_response, j);
 }
 
@@ -320,7 +456,7 @@ static void job_get(struct rf_job *j, const char *link, rf_step next)
 	free(j->body);
 	j->body = NULL;
 	j->next = next;
-	rc = job_request(j);
+	rc = job_request(j, NULL, 0);
 	if (rc != 0)
 		job_fail(j, rc, "cannot start a request to %s", j->url);
 }
@@ -340,7 +476,7 @@ static void job_send(struct rf_job *j, const char *method, const char *link, cha
 	free(j->body);
 	j->body = body;
 	j->next = next;
-	rc = job_request(j);
+	rc = job_request(j, NULL, 0);
 	if (rc != 0)
 		job_fail(j, rc, "cannot start a request to %s", j->url);
 }
@@ -409,37 +545,19 @@ static void start_trust(struct rf_job *j)
 		else
 			j->want_pin = 1; /* first use: learn the key, send nothing secret */
 	}
+	/* The BMC asked us to wait (Retry-After): nothing is sent until then. */
+	if (rh->busy_until != 0 && uv_now(j->h->engine->loop) < rh->busy_until) {
+		job_fail(j, BMC_EBUSY, "%s", rh->busy_message);
+		return;
+	}
 	job_get(j, "/redfish/v1/", on_root);
 }
 
-/* Login. */
+/* Login: one session per BMC, made by one job while the others wait. */
 
-static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
+/* Go on once the session exists: repeat what a 401 interrupted, or go on. */
+static void job_continue(struct rf_job *j)
 {
-	struct rf_host *rh = j->rh;
-	const char *user = j->h->cfg->user ? j->h->cfg->user : "";
-
-	if (rsp->status == 401 || rsp->status == 403) {
-		job_fail(j, BMC_EAUTH,
-			 "wrong password for user \"%s\" (the Redfish service refused the login); "
-			 "not retrying until you ask",
-			 user);
-		return;
-	}
-	if (rsp->status == 503) {
-		job_fail(j, BMC_EBUSY,
-			 "the BMC has no free session (maximum sessions reached); backing off "
-			 "without opening more");
-		return;
-	}
-	if (rsp->status < 200 || rsp->status >= 300 || rsp->token[0] == '\0') {
-		job_fail(j, BMC_EPROTO, "session login failed (HTTP %ld)", rsp->status);
-		return;
-	}
-	snprintf(rh->token, sizeof rh->token, "%s", rsp->token);
-	snprintf(rh->session, sizeof rh->session, "%s", rsp->location);
-	j->h->counters[CNT_SESSIONS]++;
-	/* Repeat what was interrupted, or go on. */
 	if (j->retry_step != NULL) {
 		rf_step step = j->retry_step;
 		char *again = j->retry_body;
@@ -459,36 +577,218 @@ static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
 	j->then(j);
 }
 
+static const char *user_of(const struct rf_job *j)
+{
+	return j->h->cfg->user ? j->h->cfg->user : "";
+}
+
+/* Said the same way each time, so that it is logged once. */
+static void fail_no_sessions(struct rf_job *j)
+{
+	job_fail(j, BMC_ENOTSUP,
+		 "the Redfish service has no sessions (HTTP %ld on its Sessions collection); "
+		 "bmctop logs in with one only, so it does not try again until restarted",
+		 j->rh->no_sessions);
+}
+
+static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	struct rf_host *rh = j->rh;
+
+	/* Several services answer a wrong password with 400: it counts the same. */
+	if (rsp->status == 400 || rsp->status == 401 || rsp->status == 403) {
+		auth_fail(j,
+			  "wrong password for user \"%s\" (the Redfish service refused the login "
+			  "with HTTP %ld); not retrying until you ask",
+			  user_of(j), rsp->status);
+		return;
+	}
+	if (rsp->status == 404 || rsp->status == 405 || rsp->status == 501) {
+		rh->no_sessions = rsp->status;
+		fail_no_sessions(j);
+		return;
+	}
+	if (rsp->status < 200 || rsp->status >= 300 || rsp->token[0] == '\0') {
+		job_fail(j, BMC_EPROTO, "session login failed (HTTP %ld)", rsp->status);
+		return;
+	}
+	snprintf(rh->token, sizeof rh->token, "%s", rsp->token);
+	snprintf(rh->session, sizeof rh->session, "%s", rsp->location);
+	rh->session_gen++;
+	rh->session_proven = 0;
+	j->h->counters[CNT_SESSIONS]++;
+	session_release(rh, 0);
+	job_continue(j);
+}
+
+/* POST the credentials to the Sessions collection; j owns the session. */
 static void do_login(struct rf_job *j)
 {
+	struct rf_host *rh = j->rh;
 	const struct secret *pw;
-	json_t *req;
 	char *err = NULL, *body;
+	size_t len;
+	int rc;
 
+	if (rh->no_sessions) {
+		fail_no_sessions(j);
+		return;
+	}
+	if (j->auth_seen != rh->auth_failures) {
+		job_finish(j, BMC_EAUTH); /* refused meanwhile: the host says why */
+		return;
+	}
 	pw = engine_host_password(j->h, &err);
 	if (pw == NULL) {
 		job_fail(j, BMC_ECONFIG, "%s", err);
 		free(err);
 		return;
 	}
-	req = json_pack("{s:s, s:s%}", "UserName", j->h->cfg->user ? j->h->cfg->user : "",
-			"Password", pw->data, pw->len);
-	body = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	job_send(j, "POST",
-		 j->rh->root.sessions[0] ? j->rh->root.sessions
-					 : "/redfish/v1/SessionService/Sessions",
-		 body, on_login);
+	if (redfish_resolve_link(rh->base,
+				 rh->root.sessions[0] ? rh->root.sessions
+						      : "/redfish/v1/SessionService/Sessions",
+				 j->url, sizeof j->url) != 0) {
+		job_fail(j, BMC_EPROTO, "the BMC's Sessions link %s leaves %s: not followed",
+			 rh->root.sessions, rh->base);
+		return;
+	}
+	j->method = "POST";
+	free(j->body);
+	j->body = NULL;
+	j->next = on_login;
+	body = rf_login_body(user_of(j), pw->data, pw->len, &len);
+	rc = job_request(j, body, len);
+	if (rc != 0)
+		job_fail(j, rc, "cannot start a request to %s", j->url);
+}
+
+/*
+ * Go on with this host's session: wait while another job logs in, use the
+ * session there is, or log in.
+ */
+static void session_open(struct rf_job *j)
+{
+	struct rf_host *rh = j->rh;
+
+	if (rh->session_owner != NULL) {
+		j->wait_next = rh->session_waiters;
+		rh->session_waiters = j;
+		return;
+	}
+	if (rh->token[0] != '\0') {
+		job_continue(j);
+		return;
+	}
+	rh->session_owner = j;
+	do_login(j);
+}
+
+struct rf_drop {
+	struct rf_job *j;
+	void (*next)(struct rf_job *j);
+};
+
+static void on_session_dropped(struct rf_response *rsp, void *arg)
+{
+	struct rf_drop *d = arg;
+	struct rf_job *j = d->j;
+	void (*next)(struct rf_job *) = d->next;
+
+	free(d);
+	if (rsp->error == BMC_ECANCELED) {
+		job_finish(j, BMC_ECANCELED);
+		return;
+	}
+	next(j); /* whatever the answer: the token is forgotten */
+}
+
+/* DELETE the session (j owns it), forget and wipe its token, then next. */
+static void session_delete(struct rf_job *j, void (*next)(struct rf_job *j))
+{
+	struct rf_host *rh = j->rh;
+	char url[RF_LINK_MAX], token[sizeof rh->token];
+	struct rf_request_opts o;
+	struct rf_drop *d = NULL;
+	int rc = -1;
+
+	memcpy(token, rh->token, sizeof token);
+	secure_zero(rh->token, sizeof rh->token);
+	rh->session_proven = 0;
+	if (token[0] != '\0' && rh->session[0] != '\0' &&
+	    redfish_resolve_link(rh->base, rh->session, url, sizeof url) == 0) {
+		d = xmalloc(sizeof *d);
+		d->j = j;
+		d->next = next;
+		memset(&o, 0, sizeof o);
+		base_opts(j->h, &o, RF_BODY_RESOURCE);
+		o.method = "DELETE";
+		o.url = url;
+		o.token = token;
+		rc = rf_http_request(rh->http, &o, on_session_dropped, d);
+	}
+	rh->session[0] = '\0';
+	secure_zero(token, sizeof token);
+	if (rc != 0) {
+		free(d);
+		next(j);
+	}
+}
+
+static void fail_session_refused(struct rf_job *j)
+{
+	auth_fail(j,
+		  "the Redfish service accepted the login of user \"%s\" but refuses its session "
+		  "(HTTP 401 right after logging in); not retrying until you ask",
+		  user_of(j));
+}
+
+static void fail_session_lost(struct rf_job *j)
+{
+	job_fail(j, BMC_EPROTO,
+		 "the Redfish service ended the session twice in one operation (HTTP 401); "
+		 "logging in again at the next poll");
+}
+
+static void relogin(struct rf_job *j)
+{
+	log_info("%s: Redfish session expired; logging in again", j->h->cfg->name);
+	do_login(j);
+}
+
+/*
+ * A request that carried the session's token got 401.  The session is
+ * DELETEd before anything else: then one new login.  If this job already
+ * logged in again and that new session was never accepted, the service
+ * refuses us: an authentication failure, not a reason for more logins.
+ */
+static void session_refused(struct rf_job *j)
+{
+	struct rf_host *rh = j->rh;
+	int again = j->relogged;
+
+	j->relogged = 1;
+	if (rh->session_owner != NULL || j->gen != rh->session_gen) {
+		/* Another job is replacing, or has replaced, that session. */
+		session_open(j);
+		return;
+	}
+	rh->session_owner = j;
+	if (!again)
+		session_delete(j, relogin);
+	else if (!rh->session_proven)
+		session_delete(j, fail_session_refused);
+	else
+		session_delete(j, fail_session_lost);
 }
 
 static void after_root(struct rf_job *j)
 {
 	/* Without sessions every request carries Basic credentials instead. */
-	if (j->rh->token[0] == '\0' && !j->rh->basic) {
-		do_login(j);
+	if (j->rh->basic) {
+		j->then(j);
 		return;
 	}
-	j->then(j);
+	session_open(j);
 }
 
 /*
@@ -638,33 +938,63 @@ static void item_read(struct rf_job *j, size_t i, json_t *body)
 struct rf_queued {
 	struct rf_job *j;
 	size_t index;
+	unsigned gen;	/* rh->session_gen when sent */
+	int sent_token; /* the request carried the session's token */
 	char url[RF_LINK_MAX];
 };
+
+static enum rf_body_kind item_body_kind(const struct rf_item *it)
+{
+	return it->kind == ITEM_COLLECTION ? RF_BODY_COLLECTION : RF_BODY_RESOURCE;
+}
+
+/* A member that does not parse is skipped (the others still count); one over
+ * the caps fails the poll, with the limit named. */
+static void queued_body(struct rf_job *j, struct rf_queued *q, struct rf_response *rsp)
+{
+	enum rf_body_kind kind = item_body_kind(&j->items[q->index]);
+	char *err = NULL;
+	json_t *body;
+
+	if (redfish_json_precheck(rsp->body, rsp->len, rf_body_limit(kind), &err) != 0) {
+		j->queue_error = BMC_EPROTO;
+		snprintf(j->queue_message, sizeof j->queue_message, "GET %s: %s", q->url, err);
+		free(err);
+		return;
+	}
+	body = redfish_json_load_kind(rsp->body, rsp->len, kind, NULL);
+	if (body != NULL) {
+		item_read(j, q->index, body);
+		json_decref(body);
+	}
+}
 
 static void on_queued_response(struct rf_response *rsp, void *arg)
 {
 	struct rf_queued *q = arg;
 	struct rf_job *j = q->j;
-	json_t *body;
 
 	j->in_flight--;
 	if (rsp->error == BMC_ECANCELED) {
 		j->canceled = 1;
 	} else if (j->canceled || j->queue_error) {
 		/* the queue is being wound down: nothing more is read */
+	} else if (rsp->too_big) {
+		j->queue_error = BMC_EPROTO;
+		too_big_message(j->queue_message, sizeof j->queue_message, "GET", q->url,
+				rf_body_limit(item_body_kind(&j->items[q->index])));
 	} else if (rsp->error != 0) {
 		j->queue_error = rsp->error;
 		snprintf(j->queue_message, sizeof j->queue_message, "GET %s: %s", q->url,
 			 rsp->message);
-	} else if (rsp->status == 401) {
+	} else if (rsp->status == 401 && q->sent_token) {
 		j->queue_401 = 1;
-	} else if (rsp->status == 200 && rsp->len > 0) {
-		/* A member that does not parse is skipped; the others still count. */
-		body = redfish_json_load(rsp->body, rsp->len, NULL);
-		if (body != NULL) {
-			item_read(j, q->index, body);
-			json_decref(body);
-		}
+		j->gen = q->gen;
+	} else {
+		if (q->sent_token && q->gen == j->rh->session_gen)
+			j->rh->session_proven = 1;
+		if (rsp->status == 200 && rsp->len > 0)
+			queued_body(j, q, rsp);
 	}
 	free(q);
 	queue_pump(j);
@@ -708,10 +1038,15 @@ static void queue_pump(struct rf_job *j)
 			continue;
 		}
 		memset(&o, 0, sizeof o);
+		if (request_opts(j->h, &o, item_body_kind(&j->items[i])) != 0) {
+			free(q);
+			continue;
+		}
 		o.method = "GET";
 		o.url = q->url;
-		if (request_opts(j->h, &o) != 0 ||
-		    rf_http_request(j->rh->http, &o, on_queued_response, q) != 0) {
+		q->gen = j->rh->session_gen;
+		q->sent_token = o.token != NULL;
+		if (rf_http_request(j->rh->http, &o, on_queued_response, q) != 0) {
 			free(q);
 			continue;
 		}
@@ -729,14 +1064,12 @@ static void queue_pump(struct rf_job *j)
 		return;
 	}
 	if (j->next_item >= j->nitems || j->gets >= MAX_SENSOR_GETS) {
-		if (j->queue_401 && had_token(j) && !j->relogged) {
-			/* The token expired mid-queue: log in again, then redo the stage. */
-			j->relogged = 1;
-			j->rh->token[0] = '\0';
+		if (j->queue_401) {
+			/* The session ended mid-queue: a new one, then go on. */
+			j->queue_401 = 0;
 			j->resume = j->queue_done;
 			j->retry_step = NULL;
-			log_info("%s: Redfish session expired; logging in again", j->h->cfg->name);
-			do_login(j);
+			session_refused(j);
 			return;
 		}
 		j->queue_done(j);
@@ -1102,6 +1435,7 @@ static struct rf_job *job_new(struct bmc_host *h, unsigned what, bmc_op_cb cb, v
 
 	j->h = h;
 	j->rh = rf_of(h);
+	j->auth_seen = j->rh->auth_failures;
 	j->what = what;
 	j->cb = cb;
 	j->arg = arg;
@@ -1380,10 +1714,7 @@ static int rf_attach(struct bmc_host *h, char **err)
 
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
-	if (strncmp(url, "http://", 7) == 0 && h->cfg->tls != TLS_INSECURE) {
-		*err = xasprintf("%s is plain HTTP: credentials would travel in clear; use "
-				 "https:// or tls = insecure",
-				 url);
+	if (rf_url_check(url, h->cfg->tls, err) != 0) {
 		free(url);
 		free(rh);
 		return -1;
@@ -1415,22 +1746,23 @@ static void rf_close(struct bmc_host *h, void (*done)(struct bmc_host *h))
 	struct rf_host *rh = rf_of(h);
 	struct rf_request_opts o;
 	char url[RF_LINK_MAX];
+	int rc = -1;
 
 	rh->closed = done;
 	if (rh->token[0] != '\0' && rh->session[0] != '\0' &&
 	    redfish_resolve_link(rh->base, rh->session, url, sizeof url) == 0) {
 		memset(&o, 0, sizeof o);
+		base_opts(h, &o, RF_BODY_RESOURCE);
 		o.method = "DELETE";
 		o.url = url;
 		o.token = rh->token;
 		o.timeout_ms = 1000;
-		o.pin = h->cfg->tls == TLS_PIN ? h->cfg->tls_pin : (rh->trusted ? rh->pin : NULL);
-		o.verify = h->cfg->tls == TLS_VERIFY;
-		o.ca_file = h->cfg->ca_file;
-		if (rf_http_request(rh->http, &o, on_session_deleted, h) == 0)
-			return;
+		rc = rf_http_request(rh->http, &o, on_session_deleted, h);
 	}
-	rf_http_release(rh->http, on_http_released, h);
+	secure_zero(rh->token, sizeof rh->token);
+	rh->session[0] = '\0';
+	if (rc != 0)
+		rf_http_release(rh->http, on_http_released, h);
 }
 
 static void rf_detach(struct bmc_host *h)

@@ -7,17 +7,28 @@
  * This is the pattern of curl's docs/examples/multi-uv.c, written for our
  * loop.  Redirects are never followed (a BMC must not send us elsewhere),
  * bodies are capped, and a server's key can be pinned or reported.
+ *
+ * Secrets (a login body, Basic credentials, a session token) live only in
+ * buffers this file owns, sent without a copy where libcurl allows it, and
+ * are wiped before they are freed.  libcurl still copies what it sends (a
+ * small body goes out with the headers, through its upload buffer for TLS)
+ * and what it receives: its memory comes from allocators here that wipe
+ * every block they free, and OpenSSL cleans its plaintext buffers too.
  */
 #include "config.h"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "errors.h"
 #include "redfish-http.h"
@@ -54,7 +65,8 @@ struct rf_xfer {
 	int too_big;
 	int want_pin;
 	char errbuf[CURL_ERROR_SIZE];
-	char *userpwd;
+	char *secret; /* the body, when it holds a secret */
+	size_t secret_len;
 	struct rf_xfer *prev, *next;
 };
 
@@ -65,12 +77,97 @@ static int curl_ready;
 
 static void check_done(struct rf_http *h);
 
+/* libcurl's allocators: each block remembers its size, and is wiped when freed. */
+
+#define WIPE_HEADER sizeof(max_align_t) /* keeps the alignment malloc gives */
+
+static void *wipe_malloc(size_t n)
+{
+	unsigned char *p;
+
+	if (n > SIZE_MAX - WIPE_HEADER)
+		return NULL;
+	p = malloc(n + WIPE_HEADER);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, &n, sizeof n);
+	return p + WIPE_HEADER;
+}
+
+static size_t wipe_size(const void *p)
+{
+	size_t n;
+
+	memcpy(&n, (const unsigned char *)p - WIPE_HEADER, sizeof n);
+	return n;
+}
+
+static void wipe_free(void *p)
+{
+	unsigned char *block;
+
+	if (p == NULL)
+		return;
+	block = (unsigned char *)p - WIPE_HEADER;
+	secure_zero(block, WIPE_HEADER + wipe_size(p));
+	free(block);
+}
+
+static void *wipe_realloc(void *p, size_t n)
+{
+	void *q;
+
+	if (p == NULL)
+		return wipe_malloc(n);
+	q = wipe_malloc(n);
+	if (q == NULL)
+		return NULL;
+	memcpy(q, p, wipe_size(p) < n ? wipe_size(p) : n);
+	wipe_free(p);
+	return q;
+}
+
+static char *wipe_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = wipe_malloc(n);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+static void *wipe_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	p = wipe_malloc(n * size);
+	if (p != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+/* OpenSSL wipes its copies of what it decrypted (response headers: tokens). */
+static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
+{
+	(void)easy;
+	(void)arg;
+#ifdef SSL_OP_CLEANSE_PLAINTEXT
+	SSL_CTX_set_options(ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
+#else
+	(void)ssl_ctx;
+#endif
+	return CURLE_OK;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
 
-	if (x->rsp.len + len > x->max_body) {
+	if (x->rsp.len + len > x->max_body || x->rsp.len + len < len) {
 		x->too_big = 1;
 		return 0;
 	}
@@ -101,13 +198,34 @@ static void header_value(const char *line, size_t len, const char *name, char *o
 	out[len - v] = '\0';
 }
 
+/* Retry-After: delta-seconds or an HTTP date; seconds from now, -1 if unreadable. */
+static long retry_after_seconds(const char *v)
+{
+	time_t when, now;
+	size_t i;
+
+	for (i = 0; v[i] >= '0' && v[i] <= '9'; i++)
+		;
+	if (i > 0 && v[i] == '\0')
+		return i > 7 ? 9999999L : strtol(v, NULL, 10);
+	when = curl_getdate(v, NULL);
+	if (when == (time_t)-1)
+		return -1;
+	now = time(NULL);
+	return when > now ? (long)(when - now < 9999999 ? when - now : 9999999) : 0;
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
+	char retry[64] = "";
 
 	header_value(data, len, "X-Auth-Token", x->rsp.token, sizeof x->rsp.token);
 	header_value(data, len, "Location", x->rsp.location, sizeof x->rsp.location);
+	header_value(data, len, "Retry-After", retry, sizeof retry);
+	if (retry[0] != '\0')
+		x->rsp.retry_after = retry_after_seconds(retry);
 	return len;
 }
 
@@ -146,12 +264,38 @@ static void read_pin(struct rf_xfer *x)
 			pin_of_pem(s->data + 5, x->rsp.pin, sizeof x->rsp.pin);
 }
 
+/* What a request sent may hold a token, Basic credentials or a password: wiped. */
+static void request_wipe(struct rf_xfer *x)
+{
+	struct curl_slist *l;
+
+	for (l = x->headers; l != NULL; l = l->next)
+		secure_zero(l->data, strlen(l->data));
+	curl_slist_free_all(x->headers);
+	x->headers = NULL;
+	if (x->secret != NULL)
+		rf_secret_free(x->secret, x->secret_len);
+	x->secret = NULL;
+}
+
+/* Call back with the response of a transfer out of the multi handle, then free it. */
+static void xfer_end(struct rf_xfer *x)
+{
+	curl_easy_cleanup(x->easy);
+	request_wipe(x);
+	x->cb(&x->rsp, x->arg);
+	secure_zero(x->rsp.token, sizeof x->rsp.token);
+	free(x->rsp.body);
+	free(x);
+}
+
 static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 {
 	if (code == CURLE_OK) {
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->rsp.status);
 	} else if (x->too_big) {
 		x->rsp.error = BMC_EPROTO;
+		x->rsp.too_big = 1;
 		snprintf(x->rsp.message, sizeof x->rsp.message,
 			 "response body larger than %zu bytes: refused", x->max_body);
 	} else {
@@ -183,15 +327,7 @@ static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 	if (x->next != NULL)
 		x->next->prev = x->prev;
 	curl_multi_remove_handle(h->multi, x->easy);
-	curl_easy_cleanup(x->easy);
-	curl_slist_free_all(x->headers);
-	if (x->userpwd != NULL) {
-		secure_zero(x->userpwd, strlen(x->userpwd));
-		free(x->userpwd);
-	}
-	x->cb(&x->rsp, x->arg);
-	free(x->rsp.body);
-	free(x);
+	xfer_end(x);
 }
 
 static void check_done(struct rf_http *h)
@@ -310,6 +446,87 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int action, void *arg, v
 	return 0;
 }
 
+int rf_url_check(const char *url, enum fleet_tls tls, char **why)
+{
+	if (why != NULL)
+		*why = NULL;
+	if (strncasecmp(url, "https://", 8) == 0 && url[8] != '\0')
+		return 0;
+	if (strncasecmp(url, "http://", 7) == 0 && url[7] != '\0') {
+		if (tls == TLS_INSECURE)
+			return 0;
+		if (why != NULL)
+			*why = xasprintf("%s is plain HTTP: credentials would travel in clear; use "
+					 "https:// or tls = insecure",
+					 url);
+		return -1;
+	}
+	if (why != NULL)
+		*why =
+		    xasprintf("%s is not a Redfish service URL: it must start with https://", url);
+	return -1;
+}
+
+/* s as the inside of a JSON string at out; the bytes written. */
+static size_t json_escape(char *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c == '\n') {
+			*p++ = '\\';
+			*p++ = 'n';
+		} else if (c == '\r') {
+			*p++ = '\\';
+			*p++ = 'r';
+		} else if (c == '\t') {
+			*p++ = '\\';
+			*p++ = 't';
+		} else if (c < 0x20) {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[c >> 4];
+			p[5] = hex[c & 15];
+			p += 6;
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	return (size_t)(p - out);
+}
+
+char *rf_login_body(const char *user, const char *password, size_t password_len, size_t *len)
+{
+	static const char a[] = "{\"UserName\":\"", b[] = "\",\"Password\":\"", c[] = "\"}";
+	size_t ul = strlen(user);
+	char *body = xmalloc(sizeof a + sizeof b + sizeof c + 6 * (ul + password_len));
+	char *p = body;
+
+	memcpy(p, a, sizeof a - 1);
+	p += sizeof a - 1;
+	p += json_escape(p, user, ul);
+	memcpy(p, b, sizeof b - 1);
+	p += sizeof b - 1;
+	p += json_escape(p, password, password_len);
+	memcpy(p, c, sizeof c);
+	*len = (size_t)(p - body) + sizeof c - 1;
+	return body;
+}
+
+void rf_secret_free(char *secret, size_t len)
+{
+	if (secret == NULL)
+		return;
+	secure_zero(secret, len);
+	free(secret);
+}
+
 struct rf_http *rf_http_get(uv_loop_t *loop)
 {
 	struct rf_http *h;
@@ -319,7 +536,8 @@ struct rf_http *rf_http_get(uv_loop_t *loop)
 			break;
 	if (h == NULL) {
 		if (!curl_ready) {
-			curl_global_init(CURL_GLOBAL_DEFAULT);
+			curl_global_init_mem(CURL_GLOBAL_DEFAULT, wipe_malloc, wipe_free,
+					     wipe_realloc, wipe_strdup, wipe_calloc);
 			curl_ready = 1;
 		}
 		h = xcalloc(1, sizeof *h);
@@ -346,13 +564,41 @@ struct rf_http *rf_http_get(uv_loop_t *loop)
 	return h;
 }
 
+/* A header holding a secret, built and handed to the list without a copy left behind. */
+static void add_secret_header(struct rf_xfer *x, char *hdr)
+{
+	x->headers = curl_slist_append(x->headers, hdr);
+	secure_zero(hdr, strlen(hdr));
+	free(hdr);
+}
+
+/* Authorization: Basic base64(user:password). */
+static void add_basic_auth(struct rf_xfer *x, const char *user, const char *password)
+{
+	size_t ul = strlen(user), pl = strlen(password), n = ul + 1 + pl;
+	char *plain = xmalloc(n + 1);
+	char *hdr = xmalloc(sizeof "Authorization: Basic " + 4 * (n / 3 + 1) + 1);
+	size_t at = strlen("Authorization: Basic ");
+
+	memcpy(plain, user, ul);
+	plain[ul] = ':';
+	memcpy(plain + ul + 1, password, pl);
+	memcpy(hdr, "Authorization: Basic ", at);
+	EVP_EncodeBlock((unsigned char *)hdr + at, (const unsigned char *)plain, (int)n);
+	rf_secret_free(plain, n + 1);
+	add_secret_header(x, hdr);
+}
+
 int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_cb cb, void *arg)
 {
 	struct rf_xfer *x = xcalloc(1, sizeof *x);
 	CURL *e = curl_easy_init();
 	long total;
 
+	x->secret = o->secret_body;
+	x->secret_len = o->secret_len;
 	if (e == NULL) {
+		request_wipe(x);
 		free(x);
 		return BMC_EIO;
 	}
@@ -361,25 +607,28 @@ int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_
 	x->arg = arg;
 	x->max_body = o->max_body ? o->max_body : 8 * 1024 * 1024;
 	x->want_pin = o->want_pin;
+	x->rsp.retry_after = -1;
 	x->headers = curl_slist_append(NULL, "Accept: application/json");
 	x->headers = curl_slist_append(x->headers, "OData-Version: 4.0");
-	if (o->body != NULL)
+	if (o->body != NULL || x->secret != NULL)
 		x->headers = curl_slist_append(x->headers, "Content-Type: application/json");
-	if (o->token != NULL) {
-		char *hdr = xasprintf("X-Auth-Token: %s", o->token);
-
-		x->headers = curl_slist_append(x->headers, hdr);
-		secure_zero(hdr, strlen(hdr));
-		free(hdr);
-	}
+	if (o->token != NULL)
+		add_secret_header(x, xasprintf("X-Auth-Token: %s", o->token));
+	if (o->basic_user != NULL)
+		add_basic_auth(x, o->basic_user, o->basic_password ? o->basic_password : "");
 	curl_easy_setopt(e, CURLOPT_URL, o->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, o->method);
 	if (strcmp(o->method, "GET") == 0)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-	if (o->body != NULL)
+	if (x->secret != NULL) {
+		/* Sent from our buffer, which lives until the transfer ends. */
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)x->secret_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->secret);
+	} else if (o->body != NULL) {
 		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, o->body);
+	}
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -401,15 +650,10 @@ int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_
 		curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, o->pin);
 	if (o->want_pin)
 		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
-	if (o->basic_user != NULL) {
-		x->userpwd = xasprintf("%s:%s", o->basic_user, o->basic_password ? o->basic_password : "");
-		curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERPWD, x->userpwd);
-	}
+	curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
-		curl_slist_free_all(x->headers);
 		curl_easy_cleanup(e);
-		free(x->userpwd);
+		request_wipe(x);
 		free(x);
 		return BMC_EIO;
 	}
@@ -448,12 +692,7 @@ void rf_http_release(struct rf_http *h, void (*cb)(void *arg), void *arg)
 		x->rsp.error = BMC_ECANCELED;
 		snprintf(x->rsp.message, sizeof x->rsp.message, "canceled");
 		curl_multi_remove_handle(h->multi, x->easy);
-		curl_easy_cleanup(x->easy);
-		curl_slist_free_all(x->headers);
-		free(x->userpwd);
-		x->cb(&x->rsp, x->arg);
-		free(x->rsp.body);
-		free(x);
+		xfer_end(x);
 	}
 	curl_multi_cleanup(h->multi);
 	while (h->sockets != NULL)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "fleet.h"
+
 struct rf_http;
 
 struct rf_response {
@@ -23,6 +25,8 @@ struct rf_response {
 	char location[512];
 	char token[256];   /* X-Auth-Token response header */
 	char pin[72];	   /* sha256//BASE64 of the server's key, when asked */
+	long retry_after;  /* Retry-After in seconds from now (0 if past), -1 if none */
+	int too_big;	   /* error is the body going over max_body */
 };
 
 typedef void (*rf_http_cb)(struct rf_response *rsp, void *arg);
@@ -30,7 +34,14 @@ typedef void (*rf_http_cb)(struct rf_response *rsp, void *arg);
 struct rf_request_opts {
 	const char *method; /* GET, POST, PATCH, DELETE */
 	const char *url;
-	const char *body;   /* JSON, or NULL */
+	const char *body;   /* JSON, or NULL (libcurl copies it) */
+	/*
+	 * Or a body holding a secret (a login): rf_http_request takes it,
+	 * whatever it returns, sends it from this buffer without a copy, and
+	 * wipes and frees it once the transfer ends.  From rf_login_body().
+	 */
+	char *secret_body;
+	size_t secret_len;
 	const char *token;  /* X-Auth-Token to send, or NULL */
 	const char *basic_user, *basic_password; /* Basic auth, only when no sessions */
 	long timeout_ms;    /* connect and low-speed limit; total is 4 x */
@@ -40,6 +51,23 @@ struct rf_request_opts {
 	int want_pin;	    /* report the server key's pin in rsp->pin */
 	size_t max_body;    /* larger bodies fail the request */
 };
+
+/*
+ * The one rule on where a Redfish password may go: an https:// URL, or an
+ * http:// one only with tls = insecure.  0, or -1 with *why (malloc'd, for
+ * a person; why may be NULL).
+ */
+int rf_url_check(const char *url, enum fleet_tls tls, char **why);
+
+/*
+ * A session login body, {"UserName":...,"Password":...}, built in one
+ * buffer of its own (a JSON library would leave copies behind in freed
+ * memory); password_len bytes of password are read.  Give it to
+ * rf_request_opts.secret_body, or free it with rf_secret_free().
+ */
+char *rf_login_body(const char *user, const char *password, size_t password_len, size_t *len);
+/* Wipe len bytes of a secret, then free it. */
+void rf_secret_free(char *secret, size_t len);
 
 struct rf_http *rf_http_get(uv_loop_t *loop);
 /* Start a request; 0 (cb will run once) or a negative code. */

@@ -204,13 +204,53 @@ static enum bmc_health worst(enum bmc_health a, enum bmc_health b)
 
 /* Loading. */
 
-/* Whether brackets nest deeper than max, counting outside strings only. */
-static int nesting_exceeds(const char *p, size_t len, int max)
+static void set_err(char **err, char *msg)
 {
+	if (err != NULL)
+		*err = msg;
+	else
+		free(msg);
+}
+
+/*
+ * The caps of each kind.  The largest real payloads in the vendor mockups
+ * (tests/data/redfish, pretty-printed as the services send them): a
+ * resource 48 KB and 1,100 values (a Supermicro manager, an iLO 6 legacy
+ * Thermal); an expanded Sensors collection 37 KB for 53 sensors; a page of
+ * log entries 340 KB and 6,500 values (654 OpenBMC journal entries).  A
+ * resource gets ten times its largest; a collection room for the 1024
+ * members the backend reads at most, 40 values each; a log page ten times
+ * its largest.  Each parse then costs at most a few tens of MB.
+ */
+static const struct rf_body_limit body_limits[] = {
+    [RF_BODY_RESOURCE] = {"a resource", 512 * 1024, 16384},
+    [RF_BODY_COLLECTION] = {"a collection", 2 * 1024 * 1024, 65536},
+    [RF_BODY_LOG] = {"a page of log entries", RF_BODY_MAX, 131072},
+};
+
+const struct rf_body_limit *rf_body_limit(enum rf_body_kind kind)
+{
+	return &body_limits[kind <= RF_BODY_LOG ? kind : RF_BODY_RESOURCE];
+}
+
+/*
+ * A body's values, counted as { [ and , outside strings, plus one: each
+ * container opens with a bracket and each member after the first follows a
+ * comma, so the count is never below half the values jansson would make.
+ */
+struct json_shape {
+	size_t values;
+	int deep; /* brackets nest deeper than RF_DEPTH_MAX */
+};
+
+/* Count a body's values and check its nesting, outside strings, stopping at max values. */
+static struct json_shape json_shape(const char *p, size_t len, size_t max)
+{
+	struct json_shape sh = {1, 0};
 	int depth = 0, in_string = 0, escaped = 0;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len && sh.values <= max; i++) {
 		char c = p[i];
 
 		if (in_string) {
@@ -223,11 +263,43 @@ static int nesting_exceeds(const char *p, size_t len, int max)
 		} else if (c == '"') {
 			in_string = 1;
 		} else if (c == '{' || c == '[') {
-			if (++depth > max)
-				return 1;
+			sh.values++;
+			if (++depth > RF_DEPTH_MAX) {
+				sh.deep = 1;
+				break;
+			}
+		} else if (c == ',') {
+			sh.values++;
 		} else if ((c == '}' || c == ']') && depth > 0) {
 			depth--;
 		}
+	}
+	return sh;
+}
+
+int redfish_json_precheck(const char *body, size_t len, const struct rf_body_limit *lim, char **err)
+{
+	struct json_shape sh;
+
+	if (len > lim->max_bytes) {
+		set_err(err,
+			xasprintf("the BMC sent %zu bytes, over the limit of %zu bytes for %s; "
+				  "refused",
+				  len, lim->max_bytes, lim->what));
+		return -1;
+	}
+	sh = json_shape(body, len, lim->max_values);
+	if (sh.deep) {
+		set_err(err, xasprintf("the BMC sent JSON nested deeper than %d levels; refused as "
+				       "hostile or broken",
+				       RF_DEPTH_MAX));
+		return -1;
+	}
+	if (sh.values > lim->max_values) {
+		set_err(err, xasprintf("the BMC sent more than the %zu JSON values allowed for %s; "
+				       "refused as hostile or broken",
+				       lim->max_values, lim->what));
+		return -1;
 	}
 	return 0;
 }
@@ -252,19 +324,12 @@ static const char *json_kind(const json_t *j)
 	}
 }
 
-static void set_err(char **err, char *msg)
-{
-	if (err != NULL)
-		*err = msg;
-	else
-		free(msg);
-}
-
 /*
- * Nesting is measured before parsing, not after: jansson recurses per level,
- * so a hostile body must be refused before it reaches the parser.
+ * Size, values and nesting are measured before parsing, not after: jansson
+ * recurses per level and allocates per value, so a hostile body must be
+ * refused before it reaches the parser.
  */
-json_t *redfish_json_load(const char *body, size_t len, char **err)
+json_t *redfish_json_load_kind(const char *body, size_t len, enum rf_body_kind kind, char **err)
 {
 	json_error_t je;
 	json_t *j;
@@ -277,18 +342,8 @@ json_t *redfish_json_load(const char *body, size_t len, char **err)
 		    xstrdup("the BMC sent an empty body where a Redfish resource was expected"));
 		return NULL;
 	}
-	if (len > RF_BODY_MAX) {
-		set_err(err, xasprintf("the BMC sent %zu bytes, more than the %d MiB a Redfish "
-				       "resource may take; refused",
-				       len, RF_BODY_MAX / (1024 * 1024)));
+	if (redfish_json_precheck(body, len, rf_body_limit(kind), err) != 0)
 		return NULL;
-	}
-	if (nesting_exceeds(body, len, RF_DEPTH_MAX)) {
-		set_err(err, xasprintf("the BMC sent JSON nested deeper than %d levels; refused as "
-				       "hostile or broken",
-				       RF_DEPTH_MAX));
-		return NULL;
-	}
 	/* Any top level, so that a wrong one gets a clearer message below. */
 	j = json_loadb(body, len, JSON_DECODE_ANY, &je);
 	if (j == NULL) {
@@ -305,6 +360,11 @@ json_t *redfish_json_load(const char *body, size_t len, char **err)
 		return NULL;
 	}
 	return j;
+}
+
+json_t *redfish_json_load(const char *body, size_t len, char **err)
+{
+	return redfish_json_load_kind(body, len, RF_BODY_LOG, err);
 }
 
 /* Links. */

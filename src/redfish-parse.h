@@ -17,14 +17,42 @@
 #include "engine.h"
 
 #define RF_LINK_MAX 512
-#define RF_BODY_MAX (8 * 1024 * 1024) /* bigger bodies are refused */
+#define RF_BODY_MAX (4 * 1024 * 1024) /* no body is bigger: the cap of the largest kind */
 #define RF_DEPTH_MAX 32		      /* deeper JSON is refused */
 
 /*
- * Parse a response body with the caps above.  NULL with *err (malloc'd,
- * for a person) on malformed JSON, a body over RF_BODY_MAX, nesting deeper
- * than RF_DEPTH_MAX, or a top level that is not an object.
+ * What a body is, for the caps on it: a resource (service root, system,
+ * chassis, manager, one sensor, a legacy Thermal or Power), a collection
+ * (Members, perhaps expanded: sensors, fans, supplies, chassis, log
+ * services) or a page of log entries.  The parsed tree costs far more than
+ * the text (an 8 MiB [{},{},...] is 2.8 million objects, 650 MB), so the
+ * number of JSON values is capped as well as the bytes, before parsing.
  */
+enum rf_body_kind { RF_BODY_RESOURCE, RF_BODY_COLLECTION, RF_BODY_LOG };
+
+struct rf_body_limit {
+	const char *what; /* "a resource", "a collection", "a page of log entries" */
+	size_t max_bytes;
+	size_t max_values; /* JSON values, counted as { [ and , outside strings */
+};
+
+const struct rf_body_limit *rf_body_limit(enum rf_body_kind kind);
+
+/*
+ * Whether body stays within lim (bytes, values) and RF_DEPTH_MAX, from one
+ * pass over the text, without parsing: 0, or -1 with *err (malloc'd, for a
+ * person, naming the limit; err may be NULL).
+ */
+int redfish_json_precheck(const char *body, size_t len, const struct rf_body_limit *lim,
+			  char **err);
+
+/*
+ * Parse a response body of that kind, within its caps.  NULL with *err
+ * (malloc'd, for a person; err may be NULL) on malformed JSON, a body over
+ * a cap, or a top level that is not an object.
+ */
+json_t *redfish_json_load_kind(const char *body, size_t len, enum rf_body_kind kind, char **err);
+/* The same with the caps of the largest kind (a page of log entries). */
 json_t *redfish_json_load(const char *body, size_t len, char **err);
 
 /*

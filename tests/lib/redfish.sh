@@ -31,7 +31,10 @@
 #       --max-sessions N (default 4), --token-ttl S (an idle timeout;
 #       --token-absolute counts from login), --delay-ms MS, --slow-body
 #       [PATH], --slow-rate B, --break PATH, --bad-json PATH, --huge PATH,
-#       --huge-bytes N, --redirect PATH=URL, --expand-loop; see its --help).
+#       --huge-bytes N, --redirect PATH=URL, --expand-loop; the hostile
+#       modes --login-status CODE [--retry-after S], --get-401, --wide-json
+#       PATH=BYTES, --deep-json PATH=DEPTH, --stall-after-login S; see its
+#       --help).
 #       Sets REDFISH_LAST_PORT and REDFISH_LAST_PID.  Must run in the test's
 #       own shell (not in $(...)) so the pid reaches T_PIDS for cleanup.
 #   redfish_port / redfish_pid / redfish_url / redfish_dir / redfish_cert /

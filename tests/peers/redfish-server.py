@@ -47,6 +47,24 @@ Behaviour:
   * A set without a ServiceRoot, SessionService or top-level collection gets a
     small synthesized one (marked Oem.BmctopTestPeer.Synthesized); stats list
     what was synthesized.
+  * Hostile modes, for tests of how a client treats a service that is
+    broken or out to hurt it:
+      --login-status CODE   every login is answered CODE (no session is made),
+                            with Retry-After: --retry-after S when S >= 0
+                            (e.g. 400 for a wrong password, 404 for no
+                            sessions, 429/503 for busy).
+      --get-401             logins succeed, but every authenticated GET is 401
+                            while the session stays alive (DELETE still works):
+                            a session that stops working.
+      --wide-json PATH=N    GET PATH answers about N bytes of [{},{},...]:
+                            millions of JSON values in a small body.
+      --deep-json PATH=N    GET PATH answers [[[...]]] nested N deep.
+      --stall-after-login S the first authenticated GET after each login is
+                            answered S seconds late (faults.stall counts them
+                            as they start): the client sits just after its
+                            login, for a look at its memory.
+    Stats count every login attempt (login_attempts) and every session made,
+    deleted, and the most alive at once (sessions_max_live).
   * The password comes from a 0600 --password-file, never from argv, and is
     never logged.  SIGTERM writes --stats and exits; SIGHUP reloads the
     certificate and key (tests change the server key this way).
@@ -116,14 +134,15 @@ class Stats:
         self.c = {
             "requests": {}, "methods": {}, "status": {},
             "sessions_created": 0, "sessions_deleted": 0, "sessions_expired": 0,
-            "sessions_live": 0, "sessions_max_live": 0, "login_failures": 0,
+            "sessions_live": 0, "sessions_max_live": 0, "login_failures": 0, "login_attempts": 0,
             "session_limit_rejections": 0, "unauthorized": 0, "basic_auth": 0,
             "resets": 0, "reset_types": {}, "resets_rejected": 0,
             "patches": 0, "patches_rejected": 0, "expands": 0, "expands_ignored": 0, "pages": 0,
             "in_flight": 0, "max_in_flight": 0,
             "not_found": 0, "tls_handshake_failures": 0, "rekeys": 0,
             "faults": {"delay": 0, "slow": 0, "break": 0, "bad_json": 0,
-                       "huge": 0, "redirect": 0, "expand_loop": 0},
+                       "huge": 0, "redirect": 0, "expand_loop": 0, "get_401": 0,
+                       "wide_json": 0, "deep_json": 0, "stall": 0},
         }
 
     def inc(self, key, sub=None, n=1):
@@ -319,6 +338,7 @@ class Server(ThreadingHTTPServer):
         self.sessions = {}            # token -> Session
         self.sessions_lock = threading.Lock()
         self.next_session = 1
+        self.stall_next = False       # --stall-after-login: the next GET waits
         self.ctx = self.make_context()
         super().__init__(("127.0.0.1", opts.port), Handler)
 
@@ -604,6 +624,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_resource(p)
         if not self.authenticate():
             return None
+        if self.server.opts.get_401:
+            self.server.stats.inc("faults", "get_401")
+            return self.unauthorized("this session is refused (test peer --get-401)")
+        with self.server.sessions_lock:
+            stall, self.server.stall_next = self.server.stall_next, False
+        if stall:
+            self.server.stats.inc("faults", "stall")
+            time.sleep(self.server.opts.stall_after_login)
         return self.send_resource(p)
 
     do_HEAD = do_GET
@@ -618,6 +646,14 @@ class Handler(BaseHTTPRequestHandler):
                                   [("Location", opts.redirect[p])])
         if self.faulted("huge") and self.command == "GET":
             return self.send_huge(p)
+        if p in opts.wide_json and self.command == "GET":
+            st.inc("faults", "wide_json")
+            n = max(1, opts.wide_json[p] // 3)
+            return self.send_body(200, b"[" + b",".join([b"{}"] * n) + b"]")
+        if p in opts.deep_json and self.command == "GET":
+            st.inc("faults", "deep_json")
+            n = opts.deep_json[p]
+            return self.send_body(200, b"[" * n + b"]" * n)
         if self.hidden(p) or (opts.no_sessions and (
                 p == m.sessions_path or p.startswith(m.sessions_path + "/") or p == m.session_service)):
             return self.send_error_json(404, "ResourceMissingAtURI",
@@ -818,6 +854,15 @@ class Handler(BaseHTTPRequestHandler):
     def login(self):
         srv = self.server
         st = srv.stats
+        st.inc("login_attempts")
+        code = srv.opts.login_status
+        if code:
+            hdrs = [("Retry-After", str(srv.opts.retry_after))] if srv.opts.retry_after >= 0 else []
+            if code in (401, 403):
+                st.inc("login_failures")
+            return self.send_error_json(code, "GeneralError",
+                                        "The login is refused (test peer --login-status %d)." % code,
+                                        headers=hdrs)
         d = self.json_body()
         if d is None:
             return None
@@ -850,6 +895,9 @@ class Handler(BaseHTTPRequestHandler):
                 "exceeding the limit of the implementation: maximum sessions (%d) reached."
                 % srv.opts.max_sessions)
         st.inc("sessions_created")
+        if srv.opts.stall_after_login > 0:
+            with srv.sessions_lock:
+                srv.stall_next = True
         loc = srv.mockup.sessions_path + "/" + sid
         body = self.session_resource(loc)
         self.send_body(201, body, [("X-Auth-Token", token), ("Location", loc)])
@@ -1038,6 +1086,18 @@ def parse_args(argv):
                     help="every system allows only these BootSourceOverrideTarget values")
     ap.add_argument("--extra-ports", type=int, default=0, metavar="K",
                     help="also listen on K more kernel-chosen ports, each its own BMC")
+    ap.add_argument("--login-status", type=int, default=0, metavar="CODE",
+                    help="answer every login with this HTTP status, making no session")
+    ap.add_argument("--retry-after", type=int, default=-1, metavar="S",
+                    help="with --login-status: send Retry-After: S")
+    ap.add_argument("--get-401", action="store_true",
+                    help="logins succeed but every authenticated GET is 401 (the session stays alive)")
+    ap.add_argument("--wide-json", action="append", default=[], metavar="PATH=BYTES",
+                    help="GET PATH answers about BYTES bytes of [{},{},...]")
+    ap.add_argument("--deep-json", action="append", default=[], metavar="PATH=DEPTH",
+                    help="GET PATH answers [[[...]]] nested DEPTH deep")
+    ap.add_argument("--stall-after-login", type=float, default=0, metavar="S",
+                    help="answer the first authenticated GET after each login S seconds late")
     ap.add_argument("--stats", help="write counters here as JSON on SIGTERM, on exit and on GET /__stats")
     ap.add_argument("--ready-file", help="written (port, pid) once listening")
     ap.add_argument("--max-seconds", type=float, default=900, help="exit after this long (default 900)")
@@ -1058,6 +1118,14 @@ def parse_args(argv):
             ap.error("--redirect PATH=URL")
         redir[norm(path)] = url
     o.redirect = redir
+    for name in ("wide_json", "deep_json"):
+        sized = {}
+        for r in getattr(o, name):
+            path, sep, n = r.partition("=")
+            if not sep or not n.isdigit() or not 0 < int(n) <= 1 << 30:
+                ap.error("--%s PATH=N" % name.replace("_", "-"))
+            sized[norm(path)] = int(n)
+        setattr(o, name, sized)
     if o.max_sessions < 0 or o.token_ttl < 1:
         ap.error("--max-sessions must be >= 0 and --token-ttl >= 1")
     return o

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "redfish-http.h"
 #include "redfish-parse.h"
 #include "runner.h"
 #include "xalloc.h"
@@ -1156,7 +1157,7 @@ TEST(redfish_load_errors)
 	big[0] = '{';
 	big[RF_BODY_MAX + 14] = '}';
 	err = load_err(big, RF_BODY_MAX + 15);
-	ASSERT_CONTAINS(err, "MiB");
+	ASSERT_CONTAINS(err, "over the limit of");
 	free(err);
 	free(big);
 
@@ -1165,6 +1166,158 @@ TEST(redfish_load_errors)
 	free(err);
 	/* Errors can be ignored. */
 	ASSERT(redfish_json_load("[", 1, NULL) == NULL);
+}
+
+/* {"Members":[{},{},...]} with n members: 2n + 2 values as counted. */
+static char *wide(size_t n, size_t *len)
+{
+	char *s = xmalloc(3 * n + 32), *p = s;
+	size_t i;
+
+	p += sprintf(p, "{\"Members\":[");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s{}", i ? "," : "");
+	p += sprintf(p, "]}");
+	*len = (size_t)(p - s);
+	return s;
+}
+
+static char *precheck_err(const char *text, size_t len, const struct rf_body_limit *lim)
+{
+	char *err = NULL;
+
+	ASSERT(redfish_json_precheck(text, len, lim, &err) == -1);
+	ASSERT(err != NULL);
+	return err;
+}
+
+TEST(redfish_json_precheck_counts_values)
+{
+	const struct rf_body_limit ten = {"a test body", 1024, 10};
+	const char *nine = "[1,2,3,4,5,6,7,8,9]"; /* [ and 8 commas, plus one: 10 */
+	const char *ten_members = "[1,2,3,4,5,6,7,8,9,10]";
+	char *err;
+
+	ASSERT(redfish_json_precheck(nine, strlen(nine), &ten, NULL) == 0);
+	err = precheck_err(ten_members, strlen(ten_members), &ten);
+	ASSERT_CONTAINS(err, "more than the 10 JSON values allowed for a test body");
+	free(err);
+	/* Separators and brackets inside strings are text, escaped quotes included. */
+	ASSERT(redfish_json_precheck("{\"a\":\",,,,[[[{{{,,,,\\\",,,,,\"}", 30, &ten, NULL) == 0);
+	err = precheck_err("{\"a\":\"\\\\\",\"b\":[1,2,3,4,5,6,7,8]}", 33, &ten);
+	ASSERT_CONTAINS(err, "JSON values");
+	free(err);
+	/* Bytes first: the limit is named. */
+	err = precheck_err(nine, strlen(nine), &(struct rf_body_limit){"a tiny body", 8, 100});
+	ASSERT_CONTAINS(err, "19 bytes, over the limit of 8 bytes for a tiny body");
+	free(err);
+	/* Depth too, whatever the value budget. */
+	err = precheck_err("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", 40,
+			   &(struct rf_body_limit){"x", 1024, 1000});
+	ASSERT_CONTAINS(err, "nested deeper than 32");
+	free(err);
+}
+
+TEST(redfish_body_caps_per_kind)
+{
+	const struct rf_body_limit *res = rf_body_limit(RF_BODY_RESOURCE);
+	const struct rf_body_limit *col = rf_body_limit(RF_BODY_COLLECTION);
+	const struct rf_body_limit *log = rf_body_limit(RF_BODY_LOG);
+	char *body, *err = NULL;
+	size_t len;
+	json_t *j;
+
+	ASSERT(res->max_bytes < col->max_bytes && col->max_bytes < log->max_bytes);
+	ASSERT(res->max_values < col->max_values && col->max_values < log->max_values);
+	ASSERT(log->max_bytes == RF_BODY_MAX);
+
+	/* 20000 empty members: 60 KB, small for any byte cap, too many values
+	 * for a resource, fine for a collection. */
+	body = wide(20000, &len);
+	ASSERT(len < res->max_bytes);
+	ASSERT(redfish_json_load_kind(body, len, RF_BODY_RESOURCE, &err) == NULL);
+	ASSERT_CONTAINS(err, "more than the 16384 JSON values allowed for a resource");
+	free(err);
+	j = redfish_json_load_kind(body, len, RF_BODY_COLLECTION, &err);
+	ASSERT(j != NULL && err == NULL);
+	ASSERT_EQ((int)json_array_size(json_object_get(j, "Members")), 20000);
+	json_decref(j);
+	free(body);
+
+	/* The 8 MiB [{},{},...] of the report: refused on its bytes, by every kind. */
+	body = wide(8 * 1024 * 1024 / 3, &len);
+	ASSERT(redfish_json_load(body, len, &err) == NULL);
+	ASSERT_CONTAINS(err, "over the limit of 4194304 bytes for a page of log entries");
+	free(err);
+	ASSERT(redfish_json_load_kind(body, len, RF_BODY_COLLECTION, &err) == NULL);
+	ASSERT_CONTAINS(err, "bytes for a collection");
+	free(err);
+	free(body);
+
+	/* A collection's worth of members, too many for any kind: 1.5 MB. */
+	body = wide(500000, &len);
+	ASSERT(len < col->max_bytes);
+	ASSERT(redfish_json_load_kind(body, len, RF_BODY_COLLECTION, &err) == NULL);
+	ASSERT_CONTAINS(err, "JSON values allowed for a collection");
+	free(err);
+	free(body);
+
+	/* One long string is bytes, not values. */
+	body = xmalloc(600 * 1024);
+	memset(body, 'x', 600 * 1024);
+	memcpy(body, "{\"a\":\"", 6);
+	memcpy(body + 600 * 1024 - 2, "\"}", 2);
+	ASSERT(redfish_json_load_kind(body, 600 * 1024, RF_BODY_RESOURCE, &err) == NULL);
+	ASSERT_CONTAINS(err, "over the limit of 524288 bytes for a resource");
+	free(err);
+	j = redfish_json_load_kind(body, 600 * 1024, RF_BODY_COLLECTION, &err);
+	ASSERT(j != NULL);
+	json_decref(j);
+	free(body);
+}
+
+TEST(redfish_url_check)
+{
+	char *why = NULL;
+
+	ASSERT(rf_url_check("https://10.0.0.1", TLS_VERIFY, &why) == 0 && why == NULL);
+	ASSERT(rf_url_check("https://10.0.0.1:8443/", TLS_PIN, &why) == 0);
+	ASSERT(rf_url_check("HTTPS://bmc", TLS_TOFU, &why) == 0);
+	ASSERT(rf_url_check("http://10.0.0.1", TLS_INSECURE, &why) == 0);
+	ASSERT(rf_url_check("https://10.0.0.1", TLS_INSECURE, NULL) == 0);
+	/* Plain HTTP with any trust but insecure: the password would travel in clear. */
+	ASSERT(rf_url_check("http://10.0.0.1", TLS_VERIFY, &why) == -1);
+	ASSERT_CONTAINS(why, "http://10.0.0.1 is plain HTTP: credentials would travel in clear");
+	ASSERT_CONTAINS(why, "tls = insecure");
+	free(why);
+	ASSERT(rf_url_check("http://10.0.0.1", TLS_PIN, NULL) == -1);
+	ASSERT(rf_url_check("http://10.0.0.1", TLS_TOFU, NULL) == -1);
+	ASSERT(rf_url_check("HTTP://10.0.0.1", TLS_VERIFY, NULL) == -1); /* schemes have no case */
+	/* Anything else is not a Redfish URL (curl would guess a scheme). */
+	ASSERT(rf_url_check("10.0.0.1", TLS_INSECURE, &why) == -1);
+	ASSERT_CONTAINS(why, "https://");
+	free(why);
+	ASSERT(rf_url_check("ftp://10.0.0.1", TLS_INSECURE, NULL) == -1);
+	ASSERT(rf_url_check("", TLS_VERIFY, NULL) == -1);
+}
+
+TEST(redfish_login_body)
+{
+	size_t len;
+	char *body = rf_login_body("ad\"min", "p\\w\"d\x01\n\xc3\xa9", 9, &len);
+	json_t *j;
+
+	ASSERT_EQ((int)len, (int)strlen(body));
+	ASSERT_STREQ(body, "{\"UserName\":\"ad\\\"min\",\"Password\":\"p\\\\w\\\"d\\u0001\\n\xc3\xa9\"}");
+	j = json_loads(body, 0, NULL);
+	ASSERT(j != NULL);
+	ASSERT_STREQ(json_string_value(json_object_get(j, "Password")), "p\\w\"d\x01\n\xc3\xa9");
+	json_decref(j);
+	rf_secret_free(body, len);
+	/* The length is the password's, NULs and all: nothing past it is read. */
+	body = rf_login_body("", "secretXXXX", 6, &len);
+	ASSERT_STREQ(body, "{\"UserName\":\"\",\"Password\":\"secret\"}");
+	rf_secret_free(body, len);
 }
 
 TEST(redfish_wrong_types_are_absent)
