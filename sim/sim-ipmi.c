@@ -829,6 +829,13 @@ static void cmd_deactivate_payload(struct ipmi_sess *ss, const struct ipmi_msg_r
 		r->ccode = SOL_CC_ALREADY_ACTIVE; /* here: already deactivated */
 		return;
 	}
+	if (ss->ib->sol_holder != ss) {
+		/* Taken over: tell the holder, as the spec has a BMC do, with a
+		 * packet whose status says "SOL deactivating". */
+		struct sol_packet bye = {.flags = SOL_ST_DEACTIVATING};
+
+		sol_send(ss->ib->sol_holder, &bye);
+	}
 	sol_deactivate(ss->ib->sol_holder);
 }
 

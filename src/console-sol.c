@@ -17,8 +17,17 @@
  * When a stream from the BMC stalls after a full packet, a few "guess"
  * acknowledgements ask for the lost packet at once instead of waiting for
  * the BMC's own timer (ipmi_sim waits a second, and gives the data up after
- * five retransmissions in a whole burst).  Get Device ID every few seconds
- * keeps the session alive and tells us whether it still is.
+ * five retransmissions in a whole burst).
+ *
+ * Another client may take the console (Deactivate Payload from its own
+ * session, then Activate).  The spec has the BMC send us a packet with the
+ * "SOL deactivating" status; ipmi_sim just goes silent.  So every few
+ * seconds, and at once when a packet of ours goes unanswered, we ask which
+ * session holds the payload (Get Payload Instance Info, which also keeps
+ * the session alive and tells us whether it still is): another session, or
+ * none, means the console was taken over.  That is CON_TAKEN, said at once
+ * and not retried (the other user meant it), rather than a lost link found
+ * out after the retransmissions; console_steal() takes the console back.
  *
  * A lost link (no acknowledgement after the retries, acknowledgements that
  * match nothing we sent, the session failing) closes the session, reports
@@ -42,19 +51,19 @@
 #include "log.h"
 #include "xalloc.h"
 
-#define NETFN_APP	  0x06
-#define CMD_GET_DEVICE_ID 0x01
-#define SOL_INSTANCE	  1
+#define NETFN_APP    0x06
+#define SOL_INSTANCE 1
 
 /* Tries per packet toward the BMC, at least (the fleet's retries may say more). */
 #define SOL_MIN_TRIES 7
 /*
- * Ask the BMC something this often, busy or not: SOL traffic does not
- * keep a session alive everywhere (ipmi_sim closes a session after 30 s
- * without an IPMI message, in the middle of a stream), and the answer
- * tells whether the session is still the one SOL runs on.
+ * Ask the BMC who holds the payload this often, busy or not: SOL traffic
+ * does not keep a session alive everywhere (ipmi_sim closes a session after
+ * 30 s without an IPMI message, in the middle of a stream), the answer
+ * tells whether the session is still the one SOL runs on, and it is how an
+ * idle console learns that another client took it over.
  */
-#define KEEPALIVE_MS 10000
+#define HOLDER_CHECK_MS 3000
 /*
  * A stream stalled after a packet this long: guess.  Echoed keys are short.
  * The wait is a few round trips (measured from our ack to the BMC's next
@@ -85,6 +94,7 @@ enum sol_phase {
 	PH_BUSY,       /* another session holds it; console_steal() takes it */
 	PH_STEALING,   /* Deactivate Payload sent; Activate follows */
 	PH_ACTIVE,
+	PH_TAKEN,  /* another client took the payload; console_steal() takes it back */
 	PH_FAILED, /* gave up; waiting for console_close() */
 	PH_CLOSING
 };
@@ -117,9 +127,9 @@ struct sol_console {
 	uint64_t srtt_us;  /* smoothed round trip in a stream; 0: none yet */
 	uint64_t acked_us; /* when we acked the last new packet; 0: no sample */
 	uint8_t acked_seq; /* ... which was this one */
-	int keepalive_pending;
+	int check_pending; /* Get Payload Instance Info in flight */
 
-	uv_timer_t retx_timer, guess_timer, keepalive_timer, failure_timer, reconnect_timer;
+	uv_timer_t retx_timer, guess_timer, check_timer, failure_timer, reconnect_timer;
 	unsigned open_handles;
 
 	/* A session failure, handled from the loop rather than inside the session. */
@@ -136,6 +146,9 @@ static void send_next(struct sol_console *sc);
 static void end_session(struct sol_console *sc);
 static void lost(struct sol_console *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void taken_over(struct sol_console *sc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void check_holder(struct sol_console *sc);
 static void on_failure_timer(uv_timer_t *t);
 static void on_reconnect_timer(uv_timer_t *t);
 
@@ -160,7 +173,7 @@ static void stop_link_timers(struct sol_console *sc)
 {
 	uv_timer_stop(&sc->retx_timer);
 	uv_timer_stop(&sc->guess_timer);
-	uv_timer_stop(&sc->keepalive_timer);
+	uv_timer_stop(&sc->check_timer);
 }
 
 /* The queue toward the host. */
@@ -202,7 +215,7 @@ static void send_sol(struct sol_console *sc, const uint8_t *buf, size_t len)
 	int rc = ipmi_session_send_payload(&sc->session, IPMI_PAYLOAD_SOL, buf, len);
 
 	/* BMC_EAGAIN: the session is being re-opened; the retransmit
-	 * timer or the keepalive finds out what became of it. */
+	 * timer or the holder check finds out what became of it. */
 	if (rc != 0 && rc != BMC_EAGAIN)
 		log_debug("%s: SOL send: %s", host_name(sc), bmc_strerror(rc));
 }
@@ -275,6 +288,9 @@ static void on_retx_timer(uv_timer_t *t)
 	sc->c->host->counters[CNT_RETRANSMITS]++;
 	send_sol(sc, sc->pkt, sc->pkt_len);
 	uv_timer_start(&sc->retx_timer, on_retx_timer, timeout_ms(sc), 0);
+	/* Lost, or ignored because the payload is no longer ours: ask. */
+	if (sc->tries == 2)
+		check_holder(sc);
 }
 
 static uint64_t guess_wait_ms(const struct sol_console *sc)
@@ -339,27 +355,13 @@ static void on_guess_timer(uv_timer_t *t)
 	uv_timer_start(&sc->guess_timer, on_guess_timer, guess_wait_ms(sc), 0);
 }
 
-static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
-			     void *arg);
-
-static void on_keepalive_timer(uv_timer_t *t)
-{
-	struct sol_console *sc = t->data;
-
-	if (sc->phase != PH_ACTIVE || sc->keepalive_pending)
-		return;
-	sc->keepalive_pending = 1;
-	if (ipmi_session_request(&sc->session, NETFN_APP, CMD_GET_DEVICE_ID, NULL, 0,
-				 on_keepalive_rsp, sc) != 0)
-		lost(sc, "the IPMI session closed");
-}
-
-static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
-			     void *arg)
+static void on_holder_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
+			  void *arg)
 {
 	struct sol_console *sc = arg;
+	uint32_t holder;
 
-	sc->keepalive_pending = 0;
+	sc->check_pending = 0;
 	/* A failed session has already called on_session_error. */
 	if (status != 0 || sc->phase != PH_ACTIVE)
 		return;
@@ -367,7 +369,34 @@ static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ip
 		/* The session layer opened a new session under us (the BMC
 		 * forgot the old one): the payload went with the old one. */
 		lost(sc, "the BMC lost the IPMI session SOL was running on");
+		return;
 	}
+	/* A BMC without the command still answered: the session is alive. */
+	if (rsp->ccode != 0 || sol_parse_instance_info(rsp->data, rsp->len, &holder) != 0)
+		return;
+	if (holder == 0)
+		taken_over(sc, "SOL was deactivated on the BMC");
+	else if (holder != sc->active_sid)
+		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
+}
+
+/* Ask which session holds the payload (unless a question is out already). */
+static void check_holder(struct sol_console *sc)
+{
+	uint8_t data[2];
+	size_t n = sol_build_instance_info(data, SOL_INSTANCE);
+
+	if (sc->phase != PH_ACTIVE || sc->check_pending)
+		return;
+	sc->check_pending = 1;
+	if (ipmi_session_request(&sc->session, NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data,
+				 n, on_holder_rsp, sc) != 0)
+		lost(sc, "the IPMI session closed");
+}
+
+static void on_check_timer(uv_timer_t *t)
+{
+	check_holder(t->data);
 }
 
 /* Packets from the BMC. */
@@ -412,7 +441,7 @@ static void on_payload(struct ipmi_session *s, const struct ipmi_rmcpp_packet *r
 		return;
 	}
 	if (r.status & SOL_ST_DEACTIVATING) {
-		lost(sc, "the BMC is deactivating SOL");
+		taken_over(sc, "the BMC is deactivating SOL on ours");
 		return;
 	}
 	if ((r.status & SOL_ST_OVERRUN) && sc->overruns++ == 0)
@@ -496,8 +525,8 @@ static void activated(struct sol_console *sc, const struct sol_activate_rsp *ar)
 			 hc->name, ar->port, hc->ipmi_port);
 	log_info("%s: SOL active (BMC session 0x%08x, %zu characters a packet, BMC sends up to %u)",
 		 hc->name, sc->active_sid, sc->chars_per_packet, ar->outbound_size);
-	sc->keepalive_pending = 0;
-	uv_timer_start(&sc->keepalive_timer, on_keepalive_timer, KEEPALIVE_MS, KEEPALIVE_MS);
+	sc->check_pending = 0;
+	uv_timer_start(&sc->check_timer, on_check_timer, HOLDER_CHECK_MS, HOLDER_CHECK_MS);
 	if (reconnected)
 		set_state(sc, CON_ACTIVE, "reconnected");
 	else
@@ -570,6 +599,11 @@ static void on_instance_info(struct ipmi_session *s, int status, const struct ip
 		    "%s: SOL is still held by our session from before the loss; taking it back",
 		    host_name(sc));
 		start_steal(sc, 1);
+		return;
+	}
+	if (rsp->ccode == 0 && holder != 0) {
+		/* Ours before the loss, another session's now. */
+		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
 		return;
 	}
 	busy(sc, "SOL payload already active");
@@ -714,6 +748,38 @@ static void lost(struct sol_console *sc, const char *fmt, ...)
 	free(why);
 }
 
+/*
+ * Another client has the payload now: say so, drop what was typed for the
+ * console we no longer have, and leave the BMC alone (no reconnecting: the
+ * other user meant it).  console_steal() takes it back.
+ */
+static void taken_over(struct sol_console *sc, const char *fmt, ...)
+{
+	size_t dropped = sc->qlen;
+	va_list ap;
+	char *why;
+
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	stop_link_timers(sc);
+	sol_state_reset(&sc->proto);
+	sc->holding = 0;
+	sc->lost_sid = 0; /* not ours to take back without asking */
+	sc->break_pending = 0;
+	queue_consume(sc, sc->qlen);
+	sc->phase = PH_TAKEN;
+	end_session(sc);
+	if (dropped > 0)
+		set_state(sc, CON_TAKEN,
+			  "console taken over by another session (%s); %zu typed bytes not "
+			  "delivered",
+			  why, dropped);
+	else
+		set_state(sc, CON_TAKEN, "console taken over by another session (%s)", why);
+	free(why);
+}
+
 static void on_failure_timer(uv_timer_t *t)
 {
 	struct sol_console *sc = t->data;
@@ -723,7 +789,8 @@ static void on_failure_timer(uv_timer_t *t)
 	sc->failure_msg = NULL;
 	if (msg == NULL)
 		return;
-	if (sc->phase == PH_CLOSING || sc->phase == PH_FAILED || sc->phase == PH_IDLE) {
+	if (sc->phase == PH_CLOSING || sc->phase == PH_FAILED || sc->phase == PH_IDLE ||
+	    sc->phase == PH_TAKEN) {
 		free(msg);
 		return;
 	}
@@ -767,7 +834,7 @@ static int sol_open(struct console *c, char **err)
 	sc->transport = ipmi_transport_new(c->loop);
 	timer_init(sc, &sc->retx_timer);
 	timer_init(sc, &sc->guess_timer);
-	timer_init(sc, &sc->keepalive_timer);
+	timer_init(sc, &sc->check_timer);
 	timer_init(sc, &sc->failure_timer);
 	timer_init(sc, &sc->reconnect_timer);
 	c->impl = sc;
@@ -787,7 +854,7 @@ static int sol_write(struct console *c, const uint8_t *buf, size_t len)
 {
 	struct sol_console *sc = c->impl;
 
-	if (sc->phase == PH_FAILED || sc->phase == PH_CLOSING)
+	if (sc->phase == PH_FAILED || sc->phase == PH_CLOSING || sc->phase == PH_TAKEN)
 		return BMC_ECANCELED;
 	if (sc->qlen + len > CONSOLE_MAX_QUEUED)
 		return BMC_EAGAIN;
@@ -819,6 +886,15 @@ static int sol_steal(struct console *c)
 	case PH_ACTIVATING:
 	case PH_CHECKING:
 		sc->steal_wanted = 1;
+		return 0;
+	case PH_TAKEN:
+		/* A new session, which finds the payload active and steals it. */
+		sc->phase = PH_IDLE;
+		sc->steal_wanted = 1;
+		sc->backoff_ms = 0;
+		set_state(sc, CON_CONNECTING, "taking SOL on %s back", host_name(sc));
+		if (!sc->session_live && !sc->session_closing)
+			uv_timer_start(&sc->reconnect_timer, on_reconnect_timer, 0, 0);
 		return 0;
 	case PH_STEALING:
 	case PH_ACTIVE:
@@ -901,7 +977,7 @@ static void finish_close(struct sol_console *sc)
 		return;
 	uv_close((uv_handle_t *)&sc->retx_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&sc->guess_timer, on_handle_closed);
-	uv_close((uv_handle_t *)&sc->keepalive_timer, on_handle_closed);
+	uv_close((uv_handle_t *)&sc->check_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&sc->failure_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&sc->reconnect_timer, on_handle_closed);
 }

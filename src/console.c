@@ -30,6 +30,8 @@ const char *console_state_name(enum console_state st)
 		return "active";
 	case CON_BUSY:
 		return "busy";
+	case CON_TAKEN:
+		return "taken over";
 	case CON_LOST:
 		return "lost";
 	case CON_FAILED:
@@ -273,6 +275,7 @@ void console_deliver(struct console *c, const uint8_t *buf, size_t len)
 void console_set_state(struct console *c, enum console_state st, const char *fmt, ...)
 {
 	va_list ap;
+	int warn;
 
 	if (c->state == CON_CLOSED && st != CON_CLOSED)
 		return; /* closing: the front end no longer wants news */
@@ -284,8 +287,9 @@ void console_set_state(struct console *c, enum console_state st, const char *fmt
 		va_end(ap);
 	}
 	c->state = st;
-	log_msg(st == CON_LOST || st == CON_FAILED ? LOG_WARN : LOG_INFO, "%s: console %s%s%s",
-		c->host->cfg->name, console_state_name(st), c->state_msg != NULL ? ": " : "",
+	warn = st == CON_LOST || st == CON_FAILED || st == CON_TAKEN;
+	log_msg(warn ? LOG_WARN : LOG_INFO, "%s: console %s%s%s", c->host->cfg->name,
+		console_state_name(st), c->state_msg != NULL ? ": " : "",
 		c->state_msg != NULL ? c->state_msg : "");
 	if (c->cb.state != NULL)
 		c->cb.state(c->cb.ctx, c, st, c->state_msg);

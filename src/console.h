@@ -12,6 +12,9 @@
  * is lost the console says so (CON_LOST, with the reason), retries on its
  * own with backoff and goes back to CON_ACTIVE.  CON_BUSY means another
  * client holds the BMC's SOL payload; console_steal() takes it over.
+ * CON_TAKEN means another client took it from us while we had it: the
+ * console says so at once and does not retry; console_steal() takes it
+ * back.
  * console_close() ends it politely (SOL: Deactivate Payload) and frees it.
  */
 #ifndef BMCTOP_CONSOLE_H
@@ -27,6 +30,7 @@ enum console_state {
 	CON_CONNECTING, /* opening (session, Activate Payload, TCP connect) */
 	CON_ACTIVE,	/* bytes flow */
 	CON_BUSY,	/* SOL payload already active elsewhere: console_steal() */
+	CON_TAKEN,	/* another client took the SOL payload from us: console_steal() */
 	CON_LOST,	/* link lost; reconnecting on its own */
 	CON_FAILED,	/* gave up (bad credentials, no console configured) */
 	CON_CLOSED	/* closed by console_close(); done callback pending/ran */
@@ -43,7 +47,8 @@ struct console_callbacks {
 	/* Bytes from the host's serial port, in order, each exactly once. */
 	void (*data)(void *ctx, struct console *c, const uint8_t *buf, size_t len);
 	/* State changed; msg is for a person ("SOL payload already active on
-	 * this BMC", "connection lost: no acknowledgement after 7 tries"). */
+	 * this BMC", "connection lost: no acknowledgement after 7 tries",
+	 * "console taken over by another session (...)"). */
 	void (*state)(void *ctx, struct console *c, enum console_state st, const char *msg);
 	void *ctx;
 };

@@ -598,6 +598,11 @@ static void on_state(void *ctx, struct console *c, enum console_state st, const 
 			sol_quit(s, EXIT_SOME_FAILED);
 		}
 		break;
+	case CON_TAKEN:
+		/* As ipmitool and conman do: the session ends, and says why. */
+		status_line(s, "%s", msg != NULL ? msg : "console taken over by another session");
+		sol_quit(s, EXIT_SOME_FAILED);
+		break;
 	case CON_LOST:
 		status_line(s, "lost: %s", msg != NULL ? msg : "connection lost");
 		break;

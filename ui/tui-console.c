@@ -535,6 +535,9 @@ static void on_console_state(void *ctx, struct console *c, enum console_state st
 	if (st == CON_BUSY)
 		tui_logf(p->t, "%s: console busy, %s S takes it over%s%s", p->host->cfg->name,
 			 p->t->con->prefix_name, msg ? ": " : "", msg ? msg : "");
+	else if (st == CON_TAKEN)
+		tui_logf(p->t, "%s: %s; %s S takes it back", p->host->cfg->name,
+			 msg ? msg : "console taken over by another session", p->t->con->prefix_name);
 	else
 		tui_logf(p->t, "%s: console %s%s%s", p->host->cfg->name, console_state_name(st),
 			 msg ? ": " : "", msg ? msg : "");
@@ -862,6 +865,10 @@ static void draw_border(struct tui *t, struct pane *p)
 	} else if (p->state == CON_BUSY) {
 		snprintf(status, sizeof status, " busy: %s S takes it over%s%s ", cs->prefix_name,
 			 p->msg ? " - " : "", p->msg ? p->msg : "");
+		pair = PAIR_WARN;
+	} else if (p->state == CON_TAKEN) {
+		snprintf(status, sizeof status, " taken over: %s S takes it back%s%s ",
+			 cs->prefix_name, p->msg ? " - " : "", p->msg ? p->msg : "");
 		pair = PAIR_WARN;
 	} else if (p->state != CON_ACTIVE) {
 		snprintf(status, sizeof status, " %s%s%s ", console_state_name(p->state),
@@ -1267,7 +1274,7 @@ static void p_steal(struct tui *t, int key)
 	struct pane *p = current(t);
 	int rc;
 
-	if (p->state != CON_BUSY) {
+	if (p->state != CON_BUSY && p->state != CON_TAKEN) {
 		tui_logf(t, "%s: nothing to take over (console %s)", p->host->cfg->name,
 			 console_state_name(p->state));
 		return;

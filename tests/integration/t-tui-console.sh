@@ -331,9 +331,33 @@ see "SOL: a command's output in the pane" 'SEQ-DONE 5' 30
 prefix b
 see "SOL: prefix b sends a break (or says why not)" 'solbmc: break'
 printf 'echo from-the-old-holder\r' >&"$other"
-wait_for 30 grep -q '^\[lost' "$T_TMP/other.err" && ok "SOL: the other client is told it lost the console" ||
-	fail "SOL: the other client is told it lost the console"
+wait_for 30 grep -q '^\[console taken over by another session' "$T_TMP/other.err" &&
+	ok "SOL: the other client is told its console was taken over" ||
+	{ fail "SOL: the other client is told its console was taken over"; diag "$(cat "$T_TMP/other.err")"; }
 exec {other}>&-
+# Taken in its turn: a "bmctop sol --steal" takes the payload from the pane,
+# which says so at once; prefix S takes it back.
+mkfifo "$T_TMP/thief.in"
+exec {thief}<>"$T_TMP/thief.in"
+spawn sh -c 'exec "$@" <"$0"' "$T_TMP/thief.in" "$BMCTOP" -c "$T_TMP/sol.conf" sol solbmc \
+	--steal >"$T_TMP/thief.out" 2>"$T_TMP/thief.err"
+thief_pid=$T_LAST_PID
+see "SOL: the pane says its console was taken over" 'solbmc: taken over - console taken over by another' 30
+see "SOL: ... and how to take it back" 'taken over: \^\] S takes it back'
+prefix S
+see "SOL: prefix S takes it back" 'solbmc: active' 30
+if wait_for 30 sh -c "! kill -0 $thief_pid 2>/dev/null"; then
+	wait "$thief_pid"
+	rc=$?
+else
+	kill "$thief_pid"
+	wait "$thief_pid"
+	rc=timeout
+fi
+is "SOL: the client it was taken back from ends with status 1" "$rc" 1
+like "SOL: ... saying its console was taken over" "$(cat "$T_TMP/thief.err")" \
+	'^\[console taken over by another session'
+exec {thief}>&-
 prefix o
 keys q
 see "SOL: q quits with status 0" 'EXITED 0' 30
@@ -353,8 +377,7 @@ tmux -S "$sock" new-session -d -x 140 -y 35 \
 tuipid=$(tmux -S "$sock" display-message -p '#{pane_pid}')
 T_PIDS="$T_PIDS $tuipid"
 see "SOL/SIGTERM: dashboard up" '^ *.? solbmc ' 15 || exit 0
-# The other client got the console back once the dashboard let it go;
-# end it (its own Deactivate frees the payload).
+# The other client ended when the dashboard took its console; make sure.
 kill -TERM "$other_pid" 2>/dev/null
 wait_for 30 sh -c "! kill -0 $other_pid 2>/dev/null"
 sol_free() { [ "$(sol_active)" = no ]; }
