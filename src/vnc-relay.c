@@ -332,7 +332,7 @@ static void rf_opts(struct vnc_relay *r, struct rf_request_opts *o, const char *
 		o->pin = hc->tls_pin;
 	else if (hc->tls == TLS_TOFU && r->rf_pin[0] != '\0')
 		o->pin = r->rf_pin;
-	o->max_body = RF_BODY_MAX;
+	o->max_body = rf_body_limit(RF_BODY_RESOURCE)->max_bytes;
 }
 
 static void end_http(struct vnc_relay *r)
@@ -1264,7 +1264,7 @@ static void on_login(struct rf_response *rsp, void *arg)
 			  rsp->message);
 		return;
 	}
-	if (rsp->status == 401 || rsp->status == 403) {
+	if (rsp->status == 400 || rsp->status == 401 || rsp->status == 403) {
 		relay_end(r, BMC_EAUTH,
 			  "wrong password for user \"%s\" (the Redfish service refused the "
 			  "console's login); not retrying",
@@ -1290,7 +1290,8 @@ static void on_root(struct rf_response *rsp, void *arg)
 	struct rf_root root;
 	struct rf_request_opts o;
 	char url[RF_LINK_MAX], *err = NULL, *body;
-	json_t *j, *req;
+	size_t len;
+	json_t *j;
 
 	if (r->ending)
 		return;
@@ -1309,7 +1310,8 @@ static void on_root(struct rf_response *rsp, void *arg)
 		log_info("%s: trusting TLS key %s on first use", hc->name, rsp->pin);
 		snprintf(r->rf_pin, sizeof r->rf_pin, "%s", rsp->pin);
 	}
-	j = rsp->status == 200 ? redfish_json_load(rsp->body, rsp->len, &err) : NULL;
+	j = rsp->status == 200 ? redfish_json_load_kind(rsp->body, rsp->len, RF_BODY_RESOURCE, &err)
+				: NULL;
 	if (j == NULL) {
 		relay_end(r, BMC_EPROTO, "no Redfish service root at %s (HTTP %ld%s%s)", r->rf_base,
 			  rsp->status, err ? ": " : "", err ? err : "");
@@ -1332,16 +1334,12 @@ static void on_root(struct rf_response *rsp, void *arg)
 		free(err);
 		return;
 	}
-	req = json_pack("{s:s, s:s%}", "UserName", hc->user ? hc->user : "", "Password", pw->data,
-			pw->len);
-	body = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
+	body = rf_login_body(hc->user ? hc->user : "", pw->data, pw->len, &len);
 	rf_opts(r, &o, "POST", url);
-	o.body = body;
+	o.secret_body = body; /* taken: sent without a copy, wiped and freed at the end */
+	o.secret_len = len;
 	if (rf_http_request(r->http, &o, on_login, r) != 0)
 		relay_end(r, BMC_EIO, "cannot start the Redfish login");
-	secure_zero(body, strlen(body));
-	free(body);
 }
 
 static void login_start(struct vnc_relay *r)
@@ -1446,12 +1444,23 @@ static int write_password_file(struct vnc_relay *r, char **err)
 int vnc_relay_start_target(struct vnc_relay **out, struct bmc_host *h, struct vnc_target *t,
 			   vnc_relay_end_cb cb, void *arg, char **err)
 {
-	struct vnc_relay *r = xcalloc(1, sizeof *r);
+	struct vnc_relay *r;
 	struct sockaddr_in sa;
 	struct sockaddr_storage bound;
 	int len = sizeof bound, rc;
 
 	*err = NULL;
+	if (t->redfish_session) {
+		/* The Redfish backend's TLS rule, checked before a viewer can
+		 * set the login going. */
+		char *base = fleet_redfish_url(h->cfg);
+
+		rc = rf_url_check(base, h->cfg->tls, err);
+		free(base);
+		if (rc != 0)
+			return BMC_ECONFIG;
+	}
+	r = xcalloc(1, sizeof *r);
 	r->loop = h->engine->loop;
 	r->h = h;
 	r->t = *t;
