@@ -128,6 +128,7 @@ struct sol_console {
 	uint64_t acked_us; /* when we acked the last new packet; 0: no sample */
 	uint8_t acked_seq; /* ... which was this one */
 	int check_pending; /* Get Payload Instance Info in flight */
+	int holder_named;  /* ... and it named our session as the holder */
 
 	uv_timer_t retx_timer, guess_timer, check_timer, failure_timer, reconnect_timer;
 	unsigned open_handles;
@@ -374,10 +375,15 @@ static void on_holder_rsp(struct ipmi_session *s, int status, const struct ipmi_
 	/* A BMC without the command still answered: the session is alive. */
 	if (rsp->ccode != 0 || sol_parse_instance_info(rsp->data, rsp->len, &holder) != 0)
 		return;
-	if (holder == 0)
-		taken_over(sc, "SOL was deactivated on the BMC");
-	else if (holder != sc->active_sid)
+	/* Some BMCs may name the session by our end's ID: ours too.  "None"
+	 * counts once the BMC has named us: one that always says 0 does not
+	 * fill the field in. */
+	if (holder == sc->active_sid || holder == s->console_sid)
+		sc->holder_named = 1;
+	else if (holder != 0)
 		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
+	else if (sc->holder_named)
+		taken_over(sc, "SOL was deactivated on the BMC");
 }
 
 /* Ask which session holds the payload (unless a question is out already). */
@@ -526,6 +532,7 @@ static void activated(struct sol_console *sc, const struct sol_activate_rsp *ar)
 	log_info("%s: SOL active (BMC session 0x%08x, %zu characters a packet, BMC sends up to %u)",
 		 hc->name, sc->active_sid, sc->chars_per_packet, ar->outbound_size);
 	sc->check_pending = 0;
+	sc->holder_named = 0;
 	uv_timer_start(&sc->check_timer, on_check_timer, HOLDER_CHECK_MS, HOLDER_CHECK_MS);
 	if (reconnected)
 		set_state(sc, CON_ACTIVE, "reconnected");
