@@ -186,15 +186,15 @@ int console_log_start(struct console *c, char **err)
 	name = log_name(c->host->cfg->name);
 	path = paths_state_file(name);
 	free(name);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = paths_open_append(path);
 	if (fd < 0) {
-		*err = xasprintf("cannot open %s: %s", path, strerror(errno));
+		*err = xasprintf("cannot open %s: %s", path,
+				 fd == -EINVAL  ? "not a regular file"
+				 : fd == -ELOOP ? "it is a symbolic link"
+						: strerror(-fd));
 		free(path);
 		return BMC_EIO;
 	}
-	/* An existing file keeps whatever mode it had; console output is private. */
-	if (fchmod(fd, 0600) != 0)
-		log_msg(LOG_WARN, "%s: chmod 600: %s", path, strerror(errno));
 	log_msg(LOG_INFO, "%s: console log %s", c->host->cfg->name, path);
 	free(path);
 	c->log_fd = fd;

@@ -147,6 +147,18 @@ else
 	fail "console log $log is created"
 fi
 
+# A symbolic link planted at the console log is not followed: the run that
+# asked for a log stops and says why, and the link's target is untouched.
+echo "victim" >"$T_TMP/victim"
+chmod 644 "$T_TMP/victim"
+ln -sf "$T_TMP/victim" "$XDG_STATE_HOME/bmctop/consoles/tel1.log"
+sol_pipe tel1 tel-linklog 'root\rseq 3\r' --log
+is "console log link: the link's target is untouched" "$(cat "$T_TMP/victim")" victim
+is "console log link: the target keeps its mode" "$(stat -c %a "$T_TMP/victim")" 644
+like "console log link: bmctop says why it cannot log" "$(cat "$T_TMP/tel-linklog.err")" \
+	'consoles/tel1.log: it is a symbolic link'
+check "console log link: and stops (exit $RC)" [ "$RC" -ne 0 ]
+
 sol_pipe none1 none ''
 is "console = none: exit 2" "$RC" 2
 like "console = none: says so" "$(cat "$T_TMP/none.err")" 'no console configured'
