@@ -104,15 +104,6 @@ char **cred_child_env(void)
 	return env;
 }
 
-void cred_child_env_free(char **env)
-{
-	size_t i;
-
-	for (i = 0; env != NULL && env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
-}
-
 static const char *key_prefix(const struct secret_source *src)
 {
 	/* The fleet file line tells the user which key this was. */
@@ -231,7 +222,7 @@ static int run_command_secret(const struct secret_source *src, struct secret *ou
 	if (pid < 0) {
 		*err = xasprintf("password-command (%s:%d): fork: %s", key_prefix(src), src->line,
 				 strerror(errno));
-		cred_child_env_free(env);
+		strv_free(env);
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return -1;
@@ -247,7 +238,7 @@ static int run_command_secret(const struct secret_source *src, struct secret *ou
 		execle("/bin/sh", "sh", "-c", src->arg, (char *)NULL, env);
 		_exit(127);
 	}
-	cred_child_env_free(env);
+	strv_free(env);
 	close(pipefd[1]);
 	out->data = xmalloc(SECRET_MAX + 1);
 	out->len = 0;

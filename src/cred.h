@@ -47,11 +47,10 @@ int cred_check_private(const char *path, const char *what, char **err);
  * VNC viewer, the demo's bmcsim): a copy of environ without the variables
  * that hold secrets, that is those hidden here (every *-env key of a
  * loaded fleet: password-env, kg-env, vnc-password-env) and VNC_PASSWORD
- * and VNC_PASSWD.  Free with cred_child_env_free.
+ * and VNC_PASSWD.  Free with strv_free.
  */
 void cred_hide_env(const char *name);
 void cred_hide_fleet_env(const struct fleet *f);
 char **cred_child_env(void);
-void cred_child_env_free(char **env);
 
 #endif

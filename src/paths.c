@@ -191,32 +191,40 @@ int paths_check_dirs(const char *fleet_path, char **err)
 	return rc;
 }
 
+int paths_open_regular(const char *path, int flags, mode_t mode, struct stat *st)
+{
+	int fd, err;
+
+	/* O_NONBLOCK: a FIFO found here must not hang the open. */
+	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, mode);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) != 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 int paths_open_append(const char *path)
 {
 	struct stat st;
 	int fd, err;
 
-	/* O_NONBLOCK: a FIFO found here must not hang the open. */
-	fd = open(path,
-		  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
-		  0600);
+	fd = paths_open_regular(path, O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
+		return fd;
 	/* An older file keeps whatever mode it had; what bmctop logs is private. */
 	if ((st.st_mode & 0777) != 0600 && fchmod(fd, 0600) != 0) {
 		err = -errno;
 		close(fd);
 		return err;
 	}
-	fcntl(fd, F_SETFL, O_APPEND);
 	return fd;
 }

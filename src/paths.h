@@ -5,6 +5,8 @@
 #ifndef BMCTOP_PATHS_H
 #define BMCTOP_PATHS_H
 
+#include <sys/stat.h>
+
 /* $XDG_CONFIG_HOME/bmctop (default ~/.config/bmctop); caller frees. */
 char *paths_config_dir(void);
 /* $XDG_STATE_HOME/bmctop (default ~/.local/state/bmctop); caller frees. */
@@ -37,6 +39,13 @@ int paths_check_private_dir(const char *dir, const char *var, char **err);
  * a negative errno with *err set, as paths_check_private_dir.
  */
 int paths_check_dirs(const char *fleet_path, char **err);
+/*
+ * open(2) path with flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, never through
+ * a symbolic link at path (-ELOOP), and only when it is a regular file
+ * (-EINVAL; a FIFO does not hang the open).  The fd in blocking mode, with
+ * its stat in *st; or a negative errno.
+ */
+int paths_open_regular(const char *path, int flags, mode_t mode, struct stat *st);
 /*
  * Open path to append, creating it 0600 (an older file is made 0600),
  * never through a symbolic link at path (-ELOOP) and only when it is a

@@ -168,16 +168,10 @@ int state_file_read(const char *path, size_t max, uint8_t **data, size_t *len)
 	struct stat st;
 	int fd, err;
 
-	/* O_NONBLOCK: a FIFO found here must not hang the open. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	fd = paths_open_regular(path, O_RDONLY, 0, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 0)
+		return fd;
+	if (st.st_size < 0)
 		err = -EINVAL;
 	else if ((uint64_t)st.st_size > max)
 		err = -EFBIG;

@@ -136,3 +136,10 @@ char *str_trim(char *s)
 		*--e = '\0';
 	return s;
 }
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}

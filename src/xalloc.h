@@ -28,5 +28,7 @@ void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 void secure_zero(void *p, size_t n);
 /* Strip white space at both ends in place; returns the new start. */
 char *str_trim(char *s);
+/* Free a NULL-terminated array of strings and the array (NULL is fine). */
+void strv_free(char **v);
 
 #endif

@@ -120,7 +120,7 @@ static int launch_viewer(struct vnc_cmd *v, struct bmc_host *h)
 		fprintf(stderr, "bmctop: %s: viewer %s at 127.0.0.1:%d\n", h->cfg->name, argv[0],
 			vnc_relay_port(v->relay));
 	}
-	vnc_viewer_free_argv(argv);
+	strv_free(argv);
 	return rc;
 }
 

@@ -214,7 +214,7 @@ static int spawn_bmcsim(struct demo *d, const char *bmcsim)
 	d->pid = fork();
 	if (d->pid != 0) {
 		err = d->pid < 0 ? -errno : 0;
-		cred_child_env_free(env);
+		strv_free(env);
 		return err;
 	}
 	/* The child: its own process group, so that a ^C meant for the

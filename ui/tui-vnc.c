@@ -118,7 +118,7 @@ static void launch(struct tui_vnc *v, struct bmc_host *h)
 		tui_logf(v->t, "%s: %s started on the VNC relay at 127.0.0.1:%d", v->host, argv[0],
 			 port);
 	}
-	vnc_viewer_free_argv(argv);
+	strv_free(argv);
 }
 
 void tui_vnc_open(struct tui *t, struct bmc_host *h)

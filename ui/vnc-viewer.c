@@ -140,15 +140,6 @@ char **vnc_viewer_argv(const char *tmpl, int port, const char *passwd_file, char
 	return NULL;
 }
 
-void vnc_viewer_free_argv(char **argv)
-{
-	size_t i;
-
-	for (i = 0; argv != NULL && argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 int vnc_viewer_spawn(uv_loop_t *loop, uv_process_t *proc, char **argv, int quiet,
 		     uv_exit_cb exit_cb, char **err)
 {
@@ -170,7 +161,7 @@ int vnc_viewer_spawn(uv_loop_t *loop, uv_process_t *proc, char **argv, int quiet
 	o.env = cred_child_env();
 	rc = uv_spawn(loop, proc, &o);
 	/* uv_spawn returns once the child has exec'd (or failed to). */
-	cred_child_env_free(o.env);
+	strv_free(o.env);
 	if (rc != 0) {
 		*err = xasprintf("cannot start the viewer %s: %s", argv[0], uv_strerror(rc));
 		return BMC_EIO;

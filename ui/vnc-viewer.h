@@ -16,13 +16,12 @@
 int vnc_viewer_have_display(void);
 /*
  * The viewer's argv (malloc'd, NULL-terminated; free with
- * vnc_viewer_free_argv), or NULL with *err when none is installed.
+ * strv_free), or NULL with *err when none is installed.
  * *warning, when set (malloc'd), is a caveat for the user (a viewer that
  * cannot read the password file).
  */
 char **vnc_viewer_argv(const char *tmpl, int port, const char *passwd_file, char **warning,
 		       char **err);
-void vnc_viewer_free_argv(char **argv);
 /*
  * Start the viewer on loop; exit_cb runs when it exits (then close proc).
  * It gets bmctop's environment without secrets (cred_child_env).

@@ -212,7 +212,7 @@ TEST(child_env_drops_the_fleet_secret_variables)
 	setenv("BMCTOP_T_MARKER", "kept", 1);
 	env = cred_child_env();
 	ASSERT(env_has(env, "BMCTOP_T_PW"));
-	cred_child_env_free(env);
+	strv_free(env);
 	cred_hide_fleet_env(&f);
 	fleet_free(&f);
 	env = cred_child_env();
@@ -223,7 +223,7 @@ TEST(child_env_drops_the_fleet_secret_variables)
 	ASSERT(env_has(env, "BMCTOP_T_PW_NOT"));
 	ASSERT(env_has(env, "BMCTOP_T_MARKER"));
 	ASSERT(env_has(env, "PATH") == (getenv("PATH") != NULL));
-	cred_child_env_free(env);
+	strv_free(env);
 	/* bmctop itself still reads them. */
 	ASSERT_STREQ(getenv("BMCTOP_T_PW"), "pw-value");
 }
