@@ -670,6 +670,12 @@ static void session_open(struct rf_job *j)
 {
 	struct rf_host *rh = j->rh;
 
+	/* The owner itself back here (its login relearned the TLS key after a
+	 * failed handshake): it logs in again rather than wait for itself. */
+	if (rh->session_owner == j) {
+		do_login(j);
+		return;
+	}
 	if (rh->session_owner != NULL) {
 		j->wait_next = rh->session_waiters;
 		rh->session_waiters = j;

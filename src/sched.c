@@ -128,6 +128,13 @@ static void on_timer(uv_timer_t *t)
 
 	if (!h->engine->polling || h->sched.state != SCH_WAITING)
 		return;
+	/* A command of the user's (power, boot) had its login refused while
+	 * this host waited: park it, rather than poll once more with the
+	 * password the BMC just refused. */
+	if (h->state == HOST_PARKED && h->last_status == BMC_EAUTH) {
+		h->sched.state = SCH_PARKED;
+		return;
+	}
 	enqueue(h);
 	dispatch(h->engine);
 }

@@ -237,6 +237,34 @@ TEST(auth_failure_parks_until_asked)
 	finish(&e, &f, &loop);
 }
 
+TEST(login_refused_to_a_command_parks_the_waiting_host)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 1, 20);
+	engine_init(&e, &loop, &f, &fake_backend);
+	e.sched_opts.jitter = 0;
+	fake.latency_ms = 1;
+	sched_start(&e);
+	run_for(&loop, 5);
+	ASSERT_EQ(fake.polls[0], 1);
+	ASSERT_EQ(e.hosts[0].sched.state, SCH_WAITING);
+	/* A power command's login is refused between two polls. */
+	host_set_error(&e.hosts[0], BMC_EAUTH, "wrong password");
+	run_for(&loop, 200);
+	ASSERT_EQ(fake.polls[0], 1); /* no poll with the refused password */
+	ASSERT_EQ(e.hosts[0].sched.state, SCH_PARKED);
+	ASSERT_EQ(e.hosts[0].state, HOST_PARKED);
+	/* Asked again, it polls again. */
+	sched_poll_now(&e.hosts[0]);
+	run_for(&loop, 5);
+	ASSERT_EQ(fake.polls[0], 2);
+	finish(&e, &f, &loop);
+}
+
 static int sweep_finished;
 
 static void on_sweep(struct bmc_engine *e)
