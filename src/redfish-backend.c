@@ -498,9 +498,16 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 		}
 		if (h->cfg->tls == TLS_TOFU) {
 			char known[72];
+			int found = trust_lookup(h->cfg->name, rh->base, known, sizeof known);
 
-			if (trust_lookup(h->cfg->name, rh->base, known, sizeof known) == 0 &&
-			    strcmp(known, rsp->pin) != 0) {
+			if (found < 0) {
+				char *msg = trust_unreadable_message(found);
+
+				job_fail(j, BMC_ETLS, "%s", msg);
+				free(msg);
+				return;
+			}
+			if (found == 0 && strcmp(known, rsp->pin) != 0) {
 				job_fail(
 				    j, BMC_ETLS,
 				    "the TLS key of %s changed: known %s, now %s; no credential "
@@ -540,7 +547,17 @@ static void start_trust(struct rf_job *j)
 	const struct host_config *hc = j->h->cfg;
 
 	if (hc->tls == TLS_TOFU && !rh->trusted) {
-		if (trust_lookup(hc->name, rh->base, rh->pin, sizeof rh->pin) == 0)
+		int found = trust_lookup(hc->name, rh->base, rh->pin, sizeof rh->pin);
+
+		if (found < 0) {
+			char *msg = trust_unreadable_message(found);
+
+			rh->pin[0] = '\0';
+			job_fail(j, BMC_ETLS, "%s", msg);
+			free(msg);
+			return;
+		}
+		if (found == 0)
 			rh->trusted = 1;
 		else
 			j->want_pin = 1; /* first use: learn the key, send nothing secret */

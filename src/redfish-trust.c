@@ -65,18 +65,32 @@ int trust_lookup(const char *host, const char *url, char *out, size_t outlen)
 {
 	char *path = paths_state_file("known_hosts");
 	char *text, *line, *save = NULL;
-	int err, rc = -1;
+	int err, rc = TRUST_NONE;
 
 	text = read_known_hosts(path, &err);
 	free(path);
 	if (text == NULL)
-		return -1;
+		return err != 0 ? err : TRUST_NONE;
 	/* The last entry for a host wins, as the file has always been read. */
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
 		if (line_is(line, host, url, out, outlen))
 			rc = 0;
 	free(text);
 	return rc;
+}
+
+char *trust_unreadable_message(int err)
+{
+	char *path = paths_state_file("known_hosts");
+	char *msg = xasprintf("cannot read %s (%s), so the BMC's TLS key cannot be checked and "
+			      "nothing is sent: make it a regular file of yours or remove it",
+			      path,
+			      err == -ELOOP	 ? "it is a symbolic link"
+			      : err == -EINVAL ? "not a regular file"
+					       : strerror(-err));
+
+	free(path);
+	return msg;
 }
 
 int trust_store(const char *host, const char *url, const char *pin)
@@ -91,7 +105,8 @@ int trust_store(const char *host, const char *url, const char *pin)
 		free(path);
 		return err;
 	}
-	cap = (text != NULL ? strlen(text) : 0) + strlen(host) + strlen(url) + strlen(pin) + 4;
+	/* The kept lines (one may gain a newline), the new one, its NUL. */
+	cap = (text != NULL ? strlen(text) + 1 : 0) + strlen(host) + strlen(url) + strlen(pin) + 4;
 	out = xmalloc(cap);
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {

@@ -1018,7 +1018,7 @@ static int tls_trusted(struct vnc_relay *r)
 	X509 *cert = SSL_get_peer_certificate(r->ssl);
 #endif
 	char pin[72], known[72];
-	int ok = 0;
+	int ok = 0, found;
 
 	if (cert == NULL || spki_pin(cert, pin, sizeof pin) != 0) {
 		X509_free(cert);
@@ -1037,7 +1037,15 @@ static int tls_trusted(struct vnc_relay *r)
 		ok = hc->tls_pin != NULL && pin_listed(hc->tls_pin, pin);
 		break;
 	case TLS_TOFU:
-		if (trust_lookup(hc->name, r->t.origin, known, sizeof known) == 0) {
+		found = trust_lookup(hc->name, r->t.origin, known, sizeof known);
+		if (found < 0) {
+			char *msg = trust_unreadable_message(found);
+
+			relay_end(r, BMC_ETLS, "%s", msg);
+			free(msg);
+			return 0;
+		}
+		if (found == 0) {
 			ok = strcmp(known, pin) == 0;
 			if (!ok) {
 				relay_end(
@@ -1354,10 +1362,20 @@ static void login_start(struct vnc_relay *r)
 		r->rf_base[strlen(r->rf_base) - 1] = '\0';
 	r->http = rf_http_get(r->loop);
 	r->pending_handles++; /* released in end_http */
-	if (hc->tls == TLS_TOFU &&
-	    trust_lookup(hc->name, r->rf_base, r->rf_pin, sizeof r->rf_pin) != 0) {
-		r->rf_pin[0] = '\0';
-		r->rf_want_pin = 1; /* first use: learn the key before any credential */
+	if (hc->tls == TLS_TOFU) {
+		int found = trust_lookup(hc->name, r->rf_base, r->rf_pin, sizeof r->rf_pin);
+
+		if (found < 0) {
+			char *msg = trust_unreadable_message(found);
+
+			relay_end(r, BMC_ETLS, "%s", msg);
+			free(msg);
+			return;
+		}
+		if (found != 0) {
+			r->rf_pin[0] = '\0';
+			r->rf_want_pin = 1; /* first use: learn the key before any credential */
+		}
 	}
 	url = xasprintf("%s/redfish/v1/", r->rf_base);
 	rf_opts(r, &o, "GET", url);

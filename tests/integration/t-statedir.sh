@@ -80,7 +80,9 @@ is "the SDR cache is 0600 under umask 000" "$(stat -c %a "$S/sdr/$SDR_NAME" 2>/d
 is "no temporary is left behind" "$(cd "$S" && find . -type f -name '*.tmp*' -o -type f -name '*.XXXXXX' | head -3)" ""
 
 # 2. A link at known_hosts itself, pointing at a file with a different key
-#    for this host: it is neither read (no "key changed") nor written.
+#    for this host: it is neither read (no "key changed") nor written, and
+#    not taken for first use either: the keys it holds could not be
+#    checked, so the host fails with the reason and no password is sent.
 rm -f "$S/known_hosts"
 printf '%s %s sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n' "$H" "$RF_URL" >"$V/kh"
 chmod 644 "$V/kh"
@@ -88,6 +90,9 @@ cp "$V/kh" "$T_TMP/kh.orig"
 ln -s "$V/kh" "$S/known_hosts"
 run "$T_TMP/rf.conf" status
 unlike "the key in the linked file is not used" "$OUT" "TLS key .* changed"
+check "a known_hosts that cannot be read is not first use: status fails (exit $RC)" [ "$RC" -ne 0 ]
+like "and says why, naming the fix" "$OUT" \
+	"known_hosts \(it is a symbolic link\), so the BMC's TLS key cannot be checked"
 is "the target of the link at known_hosts keeps its content" "$(cat "$V/kh")" "$(cat "$T_TMP/kh.orig")"
 is "the target of the link at known_hosts keeps its mode" "$(stat -c %a "$V/kh")" 644
 run "$T_TMP/rf.conf" trust "$H"

@@ -319,7 +319,7 @@ TEST(trust_store_follows_no_link_at_its_temporary)
 	ASSERT_STREQ(pin, "sha256//new=");
 	ASSERT_EQ(trust_lookup("bmc2", "https://127.0.0.1:2", pin, sizeof pin), 0);
 	ASSERT_STREQ(pin, "sha256//two=");
-	ASSERT_EQ(trust_lookup("bmc2", "https://127.0.0.1:3", pin, sizeof pin), -1);
+	ASSERT_EQ(trust_lookup("bmc2", "https://127.0.0.1:3", pin, sizeof pin), TRUST_NONE);
 	/* known_hosts, the planted known_hosts.tmp, and nothing else. */
 	ASSERT_EQ(count_entries(dir), 2);
 	free(kh);
@@ -340,7 +340,7 @@ TEST(trust_known_hosts_link_is_neither_read_nor_written)
 	fprintf(fp, "bmc1 https://127.0.0.1:1 sha256//planted=\n");
 	fclose(fp);
 	ASSERT_EQ(symlink(victim, kh), 0);
-	ASSERT_EQ(trust_lookup("bmc1", "https://127.0.0.1:1", pin, sizeof pin), -1);
+	ASSERT_EQ(trust_lookup("bmc1", "https://127.0.0.1:1", pin, sizeof pin), -ELOOP);
 	ASSERT(trust_store("bmc1", "https://127.0.0.1:1", "sha256//real=") != 0);
 	ASSERT(is_link(kh));
 	fp = fopen(victim, "r");
