@@ -235,6 +235,9 @@ static int run_command_secret(const struct secret_source *src, struct secret *ou
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
 		close(pipefd[1]);
+		/* bmctop ignores SIGPIPE; an ignored signal stays ignored
+		 * across exec, and a pipeline such as "gen | head -1" relies on it. */
+		signal(SIGPIPE, SIG_DFL);
 		execle("/bin/sh", "sh", "-c", src->arg, (char *)NULL, env);
 		_exit(127);
 	}

@@ -239,6 +239,7 @@ static int spawn_bmcsim(struct demo *d, const char *bmcsim)
 		dup2(fd, 2);
 		close(fd);
 	}
+	signal(SIGPIPE, SIG_DFL); /* bmctop's SIG_IGN would outlive exec */
 	execve(bmcsim, argv, env);
 	fprintf(stderr, "cannot run %s: %s\n", bmcsim, strerror(errno));
 	_exit(127);

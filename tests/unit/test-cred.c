@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,23 @@ TEST(command_gets_no_stdin)
 
 	ASSERT_EQ(cred_read(&src, &s, &err), 0);
 	ASSERT_STREQ(s.data, "done");
+	secret_free(&s);
+}
+
+TEST(command_runs_with_sigpipe_at_its_default)
+{
+	/* bmctop's main() ignores SIGPIPE; the command must not inherit that. */
+	struct secret_source src =
+	    source(SECRET_COMMAND, "awk '/^SigIgn:/ { print $2 }' /proc/self/status");
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	struct secret s;
+	char *err = NULL;
+	unsigned long long ignored;
+
+	ASSERT_EQ(cred_read(&src, &s, &err), 0);
+	signal(SIGPIPE, old);
+	ignored = strtoull(s.data, NULL, 16);
+	ASSERT_EQ(ignored & (1ULL << (SIGPIPE - 1)), 0);
 	secret_free(&s);
 }
 
