@@ -139,6 +139,9 @@ struct vnc_relay {
 	char *rf_base;
 	char rf_pin[72];
 	int rf_want_pin;
+	/* The service root GET or the login POST is in flight: the HTTP
+	 * client is not released (nor the relay freed) until it answers. */
+	int rf_busy;
 	char token[256];
 	char session[RF_LINK_MAX];
 
@@ -340,7 +343,7 @@ static void end_http(struct vnc_relay *r)
 	struct rf_request_opts o;
 	char url[RF_LINK_MAX];
 
-	if (r->http == NULL)
+	if (r->http == NULL || r->rf_busy)
 		return;
 	if (r->token[0] != '\0' && r->session[0] != '\0' &&
 	    redfish_resolve_link(r->rf_base, r->session, url, sizeof url) == 0) {
@@ -1264,9 +1267,20 @@ static void on_login(struct rf_response *rsp, void *arg)
 {
 	struct vnc_relay *r = arg;
 	const char *user = r->h->cfg->user ? r->h->cfg->user : "";
+	int made = rsp->error == 0 && rsp->status >= 200 && rsp->status < 300 &&
+		   rsp->token[0] != '\0';
 
-	if (r->ending)
+	r->rf_busy = 0;
+	if (made) {
+		snprintf(r->token, sizeof r->token, "%s", rsp->token);
+		snprintf(r->session, sizeof r->session, "%s", rsp->location);
+	}
+	if (r->ending) {
+		/* Ended while the login was on its way: a session it made is
+		 * deleted now, and the HTTP client released. */
+		end_http(r);
 		return;
+	}
 	if (rsp->error != 0) {
 		relay_end(r, rsp->error, "Redfish login at %s for the console: %s", r->rf_base,
 			  rsp->message);
@@ -1279,13 +1293,11 @@ static void on_login(struct rf_response *rsp, void *arg)
 			  user);
 		return;
 	}
-	if (rsp->status < 200 || rsp->status >= 300 || rsp->token[0] == '\0') {
+	if (!made) {
 		relay_end(r, BMC_EPROTO, "Redfish login at %s for the console failed (HTTP %ld)",
 			  r->rf_base, rsp->status);
 		return;
 	}
-	snprintf(r->token, sizeof r->token, "%s", rsp->token);
-	snprintf(r->session, sizeof r->session, "%s", rsp->location);
 	log_info("%s: Redfish session opened for the console", hname(r));
 	up_connect(r);
 }
@@ -1301,8 +1313,11 @@ static void on_root(struct rf_response *rsp, void *arg)
 	size_t len;
 	json_t *j;
 
-	if (r->ending)
+	r->rf_busy = 0;
+	if (r->ending) {
+		end_http(r);
 		return;
+	}
 	if (rsp->error != 0) {
 		relay_end(r, rsp->error, "Redfish service root at %s: %s", r->rf_base,
 			  rsp->message);
@@ -1348,6 +1363,8 @@ static void on_root(struct rf_response *rsp, void *arg)
 	o.secret_len = len;
 	if (rf_http_request(r->http, &o, on_login, r) != 0)
 		relay_end(r, BMC_EIO, "cannot start the Redfish login");
+	else
+		r->rf_busy = 1;
 }
 
 static void login_start(struct vnc_relay *r)
@@ -1382,6 +1399,8 @@ static void login_start(struct vnc_relay *r)
 	o.want_pin = r->rf_want_pin;
 	if (rf_http_request(r->http, &o, on_root, r) != 0)
 		relay_end(r, BMC_EIO, "cannot start a Redfish request to %s", url);
+	else
+		r->rf_busy = 1;
 	free(url);
 }
 

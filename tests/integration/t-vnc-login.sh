@@ -2,13 +2,15 @@
 # t-vnc-login.sh - the VNC relay's own Redfish login (vnc = openbmc, which
 # logs in for a session token) obeys the same TLS rule as the Redfish
 # backend: an http:// service URL is refused unless tls = insecure, before
-# a single byte reaches it.  tests/peers/http-recorder.py is a plain-HTTP
+# a single byte reaches it.  And a relay stopped while its login is on its
+# way still deletes the session that login makes.  tests/peers/http-recorder.py is a plain-HTTP
 # service that records every byte it receives; with tls = insecure it gets
 # the login (which proves the path is taken), with verify, pin or tofu it
 # gets nothing.  Loopback only; every process is stopped by its pid.
 . "$SRCDIR/tests/lib/tap.sh"
 need timeout
-[ -x /usr/bin/python3 ] || skip_all "/usr/bin/python3 not installed"
+. "$SRCDIR/tests/lib/redfish.sh"
+redfish_need
 T="$T_TMP"
 PASSWORD=$(tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c 20)
 (umask 077 && printf '%s\n' "$PASSWORD" >"$T/pw")
@@ -70,4 +72,41 @@ done
 run_relay insecure
 check "tls = insecure: the relay logged in over http://" grep -q "POST /redfish/v1/SessionService/Sessions" "$REC"
 check "tls = insecure: the login carried the password" grep -qF "$PASSWORD" "$REC"
+
+# Stopped while the login is in flight: the Redfish service makes the
+# session at once but answers 3 s late; the relay, stopped meanwhile, waits
+# for the answer and deletes the session (it used to forget it, and to free
+# itself under the request).
+redfish_start slow openbmc-bmcweb-stock --slow-login 3 || fail "Redfish test server starts"
+F="$T/slow.conf"
+cat >"$F" <<EOC
+[defaults]
+user = admin
+password-file = $REDFISH_PASSWORD_FILE
+protocol = redfish
+timeout = 10s
+
+[host bmc]
+address = 127.0.0.1
+redfish = $(redfish_url slow)
+vnc = openbmc
+tls = insecure
+EOC
+. "$SRCDIR/tests/lib/relay.sh"
+if relay_start slow bmc; then
+	spawn timeout 60 /usr/bin/python3 "$SRCDIR/tests/peers/rfb-client.py" \
+		"127.0.0.1:$RELAY_PORT_slow" --passwd "$RELAY_PW_slow" --timeout 30
+	for _ in $(seq 300); do
+		[ "$(redfish_stats slow faults slow_login)" = 1 ] && break
+		sleep 0.1
+	done
+	is "the login reached the service and waits there" "$(redfish_stats slow faults slow_login)" 1
+	kill -TERM "$RELAY_PID_slow"
+	relay_wait slow
+	is "stopped mid-login: exit 128+15" "$RELAY_RC" 143
+	is "the session the late login made was deleted" "$(redfish_stats slow live_sessions)" "[]"
+	is "one session was made" "$(redfish_stats slow sessions_created)" 1
+	check "the password file is gone" test ! -e "$RELAY_PW_slow"
+	unlike "no sanitizer report" "$(cat "$T/slow.err")" "Sanitizer|runtime error"
+fi
 exit 0

@@ -63,6 +63,10 @@ Behaviour:
                             answered S seconds late (faults.stall counts them
                             as they start): the client sits just after its
                             login, for a look at its memory.
+      --slow-login S        the session is made at once, but the login is
+                            answered S seconds late (faults.slow_login counts
+                            them as they start): a client that ends meanwhile
+                            must still delete it.
     Stats count every login attempt (login_attempts) and every session made,
     deleted, and the most alive at once (sessions_max_live).
   * The password comes from a 0600 --password-file, never from argv, and is
@@ -895,6 +899,9 @@ class Handler(BaseHTTPRequestHandler):
                 "exceeding the limit of the implementation: maximum sessions (%d) reached."
                 % srv.opts.max_sessions)
         st.inc("sessions_created")
+        if srv.opts.slow_login > 0:
+            st.inc("faults", "slow_login")
+            time.sleep(srv.opts.slow_login)
         if srv.opts.stall_after_login > 0:
             with srv.sessions_lock:
                 srv.stall_next = True
@@ -1098,6 +1105,8 @@ def parse_args(argv):
                     help="GET PATH answers [[[...]]] nested DEPTH deep")
     ap.add_argument("--stall-after-login", type=float, default=0, metavar="S",
                     help="answer the first authenticated GET after each login S seconds late")
+    ap.add_argument("--slow-login", type=float, default=0, metavar="S",
+                    help="make each session at once, but answer its login S seconds late")
     ap.add_argument("--stats", help="write counters here as JSON on SIGTERM, on exit and on GET /__stats")
     ap.add_argument("--ready-file", help="written (port, pid) once listening")
     ap.add_argument("--max-seconds", type=float, default=900, help="exit after this long (default 900)")
