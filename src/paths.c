@@ -127,11 +127,52 @@ static int owner_ok(uid_t uid)
 	return uid == getuid() || uid == 0;
 }
 
+/*
+ * Every directory above dir must be ours or root's, and not writable by
+ * others unless sticky (as /tmp): else someone could rename dir away after
+ * the check and put a link in its place.
+ */
+static int check_ancestors(const char *dir, const char *var, char **err)
+{
+	char *copy = xstrdup(dir);
+	char *p;
+	struct stat st;
+	int rc = 0;
+
+	for (p = strrchr(copy, '/'); p != NULL && p > copy; p = strrchr(copy, '/')) {
+		*p = '\0';
+		if (stat(copy, &st) != 0)
+			continue; /* made by us, 0700, when first needed */
+		if (!owner_ok(st.st_uid)) {
+			*err = xasprintf("%s, above %s, is owned by another user (uid %u), who "
+					 "could replace what bmctop keeps there: set %s to a "
+					 "directory of your own",
+					 copy, dir, (unsigned)st.st_uid, var);
+			rc = -EPERM;
+			break;
+		}
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+			*err = xasprintf("%s, above %s, is writable by group or others (mode %03o), "
+					 "who could replace what bmctop keeps there: run chmod go-w "
+					 "%s, or set %s to a directory of your own",
+					 copy, dir, (unsigned)(st.st_mode & 0777), copy, var);
+			rc = -EPERM;
+			break;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
 int paths_check_private_dir(const char *dir, const char *var, char **err)
 {
 	struct stat st;
+	int rc;
 
 	*err = NULL;
+	rc = check_ancestors(dir, var, err);
+	if (rc != 0)
+		return rc;
 	/* A link is someone's choice of where the directory is: whose? */
 	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode) && !owner_ok(st.st_uid)) {
 		*err = xasprintf("%s is a symbolic link owned by another user (uid %u); bmctop "
@@ -182,8 +223,11 @@ int paths_check_dirs(const char *fleet_path, char **err)
 	 * Made first, so that nobody else can make it between the check and
 	 * its use; one that cannot be made is reported by the first write.
 	 */
-	paths_mkdir_p(state, 0700);
-	rc = paths_check_private_dir(state, "XDG_STATE_HOME", err);
+	rc = check_ancestors(state, "XDG_STATE_HOME", err);
+	if (rc == 0) {
+		paths_mkdir_p(state, 0700);
+		rc = paths_check_private_dir(state, "XDG_STATE_HOME", err);
+	}
 	if (rc == 0 && is_inside(fleet_path, config))
 		rc = paths_check_private_dir(config, "XDG_CONFIG_HOME", err);
 	free(state);

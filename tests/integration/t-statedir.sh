@@ -143,6 +143,19 @@ if [ "$(id -u)" = 0 ]; then
 	is "a state directory that is another user's link to one of ours: exit 2" "$RC" 2
 fi
 
+# 4b. Above the state directory: a directory others may write to (not
+#     sticky) would let them swap the state directory for a link after the
+#     check; a sticky one (as /tmp) would not.
+mkdir -m 700 "$T_TMP/up" "$T_TMP/up/st"
+chmod 777 "$T_TMP/up"
+OUT=$(XDG_STATE_HOME="$T_TMP/up/st" timeout 60 "$BMCTOP" -c "$T_TMP/rf.conf" config check 2>&1 </dev/null); RC=$?
+is "a state directory under a 0777 directory: exit 2" "$RC" 2
+like "... naming that directory and the fix" "$OUT" "$T_TMP/up, above .*chmod go-w $T_TMP/up"
+check "... and nothing is made inside" test ! -e "$T_TMP/up/st/bmctop"
+chmod 1777 "$T_TMP/up"
+OUT=$(XDG_STATE_HOME="$T_TMP/up/st" timeout 60 "$BMCTOP" -c "$T_TMP/rf.conf" config check 2>&1 </dev/null); RC=$?
+is "under a sticky 1777 directory (as /tmp) it is accepted: exit 0" "$RC" 0
+
 # 5. The config directory, when the fleet file comes from it.
 mkdir -m 700 -p "$XDG_CONFIG_HOME/bmctop"
 cp "$T_TMP/rf.conf" "$XDG_CONFIG_HOME/bmctop/fleet.conf"
