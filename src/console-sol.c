@@ -111,6 +111,7 @@ struct sol_console {
 	int was_active;	     /* a payload was active before: say "reconnected" */
 	uint32_t active_sid; /* BMC session ID our payload is on */
 	uint32_t lost_sid;   /* ... and of the one we lost, to know it again */
+	uint32_t lost_console_sid; /* its ID at our end, which some BMCs name */
 
 	struct sol_state proto;
 	size_t chars_per_packet;
@@ -513,7 +514,7 @@ static void activated(struct sol_console *sc, const struct sol_activate_rsp *ar)
 
 	sc->phase = PH_ACTIVE;
 	sc->active_sid = sc->session.bmc_sid;
-	sc->lost_sid = 0;
+	sc->lost_sid = sc->lost_console_sid = 0;
 	sc->was_active = 1;
 	sc->stole = 0;
 	sc->steal_wanted = 0;
@@ -601,7 +602,7 @@ static void on_instance_info(struct ipmi_session *s, int status, const struct ip
 	if (status != 0 || sc->phase != PH_CHECKING)
 		return;
 	if (rsp->ccode == 0 && sol_parse_instance_info(rsp->data, rsp->len, &holder) == 0 &&
-	    holder != 0 && holder == sc->lost_sid) {
+	    holder != 0 && (holder == sc->lost_sid || holder == sc->lost_console_sid)) {
 		log_info(
 		    "%s: SOL is still held by our session from before the loss; taking it back",
 		    host_name(sc));
@@ -737,8 +738,10 @@ static void lost(struct sol_console *sc, const char *fmt, ...)
 	va_start(ap, fmt);
 	why = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (sc->phase == PH_ACTIVE)
+	if (sc->phase == PH_ACTIVE) {
 		sc->lost_sid = sc->active_sid;
+		sc->lost_console_sid = sc->session.console_sid;
+	}
 	stop_link_timers(sc);
 	sol_state_reset(&sc->proto);
 	sc->holding = 0;
@@ -772,7 +775,7 @@ static void taken_over(struct sol_console *sc, const char *fmt, ...)
 	stop_link_timers(sc);
 	sol_state_reset(&sc->proto);
 	sc->holding = 0;
-	sc->lost_sid = 0; /* not ours to take back without asking */
+	sc->lost_sid = sc->lost_console_sid = 0; /* not ours to take back without asking */
 	sc->break_pending = 0;
 	queue_consume(sc, sc->qlen);
 	sc->phase = PH_TAKEN;
