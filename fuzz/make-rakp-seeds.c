@@ -5,7 +5,7 @@
  * paths (good auth codes and ICVs) of every cipher suite, beside refusals
  * and near misses (one byte short, one byte long, a flipped auth code).
  *
- *   cc -D_GNU_SOURCE -Isrc -Ifuzz/stub -o /tmp/mk fuzz/make-rakp-seeds.c \
+ *   cc -D_GNU_SOURCE -Isrc -Ifuzz -Ifuzz/stub -o /tmp/mk fuzz/make-rakp-seeds.c \
  *      src/ipmi-rakp.c src/crypto.c src/xalloc.c $(pkg-config --libs openssl)
  *   /tmp/mk fuzz/corpus/rakp
  */
@@ -15,23 +15,9 @@
 #include <string.h>
 
 #include "ipmi-rakp.h"
+#include "rakp-fixed-state.h"
 
-static const uint8_t rm[16] = {0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87,
-			       0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f};
 static const char *dir;
-
-/* The same state as fuzz-rakp.c's fixed_state(). */
-static void fixed_state(struct ipmi_rakp *r, int suite)
-{
-	if (ipmi_rakp_init(r, suite, 4, "admin", 5, (const uint8_t *)"s3cret", 6, NULL, 0,
-			   0xa0a2a3a4, rm) != 0)
-		abort();
-	r->bmc_sid = 0x02030405;
-	for (int i = 0; i < 16; i++) {
-		r->rc[i] = (uint8_t)(0x90 + i);
-		r->guid[i] = (uint8_t)(0xa0 + i);
-	}
-}
 
 static void put(const char *name, const uint8_t *p, size_t len)
 {
@@ -83,7 +69,7 @@ int main(int argc, char **argv)
 		struct ipmi_rakp r;
 		int s = suites[i];
 
-		fixed_state(&r, s);
+		rakp_fixed_state(&r, s);
 		o.tag = 0x01;
 		o.max_priv = 4;
 		o.console_sid = r.console_sid;
@@ -122,7 +108,7 @@ int main(int argc, char **argv)
 		len = ipmi_open_session_rsp_build(buf, &o);
 		snprintf(name, sizeof name, "open-session-status%02x", statuses[i]);
 		put(name, buf, len);
-		fixed_state(&r, 3);
+		rakp_fixed_state(&r, 3);
 		len = ipmi_rakp2_build(buf, sizeof buf, 0x02, statuses[i], &r);
 		snprintf(name, sizeof name, "rakp2-status%02x", statuses[i]);
 		put(name, buf, len);
