@@ -132,6 +132,10 @@ redfish_stop deep
 # the request's, libcurl's) held it too.
 if ! command -v gcore >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
 	ok "secrets in memory # SKIP needs gdb's gcore and root"
+elif ldd "$BMCTOP" 2>/dev/null | grep -q libasan; then
+	# AddressSanitizer maps terabytes of shadow and keeps freed blocks in
+	# quarantine: a core of it is neither small nor the plain build's heap.
+	ok "secrets in memory # SKIP not under AddressSanitizer (the plain build checks it)"
 else
 	redfish_start sec "$S" --stall-after-login 30 || fail "sec starts"
 	REDFISH_FLEET_TLS=insecure REDFISH_FLEET_EXTRA="interval = 1s" \
@@ -148,9 +152,13 @@ else
 	core=$(ls "$T_TMP"/core.* 2>/dev/null | head -1)
 	if [ -s "$core" ]; then
 		copies=$(/usr/bin/python3 -c '
-import sys
-data = open(sys.argv[1], "rb").read()
-print(data.count(open(sys.argv[2]).readline().rstrip("\n").encode()))' "$core" "$REDFISH_PASSWORD_FILE")
+import mmap, sys
+pw = open(sys.argv[2]).readline().rstrip("\n").encode()
+with open(sys.argv[1], "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+    n, i = 0, m.find(pw)
+    while i >= 0:
+        n, i = n + 1, m.find(pw, i + 1)
+print(n)' "$core" "$REDFISH_PASSWORD_FILE")
 		check "the password is in bmctop's memory at most once after login (found $copies)" \
 			test "$copies" -le 1
 		rm -f "$core"
