@@ -21,6 +21,7 @@
 
 #include "fleet.h"
 #include "hostrange.h"
+#include "paths.h"
 #include "xalloc.h"
 
 #define FLEET_MAX_SIZE (16 * 1024 * 1024)
@@ -1103,7 +1104,7 @@ int fleet_load(struct fleet *f, const char *path, char **errors)
 		close(fd);
 		return -1;
 	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	if (paths_others_may_write(&st)) {
 		*errors = xasprintf("%s: writable by group or others (mode %03o), and bmctop runs "
 				    "the programs a fleet file names: run chmod go-w %s\n",
 				    path, (unsigned)(st.st_mode & 0777), path);

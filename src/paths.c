@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +129,38 @@ static int owner_ok(uid_t uid)
 	return uid == getuid() || uid == 0;
 }
 
+int paths_others_may_write(const struct stat *st)
+{
+	const struct group *gr;
+	const struct passwd *pw;
+	char *owner;
+	int members = 0, others = 0;
+
+	if ((st->st_mode & S_IWOTH) != 0)
+		return 1;
+	if ((st->st_mode & S_IWGRP) == 0)
+		return 0;
+	gr = getgrgid(st->st_gid);
+	pw = getpwuid(st->st_uid);
+	if (gr == NULL || pw == NULL)
+		return 1;
+	owner = xstrdup(pw->pw_name);
+	for (size_t i = 0; gr->gr_mem[i] != NULL; i++) {
+		members++;
+		others |= strcmp(gr->gr_mem[i], owner) != 0;
+	}
+	free(owner);
+	setpwent();
+	while (!others && (pw = getpwent()) != NULL) {
+		if (pw->pw_gid == st->st_gid) {
+			members++;
+			others |= pw->pw_uid != st->st_uid;
+		}
+	}
+	endpwent();
+	return others || members == 0;
+}
+
 /*
  * Every directory above dir must be ours or root's, and not writable by
  * others unless sticky (as /tmp): else someone could rename dir away after
@@ -151,7 +185,7 @@ static int check_ancestors(const char *dir, const char *var, char **err)
 			rc = -EPERM;
 			break;
 		}
-		if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+		if (paths_others_may_write(&st) && (st.st_mode & S_ISVTX) == 0) {
 			*err = xasprintf("%s, above %s, is writable by group or others (mode %03o), "
 					 "who could replace what bmctop keeps there: run chmod go-w "
 					 "%s, or set %s to a directory of your own",
@@ -198,7 +232,7 @@ int paths_check_private_dir(const char *dir, const char *var, char **err)
 				 dir, (unsigned)st.st_uid, var);
 		return -EPERM;
 	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	if (paths_others_may_write(&st)) {
 		*err = xasprintf("%s is writable by group or others (mode %03o), who could plant "
 				 "links in it; bmctop will not use it: run chmod 700 %s",
 				 dir, (unsigned)(st.st_mode & 0777), dir);

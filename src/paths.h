@@ -47,6 +47,12 @@ int paths_check_dirs(const char *fleet_path, char **err);
  */
 int paths_open_regular(const char *path, int flags, mode_t mode, struct stat *st);
 /*
+ * Whether someone besides st's owner may write to it: the world, or a group
+ * with any member but the owner (OpenSSH's rule: a user-private group, or
+ * root's group holding root alone, is fine; a group of none is not).
+ */
+int paths_others_may_write(const struct stat *st);
+/*
  * Open path to append, creating it 0600 (an older file is made 0600),
  * never through a symbolic link at path (-ELOOP) and only when it is a
  * regular file (-EINVAL).  The fd (O_CLOEXEC), or a negative errno.

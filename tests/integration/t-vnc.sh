@@ -20,19 +20,16 @@ LOG="$XDG_STATE_HOME/bmctop/bmctop.log"
 
 # start_xvfb: a display number nobody uses, in XVFB_DISPLAY.
 start_xvfb() {
-	local d try
-	for try in 1 2 3 4 5; do
-		for d in $(seq $((30 + RANDOM % 60)) 99); do
-			[ -e "/tmp/.X11-unix/X$d" ] || [ -e "/tmp/.X$d-lock" ] || break
-		done
-		spawn Xvfb ":$d" -screen 0 320x240x24 -nolisten tcp 2>>"$T/xvfb.log"
-		# Another test may have taken the number meanwhile: ours must live.
-		if wait_for 10 xdpyinfo -display ":$d" && kill -0 "$T_LAST_PID" 2>/dev/null; then
-			XVFB_DISPLAY=":$d"
-			return 0
-		fi
-	done
-	return 1
+	# Xvfb picks a free display itself (-displayfd), taking each number's
+	# lock atomically: two suites at once (CI beside a chroot's, whose
+	# lock files are apart but whose abstract sockets are not) never share
+	# one.
+	local out="$T/xvfb.$RANDOM" d
+	spawn sh -c "exec Xvfb -displayfd 3 -screen 0 320x240x24 -nolisten tcp 3>'$out' 2>>'$T/xvfb.log'"
+	wait_for 20 grep -q '[0-9]' "$out" || return 1
+	d=$(tr -dc '0-9' <"$out")
+	wait_for 10 xdpyinfo -display ":$d" || return 1
+	XVFB_DISPLAY=":$d"
 }
 
 port_listens() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
