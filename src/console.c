@@ -188,10 +188,7 @@ int console_log_start(struct console *c, char **err)
 	free(name);
 	fd = paths_open_append(path);
 	if (fd < 0) {
-		*err = xasprintf("cannot open %s: %s", path,
-				 fd == -EINVAL  ? "not a regular file"
-				 : fd == -ELOOP ? "it is a symbolic link"
-						: strerror(-fd));
+		*err = xasprintf("cannot open %s: %s", path, paths_strerror(fd));
 		free(path);
 		return BMC_EIO;
 	}

@@ -290,6 +290,15 @@ int paths_open_regular(const char *path, int flags, mode_t mode, struct stat *st
 	return fd;
 }
 
+const char *paths_strerror(int err)
+{
+	if (err == -ELOOP)
+		return "it is a symbolic link";
+	if (err == -EINVAL)
+		return "not a regular file";
+	return strerror(-err);
+}
+
 int paths_open_append(const char *path)
 {
 	struct stat st;

@@ -46,6 +46,8 @@ int paths_check_dirs(const char *fleet_path, char **err);
  * its stat in *st; or a negative errno.
  */
 int paths_open_regular(const char *path, int flags, mode_t mode, struct stat *st);
+/* Words for paths_open_regular's (and its users') negative errno. */
+const char *paths_strerror(int err);
 /*
  * Whether someone besides st's owner may write to it: the world, or a group
  * with any member but the owner (OpenSSH's rule: a user-private group, or

@@ -38,8 +38,7 @@ static char *read_known_hosts(const char *path, int *err)
 		return NULL;
 	}
 	if (*err != 0) {
-		log_warn("cannot read %s: %s; TLS keys are not checked against it", path,
-			 strerror(-*err));
+		log_warn("cannot read %s: %s", path, paths_strerror(*err));
 		return NULL;
 	}
 	return (char *)data;
@@ -84,10 +83,7 @@ char *trust_unreadable_message(int err)
 	char *path = paths_state_file("known_hosts");
 	char *msg = xasprintf("cannot read %s (%s), so the BMC's TLS key cannot be checked and "
 			      "nothing is sent: make it a regular file of yours or remove it",
-			      path,
-			      err == -ELOOP	 ? "it is a symbolic link"
-			      : err == -EINVAL ? "not a regular file"
-					       : strerror(-err));
+			      path, paths_strerror(err));
 
 	free(path);
 	return msg;

@@ -216,9 +216,7 @@ int cli_start_engine(struct cli *c)
 	logpath = paths_state_file("bmctop.log");
 	rc = log_open(logpath);
 	if (rc != 0) {
-		fprintf(stderr, "bmctop: not logging to %s: %s\n", logpath,
-			rc == -ELOOP ? "it is a symbolic link, which bmctop does not follow"
-				     : strerror(-rc));
+		fprintf(stderr, "bmctop: not logging to %s: %s\n", logpath, paths_strerror(rc));
 		log_open(NULL);
 	}
 	free(logpath);
