@@ -1319,7 +1319,7 @@ static const struct prefix_binding prefix_bindings[] = {
 	{ { '[' }, "[", "scrollback: PgUp PgDn, / search, n N, Esc leaves", p_scrollback },
 	{ { 'l' }, "l", "console log on / off", p_log },
 	{ { 'b' }, "b", "send a break", p_break },
-	{ { 'S' }, "S", "take over a console busy elsewhere (SOL)", p_steal },
+	{ { 'S' }, "S", "take over a busy console, or take it back (SOL)", p_steal },
 	{ { 'h' }, "h", "hide the pane (consoles stay open; C shows it)", p_hide },
 	{ { 'q' }, "q", "close this console", p_close },
 	{ { '?' }, "?", "this help", p_help },
