@@ -199,7 +199,9 @@ sol_open l "$T_TMP/fleet-lossy" bmc1
 check "bmctop sol connects through 20% loss" sol_wait_err l '^\[connected\]' 60
 check "the login prompt arrives through 20% loss" sol_login l
 sol_send l 'bigdump 200000\r'
+lossy_t0=$(date +%s)
 if sol_wait l 'SHA256 [0-9a-f]{64}' 300; then
+	diag "200 KB through 20% loss took $(( $(date +%s) - lossy_t0 )) s"
 	out=$(bigdump_ok "$T_TMP/l.out" 200000); rc=$?
 	is "200 KB arrive complete and in order through 20% loss" "$rc" 0
 	[ "$rc" = 0 ] || diag "$out"
