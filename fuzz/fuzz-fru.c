@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipmi-fru.h"
+#include "ipmi/fru.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-rakp.h"
+#include "ipmi/rakp.h"
 #include "rakp-fixed-state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

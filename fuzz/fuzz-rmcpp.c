@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-msg.h"
+#include "ipmi/msg.h"
 
 static void fixed_keys(struct ipmi_session_keys *k, enum ipmi_integrity integ,
 		       enum ipmi_confidentiality conf)

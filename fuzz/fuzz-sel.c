@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipmi-sel.h"
+#include "ipmi/sel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

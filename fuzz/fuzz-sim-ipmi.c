@@ -33,10 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-msg.h"
-#include "ipmi-rakp.h"
-#include "ipmi-sol.h"
 #include "fuzz-sim.h"
+#include "ipmi/msg.h"
+#include "ipmi/rakp.h"
+#include "ipmi/sol.h"
 #include "sim.h"
 
 #define USER	 "fuzzer"

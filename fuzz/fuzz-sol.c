@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-sol.h"
+#include "ipmi/sol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "telnet.h"
+#include "console/telnet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-rakp.h"
+#include "ipmi/rakp.h"
 #include "rakp-fixed-state.h"
 
 static const char *dir;

@@ -19,8 +19,8 @@ command -v clang >/dev/null || { echo "fuzz: clang not installed (apt-get instal
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$top/src -I$here"
 [ -f "$top/config.h" ] && cflags="$cflags -I$top" || cflags="$cflags -I$here/stub"
 libs="$(pkg-config --libs libuv openssl jansson libcurl) -lm"
-engine=$(ls "$top"/src/*.c)
-sim=$(ls "$top"/sim/*.c | grep -v '/bmcsim\.c$')
+engine=$(find "$top/src" -name "*.c" | sort)
+sim=$(find "$top/sim" -name "*.c" ! -name bmcsim.c | sort)
 targets=${*:-$(cd "$here" && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//')}
 rc=0
 for t in $targets; do

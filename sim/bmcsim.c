@@ -24,8 +24,8 @@
 
 #include <openssl/rand.h>
 
+#include "core/xalloc.h"
 #include "sim.h"
-#include "xalloc.h"
 
 #pragma weak sim_redfish_start
 #pragma weak sim_redfish_stop

@@ -19,8 +19,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/xalloc.h"
 #include "sim.h"
-#include "xalloc.h"
 
 #define IDLE_KEEP    8192      /* newest bytes kept while nobody is reading */
 #define ATTACHED_MAX (1 << 20) /* a reader is slow: drop beyond this much */

@@ -4,7 +4,7 @@
  * IPMI commands a management tool uses (chassis, boot options, SDR,
  * sensors, SEL, FRU, channel and session commands), and Serial over LAN.
  *
- * The codecs are the engine's own (ipmi-msg.c, ipmi-rakp.c, ipmi-sol.c)
+ * The codecs are the engine's own (ipmi/msg.c, ipmi/rakp.c, ipmi/sol.c)
  * used from the other end, so real clients (ipmitool, FreeIPMI) check
  * them too.  Built for ten thousand BMCs in one process: a socket's data
  * pointer is its BMC, a session ID carries its slot number (lookups are
@@ -26,13 +26,13 @@
 
 #include <sys/socket.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "ipmi-msg.h"
-#include "ipmi-rakp.h"
-#include "ipmi-sol.h"
+#include "core/bytes.h"
+#include "core/crypto.h"
+#include "core/xalloc.h"
+#include "ipmi/msg.h"
+#include "ipmi/rakp.h"
+#include "ipmi/sol.h"
 #include "sim.h"
-#include "xalloc.h"
 
 #define SESS_SLOTS	8
 #define SESSION_IDLE_MS 60000

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "sim.h"
-#include "xalloc.h"
 
 #define SEL_GEN_ID_BMC 0x0020
 /* Sensor types and offsets the model logs (IPMI v2.0 table 42-3). */

@@ -33,8 +33,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "sim.h"
-#include "xalloc.h"
 
 #define RF_HEAD_MAX	   8192	 /* request line and headers */
 #define RF_BODY_MAX	   65536 /* request body */

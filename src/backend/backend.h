@@ -1,5 +1,5 @@
 /*
- * backend.h - the operations table a protocol backend implements.
+ * backend/backend.h - the operations table a protocol backend implements.
  *
  * The scheduler and the front ends call these through engine_*() without
  * knowing whether a host speaks IPMI or Redfish.  Every operation is
@@ -10,7 +10,7 @@
 #ifndef BMCTOP_BACKEND_H
 #define BMCTOP_BACKEND_H
 
-#include "engine.h"
+#include "core/engine.h"
 
 struct bmc_backend {
 	const char *name;

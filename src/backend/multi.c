@@ -1,5 +1,5 @@
 /*
- * backend-multi.c - protocol = auto and protocol = both, as one composite
+ * backend/multi.c - protocol = auto and protocol = both, as one composite
  * backend over the IPMI and Redfish backends.
  *
  * Each protocol gets a host of its own (struct multi_half.sub): a copy of
@@ -27,9 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend-multi.h"
-#include "log.h"
-#include "xalloc.h"
+#include "backend/multi.h"
+#include "core/log.h"
+#include "core/xalloc.h"
 
 #define MULTI_REPROBE 3 /* failed polls in a row before auto asks again */
 

@@ -1,11 +1,11 @@
 /*
- * backend-multi.h - protocol = auto and protocol = both: one host served by
- * the IPMI and the Redfish backends together (backend-multi.c).
+ * backend/multi.h - protocol = auto and protocol = both: one host served by
+ * the IPMI and the Redfish backends together (backend/multi.c).
  */
 #ifndef BMCTOP_BACKEND_MULTI_H
 #define BMCTOP_BACKEND_MULTI_H
 
-#include "backend.h"
+#include "backend/backend.h"
 
 /* auto: Redfish when the service root answers, else IPMI; kept once decided. */
 extern const struct bmc_backend auto_backend;

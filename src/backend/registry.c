@@ -1,7 +1,7 @@
 /*
- * backends.c - which backend serves which fleet protocol.
+ * backend/registry.c - which backend serves which fleet protocol.
  *
- * auto and both are the composite backend (backend-multi.c) over the two
+ * auto and both are the composite backend (backend/multi.c) over the two
  * protocol backends; a protocol with no backend gives hosts a clear "not
  * built" error instead of silence.
  */
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "backend-multi.h"
+#include "backend/multi.h"
 
 const struct bmc_backend *backend_for_protocol(enum fleet_protocol p)
 {

@@ -1,5 +1,5 @@
 /*
- * console.c - the transport-independent half of a host's serial console:
+ * console/console.c - the transport-independent half of a host's serial console:
  * choosing the transport from the fleet entry, state reports, delivery to
  * the front end, and the optional console log.
  */
@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "console.h"
-#include "errors.h"
-#include "log.h"
-#include "paths.h"
-#include "xalloc.h"
+#include "console/console.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
 
 const char *console_state_name(enum console_state st)
 {

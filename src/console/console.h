@@ -1,8 +1,8 @@
 /*
- * console.h - a host's serial console, whatever carries it.
+ * console/console.h - a host's serial console, whatever carries it.
  *
- * One API for IPMI Serial-over-LAN (console-sol.c) and serial over TCP, raw
- * or telnet (console-tcp.c), so the TUI pane and "bmctop sol" do not care
+ * One API for IPMI Serial-over-LAN (console/sol.c) and serial over TCP, raw
+ * or telnet (console/tcp.c), so the TUI pane and "bmctop sol" do not care
  * which one a host has.  Everything runs on the engine's loop; nothing
  * blocks.  A console never drops a byte it was given: console_write() queues
  * up to CONSOLE_MAX_QUEUED bytes and refuses (BMC_EAGAIN) past
@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "engine.h"
+#include "core/engine.h"
 
 enum console_state {
 	CON_CONNECTING, /* opening (session, Activate Payload, TCP connect) */
@@ -53,7 +53,7 @@ struct console_callbacks {
 	void *ctx;
 };
 
-/* What a transport implements (console-sol.c, console-tcp.c). */
+/* What a transport implements (console/sol.c, console/tcp.c). */
 struct console_ops {
 	const char *name;
 	/* Start connecting; report progress through console_set_state(). */

@@ -1,5 +1,5 @@
 /*
- * console-sol.c - a host's serial console over IPMI Serial-over-LAN.
+ * console/sol.c - a host's serial console over IPMI Serial-over-LAN.
  *
  * The console opens an RMCP+ session of its own, so polling goes on while
  * it is open.  That session gets a private UDP socket (ipmi_transport_new):
@@ -11,7 +11,7 @@
  *
  * Once the session is up: Activate Payload (SOL, instance 1, encrypted and
  * authenticated as the session is), then characters both ways, one packet
- * in flight in each direction (ipmi-sol.c has the receive rules).  Our
+ * in flight in each direction (ipmi/sol.c has the receive rules).  Our
  * packet is retransmitted on the fleet's timeout, a bounded number of
  * times; characters the BMC did not accept go out again in the next packet.
  * When a stream from the BMC stalls after a full packet, a few "guess"
@@ -43,13 +43,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
-#include "errors.h"
-#include "ipmi-rakp.h"
-#include "ipmi-session.h"
-#include "ipmi-sol.h"
-#include "log.h"
-#include "xalloc.h"
+#include "console/console.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "ipmi/rakp.h"
+#include "ipmi/session.h"
+#include "ipmi/sol.h"
 
 #define NETFN_APP    0x06
 #define SOL_INSTANCE 1

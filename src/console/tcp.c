@@ -1,5 +1,5 @@
 /*
- * console-tcp.c - serial consoles over TCP: raw bytes (console = tcp:H:P)
+ * console/tcp.c - serial consoles over TCP: raw bytes (console = tcp:H:P)
  * or telnet (console = telnet:H:P, QEMU's "-serial telnet" and terminal
  * servers), on libuv.
  *
@@ -23,11 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
-#include "errors.h"
-#include "log.h"
-#include "telnet.h"
-#include "xalloc.h"
+#include "console/console.h"
+#include "console/telnet.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/xalloc.h"
 
 #define READ_SIZE	       65536
 #define WRITE_CHUNK	       16384 /* raw bytes per write; encoded they may double */

@@ -1,6 +1,6 @@
 /*
- * telnet.c - the telnet client codec: option negotiation, IAC escaping and
- * the NVT's CR NUL convention (see telnet.h).
+ * console/telnet.c - the telnet client codec: option negotiation, IAC escaping and
+ * the NVT's CR NUL convention (see console/telnet.h).
  *
  * The state survives between calls, so a command split across TCP reads
  * decodes the same as one read whole.  Subnegotiations are skipped without
@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "telnet.h"
+#include "console/telnet.h"
 
 void telnet_init(struct telnet *t)
 {

@@ -1,5 +1,5 @@
 /*
- * telnet.h - the client half of the telnet protocol (RFC 854, 855, 856, 858,
+ * console/telnet.h - the client half of the telnet protocol (RFC 854, 855, 856, 858,
  * 857), as a pure codec for serial consoles such as QEMU's "-serial telnet".
  *
  * The decoder splits what the server sends into console data and the

@@ -1,5 +1,5 @@
 /*
- * bytes.h - little-endian fields in wire buffers (IPMI is little-endian).
+ * core/bytes.h - little-endian fields in wire buffers (IPMI is little-endian).
  */
 #ifndef BMCTOP_BYTES_H
 #define BMCTOP_BYTES_H

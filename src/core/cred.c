@@ -1,5 +1,5 @@
 /*
- * cred.c - secret sources: environment, private files, commands; and the
+ * core/cred.c - secret sources: environment, private files, commands; and the
  * environment a child process gets.
  *
  * A command is run through /bin/sh with stdin from /dev/null; its first line
@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cred.h"
-#include "xalloc.h"
+#include "core/cred.h"
+#include "core/xalloc.h"
 
 #define CRED_COMMAND_TIMEOUT_MS 30000
 

@@ -1,5 +1,5 @@
 /*
- * cred.h - reading secrets (passwords, BMC keys) from where the fleet file
+ * core/cred.h - reading secrets (passwords, BMC keys) from where the fleet file
  * says they live: an environment variable, a 0600 file, or a command.
  *
  * Secrets never come from argv and never appear in messages: errors name the
@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "fleet.h"
+#include "core/fleet.h"
 
 #define SECRET_MAX 4096
 

@@ -1,5 +1,5 @@
 /*
- * crypto.c - HMAC, AES-128-CBC and random bytes for the IPMI codecs.
+ * core/crypto.c - HMAC, AES-128-CBC and random bytes for the IPMI codecs.
  *
  * OpenSSL 3 resolves an algorithm by name ("fetches" it, under a global
  * lock) and builds a fresh context inside every one-shot HMAC() and every
@@ -22,8 +22,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "crypto.h"
-#include "xalloc.h"
+#include "core/crypto.h"
+#include "core/xalloc.h"
 
 static const char *const digest_names[] = {
     [CRYPTO_MD5] = "MD5",

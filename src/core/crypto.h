@@ -1,5 +1,5 @@
 /*
- * crypto.h - the few OpenSSL primitives the IPMI codecs use per packet,
+ * core/crypto.h - the few OpenSSL primitives the IPMI codecs use per packet,
  * with the algorithm lookups and contexts kept between calls.
  *
  * Loop thread only: the contexts are shared and unlocked.

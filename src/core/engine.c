@@ -1,5 +1,5 @@
 /*
- * engine.c - hosts, observers, and dispatch to backends.
+ * core/engine.c - hosts, observers, and dispatch to backends.
  *
  * Hosts are one flat array built from the fleet; backends keep their own
  * state behind h->backend_data.  Shutdown counts open things (backend
@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "backend.h"
-#include "engine.h"
-#include "log.h"
-#include "state-file.h"
-#include "xalloc.h"
+#include "backend/backend.h"
+#include "core/engine.h"
+#include "core/log.h"
+#include "core/state-file.h"
+#include "core/xalloc.h"
 
 const char *bmc_counter_name(enum bmc_counter c)
 {

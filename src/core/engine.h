@@ -1,5 +1,5 @@
 /*
- * engine.h - the fleet model and the engine's public interface.
+ * core/engine.h - the fleet model and the engine's public interface.
  *
  * The engine owns one bmc_host per configured host: its last readings, its
  * error, its counters.  Backends (IPMI, Redfish) fill hosts in; front ends
@@ -14,89 +14,14 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "cred.h"
-#include "errors.h"
-#include "fleet.h"
-#include "inflight.h"
+#include "core/cred.h"
+#include "core/errors.h"
+#include "core/fleet.h"
+#include "core/host.h"
+#include "core/inflight.h"
 
-enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_ON, BMC_POWER_OFF };
-enum bmc_health { BMC_HEALTH_UNKNOWN, BMC_HEALTH_OK, BMC_HEALTH_WARNING, BMC_HEALTH_CRITICAL };
 
-enum bmc_host_state {
-	HOST_NEW,	  /* not polled yet */
-	HOST_OK,	  /* last poll succeeded */
-	HOST_UNREACHABLE, /* no answer; backing off */
-	HOST_ERROR,	  /* answered, but something failed; backing off */
-	HOST_PARKED	  /* credentials rejected: not retried until asked */
-};
-
-/* Console capabilities a BMC advertised (connect types, case-folded). */
-enum bmc_console_cap {
-	CONSOLE_CAP_KVMIP = 1,	       /* GraphicalConsole KVMIP */
-	CONSOLE_CAP_GFX_OEM = 2,       /* GraphicalConsole Oem */
-	CONSOLE_CAP_SERIAL_IPMI = 4,   /* SerialConsole IPMI (SOL) */
-	CONSOLE_CAP_SERIAL_SSH = 8,    /* SerialConsole SSH */
-	CONSOLE_CAP_SERIAL_TELNET = 16,
-	CONSOLE_CAP_SERIAL_OEM = 32,
-	CONSOLE_CAP_KNOWN = 1u << 31 /* the BMC was asked; the bits above are its answer */
-};
-
-enum bmc_power_action { POWER_STATUS, POWER_ON, POWER_OFF, POWER_CYCLE, POWER_RESET, POWER_SOFT };
-enum bmc_boot_device { BOOT_NONE, BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
-
-/* Where a value came from, when a host is polled over both protocols. */
-enum bmc_source { SRC_NONE, SRC_IPMI, SRC_REDFISH };
-
-/* Threshold slots, in the order IPMI lists them. */
-enum bmc_threshold { TH_LNR, TH_LCR, TH_LNC, TH_UNC, TH_UCR, TH_UNR, TH__MAX };
-
-struct bmc_sensor {
-	char name[48];
-	char type[24]; /* temperature, fan, voltage, current, power, ... */
-	char unit[16]; /* C, RPM, V, A, W, %, or the IPMI unit name */
-	double value;
-	int has_value;
-	enum bmc_health status;
-	double threshold[TH__MAX];
-	unsigned threshold_mask; /* bit n set: threshold[n] is valid */
-	char state[96];		 /* discrete sensors: asserted states, as text */
-	enum bmc_source source;
-};
-
-struct bmc_event {
-	uint32_t id;
-	int64_t timestamp; /* Unix seconds; 0 when the BMC did not know */
-	char sensor[48];
-	char message[160];
-	enum bmc_health severity;
-	enum bmc_source source;
-};
-
-struct bmc_kv {
-	char *key;
-	char *value;
-};
-
-/* Per-host counters; names in bmc_counter_name(). */
-enum bmc_counter {
-	CNT_POLLS,
-	CNT_POLL_FAILURES,
-	CNT_TX,
-	CNT_RX,
-	CNT_RETRANSMITS,
-	CNT_SESSIONS,
-	CNT_DROP_INTEGRITY,
-	CNT_DROP_SESSION_ID,
-	CNT_DROP_SEQUENCE,
-	CNT_DROP_MISMATCH,
-	CNT_DROP_MALFORMED,
-	CNT_DROP_PADDING,
-	CNT__MAX
-};
-
-const char *bmc_counter_name(enum bmc_counter c);
-
-/* Scheduler state kept on each host; private to sched.c. */
+/* Scheduler state kept on each host; private to core/sched.c. */
 enum sched_state { SCH_IDLE, SCH_WAITING, SCH_QUEUED, SCH_RUNNING, SCH_PARKED };
 
 struct sched_host {
@@ -181,7 +106,7 @@ struct engine_observer {
 };
 
 struct sched_options {
-	unsigned max_in_flight;	 /* a fixed cap; 0: adaptive (inflight.h) */
+	unsigned max_in_flight;	 /* a fixed cap; 0: adaptive (core/inflight.h) */
 	double jitter;		 /* delays vary by +-jitter * delay */
 	uint64_t backoff_max_ms; /* longest wait after repeated failures */
 	uint64_t seed;		 /* 0: random */
@@ -271,14 +196,8 @@ void host_changed(struct bmc_host *h, unsigned what);
 void host_action_done(struct bmc_host *h, const char *action, int status, const char *msg);
 int64_t engine_wall_ms(void);
 
-const char *bmc_power_name(enum bmc_power p);
-const char *bmc_health_name(enum bmc_health hl);
-const char *bmc_host_state_name(enum bmc_host_state s);
-const char *bmc_power_action_name(enum bmc_power_action a);
-const char *bmc_boot_device_name(enum bmc_boot_device d);
-const char *bmc_source_name(enum bmc_source s);
 
-/* Scheduler (sched.c). */
+/* Scheduler (core/sched.c). */
 void sched_start(struct bmc_engine *e);
 void sched_stop(struct bmc_engine *e);
 /* Un-park a host (or cut its wait short) and poll it as soon as a slot is free. */

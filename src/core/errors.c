@@ -1,5 +1,5 @@
 /*
- * errors.c - text for the engine's error codes.
+ * core/errors.c - text for the engine's error codes.
  *
  * Negative codes that are not ours are libuv's (which are negated errno
  * values on Unix), so they are passed to uv_strerror().
@@ -8,7 +8,7 @@
 
 #include <uv.h>
 
-#include "errors.h"
+#include "core/errors.h"
 
 const char *bmc_strerror(int err)
 {

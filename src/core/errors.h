@@ -1,5 +1,5 @@
 /*
- * errors.h - the engine's error codes.
+ * core/errors.h - the engine's error codes.
  *
  * Functions return 0 or a negative BMC_E* code, libuv style.  The code says
  * what kind of failure it was (the scheduler acts on that); the human text

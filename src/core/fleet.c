@@ -1,5 +1,5 @@
 /*
- * fleet.c - fleet file parser.
+ * core/fleet.c - fleet file parser.
  *
  * Parsing is two passes.  The first reads the text into sections of raw
  * key/value lines, remembering line numbers; the second applies [defaults]
@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fleet.h"
-#include "hostrange.h"
-#include "paths.h"
-#include "xalloc.h"
+#include "core/fleet.h"
+#include "core/hostrange.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
 
 #define FLEET_MAX_SIZE (16 * 1024 * 1024)
 
@@ -776,7 +776,7 @@ static void set_builtin_defaults(struct host_config *d)
 	d->tls = TLS_TOFU;
 }
 
-/* Record where each secret was configured, for messages from cred.c. */
+/* Record where each secret was configured, for messages from core/cred.c. */
 static void note_secret_origin(struct host_config *hc, const char *key, const char *file, int line)
 {
 	struct secret_source *s = NULL;

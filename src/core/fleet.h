@@ -1,5 +1,5 @@
 /*
- * fleet.h - the fleet file: which BMCs to watch and how to reach them.
+ * core/fleet.h - the fleet file: which BMCs to watch and how to reach them.
  *
  * The file is INI-like: one [defaults] section and any number of
  * [host NAME] sections whose names and values may hold ranges
@@ -22,7 +22,7 @@ enum fleet_privilege { PRIV_USER = 2, PRIV_OPERATOR = 3, PRIV_ADMIN = 4 };
 
 enum secret_kind { SECRET_NONE, SECRET_INLINE, SECRET_ENV, SECRET_FILE, SECRET_COMMAND };
 
-/* Where a secret comes from; the secret itself is read by cred.c. */
+/* Where a secret comes from; the secret itself is read by core/cred.c. */
 struct secret_source {
 	enum secret_kind kind;
 	char *arg;	  /* variable name, path, command, or the inline value */

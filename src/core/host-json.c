@@ -1,5 +1,5 @@
 /*
- * host-json.c - a host as JSON, for "status --json" and friends.
+ * core/host-json.c - a host as JSON, for "status --json" and friends.
  *
  * The member names and value vocabularies are a published contract
  * (power: on|off|unknown; health and status: ok|warning|critical|unknown);
@@ -9,7 +9,7 @@
 
 #include <time.h>
 
-#include "host-json.h"
+#include "core/host-json.h"
 
 void format_utc(char *buf, size_t len, int64_t ms)
 {

@@ -1,12 +1,12 @@
 /*
- * host-json.h - the JSON form of a host (the contract in bmctop(1)).
+ * core/host-json.h - the JSON form of a host (the contract in bmctop(1)).
  */
 #ifndef BMCTOP_HOST_JSON_H
 #define BMCTOP_HOST_JSON_H
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "core/engine.h"
 
 enum host_json_part {
 	HJ_SUMMARY = 1,	  /* name, address, power, health, error, ... */

@@ -1,5 +1,5 @@
 /*
- * hostrange.c - parse and expand bracketed numeric ranges.
+ * core/hostrange.c - parse and expand bracketed numeric ranges.
  *
  * A group is only a range when its content is made of digits, ',' and '-';
  * that rule lets IPv6 literals in URLs pass through untouched.
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostrange.h"
-#include "xalloc.h"
+#include "core/hostrange.h"
+#include "core/xalloc.h"
 
 static int is_range_body(const char *p, const char *end)
 {

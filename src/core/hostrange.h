@@ -1,5 +1,5 @@
 /*
- * hostrange.h - numeric ranges in names: node[01-40], bmc[1-3,7].
+ * core/hostrange.h - numeric ranges in names: node[01-40], bmc[1-3,7].
  *
  * Every bracket group whose content is digits, commas and dashes is a range;
  * anything else in brackets (an IPv6 literal such as [::1]) is left as is.

@@ -1,5 +1,5 @@
 /*
- * inflight.c - the cap on polls running at once; see inflight.h.
+ * core/inflight.c - the cap on polls running at once; see core/inflight.h.
  *
  * Growth is by a quarter at most once a second, so a backlog of ten
  * thousand hosts takes the cap from 512 to 4096 in about ten seconds, and
@@ -9,8 +9,8 @@
  */
 #include "config.h"
 
-#include "inflight.h"
-#include "log.h"
+#include "core/inflight.h"
+#include "core/log.h"
 
 #define WAIT_MS	       1000
 #define GROW_EVERY_MS  1000

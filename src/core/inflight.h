@@ -1,5 +1,5 @@
 /*
- * inflight.h - how many polls may run at once.
+ * core/inflight.h - how many polls may run at once.
  *
  * A number in the fleet file (max-in-flight) is a fixed cap.  Without one
  * the cap starts at INFLIGHT_BASE and grows while hosts wait over a second

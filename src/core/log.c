@@ -1,5 +1,5 @@
 /*
- * log.c - append-only log file with UTC timestamps.
+ * core/log.c - append-only log file with UTC timestamps.
  *
  * Writes are line-buffered stdio; the file is opened with O_APPEND and mode
  * 0600 because console and host names may be sensitive, and never through
@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "errors.h"
-#include "log.h"
-#include "paths.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/paths.h"
 
 static FILE *log_file;
 static enum log_level log_min = LOG_INFO;

@@ -1,5 +1,5 @@
 /*
- * log.h - the engine's log file.
+ * core/log.h - the engine's log file.
  *
  * The log goes to $XDG_STATE_HOME/bmctop/bmctop.log.  The command-line front
  * end may also echo warnings to stderr; the TUI never does, since stderr is

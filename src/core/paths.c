@@ -1,5 +1,5 @@
 /*
- * paths.c - XDG base directory lookup, directory creation and checks, and
+ * core/paths.c - XDG base directory lookup, directory creation and checks, and
  * opening append-only files in those directories.
  *
  * State directories are created 0700: they hold SDR caches, TLS known hosts
@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "paths.h"
-#include "xalloc.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
 
 static char *xdg_dir(const char *var, const char *fallback)
 {

@@ -1,5 +1,5 @@
 /*
- * paths.h - where bmctop keeps configuration and state (XDG base dirs), and
+ * core/paths.h - where bmctop keeps configuration and state (XDG base dirs), and
  * the rules that keep those directories the user's alone.
  */
 #ifndef BMCTOP_PATHS_H
@@ -17,7 +17,7 @@ char *paths_default_fleet(void);
  * mkdir -p with mode for every component created; 0 or -errno.  A path
  * made once is remembered and not made again (loop thread only): a
  * directory removed while bmctop runs is made again after a write into it
- * fails (state-file.c forgets them).
+ * fails (core/state-file.c forgets them).
  */
 int paths_mkdir_p(const char *path, unsigned mode);
 /* Forget the directories paths_mkdir_p remembers. */

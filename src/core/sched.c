@@ -1,9 +1,9 @@
 /*
- * sched.c - when each host is polled.
+ * core/sched.c - when each host is polled.
  *
  * Every host has a timer for its next poll.  When it fires the host joins a
  * FIFO queue, and the queue drains while fewer polls are running than the
- * cap (inflight.h: max-in-flight, or one that grows while hosts wait for a
+ * cap (core/inflight.h: max-in-flight, or one that grows while hosts wait for a
  * slot), so ten thousand hosts never mean ten thousand simultaneous
  * sessions.  Hosts whose last poll timed out queue apart with an eighth of
  * that budget (on top of it), so dead BMCs cannot hold the slots the live
@@ -20,8 +20,8 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "engine.h"
-#include "xalloc.h"
+#include "core/engine.h"
+#include "core/xalloc.h"
 
 static uint64_t rng_next(struct bmc_engine *e)
 {

@@ -1,5 +1,5 @@
 /*
- * state-file.c - queued atomic state-file writes, done in the thread pool.
+ * core/state-file.c - queued atomic state-file writes, done in the thread pool.
  *
  * Queued entries sit in a hash table by path so readers find them; a batch
  * is a list of entries handed to one uv_work_t, which only reads them, and
@@ -7,7 +7,7 @@
  * QUEUE_MAX_BYTES the queue is written out on the loop thread at once.
  *
  * This is the one way bmctop writes and reads a state file: never through
- * a symbolic link, temporaries from mkstemp (paths.c checks that nobody
+ * a symbolic link, temporaries from mkstemp (core/paths.c checks that nobody
  * else can write to the directory; this is the second guard).
  */
 #include "config.h"
@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "paths.h"
-#include "state-file.h"
-#include "xalloc.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/state-file.h"
+#include "core/xalloc.h"
 
 #define NBUCKETS	4096
 #define BATCH_DELAY_MS	200

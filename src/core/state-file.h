@@ -1,5 +1,5 @@
 /*
- * state-file.h - state files written off the hot path.
+ * core/state-file.h - state files written off the hot path.
  *
  * A sweep of ten thousand BMCs learns ten thousand SDR caches and cipher
  * suites; writing each as it arrives costs an open, write, close and rename

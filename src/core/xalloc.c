@@ -1,5 +1,5 @@
 /*
- * xalloc.c - allocation wrappers and the single fatal-exit path.
+ * core/xalloc.c - allocation wrappers and the single fatal-exit path.
  *
  * The fatal hook runs before anything is printed, so a curses front end gets
  * the terminal back before the message reaches it.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 static void (*fatal_hook)(void);
 

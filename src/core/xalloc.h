@@ -1,5 +1,5 @@
 /*
- * xalloc.h - allocation that cannot fail.
+ * core/xalloc.h - allocation that cannot fail.
  *
  * Every allocation in bmctop goes through these.  On failure they call the
  * fatal hook (the TUI installs one that restores the terminal) and abort, so

@@ -1,5 +1,5 @@
 /*
- * ipmi-backend.c - the IPMI operations table: poll, power, boot, identify.
+ * ipmi/backend.c - the IPMI operations table: poll, power, boot, identify.
  *
  * Each operation is a job: a short chain of IPMI requests on the host's
  * session, each step started by the previous step's response.  A poll reads
@@ -15,15 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "ipmi-fru.h"
-#include "ipmi-sdr-cache.h"
-#include "ipmi-sdr.h"
-#include "ipmi-sel.h"
-#include "ipmi-session.h"
-#include "log.h"
-#include "paths.h"
-#include "xalloc.h"
+#include "backend/backend.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
+#include "ipmi/fru.h"
+#include "ipmi/sdr-cache.h"
+#include "ipmi/sdr.h"
+#include "ipmi/sel.h"
+#include "ipmi/session.h"
 
 #define NETFN_CHASSIS 0x00
 #define NETFN_SENSOR 0x04

@@ -1,5 +1,5 @@
 /*
- * ipmi-fru.c - FRU inventory decoding: common header, chassis, board and
+ * ipmi/fru.c - FRU inventory decoding: common header, chassis, board and
  * product info areas, and type/length fields.
  *
  * A FRU image comes from an EEPROM the BMC merely relays, so it is often
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ipmi-fru.h"
+#include "ipmi/fru.h"
 
 #define FRU_END_OF_FIELDS 0xC1
 /* 1996-01-01 00:00 UTC, the epoch of the board manufacturing date. */

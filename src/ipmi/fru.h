@@ -1,5 +1,5 @@
 /*
- * ipmi-fru.h - FRU inventory data (Platform Management FRU Information
+ * ipmi/fru.h - FRU inventory data (Platform Management FRU Information
  * Storage Definition v1.0): common header, chassis, board and product areas.
  *
  * Every offset and length is checked against the data actually read; an

@@ -1,5 +1,5 @@
 /*
- * ipmi-msg.c - IPMI v2.0 LAN packet codec: RMCP+ session packets with
+ * ipmi/msg.c - IPMI v2.0 LAN packet codec: RMCP+ session packets with
  * their integrity trailer and AES-CBC-128 payloads, IPMI request/response
  * messages, and the v1.5 packet that carries Get Channel Auth Caps.
  *
@@ -15,10 +15,10 @@
 
 #include <openssl/crypto.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "ipmi-msg.h"
-#include "xalloc.h"
+#include "core/bytes.h"
+#include "core/crypto.h"
+#include "core/xalloc.h"
+#include "ipmi/msg.h"
 
 #define RMCP_HEADER_LEN	      4
 #define SESSION_HEADER_LEN    12 /* auth type .. payload length */

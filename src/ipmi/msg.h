@@ -1,5 +1,5 @@
 /*
- * ipmi-msg.h - IPMI v2.0 LAN packet codec: RMCP, RMCP+ session packets
+ * ipmi/msg.h - IPMI v2.0 LAN packet codec: RMCP, RMCP+ session packets
  * (integrity and AES-CBC-128 confidentiality), IPMI request/response
  * messages, and the one IPMI v1.5-format packet we send (Get Channel
  * Authentication Capabilities, which the spec sends unauthenticated).
@@ -46,7 +46,7 @@ enum ipmi_integrity { IPMI_INTEG_NONE = 0, IPMI_INTEG_HMAC_SHA1_96 = 1,
 		      IPMI_INTEG_HMAC_SHA256_128 = 4 };
 enum ipmi_confidentiality { IPMI_CONF_NONE = 0, IPMI_CONF_AES_CBC_128 = 1 };
 
-/* Keys of an established session (from RAKP, see ipmi-rakp.h). */
+/* Keys of an established session (from RAKP, see ipmi/rakp.h). */
 struct ipmi_session_keys {
 	enum ipmi_integrity integrity;
 	enum ipmi_confidentiality confidentiality;

@@ -1,5 +1,5 @@
 /*
- * ipmi-rakp.c - RMCP+ session establishment: cipher suites, Open Session
+ * ipmi/rakp.c - RMCP+ session establishment: cipher suites, Open Session
  * Request/Response, RAKP messages 1-4 and the SIK/K1/K2 key derivation.
  *
  * Every MAC here is one HMAC over a short concatenation of fields that the
@@ -14,10 +14,10 @@
 
 #include <openssl/crypto.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "ipmi-rakp.h"
-#include "xalloc.h"
+#include "core/bytes.h"
+#include "core/crypto.h"
+#include "core/xalloc.h"
+#include "ipmi/rakp.h"
 
 #define RAKP1_FIXED_LEN	     28
 #define RAKP2_FIXED_LEN	     40

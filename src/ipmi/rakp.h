@@ -1,5 +1,5 @@
 /*
- * ipmi-rakp.h - RMCP+ session establishment: cipher suites, Open Session,
+ * ipmi/rakp.h - RMCP+ session establishment: cipher suites, Open Session,
  * RAKP messages 1-4, and key derivation (SIK, K1, K2).
  *
  * Pure functions over buffers.  Crypto is OpenSSL's HMAC (SHA1, SHA256,
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ipmi-msg.h"
+#include "ipmi/msg.h"
 
 /* Authentication algorithms (table 13-17). */
 enum ipmi_auth_alg { IPMI_AUTH_NONE = 0, IPMI_AUTH_HMAC_SHA1 = 1, IPMI_AUTH_HMAC_MD5 = 2,

@@ -1,5 +1,5 @@
 /*
- * ipmi-sdr-cache.c - the on-disk SDR cache file.
+ * ipmi/sdr-cache.c - the on-disk SDR cache file.
  *
  * Layout, all integers little-endian:
  *
@@ -11,7 +11,7 @@
  * The file is only ever a copy of what the BMC can resend, so anything
  * doubtful is -EINVAL and the caller rebuilds: the checksum catches torn
  * or edited files, which is why saving skips fsync().  Saves go through
- * state-file.c: queued and written in the thread pool while an engine
+ * core/state-file.c: queued and written in the thread pool while an engine
  * runs, so a sweep does not stop for ten thousand renames.
  */
 #include "config.h"
@@ -22,9 +22,9 @@
 
 #include <openssl/evp.h>
 
-#include "ipmi-sdr-cache.h"
-#include "state-file.h"
-#include "xalloc.h"
+#include "core/state-file.h"
+#include "core/xalloc.h"
+#include "ipmi/sdr-cache.h"
 
 #define CACHE_MAGIC	  "bmctop-sdr-cache 1\n"
 #define CACHE_MAGIC_LEN	  (sizeof(CACHE_MAGIC) - 1)

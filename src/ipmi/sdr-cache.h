@@ -1,5 +1,5 @@
 /*
- * ipmi-sdr-cache.h - the on-disk SDR cache, one file per BMC.
+ * ipmi/sdr-cache.h - the on-disk SDR cache, one file per BMC.
  *
  * Reading a BMC's SDR repository takes dozens of round trips; the cache
  * keeps the raw records with the repository's add and erase timestamps, so
@@ -25,7 +25,7 @@ struct sdr_cache {
 int sdr_cache_load(const char *path, struct sdr_cache *c);
 /*
  * 0 or -errno.  Writes a mkstemp temporary then renames, later in the
- * thread pool while an engine runs (state-file.h); load sees a queued save
+ * thread pool while an engine runs (core/state-file.h); load sees a queued save
  * at once.  Neither follows a symbolic link at path.
  */
 int sdr_cache_save(const char *path, const struct sdr_cache *c);

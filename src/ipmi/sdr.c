@@ -1,5 +1,5 @@
 /*
- * ipmi-sdr.c - Sensor Data Record decoding, reading conversion, and the
+ * ipmi/sdr.c - Sensor Data Record decoding, reading conversion, and the
  * names and severities of sensor states.
  *
  * The discrete state tables here (generic reading types 0x01-0x0C, table
@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "ipmi-fru.h"
-#include "ipmi-sdr.h"
+#include "core/bytes.h"
+#include "ipmi/fru.h"
+#include "ipmi/sdr.h"
 
 #define SDR_HEADER_LEN	  5
 #define SDR_FULL_ID_AT	  47 /* offset of the ID string type/length byte */

@@ -1,5 +1,5 @@
 /*
- * ipmi-sdr.h - Sensor Data Records and sensor readings.
+ * ipmi/sdr.h - Sensor Data Records and sensor readings.
  *
  * Decodes full (type 0x01) and compact (0x02) sensor records, converts raw
  * readings with the record's M, B, K1, K2 and linearization (IPMI v2.0

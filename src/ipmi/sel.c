@@ -1,5 +1,5 @@
 /*
- * ipmi-sel.c - System Event Log entries: parse, describe, rate.
+ * ipmi/sel.c - System Event Log entries: parse, describe, rate.
  *
  * The text and severity of an event offset come from the SDR module's state
  * tables (one state bit asked of sdr_discrete_text()), so a sensor state
@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "ipmi-sdr.h"
-#include "ipmi-sel.h"
+#include "core/bytes.h"
+#include "ipmi/sdr.h"
+#include "ipmi/sel.h"
 
 #define SEL_RECORD_LEN	     16
 #define SEL_TYPE_OEM_TS	     0xC0 /* 0xC0-0xDF: timestamped OEM */

@@ -1,5 +1,5 @@
 /*
- * ipmi-sel.h - System Event Log records (IPMI v2.0 section 32).
+ * ipmi/sel.h - System Event Log records (IPMI v2.0 section 32).
  *
  * Parses SEL info and 16-byte SEL entries, and renders readable text and a
  * severity for the common sensor types and event offsets.  Pure functions.

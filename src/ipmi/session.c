@@ -1,5 +1,5 @@
 /*
- * ipmi-session.c - the RMCP+ session state machine for one BMC.
+ * ipmi/session.c - the RMCP+ session state machine for one BMC.
  *
  * Session setup is a chain of single packets (auth capabilities, Open
  * Session, RAKP 1 and 3, Set Session Privilege), each retransmitted on its
@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cred.h"
-#include "crypto.h"
-#include "ipmi-session.h"
-#include "log.h"
-#include "xalloc.h"
+#include "core/cred.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "ipmi/session.h"
 
 #define NETFN_CHASSIS 0x00
 #define NETFN_SENSOR 0x04

@@ -1,11 +1,11 @@
 /*
- * ipmi-session.h - one RMCP+ session with one BMC, on the engine's loop.
+ * ipmi/session.h - one RMCP+ session with one BMC, on the engine's loop.
  *
  * A session queues IPMI requests and sends them one at a time; it opens
  * itself on the first request (Get Channel Authentication Capabilities, Open
  * Session, RAKP 1-4, Set Session Privilege Level), keeps itself alive while
  * idle, retransmits on timeout, and opens itself again when the BMC lost it.
- * All hosts share one UDP socket per address family (ipmi-transport.c), so
+ * All hosts share one UDP socket per address family (ipmi/transport.c), so
  * ten thousand BMCs cost two file descriptors.
  */
 #ifndef BMCTOP_IPMI_SESSION_H
@@ -15,9 +15,9 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "engine.h"
-#include "ipmi-msg.h"
-#include "ipmi-rakp.h"
+#include "core/engine.h"
+#include "ipmi/msg.h"
+#include "ipmi/rakp.h"
 
 struct ipmi_session;
 struct ipmi_transport;
@@ -107,7 +107,7 @@ struct ipmi_session {
 
 	void (*closed_cb)(struct ipmi_session *s);
 	int close_requested;
-	struct ipmi_session *hash_next; /* ipmi-transport.c's address table */
+	struct ipmi_session *hash_next; /* ipmi/transport.c's address table */
 	int registered;
 };
 
@@ -134,7 +134,7 @@ void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *
 void ipmi_session_reset(struct ipmi_session *s);
 const char *ipmi_session_state_name(enum ipmi_session_state st);
 
-/* For ipmi-transport.c: a datagram from this session's BMC. */
+/* For ipmi/transport.c: a datagram from this session's BMC. */
 void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t len);
 
 /* The shared sockets. */

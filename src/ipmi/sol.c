@@ -1,5 +1,5 @@
 /*
- * ipmi-sol.c - SOL packets, the payload commands, and the receive rules.
+ * ipmi/sol.c - SOL packets, the payload commands, and the receive rules.
  *
  * Field layouts follow IPMI v2.0 table 15-2 (SOL payload) and tables
  * 24-2 to 24-5 (Activate/Deactivate Payload, Get Payload Activation Status,
@@ -9,9 +9,9 @@
 
 #include <string.h>
 
-#include "bytes.h"
-#include "ipmi-msg.h"
-#include "ipmi-sol.h"
+#include "core/bytes.h"
+#include "ipmi/msg.h"
+#include "ipmi/sol.h"
 
 uint8_t sol_next_seq(uint8_t seq)
 {

@@ -1,12 +1,12 @@
 /*
- * ipmi-sol.h - IPMI v2.0 Serial-over-LAN codec (section 15) and the
+ * ipmi/sol.h - IPMI v2.0 Serial-over-LAN codec (section 15) and the
  * payload commands that start and stop it (section 24).
  *
  * Pure functions over buffers, plus the one piece of SOL that is easy to get
  * wrong and worth testing without sockets: the receive rules (struct
  * sol_state), which decide for every packet from the BMC what is new, what
  * is a retransmission, what to acknowledge, and what happened to our own
- * packet in flight.  console-sol.c owns the timers and the socket.
+ * packet in flight.  console/sol.c owns the timers and the socket.
  *
  * SOL is stop-and-wait in each direction: a packet carries a 4-bit sequence
  * number (1-15; 0 marks an ack-only packet), and the other side answers with

@@ -1,11 +1,11 @@
 /*
- * ipmi-suite-cache.c - which cipher suite worked for each host.
+ * ipmi/suite-cache.c - which cipher suite worked for each host.
  *
  * "cipher-suite = auto" tries 17 then 3; once a suite has worked it is
  * remembered in $XDG_STATE_HOME/bmctop/ipmi-cipher-suites, so later runs go
  * straight to it instead of probing every start.  The file is read once
  * into a hash table and rewritten whole (one line per host, atomically
- * through state-file.c) a moment after changes, so a sweep that teaches ten
+ * through core/state-file.c) a moment after changes, so a sweep that teaches ten
  * thousand hosts their suite writes the file a handful of times, not ten
  * thousand.  Older files with several lines per host still load: the last
  * line for a host wins.
@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-session.h"
-#include "paths.h"
-#include "state-file.h"
-#include "xalloc.h"
+#include "core/paths.h"
+#include "core/state-file.h"
+#include "core/xalloc.h"
+#include "ipmi/session.h"
 
 /* Far more than one line per host of the largest fleet. */
 #define SUITE_FILE_MAX (64u << 20)

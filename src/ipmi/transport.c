@@ -1,5 +1,5 @@
 /*
- * ipmi-transport.c - the UDP sockets all IPMI sessions share.
+ * ipmi/transport.c - the UDP sockets all IPMI sessions share.
  *
  * One socket per address family serves every BMC on a loop; a datagram is
  * routed to its session by source address and port, through a small
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipmi-session.h"
-#include "log.h"
-#include "xalloc.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "ipmi/session.h"
 
 struct ipmi_transport {
 	uv_loop_t *loop;

@@ -1,5 +1,5 @@
 /*
- * redfish-backend.c - the Redfish operations table: poll, power, boot,
+ * redfish/backend.c - the Redfish operations table: poll, power, boot,
  * trust, close.
  *
  * A poll is a chain of requests: the service root (which also settles TLS
@@ -21,7 +21,7 @@
  * The chain itself runs one request at a time.  Sensors are the exception:
  * a collection's members are fetched through a small queue (struct rf_item)
  * with at most RF_IN_FLIGHT requests at once, the two connections per BMC
- * that redfish-http.c allows, and each item keeps its own results so that
+ * that redfish/http.c allows, and each item keeps its own results so that
  * the order of the sensors does not depend on which answer came first.
  * With $expand (when the service root offers it) a collection brings its
  * members along and the queue only fetches what the service left as links.
@@ -33,12 +33,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backend.h"
-#include "log.h"
-#include "redfish-http.h"
-#include "redfish-parse.h"
-#include "redfish-trust.h"
-#include "xalloc.h"
+#include "backend/backend.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "redfish/http.h"
+#include "redfish/parse.h"
+#include "tls/trust.h"
 
 #define RF_IN_FLIGHT	  2    /* requests at once per host: "two connections per BMC" */
 #define MAX_SENSOR_GETS	  256  /* member GETs in one poll */

@@ -1,5 +1,5 @@
 /*
- * redfish-http.c - libcurl's multi-socket interface on libuv.
+ * redfish/http.c - libcurl's multi-socket interface on libuv.
  *
  * curl tells us which sockets to watch (socket callback) and when to call it
  * back (timer callback); libuv watches them and calls
@@ -30,9 +30,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "errors.h"
-#include "redfish-http.h"
-#include "xalloc.h"
+#include "core/errors.h"
+#include "core/xalloc.h"
+#include "redfish/http.h"
 
 struct rf_http {
 	uv_loop_t *loop;

@@ -1,5 +1,5 @@
 /*
- * redfish-http.h - HTTPS requests on the engine's loop: libcurl's multi
+ * redfish/http.h - HTTPS requests on the engine's loop: libcurl's multi
  * socket interface driven by libuv (one timer, one poll handle per socket),
  * with the TLS trust rules of the fleet file.
  *
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <uv.h>
 
-#include "fleet.h"
+#include "core/fleet.h"
 
 struct rf_http;
 

@@ -1,5 +1,5 @@
 /*
- * redfish-parse.c - Redfish payloads to the host model, and the link rules.
+ * redfish/parse.c - Redfish payloads to the host model, and the link rules.
  *
  * Everything here reads trees a BMC sent, so nothing is trusted: a member of
  * the wrong type counts as absent, text is clipped at a UTF-8 boundary with
@@ -23,8 +23,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "redfish-parse.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
+#include "redfish/parse.h"
 
 /* Bounds on what one payload may add, whatever its size. */
 #define RF_SENSORS_MAX	     4096 /* sensors in one growable array */

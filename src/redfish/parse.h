@@ -1,5 +1,5 @@
 /*
- * redfish-parse.h - Redfish payloads to the host model: pure functions over
+ * redfish/parse.h - Redfish payloads to the host model: pure functions over
  * JSON already parsed (jansson), plus the link rules.
  *
  * Real services differ in which resources they offer and how they fill
@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "engine.h"
+#include "core/host.h"
 
 #define RF_LINK_MAX 512
 #define RF_BODY_MAX (4 * 1024 * 1024) /* no body is bigger: the cap of the largest kind */

@@ -1,8 +1,8 @@
 /*
- * redfish-trust.c - known_hosts for Redfish TLS keys (trust on first use).
+ * tls/trust.c - known_hosts for Redfish TLS keys (trust on first use).
  *
  * One line per host: NAME URL sha256//BASE64.  The file is small (one line
- * per Redfish host) and rewritten whole through state-file.c's writer (a
+ * per Redfish host) and rewritten whole through core/state-file.c's writer (a
  * mkstemp temporary, then rename) whenever a key is recorded or replaced
  * by "bmctop trust".  It is read and written at once, not queued: a key
  * that cannot be recorded is reported to the caller.  A known_hosts that
@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "paths.h"
-#include "redfish-trust.h"
-#include "state-file.h"
-#include "xalloc.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/state-file.h"
+#include "core/xalloc.h"
+#include "tls/trust.h"
 
 /* Tens of thousands of hosts at under 200 bytes a line. */
 #define KNOWN_HOSTS_MAX (16u << 20)

@@ -1,5 +1,5 @@
 /*
- * redfish-trust.h - the TLS keys bmctop has seen, per host
+ * tls/trust.h - the TLS keys bmctop has seen, per host
  * ($XDG_STATE_HOME/bmctop/known_hosts), for "tls = tofu".
  */
 #ifndef BMCTOP_REDFISH_TRUST_H

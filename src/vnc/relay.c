@@ -1,10 +1,10 @@
 /*
- * vnc-relay.c - the RFB relay on the libuv loop.
+ * vnc/relay.c - the RFB relay on the libuv loop.
  *
  * Two sides: the viewer (a TCP connection accepted on 127.0.0.1) and the
  * server (the BMC's console, TCP with optional TLS and WebSocket framing
  * layered on it).  The relay is a VNC server to the viewer and a VNC
- * client to the BMC for the handshake only (rfb.c); once both handshakes
+ * client to the BMC for the handshake only (vnc/rfb.c); once both handshakes
  * are through it copies bytes.  The viewer's SecurityResult is held back
  * until the BMC side is ready, so a failure there (wrong vnc-password,
  * refused token) reaches the viewer as the reason RFB 3.8 carries.
@@ -47,15 +47,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "paths.h"
-#include "redfish-http.h"
-#include "redfish-parse.h"
-#include "redfish-trust.h"
-#include "rfb.h"
-#include "vnc-relay.h"
-#include "ws.h"
-#include "xalloc.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
+#include "redfish/http.h"
+#include "redfish/parse.h"
+#include "tls/trust.h"
+#include "vnc/relay.h"
+#include "vnc/rfb.h"
+#include "vnc/ws.h"
 
 #define READ_CHUNK	  (64 * 1024)
 #define DEFAULT_FRAME_OUT (64 * 1024)

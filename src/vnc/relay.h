@@ -1,5 +1,5 @@
 /*
- * vnc-relay.h - a local RFB relay to a host's graphical console.
+ * vnc/relay.h - a local RFB relay to a host's graphical console.
  *
  * vnc_relay_start() listens on 127.0.0.1 on a port the kernel picks (never
  * another address) and writes a random one-time password, in the vncpasswd
@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
-#include "vnc-target.h"
+#include "core/engine.h"
+#include "vnc/target.h"
 
 struct vnc_relay;
 

@@ -1,5 +1,5 @@
 /*
- * rfb.c - the RFB 3.3/3.7/3.8 handshake, client and server side.
+ * vnc/rfb.c - the RFB 3.3/3.7/3.8 handshake, client and server side.
  *
  * Each feed call consumes whole messages only, so the caller keeps what it
  * received in one buffer and feeds it again as more arrives; every length
@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rfb.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
+#include "vnc/rfb.h"
 
 /* The key every VNC implementation uses to hide vncpasswd files, as
  * standard DES wants it (the original's bytes, each bit-reversed). */

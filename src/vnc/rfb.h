@@ -1,5 +1,5 @@
 /*
- * rfb.h - the RFB (VNC) handshake, versions 3.3, 3.7 and 3.8 (RFC 6143),
+ * vnc/rfb.h - the RFB (VNC) handshake, versions 3.3, 3.7 and 3.8 (RFC 6143),
  * as pure state machines over buffers, both sides of it: the client that
  * bmctop's relay is toward a BMC, and the server it is toward the viewer.
  *

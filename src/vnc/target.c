@@ -1,5 +1,5 @@
 /*
- * vnc-target.c - resolving a host's graphical console target, and the
+ * vnc/target.c - resolving a host's graphical console target, and the
  * vendor console profiles (data/consoles/NAME.conf).
  *
  * A profile is KEY = VALUE lines with # comments: title, status (tested,
@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "paths.h"
-#include "vnc-target.h"
-#include "xalloc.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
+#include "vnc/target.h"
 
 #ifndef BMCTOP_DATADIR
 #define BMCTOP_DATADIR "/usr/local/share/bmctop"

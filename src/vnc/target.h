@@ -1,5 +1,5 @@
 /*
- * vnc-target.h - where a host's graphical console is: the fleet's "vnc ="
+ * vnc/target.h - where a host's graphical console is: the fleet's "vnc ="
  * value resolved, through a vendor console profile when it names one.
  *
  * Profiles are data files (consoles/NAME.conf), so a vendor's URL or quirk
@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "engine.h"
+#include "core/engine.h"
 
 enum vnc_transport { VNC_TRANSPORT_RFB, VNC_TRANSPORT_WS };
 enum vnc_profile_status { VNC_TESTED, VNC_UNTESTED, VNC_UNSUPPORTED };

@@ -1,5 +1,5 @@
 /*
- * ws.c - WebSocket (RFC 6455) client codec: handshake and framing.
+ * vnc/ws.c - WebSocket (RFC 6455) client codec: handshake and framing.
  *
  * The decoder is a small state machine fed whatever the socket produced:
  * first the header (2 to 14 bytes, possibly split across reads), then the
@@ -16,8 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ws.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
+#include "vnc/ws.h"
 
 static const char ws_guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 

@@ -1,5 +1,5 @@
 /*
- * ws.h - the client side of WebSocket (RFC 6455) as pure functions over
+ * vnc/ws.h - the client side of WebSocket (RFC 6455) as pure functions over
  * buffers: the HTTP upgrade request and its answer, frame headers and
  * masking, and an incremental frame decoder with limits.
  *

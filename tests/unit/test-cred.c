@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cred.h"
+#include "core/cred.h"
+#include "core/xalloc.h"
 #include "runner.h"
-#include "xalloc.h"
 
 static char *write_file(const char *name, const char *text, mode_t mode)
 {

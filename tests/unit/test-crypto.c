@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "crypto.h"
+#include "core/crypto.h"
 #include "runner.h"
 
 static const char jefe_data[] = "what do ya want for nothing?";

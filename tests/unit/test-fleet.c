@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fleet.h"
+#include "core/fleet.h"
+#include "core/xalloc.h"
 #include "runner.h"
-#include "xalloc.h"
 
 static int parse(struct fleet *f, const char *text, char **err)
 {

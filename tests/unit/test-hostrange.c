@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "hostrange.h"
+#include "core/hostrange.h"
 #include "runner.h"
 
 static char *expand(const char *s, size_t i)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipmi-fru.h"
+#include "ipmi/fru.h"
 #include "runner.h"
 
 static uint8_t zero_checksum(const uint8_t *p, size_t n)

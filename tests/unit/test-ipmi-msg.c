@@ -14,7 +14,7 @@
 
 #include <openssl/evp.h>
 
-#include "ipmi-msg.h"
+#include "ipmi/msg.h"
 #include "runner.h"
 
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ipmi-rakp.h"
+#include "ipmi/rakp.h"
 #include "runner.h"
 
 static const uint8_t rm[16] = {0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87,

@@ -17,9 +17,9 @@
 
 #include <openssl/evp.h>
 
-#include "ipmi-sdr-cache.h"
+#include "core/xalloc.h"
+#include "ipmi/sdr-cache.h"
 #include "runner.h"
-#include "xalloc.h"
 
 #define MAGIC "bmctop-sdr-cache 1\n"
 

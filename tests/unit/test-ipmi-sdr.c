@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipmi-sdr.h"
+#include "ipmi/sdr.h"
 #include "runner.h"
 
 /* A full threshold temperature record: M=1, B=0, "CPU Temp". */

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipmi-sel.h"
+#include "ipmi/sel.h"
 #include "runner.h"
 
 static const uint8_t upper_critical[] = {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipmi-sol.h"
+#include "ipmi/sol.h"
 #include "runner.h"
 
 static struct sol_packet parsed(const uint8_t *buf, size_t len)

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "redfish-http.h"
-#include "redfish-parse.h"
+#include "core/xalloc.h"
+#include "redfish/http.h"
+#include "redfish/parse.h"
 #include "runner.h"
-#include "xalloc.h"
 
 /* Load <set>/redfish/v1/<path>/index.json through redfish_json_load(). */
 static json_t *load(const char *set, const char *path)

@@ -3,7 +3,7 @@
  * security, length checks, and the DES of VNC authentication.
  *
  * The VNC authentication response is checked against OpenSSL's own
- * single-DES routine (DES_ecb_encrypt, not the EVP path rfb.c uses) keyed
+ * single-DES routine (DES_ecb_encrypt, not the EVP path vnc/rfb.c uses) keyed
  * with the password's bits reversed by hand here; the vncpasswd bytes
  * against TigerVNC's "vncpasswd -f" when it is installed, and against a
  * constant it produced.
@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "rfb.h"
 #include "runner.h"
+#include "vnc/rfb.h"
 
 static const uint8_t challenge[16] = {0x10, 0x21, 0x32, 0x43, 0x54, 0x65, 0x76, 0x87,
 				      0x98, 0xa9, 0xba, 0xcb, 0xdc, 0xed, 0xfe, 0x0f};

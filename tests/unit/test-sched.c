@@ -9,10 +9,10 @@
 
 #include <stdlib.h>
 
-#include "backend.h"
-#include "engine.h"
+#include "backend/backend.h"
+#include "core/engine.h"
+#include "core/xalloc.h"
 #include "runner.h"
-#include "xalloc.h"
 
 #define MAX_HOSTS 3000
 

@@ -18,15 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fleet.h"
-#include "ipmi-sdr-cache.h"
-#include "ipmi-session.h"
-#include "log.h"
-#include "paths.h"
-#include "redfish-trust.h"
+#include "core/fleet.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/state-file.h"
+#include "core/xalloc.h"
+#include "ipmi/sdr-cache.h"
+#include "ipmi/session.h"
 #include "runner.h"
-#include "state-file.h"
-#include "xalloc.h"
+#include "tls/trust.h"
 
 static void one_record(struct sdr_cache *c, uint8_t id)
 {

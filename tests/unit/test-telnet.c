@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "console/telnet.h"
 #include "runner.h"
-#include "telnet.h"
 
 struct decoded {
 	uint8_t data[512];

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "runner.h"
-#include "vnc-target.h"
+#include "vnc/target.h"
 
 TEST(vnc_target_parse_forms)
 {

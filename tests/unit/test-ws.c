@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "runner.h"
-#include "ws.h"
+#include "vnc/ws.h"
 
 /* Decode all of buf (len bytes, fed step by step bytes at a time); the
  * events' payloads are concatenated into data.  Returns the last event

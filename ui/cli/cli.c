@@ -1,5 +1,5 @@
 /*
- * cli.c - plumbing shared by the subcommands.
+ * cli/cli.c - plumbing shared by the subcommands.
  *
  * Options may come before or after the subcommand ("bmctop config check -c
  * FILE" and "bmctop -c FILE config check" both work), so each subcommand
@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cred.h"
-#include "hostrange.h"
-#include "log.h"
-#include "paths.h"
-#include "xalloc.h"
+#include "cli/cli.h"
+#include "core/cred.h"
+#include "core/hostrange.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
 
 int cli_usage_error(const char *fmt, ...)
 {

@@ -1,5 +1,5 @@
 /*
- * cli.h - shared plumbing of the command-line front end: options, loading
+ * cli/cli.h - shared plumbing of the command-line front end: options, loading
  * the fleet, choosing hosts, running the engine until a command is done.
  */
 #ifndef BMCTOP_CLI_H
@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <uv.h>
 
-#include "engine.h"
-#include "fleet.h"
+#include "core/engine.h"
+#include "core/fleet.h"
 
 /* Exit statuses (bmctop(1)). */
 #define EXIT_ALL_OK 0

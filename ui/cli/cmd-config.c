@@ -1,5 +1,5 @@
 /*
- * cmd-config.c - "bmctop config check|hosts": validate and show the fleet.
+ * cli/cmd-config.c - "bmctop config check|hosts": validate and show the fleet.
  *
  * "check" reads every password file it names (so a file readable by others
  * is caught before the dashboard starts) but runs no password-command: a
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cred.h"
-#include "xalloc.h"
+#include "cli/cli.h"
+#include "core/cred.h"
+#include "core/xalloc.h"
 
 static void print_secret(const char *key, const struct secret_source *s)
 {

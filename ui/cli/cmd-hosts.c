@@ -1,5 +1,5 @@
 /*
- * cmd-hosts.c - the one-shot commands that poll or act on hosts: status,
+ * cli/cmd-hosts.c - the one-shot commands that poll or act on hosts: status,
  * sensors, sel, fru, power, boot.
  *
  * Each loads the fleet, starts the engine, runs the operation on every
@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "host-json.h"
-#include "redfish-trust.h"
-#include "xalloc.h"
+#include "cli/cli.h"
+#include "core/host-json.h"
+#include "core/xalloc.h"
+#include "tls/trust.h"
 
 struct fanout {
 	struct cli *cli;

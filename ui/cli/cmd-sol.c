@@ -1,5 +1,5 @@
 /*
- * cmd-sol.c - "bmctop sol HOST": a host's serial console in this terminal.
+ * cli/cmd-sol.c - "bmctop sol HOST": a host's serial console in this terminal.
  *
  * With stdin a terminal it puts the terminal in raw mode, passes keys
  * through, and understands ssh-style escapes at the start of a line (~.
@@ -24,11 +24,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "console.h"
-#include "log.h"
-#include "paths.h"
-#include "xalloc.h"
+#include "cli/cli.h"
+#include "console/console.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
 
 #define IN_SIZE		65536
 #define TICK_MS		20

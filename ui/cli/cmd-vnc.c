@@ -1,5 +1,5 @@
 /*
- * cmd-vnc.c - "bmctop vnc HOST [--no-viewer]": a graphical console
+ * cli/cmd-vnc.c - "bmctop vnc HOST [--no-viewer]": a graphical console
  * through a local RFB relay.
  *
  * The relay listens on 127.0.0.1 only.  With a display and a viewer, the
@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "log.h"
-#include "vnc-relay.h"
-#include "vnc-viewer.h"
-#include "xalloc.h"
+#include "cli/cli.h"
+#include "cli/vnc-viewer.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "vnc/relay.h"
 
 struct vnc_cmd {
 	struct cli *cli;

@@ -1,5 +1,5 @@
 /*
- * demo.c - "bmctop --demo": the dashboard on a simulated fleet.
+ * cli/demo.c - "bmctop --demo": the dashboard on a simulated fleet.
  *
  * Starts bmcsim, the project's BMC simulator, as a child with its 64-host
  * demo profile on loopback ports the kernel picks, waits (bounded) until it
@@ -36,11 +36,11 @@
 #endif
 #endif
 
-#include "cred.h"
-#include "demo.h"
-#include "paths.h"
-#include "tui.h"
-#include "xalloc.h"
+#include "cli/demo.h"
+#include "core/cred.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
+#include "tui/tui.h"
 
 #define DEMO_COUNT	   "64"
 #define DEMO_REDFISH_SHARE "25" /* percent of the demo's BMCs that also speak Redfish */

@@ -1,10 +1,10 @@
 /*
- * demo.h - "bmctop --demo": the dashboard on a fleet simulated by bmcsim.
+ * cli/demo.h - "bmctop --demo": the dashboard on a fleet simulated by bmcsim.
  */
 #ifndef BMCTOP_DEMO_H
 #define BMCTOP_DEMO_H
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /*
  * Start bmcsim with its demo fleet, run the dashboard on it, then stop

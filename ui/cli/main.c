@@ -1,5 +1,5 @@
 /*
- * main.c - bmctop's entry point: global options, then either a subcommand
+ * cli/main.c - bmctop's entry point: global options, then either a subcommand
  * (the command-line front end) or the dashboard (the TUI front end).
  *
  * Both front ends drive the same engine; the subcommands are listed once,
@@ -18,9 +18,9 @@
 #endif
 #endif
 
-#include "cli.h"
-#include "demo.h"
-#include "tui.h"
+#include "cli/cli.h"
+#include "cli/demo.h"
+#include "tui/tui.h"
 
 const struct command commands[] = {
 	{ "status", "[--json] [--what LIST] [--sweeps N|--watch S] [HOST...]", "power, health and sensor summary of hosts (all by default)",

@@ -1,5 +1,5 @@
 /*
- * vnc-viewer.c - finding and starting a VNC viewer.
+ * cli/vnc-viewer.c - finding and starting a VNC viewer.
  *
  * Viewers are started with uv_spawn on the loop, so the relay keeps
  * running while the viewer is open and its exit is an event like any
@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cred.h"
-#include "errors.h"
-#include "vnc-viewer.h"
-#include "xalloc.h"
+#include "cli/vnc-viewer.h"
+#include "core/cred.h"
+#include "core/errors.h"
+#include "core/xalloc.h"
 
 int vnc_viewer_have_display(void)
 {

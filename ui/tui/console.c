@@ -1,5 +1,5 @@
 /*
- * tui-console.c - hosts' serial consoles in the dashboard: each open console
+ * tui/console.c - hosts' serial consoles in the dashboard: each open console
  * is a libvterm screen drawn in a pane beside or below the host list, or
  * over the whole screen.
  *
@@ -26,9 +26,9 @@
 #include <vterm.h>
 #include <wchar.h>
 
-#include "console.h"
-#include "tui-internal.h"
-#include "xalloc.h"
+#include "console/console.h"
+#include "core/xalloc.h"
+#include "tui/internal.h"
 
 #define SCROLLBACK_LINES 5000
 #define FRAME_MS 16

@@ -1,5 +1,5 @@
 /*
- * tui-detail.c - the selected host in tabs: sensors, power, events,
+ * tui/detail.c - the selected host in tabs: sensors, power, events,
  * inventory, console.  Each tab is a list of lines drawn from the host's
  * last readings; nothing here waits on the BMC.
  */
@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "console.h"
-#include "host-json.h"
-#include "tui-internal.h"
+#include "console/console.h"
+#include "core/host-json.h"
+#include "tui/internal.h"
 
 static const char *const tab_names[TAB__MAX] = { "Sensors", "Power", "Events", "Inventory",
 						 "Console" };

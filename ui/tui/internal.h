@@ -1,7 +1,7 @@
 /*
- * tui-internal.h - state shared by the dashboard's files: tui.c (loop, keys,
- * dialogs), tui-list.c (the host list), tui-detail.c (the detail tabs) and
- * tui-console.c (serial consoles in a libvterm pane).
+ * tui/internal.h - state shared by the dashboard's files: tui/tui.c (loop, keys,
+ * dialogs), tui/list.c (the host list), tui/detail.c (the detail tabs) and
+ * tui/console.c (serial consoles in a libvterm pane).
  */
 #ifndef BMCTOP_TUI_INTERNAL_H
 #define BMCTOP_TUI_INTERNAL_H
@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "cli.h"
-#include "engine.h"
+#include "cli/cli.h"
+#include "core/engine.h"
 
 enum tui_pair {
 	PAIR_OK = 1,
@@ -102,13 +102,13 @@ struct tui {
 	uint64_t *key_ns;	/* key-to-screen latencies */
 	size_t nkey_ns;
 
-	struct tui_consoles *con; /* open consoles; private to tui-console.c */
+	struct tui_consoles *con; /* open consoles; private to tui/console.c */
 	int list_cols;		  /* columns the host list may use (a pane beside it) */
 	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
 };
 
-/* tui.c */
+/* tui/tui.c */
 void tui_mark_dirty(struct tui *t);
 void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
@@ -117,7 +117,7 @@ void tui_draw_frame(int y, int x, int h, int w);
 /* Stop or resume reading the keyboard (a console's output queue is full). */
 void tui_input_pause(struct tui *t, int paused);
 
-/* tui-list.c */
+/* tui/list.c */
 void tui_list_reorder(struct tui *t);
 void tui_list_draw(struct tui *t, int y0, int rows);
 const char *tui_sort_name(enum tui_sort s);
@@ -126,20 +126,20 @@ int tui_health_pair(enum bmc_health hl);
 void tui_set_color(struct tui *t, int pair, int on);
 const char *tui_age(int64_t updated_ms, char *buf, size_t len);
 
-/* tui-detail.c */
+/* tui/detail.c */
 void tui_detail_draw(struct tui *t, int y0, int rows);
 const char *tui_tab_name(enum tui_tab tab);
 /* Column where tab i starts in the tab bar, for mouse clicks. */
 int tui_tab_at(int x);
 
-/* tui-vnc.c */
+/* tui/vnc.c */
 /* Start a relay to h's graphical console and a viewer on it. */
 void tui_vnc_open(struct tui *t, struct bmc_host *h);
 size_t tui_vnc_count(void);
 /* Stop every relay and viewer (on quit); their ends run from the loop. */
 void tui_vnc_stop_all(struct tui *t);
 
-/* tui-console.c */
+/* tui/console.c */
 struct console;
 void tui_console_init(struct tui *t);
 /* After the loop: close what is still open, free the rest. */

@@ -1,5 +1,5 @@
 /*
- * tui-list.c - the host list: which hosts show, in what order, and how
+ * tui/list.c - the host list: which hosts show, in what order, and how
  * each row is drawn at the width the terminal has.
  *
  * Columns have a priority: at 80 columns the list keeps name, power,
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui-internal.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
+#include "tui/internal.h"
 
 const char *tui_sort_name(enum tui_sort s)
 {

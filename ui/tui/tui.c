@@ -1,5 +1,5 @@
 /*
- * tui.c - the dashboard: loop glue, the key table, dialogs and actions.
+ * tui/tui.c - the dashboard: loop glue, the key table, dialogs and actions.
  *
  * The terminal is read through a uv_poll handle on stdin and drawn from a
  * uv_prepare handle, which runs once per loop iteration just before the loop
@@ -22,10 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "tui-internal.h"
-#include "tui.h"
-#include "xalloc.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "tui/internal.h"
+#include "tui/tui.h"
 
 #define KEY_CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27

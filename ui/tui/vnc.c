@@ -1,5 +1,5 @@
 /*
- * tui-vnc.c - the dashboard's graphical-console key: start a local RFB
+ * tui/vnc.c - the dashboard's graphical-console key: start a local RFB
  * relay to the selected host and a VNC viewer on it, several at once.
  *
  * A relay and its viewer live together: when the viewer exits the relay
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui-internal.h"
-#include "vnc-relay.h"
-#include "vnc-viewer.h"
-#include "xalloc.h"
+#include "cli/vnc-viewer.h"
+#include "core/xalloc.h"
+#include "tui/internal.h"
+#include "vnc/relay.h"
 
 struct tui_vnc {
 	struct tui *t;

@@ -1,0 +1,98 @@
+/*
+ * core/host.h - the values a host holds: power, health, sensors, events,
+ * inventory, counters.
+ *
+ * Plain data with no loop in it, so the codecs and payload parsers that
+ * fill sensors and events need not pull in libuv.  The live host (struct
+ * bmc_host, its backend and schedule) is in core/engine.h.
+ */
+#ifndef BMCTOP_HOST_H
+#define BMCTOP_HOST_H
+
+#include <stdint.h>
+
+enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_ON, BMC_POWER_OFF };
+enum bmc_health { BMC_HEALTH_UNKNOWN, BMC_HEALTH_OK, BMC_HEALTH_WARNING, BMC_HEALTH_CRITICAL };
+
+enum bmc_host_state {
+	HOST_NEW,	  /* not polled yet */
+	HOST_OK,	  /* last poll succeeded */
+	HOST_UNREACHABLE, /* no answer; backing off */
+	HOST_ERROR,	  /* answered, but something failed; backing off */
+	HOST_PARKED	  /* credentials rejected: not retried until asked */
+};
+
+/* Console capabilities a BMC advertised (connect types, case-folded). */
+enum bmc_console_cap {
+	CONSOLE_CAP_KVMIP = 1,	       /* GraphicalConsole KVMIP */
+	CONSOLE_CAP_GFX_OEM = 2,       /* GraphicalConsole Oem */
+	CONSOLE_CAP_SERIAL_IPMI = 4,   /* SerialConsole IPMI (SOL) */
+	CONSOLE_CAP_SERIAL_SSH = 8,    /* SerialConsole SSH */
+	CONSOLE_CAP_SERIAL_TELNET = 16,
+	CONSOLE_CAP_SERIAL_OEM = 32,
+	CONSOLE_CAP_KNOWN = 1u << 31 /* the BMC was asked; the bits above are its answer */
+};
+
+enum bmc_power_action { POWER_STATUS, POWER_ON, POWER_OFF, POWER_CYCLE, POWER_RESET, POWER_SOFT };
+enum bmc_boot_device { BOOT_NONE, BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
+
+/* Where a value came from, when a host is polled over both protocols. */
+enum bmc_source { SRC_NONE, SRC_IPMI, SRC_REDFISH };
+
+/* Threshold slots, in the order IPMI lists them. */
+enum bmc_threshold { TH_LNR, TH_LCR, TH_LNC, TH_UNC, TH_UCR, TH_UNR, TH__MAX };
+
+struct bmc_sensor {
+	char name[48];
+	char type[24]; /* temperature, fan, voltage, current, power, ... */
+	char unit[16]; /* C, RPM, V, A, W, %, or the IPMI unit name */
+	double value;
+	int has_value;
+	enum bmc_health status;
+	double threshold[TH__MAX];
+	unsigned threshold_mask; /* bit n set: threshold[n] is valid */
+	char state[96];		 /* discrete sensors: asserted states, as text */
+	enum bmc_source source;
+};
+
+struct bmc_event {
+	uint32_t id;
+	int64_t timestamp; /* Unix seconds; 0 when the BMC did not know */
+	char sensor[48];
+	char message[160];
+	enum bmc_health severity;
+	enum bmc_source source;
+};
+
+struct bmc_kv {
+	char *key;
+	char *value;
+};
+
+/* Per-host counters; names in bmc_counter_name(). */
+enum bmc_counter {
+	CNT_POLLS,
+	CNT_POLL_FAILURES,
+	CNT_TX,
+	CNT_RX,
+	CNT_RETRANSMITS,
+	CNT_SESSIONS,
+	CNT_DROP_INTEGRITY,
+	CNT_DROP_SESSION_ID,
+	CNT_DROP_SEQUENCE,
+	CNT_DROP_MISMATCH,
+	CNT_DROP_MALFORMED,
+	CNT_DROP_PADDING,
+	CNT__MAX
+};
+
+const char *bmc_counter_name(enum bmc_counter c);
+
+const char *bmc_power_name(enum bmc_power p);
+const char *bmc_health_name(enum bmc_health hl);
+const char *bmc_host_state_name(enum bmc_host_state s);
+const char *bmc_power_action_name(enum bmc_power_action a);
+const char *bmc_boot_device_name(enum bmc_boot_device d);
+const char *bmc_source_name(enum bmc_source s);
+
+#endif
