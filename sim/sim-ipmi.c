@@ -52,11 +52,6 @@
 #define PRIV_OPERATOR	3
 #define PRIV_ADMIN	4
 
-#define NETFN_CHASSIS	0x00
-#define NETFN_SENSOR	0x04
-#define NETFN_APP	0x06
-#define NETFN_STORAGE	0x0A
-#define NETFN_TRANSPORT 0x0C
 
 #define CC_OK		   0x00
 #define CC_INVALID_CMD	   0xC1
@@ -1256,11 +1251,11 @@ static void cmd_channel_info(struct ipmi_bmc *ib, struct reply *r)
 /* The privilege a command needs, the least that most BMCs ask for. */
 static uint8_t cmd_privilege(uint8_t netfn, uint8_t cmd)
 {
-	if (netfn == NETFN_CHASSIS && (cmd == 0x02 || cmd == 0x04 || cmd == 0x08))
+	if (netfn == IPMI_NETFN_CHASSIS && (cmd == 0x02 || cmd == 0x04 || cmd == 0x08))
 		return PRIV_OPERATOR;
-	if (netfn == NETFN_TRANSPORT && cmd == 0x21)
+	if (netfn == IPMI_NETFN_TRANSPORT && cmd == 0x21)
 		return PRIV_ADMIN;
-	if (netfn == NETFN_APP && (cmd == 0x38 || cmd == 0x3b || cmd == 0x3c || cmd == 0x54))
+	if (netfn == IPMI_NETFN_APP && (cmd == 0x38 || cmd == 0x3b || cmd == 0x3c || cmd == 0x54))
 		return PRIV_CALLBACK;
 	return PRIV_USER;
 }
@@ -1277,8 +1272,8 @@ static void dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss, const struct ipm
 	r->ccode = CC_OK;
 	r->len = 0;
 	r->after = AFTER_NONE;
-	if (ss == NULL && key != (NETFN_APP << 8 | 0x38) && key != (NETFN_APP << 8 | 0x54) &&
-	    key != (NETFN_APP << 8 | 0x37)) {
+	if (ss == NULL && key != (IPMI_NETFN_APP << 8 | 0x38) && key != (IPMI_NETFN_APP << 8 | 0x54) &&
+	    key != (IPMI_NETFN_APP << 8 | 0x37)) {
 		r->ccode = CC_INSUFFICIENT;
 		return;
 	}
@@ -1287,100 +1282,100 @@ static void dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss, const struct ipm
 		return;
 	}
 	switch (key) {
-	case NETFN_APP << 8 | 0x01:
+	case IPMI_NETFN_APP << 8 | 0x01:
 		cmd_get_device_id(r);
 		break;
-	case NETFN_APP << 8 | 0x37: /* Get System GUID */
+	case IPMI_NETFN_APP << 8 | 0x37: /* Get System GUID */
 		reply_data(r, ib->guid, sizeof(ib->guid));
 		break;
-	case NETFN_APP << 8 | 0x38:
+	case IPMI_NETFN_APP << 8 | 0x38:
 		cmd_auth_caps(rq, r);
 		break;
-	case NETFN_APP << 8 | 0x3b:
+	case IPMI_NETFN_APP << 8 | 0x3b:
 		cmd_set_priv(ss, rq, r);
 		break;
-	case NETFN_APP << 8 | 0x3c:
+	case IPMI_NETFN_APP << 8 | 0x3c:
 		cmd_close_session(ss, rq, r);
 		break;
-	case NETFN_APP << 8 | 0x42:
+	case IPMI_NETFN_APP << 8 | 0x42:
 		cmd_channel_info(ib, r);
 		break;
-	case NETFN_APP << 8 | IPMI_CMD_ACTIVATE_PAYLOAD:
+	case IPMI_NETFN_APP << 8 | IPMI_CMD_ACTIVATE_PAYLOAD:
 		cmd_activate_payload(ss, rq, r);
 		break;
-	case NETFN_APP << 8 | IPMI_CMD_DEACTIVATE_PAYLOAD:
+	case IPMI_NETFN_APP << 8 | IPMI_CMD_DEACTIVATE_PAYLOAD:
 		cmd_deactivate_payload(ss, rq, r);
 		break;
-	case NETFN_APP << 8 | IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS:
+	case IPMI_NETFN_APP << 8 | IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS:
 		cmd_payload_status(ss, rq, r);
 		break;
-	case NETFN_APP << 8 | IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO:
+	case IPMI_NETFN_APP << 8 | IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO:
 		cmd_payload_instance(ss, rq, r);
 		break;
-	case NETFN_APP << 8 | 0x54:
+	case IPMI_NETFN_APP << 8 | 0x54:
 		cmd_cipher_suites(rq, r);
 		break;
-	case NETFN_APP << 8 | 0x4e: { /* Get Channel Payload Support: IPMI, SOL, session setup */
+	case IPMI_NETFN_APP << 8 | 0x4e: { /* Get Channel Payload Support: IPMI, SOL, session setup */
 		const uint8_t d[8] = {0x03, 0x00, 0x3f, 0x00, 0, 0, 0, 0};
 
 		reply_data(r, d, sizeof(d));
 		break;
 	}
-	case NETFN_APP << 8 | 0x4f: /* Get Channel Payload Version: 1.0 */
+	case IPMI_NETFN_APP << 8 | 0x4f: /* Get Channel Payload Version: 1.0 */
 		r->data[r->len++] = 0x10;
 		break;
-	case NETFN_CHASSIS << 8 | 0x01:
+	case IPMI_NETFN_CHASSIS << 8 | 0x01:
 		cmd_chassis_status(b, now, r);
 		break;
-	case NETFN_CHASSIS << 8 | 0x02:
+	case IPMI_NETFN_CHASSIS << 8 | 0x02:
 		cmd_chassis_control(b, rq, r);
 		break;
-	case NETFN_CHASSIS << 8 | 0x04:
+	case IPMI_NETFN_CHASSIS << 8 | 0x04:
 		cmd_identify(b, now, rq);
 		break;
-	case NETFN_CHASSIS << 8 | 0x08:
+	case IPMI_NETFN_CHASSIS << 8 | 0x08:
 		cmd_set_boot_options(b, rq, r);
 		break;
-	case NETFN_CHASSIS << 8 | 0x09:
+	case IPMI_NETFN_CHASSIS << 8 | 0x09:
 		cmd_get_boot_options(b, rq, r);
 		break;
-	case NETFN_SENSOR << 8 | 0x2d:
+	case IPMI_NETFN_SENSOR << 8 | 0x2d:
 		cmd_sensor_reading(b, rq, r);
 		break;
-	case NETFN_SENSOR << 8 | 0x27:
+	case IPMI_NETFN_SENSOR << 8 | 0x27:
 		cmd_sensor_thresholds(b, rq, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x10:
+	case IPMI_NETFN_STORAGE << 8 | 0x10:
 		cmd_fru_info(b, rq, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x11:
+	case IPMI_NETFN_STORAGE << 8 | 0x11:
 		cmd_fru_read(b, rq, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x20:
+	case IPMI_NETFN_STORAGE << 8 | 0x20:
 		cmd_sdr_info(b, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x22:
+	case IPMI_NETFN_STORAGE << 8 | 0x22:
 		reserve(&ib->sdr_resv, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x23:
+	case IPMI_NETFN_STORAGE << 8 | 0x23:
 		cmd_get_sdr(ib, rq, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x40:
+	case IPMI_NETFN_STORAGE << 8 | 0x40:
 		cmd_sel_info(b, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x42:
+	case IPMI_NETFN_STORAGE << 8 | 0x42:
 		reserve(&ib->sel_resv, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x43:
+	case IPMI_NETFN_STORAGE << 8 | 0x43:
 		cmd_get_sel(ib, rq, r);
 		break;
-	case NETFN_STORAGE << 8 | 0x48: /* Get SEL Time */
+	case IPMI_NETFN_STORAGE << 8 | 0x48: /* Get SEL Time */
 		put_le32(r->data, (uint32_t)time(NULL));
 		r->len = 4;
 		break;
-	case NETFN_TRANSPORT << 8 | 0x21: /* Set SOL Configuration: accepted, not kept */
+	case IPMI_NETFN_TRANSPORT << 8 | 0x21: /* Set SOL Configuration: accepted, not kept */
 		break;
-	case NETFN_TRANSPORT << 8 | 0x22:
+	case IPMI_NETFN_TRANSPORT << 8 | 0x22:
 		cmd_sol_config(ib, rq, r);
 		break;
 	default:

@@ -51,7 +51,6 @@
 #include "ipmi/session.h"
 #include "ipmi/sol.h"
 
-#define NETFN_APP    0x06
 #define SOL_INSTANCE 1
 
 /* Tries per packet toward the BMC, at least (the fleet's retries may say more). */
@@ -396,7 +395,7 @@ static void check_holder(struct sol_console *sc)
 	if (sc->phase != PH_ACTIVE || sc->check_pending)
 		return;
 	sc->check_pending = 1;
-	if (ipmi_session_request(&sc->session, NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data,
+	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data,
 				 n, on_holder_rsp, sc) != 0)
 		lost(sc, "the IPMI session closed");
 }
@@ -565,7 +564,7 @@ static void start_steal(struct sol_console *sc, int quiet)
 			  host_name(sc));
 	if (sc->phase != PH_STEALING)
 		return;
-	if (ipmi_session_request(&sc->session, NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, data, n,
+	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, data, n,
 				 on_deactivate_rsp, sc) != 0)
 		lost(sc, "the IPMI session closed");
 }
@@ -636,7 +635,7 @@ static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipm
 			size_t n = sol_build_instance_info(data, SOL_INSTANCE);
 
 			sc->phase = PH_CHECKING;
-			if (ipmi_session_request(&sc->session, NETFN_APP,
+			if (ipmi_session_request(&sc->session, IPMI_NETFN_APP,
 						 IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data, n,
 						 on_instance_info, sc) != 0)
 				lost(sc, "the IPMI session closed");
@@ -674,7 +673,7 @@ static void send_activate(struct sol_console *sc)
 	n = sol_build_activate(data, SOL_INSTANCE, cipher.confidentiality != IPMI_CONF_NONE,
 			       cipher.integrity != IPMI_INTEG_NONE);
 	sc->phase = PH_ACTIVATING;
-	if (ipmi_session_request(&sc->session, NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, data, n,
+	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, data, n,
 				 on_activate_rsp, sc) != 0)
 		lost(sc, "the IPMI session closed");
 }
@@ -946,7 +945,7 @@ static void sol_close(struct console *c)
 		uint8_t data[6];
 		size_t n = sol_build_deactivate(data, SOL_INSTANCE);
 
-		if (ipmi_session_request(&sc->session, NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, data,
+		if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, data,
 					 n, on_deactivate_rsp, sc) == 0) {
 			uint64_t wait = 3 * timeout_ms(sc);
 

@@ -25,25 +25,7 @@
 #include "ipmi/sel.h"
 #include "ipmi/session.h"
 
-#define NETFN_CHASSIS 0x00
-#define NETFN_SENSOR 0x04
-#define NETFN_APP 0x06
-#define NETFN_STORAGE 0x0A
 
-#define CMD_GET_DEVICE_ID 0x01
-#define CMD_GET_CHASSIS_STATUS 0x01
-#define CMD_CHASSIS_CONTROL 0x02
-#define CMD_CHASSIS_IDENTIFY 0x04
-#define CMD_SET_BOOT_OPTIONS 0x08
-#define CMD_GET_BOOT_OPTIONS 0x09
-#define CMD_GET_SENSOR_READING 0x2D
-#define CMD_GET_FRU_AREA_INFO 0x10
-#define CMD_READ_FRU_DATA 0x11
-#define CMD_GET_SDR_REPO_INFO 0x20
-#define CMD_RESERVE_SDR_REPO 0x22
-#define CMD_GET_SDR 0x23
-#define CMD_GET_SEL_INFO 0x40
-#define CMD_GET_SEL_ENTRY 0x43
 
 #define CC_RESERVATION_CANCELED 0xC5
 #define CC_CANNOT_RETURN_BYTES 0xCA
@@ -312,7 +294,7 @@ static void poll_power(struct ipmi_job *j)
 		poll_sensors(j);
 		return;
 	}
-	job_send(j, NETFN_CHASSIS, CMD_GET_CHASSIS_STATUS, NULL, 0, on_chassis_status,
+	job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS, NULL, 0, on_chassis_status,
 		 "Get Chassis Status");
 }
 
@@ -377,7 +359,7 @@ static void request_sdr(struct ipmi_job *j)
 						  : SDR_CHUNK);
 	}
 	sdr_build_get_sdr(data, j->reservation, j->record_id, offset, count);
-	job_send(j, NETFN_STORAGE, CMD_GET_SDR, data, sizeof data, on_get_sdr, "Get SDR");
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR, data, sizeof data, on_get_sdr, "Get SDR");
 }
 
 static void on_reserve_sdr(struct ipmi_job *j, const struct ipmi_response *rsp)
@@ -391,7 +373,7 @@ static void on_reserve_sdr(struct ipmi_job *j, const struct ipmi_response *rsp)
 
 static void reserve_sdr(struct ipmi_job *j)
 {
-	job_send(j, NETFN_STORAGE, CMD_RESERVE_SDR_REPO, NULL, 0, on_reserve_sdr,
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_RESERVE_SDR_REPO, NULL, 0, on_reserve_sdr,
 		 "Reserve SDR Repository");
 }
 
@@ -552,7 +534,7 @@ static void poll_sensors(struct ipmi_job *j)
 		poll_events(j);
 		return;
 	}
-	job_send(j, NETFN_STORAGE, CMD_GET_SDR_REPO_INFO, NULL, 0, on_repo_info,
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR_REPO_INFO, NULL, 0, on_repo_info,
 		 "Get SDR Repository Info");
 }
 
@@ -630,7 +612,7 @@ static void read_next_sensor(struct ipmi_job *j)
 
 	if (j->sensor_index < ih->nsdrs) {
 		data[0] = ih->sdrs[j->sensor_index].number;
-		job_send(j, NETFN_SENSOR, CMD_GET_SENSOR_READING, data, 1, on_sensor_reading,
+		job_send(j, IPMI_NETFN_SENSOR, IPMI_CMD_GET_SENSOR_READING, data, 1, on_sensor_reading,
 			 "Get Sensor Reading");
 		return;
 	}
@@ -659,7 +641,7 @@ static void request_sel_entry(struct ipmi_job *j)
 	uint8_t data[6];
 
 	sel_build_get_entry(data, 0, j->sel_next);
-	job_send(j, NETFN_STORAGE, CMD_GET_SEL_ENTRY, data, sizeof data, on_sel_entry,
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, data, sizeof data, on_sel_entry,
 		 "Get SEL Entry");
 }
 
@@ -779,7 +761,7 @@ static void poll_events(struct ipmi_job *j)
 		poll_inventory(j);
 		return;
 	}
-	job_send(j, NETFN_STORAGE, CMD_GET_SEL_INFO, NULL, 0, on_sel_info, "Get SEL Info");
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO, NULL, 0, on_sel_info, "Get SEL Info");
 }
 
 /* Inventory. */
@@ -851,7 +833,7 @@ static void request_fru_chunk(struct ipmi_job *j)
 	uint8_t data[4] = { 0, (uint8_t)j->fru_offset, (uint8_t)(j->fru_offset >> 8),
 			    (uint8_t)(left < j->fru_chunk ? left : j->fru_chunk) };
 
-	job_send(j, NETFN_STORAGE, CMD_READ_FRU_DATA, data, sizeof data, on_fru_data,
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_READ_FRU_DATA, data, sizeof data, on_fru_data,
 		 "Read FRU Data");
 }
 
@@ -917,7 +899,7 @@ static void poll_inventory(struct ipmi_job *j)
 		poll_done(j);
 		return;
 	}
-	job_send(j, NETFN_STORAGE, CMD_GET_FRU_AREA_INFO, data, 1, on_fru_info,
+	job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_FRU_AREA_INFO, data, 1, on_fru_info,
 		 "Get FRU Inventory Area Info");
 }
 
@@ -953,7 +935,7 @@ static int ipmi_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
 
 	j->what = what;
 	if (!j->ih->have_device_id || (what & POLL_INVENTORY)) {
-		job_send(j, NETFN_APP, CMD_GET_DEVICE_ID, NULL, 0, on_device_id, "Get Device ID");
+		job_send(j, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_device_id, "Get Device ID");
 		return 0;
 	}
 	poll_power(j);
@@ -995,7 +977,7 @@ static void on_chassis_control(struct ipmi_job *j, const struct ipmi_response *r
 		job_fail(j, BMC_ECOMPLETION, "%s", msg);
 		return;
 	}
-	job_send(j, NETFN_CHASSIS, CMD_GET_CHASSIS_STATUS, NULL, 0, on_power_refresh,
+	job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS, NULL, 0, on_power_refresh,
 		 "Get Chassis Status");
 }
 
@@ -1013,7 +995,7 @@ static int ipmi_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb,
 	j = job_new(h, JOB_POWER, cb, arg);
 	j->action = a;
 	data[0] = control[a];
-	job_send(j, NETFN_CHASSIS, CMD_CHASSIS_CONTROL, data, 1, on_chassis_control,
+	job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_CHASSIS_CONTROL, data, 1, on_chassis_control,
 		 "Chassis Control");
 	return 0;
 }
@@ -1063,7 +1045,7 @@ static void on_boot_set(struct ipmi_job *j, const struct ipmi_response *rsp)
 
 	if (check_ccode(j, rsp))
 		return;
-	job_send(j, NETFN_CHASSIS, CMD_GET_BOOT_OPTIONS, data, 3, on_boot_readback,
+	job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_GET_BOOT_OPTIONS, data, 3, on_boot_readback,
 		 "Get System Boot Options");
 }
 
@@ -1079,7 +1061,7 @@ static int ipmi_boot(struct bmc_host *h, enum bmc_boot_device dev, int persisten
 
 	j->device = dev;
 	j->persistent = persistent;
-	job_send(j, NETFN_CHASSIS, CMD_SET_BOOT_OPTIONS, data, sizeof data, on_boot_set,
+	job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_SET_BOOT_OPTIONS, data, sizeof data, on_boot_set,
 		 "Set System Boot Options");
 	return 0;
 }
@@ -1097,7 +1079,7 @@ static int ipmi_identify(struct bmc_host *h, int seconds, bmc_op_cb cb, void *ar
 	uint8_t data[2] = { (uint8_t)(seconds < 0 ? 0 : seconds > 255 ? 255 : seconds),
 			    (uint8_t)(seconds < 0 ? 1 : 0) };
 
-	job_send(j, NETFN_CHASSIS, CMD_CHASSIS_IDENTIFY, data, seconds < 0 ? 2 : 1, on_identify,
+	job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_CHASSIS_IDENTIFY, data, seconds < 0 ? 2 : 1, on_identify,
 		 "Chassis Identify");
 	return 0;
 }

@@ -107,6 +107,40 @@ int ipmi_v15_parse(const uint8_t *buf, size_t len, const uint8_t **msg, size_t *
 #define IPMI_BMC_SLAVE_ADDR 0x20
 #define IPMI_REMOTE_SWID 0x81
 
+/* Network functions (requests; a response is the request's + 1) and the
+ * commands bmctop and bmcsim speak, IPMI v2.0 appendix G. */
+#define IPMI_NETFN_CHASSIS   0x00
+#define IPMI_NETFN_SENSOR    0x04
+#define IPMI_NETFN_APP	     0x06
+#define IPMI_NETFN_STORAGE   0x0A
+#define IPMI_NETFN_TRANSPORT 0x0C
+
+/* App */
+#define IPMI_CMD_GET_DEVICE_ID			0x01
+#define IPMI_CMD_GET_CHANNEL_AUTH_CAPS		0x38
+#define IPMI_CMD_SET_SESSION_PRIVILEGE		0x3B
+#define IPMI_CMD_CLOSE_SESSION			0x3C
+#define IPMI_CMD_ACTIVATE_PAYLOAD		0x48
+#define IPMI_CMD_DEACTIVATE_PAYLOAD		0x49
+#define IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS	0x4A
+#define IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO	0x4B
+/* Chassis */
+#define IPMI_CMD_GET_CHASSIS_STATUS 0x01
+#define IPMI_CMD_CHASSIS_CONTROL    0x02
+#define IPMI_CMD_CHASSIS_IDENTIFY   0x04
+#define IPMI_CMD_SET_BOOT_OPTIONS   0x08
+#define IPMI_CMD_GET_BOOT_OPTIONS   0x09
+/* Sensor/Event */
+#define IPMI_CMD_GET_SENSOR_READING 0x2D
+/* Storage */
+#define IPMI_CMD_GET_FRU_AREA_INFO 0x10
+#define IPMI_CMD_READ_FRU_DATA	   0x11
+#define IPMI_CMD_GET_SDR_REPO_INFO 0x20
+#define IPMI_CMD_RESERVE_SDR_REPO  0x22
+#define IPMI_CMD_GET_SDR	   0x23
+#define IPMI_CMD_GET_SEL_INFO	   0x40
+#define IPMI_CMD_GET_SEL_ENTRY	   0x43
+
 /*
  * An IPMI request message: rsAddr, netFn/LUN, checksum, rqAddr, rqSeq/LUN,
  * cmd, data, checksum.  rqseq is 6 bits.  Returns length or -1.

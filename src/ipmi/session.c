@@ -25,14 +25,6 @@
 #include "core/xalloc.h"
 #include "ipmi/session.h"
 
-#define NETFN_CHASSIS 0x00
-#define NETFN_SENSOR 0x04
-#define NETFN_APP 0x06
-#define NETFN_STORAGE 0x0A
-#define CMD_GET_DEVICE_ID 0x01
-#define CMD_GET_CHANNEL_AUTH_CAPS 0x38
-#define CMD_SET_SESSION_PRIVILEGE 0x3B
-#define CMD_CLOSE_SESSION 0x3C
 
 /* A BMC drops an idle session after 60 s by default (IPMI v2.0 22.18). */
 #define KEEPALIVE_MS 45000
@@ -239,7 +231,7 @@ static void send_authcap(struct ipmi_session *s)
 {
 	uint8_t msg[32];
 	uint8_t data[2] = { 0x8E, s->privilege }; /* this channel, IPMI v2.0 data */
-	ssize_t n = ipmi_msg_build_request(msg, sizeof msg, NETFN_APP, CMD_GET_CHANNEL_AUTH_CAPS,
+	ssize_t n = ipmi_msg_build_request(msg, sizeof msg, IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_AUTH_CAPS,
 					   s->rqseq, data, sizeof data);
 
 	n = ipmi_v15_build(s->pkt, sizeof s->pkt, msg, (size_t)n);
@@ -366,17 +358,17 @@ static void build_request(struct ipmi_session *s, const struct ipmi_request *r)
 static int idempotent(const struct ipmi_request *r)
 {
 	switch (r->netfn << 8 | r->cmd) {
-	case NETFN_APP << 8 | CMD_GET_DEVICE_ID:
-	case NETFN_APP << 8 | CMD_SET_SESSION_PRIVILEGE:
-	case NETFN_CHASSIS << 8 | 0x01: /* Get Chassis Status */
-	case NETFN_CHASSIS << 8 | 0x09: /* Get System Boot Options */
-	case NETFN_SENSOR << 8 | 0x2D:	/* Get Sensor Reading */
-	case NETFN_STORAGE << 8 | 0x10: /* Get FRU Inventory Area Info */
-	case NETFN_STORAGE << 8 | 0x11: /* Read FRU Data */
-	case NETFN_STORAGE << 8 | 0x20: /* Get SDR Repository Info */
-	case NETFN_STORAGE << 8 | 0x23: /* Get SDR */
-	case NETFN_STORAGE << 8 | 0x40: /* Get SEL Info */
-	case NETFN_STORAGE << 8 | 0x43: /* Get SEL Entry */
+	case IPMI_NETFN_APP << 8 | IPMI_CMD_GET_DEVICE_ID:
+	case IPMI_NETFN_APP << 8 | IPMI_CMD_SET_SESSION_PRIVILEGE:
+	case IPMI_NETFN_CHASSIS << 8 | 0x01: /* Get Chassis Status */
+	case IPMI_NETFN_CHASSIS << 8 | 0x09: /* Get System Boot Options */
+	case IPMI_NETFN_SENSOR << 8 | 0x2D:	/* Get Sensor Reading */
+	case IPMI_NETFN_STORAGE << 8 | 0x10: /* Get FRU Inventory Area Info */
+	case IPMI_NETFN_STORAGE << 8 | 0x11: /* Read FRU Data */
+	case IPMI_NETFN_STORAGE << 8 | 0x20: /* Get SDR Repository Info */
+	case IPMI_NETFN_STORAGE << 8 | 0x23: /* Get SDR */
+	case IPMI_NETFN_STORAGE << 8 | 0x40: /* Get SEL Info */
+	case IPMI_NETFN_STORAGE << 8 | 0x43: /* Get SEL Entry */
 		return 1;
 	}
 	return 0;
@@ -655,7 +647,7 @@ static void on_timer(uv_timer_t *t)
 		if (r == NULL) {
 			/* Idle: keep the session alive. */
 			if (s->state == IPMI_S_ACTIVE)
-				ipmi_session_request(s, NETFN_APP, CMD_GET_DEVICE_ID, NULL, 0,
+				ipmi_session_request(s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0,
 						     on_keepalive_rsp, NULL);
 			return;
 		}
@@ -722,7 +714,7 @@ static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
 		s->host->counters[CNT_DROP_MALFORMED]++;
 		return;
 	}
-	if (rsp.cmd != CMD_GET_CHANNEL_AUTH_CAPS || rsp.rqseq != s->rqseq) {
+	if (rsp.cmd != IPMI_CMD_GET_CHANNEL_AUTH_CAPS || rsp.rqseq != s->rqseq) {
 		s->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
@@ -921,7 +913,7 @@ static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 	s->in_seq = 0;
 	s->in_seen = 0;
 	s->state = IPMI_S_SETPRIV;
-	s->inflight = new_request(NETFN_APP, CMD_SET_SESSION_PRIVILEGE, data, 1, on_setpriv_rsp,
+	s->inflight = new_request(IPMI_NETFN_APP, IPMI_CMD_SET_SESSION_PRIVILEGE, data, 1, on_setpriv_rsp,
 				  NULL);
 	s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 	send_setpriv(s);
@@ -1145,7 +1137,7 @@ void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *
 		data[2] = (uint8_t)(s->bmc_sid >> 16);
 		data[3] = (uint8_t)(s->bmc_sid >> 24);
 		fail_requests(s, BMC_ECANCELED);
-		r = new_request(NETFN_APP, CMD_CLOSE_SESSION, data, 4, NULL, NULL);
+		r = new_request(IPMI_NETFN_APP, IPMI_CMD_CLOSE_SESSION, data, 4, NULL, NULL);
 		s->inflight = r;
 		s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 		s->state = IPMI_S_CLOSING;

@@ -58,12 +58,6 @@ ssize_t sol_build(uint8_t *out, size_t cap, const struct sol_packet *p);
  * a sequence number above 15, or characters on an ack-only packet. */
 int sol_parse(const uint8_t *buf, size_t len, struct sol_packet *out);
 
-/* Payload commands (netFn App). */
-#define IPMI_CMD_ACTIVATE_PAYLOAD	       0x48
-#define IPMI_CMD_DEACTIVATE_PAYLOAD	       0x49
-#define IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS 0x4A
-#define IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO     0x4B
-
 /* Activate Payload completion codes (table 24-2). */
 #define SOL_CC_ALREADY_ACTIVE	0x80 /* Deactivate: already deactivated */
 #define SOL_CC_TYPE_DISABLED	0x81
