@@ -6,7 +6,7 @@
  * and near misses (one byte short, one byte long, a flipped auth code).
  *
  *   cc -D_GNU_SOURCE -Isrc -Ifuzz -Ifuzz/stub -o /tmp/mk fuzz/make-rakp-seeds.c \
- *      src/ipmi-rakp.c src/crypto.c src/xalloc.c $(pkg-config --libs openssl)
+ *      src/ipmi/rakp.c src/core/crypto.c src/core/xalloc.c $(pkg-config --libs openssl)
  *   /tmp/mk fuzz/corpus/rakp
  */
 #include <stdint.h>
