@@ -504,7 +504,7 @@ static void on_retry_timer(uv_timer_t *timer)
 	flush_all(timer->data);
 }
 
-void tui_console_flush(struct tui *t)
+static void consoles_flush(struct tui *t)
 {
 	if (t->con != NULL && t->con->npanes > 0)
 		flush_all(t);
@@ -678,7 +678,7 @@ static int place(struct tui *t, int body)
 	return 0;
 }
 
-int tui_console_layout(struct tui *t, int body)
+static int consoles_layout(struct tui *t, int body)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = current(t);
@@ -890,7 +890,7 @@ static void draw_border(struct tui *t, struct pane *p)
 		mvaddstr(y + h - 1, x + w - 1 - (int)strlen(hint), hint);
 }
 
-void tui_console_draw(struct tui *t)
+static void consoles_draw(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = current(t);
@@ -917,7 +917,7 @@ void tui_console_draw(struct tui *t)
 	free(hl);
 }
 
-int tui_console_cursor(struct tui *t)
+static int consoles_cursor(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = current(t);
@@ -1414,7 +1414,7 @@ static void paste_done(struct tui *t)
 }
 
 /* Input: everything the dashboard reads goes through here first. */
-int tui_console_input(struct tui *t, int key, int is_code)
+static int consoles_input(struct tui *t, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = current(t);
@@ -1462,7 +1462,7 @@ int tui_console_input(struct tui *t, int key, int is_code)
 	return 1;
 }
 
-int tui_console_click(struct tui *t, int y, int x)
+static int consoles_click(struct tui *t, int y, int x)
 {
 	struct tui_consoles *cs = t->con;
 
@@ -1478,11 +1478,11 @@ int tui_console_click(struct tui *t, int y, int x)
 
 /* Dialogs: the list of consoles and the prefix keys. */
 
-void tui_console_dialog_key(struct tui *t, int key)
+static void consoles_dialog_key(struct tui *t, enum tui_dialog d, int key)
 {
 	struct tui_consoles *cs = t->con;
 
-	if (cs->npanes == 0)
+	if (d != DIALOG_CONSOLES || cs->npanes == 0)
 		return;
 	if (key == 'j' || key == KEY_DOWN) {
 		cs->dialog_sel = (cs->dialog_sel + 1) % cs->npanes;
@@ -1570,7 +1570,7 @@ static void draw_console_help(struct tui *t)
 	mvaddnstr(y + 1 + row, x + 11, "send the prefix key itself to the host", w - 13);
 }
 
-void tui_console_draw_dialog(struct tui *t)
+static void consoles_draw_dialog(struct tui *t)
 {
 	if (t->dialog == DIALOG_CONSOLES)
 		draw_console_list(t);
@@ -1592,7 +1592,7 @@ static void on_close_timeout(uv_timer_t *timer)
 	}
 }
 
-void tui_console_open(struct tui *t, struct bmc_host *h)
+static void consoles_open(struct tui *t, struct bmc_host *h)
 {
 	struct tui_consoles *cs = t->con;
 	struct console_callbacks cb = { on_console_data, on_console_state, NULL };
@@ -1642,7 +1642,7 @@ void tui_console_open(struct tui *t, struct bmc_host *h)
 		 cs->prefix_name);
 }
 
-void tui_console_close_all(struct tui *t, void (*then)(struct tui *t))
+static void consoles_close_all(struct tui *t, void (*then)(struct tui *t))
 {
 	struct tui_consoles *cs = t->con;
 
@@ -1657,32 +1657,7 @@ void tui_console_close_all(struct tui *t, void (*then)(struct tui *t))
 	uv_timer_start(&cs->close_timer, on_close_timeout, 5000, 0);
 }
 
-size_t tui_console_count(struct tui *t)
-{
-	return t->con != NULL ? t->con->npanes : 0;
-}
-
-int tui_console_has_focus(struct tui *t)
-{
-	return t->con != NULL && t->con->focus && t->con->visible;
-}
-
-const struct console *tui_console_of(struct tui *t, const struct bmc_host *h)
-{
-	size_t i;
-
-	for (i = 0; t->con != NULL && i < t->con->npanes; i++)
-		if (t->con->panes[i]->host == h)
-			return t->con->panes[i]->con;
-	return NULL;
-}
-
-const char *tui_console_prefix_name(struct tui *t)
-{
-	return t->con->prefix_name;
-}
-
-void tui_console_init(struct tui *t)
+static void consoles_init(struct tui *t)
 {
 	struct tui_consoles *cs = xcalloc(1, sizeof *cs);
 	const char *env = getenv("BMCTOP_CONSOLE_PREFIX");
@@ -1717,7 +1692,7 @@ static void on_timer_closed(uv_handle_t *handle)
 	free(cs);
 }
 
-void tui_console_free(struct tui *t)
+static void consoles_free(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
 
@@ -1734,3 +1709,51 @@ void tui_console_free(struct tui *t)
 	uv_close((uv_handle_t *)&cs->retry_timer, on_timer_closed);
 	uv_close((uv_handle_t *)&cs->close_timer, on_timer_closed);
 }
+
+/* The console tab of h's detail view. */
+static int consoles_draw_host(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	const struct console *c = NULL;
+	size_t i;
+
+	for (i = 0; i < t->con->npanes; i++)
+		if (t->con->panes[i]->host == h)
+			c = t->con->panes[i]->con;
+
+	mvprintw(y, 2, "Console:  %s", h->cfg->console ? h->cfg->console : "sol");
+	if (c != NULL)
+		mvprintw(y + 1, 2, "State:    %s%s%s  (%llu bytes in, %llu out)%s",
+			 console_state_name(c->state), c->state_msg ? ": " : "",
+			 c->state_msg ? c->state_msg : "", (unsigned long long)c->bytes_in,
+			 (unsigned long long)c->bytes_out, c->log_fd >= 0 ? "  logging" : "");
+	else
+		mvprintw(y + 1, 2, "State:    not open");
+	mvprintw(y + 3, 2, "Enter or C opens it in a pane beside the host list; keys then go to");
+	mvprintw(y + 4, 2, "the host, and %s followed by ? lists the console commands.",
+		 t->con->prefix_name);
+	return 5;
+}
+
+
+static void consoles_status(struct tui *t, char *buf, size_t len)
+{
+	if (t->con->npanes > 0)
+		snprintf(buf, len, "consoles %zu %s:keys  ", t->con->npanes, t->con->prefix_name);
+}
+
+const struct tui_pane_ops tui_console_pane = {
+	.init = consoles_init,
+	.free = consoles_free,
+	.open = consoles_open,
+	.layout = consoles_layout,
+	.draw = consoles_draw,
+	.draw_host = consoles_draw_host,
+	.status = consoles_status,
+	.draw_dialog = consoles_draw_dialog,
+	.dialog_key = consoles_dialog_key,
+	.cursor = consoles_cursor,
+	.input = consoles_input,
+	.click = consoles_click,
+	.flush = consoles_flush,
+	.close_all = consoles_close_all,
+};
