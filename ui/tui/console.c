@@ -1,17 +1,14 @@
 /*
  * tui/console.c - hosts' serial consoles in the dashboard: each open console
- * is a libvterm screen drawn in a pane beside or below the host list, or
- * over the whole screen.
+ * is a terminal (tui/terminal.c) drawn in a pane beside or below the host
+ * list, or over the whole screen.
  *
- * Bytes from the host go straight into libvterm, whose damage callbacks
- * only ask for a frame (at most one every FRAME_MS while output streams), so
- * a megabyte of boot log costs a few dozen frames, not one per read.  Keys
- * go the other way through libvterm's keyboard functions, so the cursor
- * keys follow the modes the host asked for, and libvterm's output callback
- * collects the bytes for console_write(); answers to the host's terminal
- * queries (cursor position, device attributes) travel the same way.  Lines
- * libvterm scrolls off the top are kept, compactly, in a bounded ring for
- * scrollback and search.
+ * This file connects a console (console/console.h) to its terminal: bytes
+ * from the host are fed to it, and its damage only asks for a frame (at
+ * most one every FRAME_MS while output streams), so a megabyte of boot log
+ * costs a few dozen frames, not one per read.  The bytes the terminal hands
+ * out (keys, pastes, answers to the host's queries) are queued here for
+ * console_write().
  *
  * While a console has the keyboard the terminal is in raw mode and every
  * key is the host's (Ctrl-C included) except one prefix key, Ctrl-] unless
@@ -23,12 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vterm.h>
-#include <wchar.h>
 
 #include "console/console.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
+#include "tui/scrollback.h"
+#include "tui/terminal.h"
 
 #define SCROLLBACK_LINES 5000
 #define FRAME_MS 16
@@ -37,39 +34,19 @@
 #define OUT_PAUSE (64 * 1024)
 #define PASTE_MAX (8 * 1024 * 1024)
 #define SEARCH_MAX 64
-#define CONTINUATION ((uint32_t)-1) /* libvterm: right half of a wide character */
 #define CONTROL_KEY(c) ((c) & 0x1f)
-
-enum { ATTR_BOLD = 1, ATTR_UNDERLINE = 2, ATTR_ITALIC = 4, ATTR_BLINK = 8, ATTR_REVERSE = 16 };
-
-/* One cell of a line that scrolled off: the first character only. */
-struct sb_cell {
-	uint32_t ch;
-	VTermColor fg, bg;
-	uint8_t attrs;
-};
-
-struct sb_line {
-	struct sb_cell *cells;
-	int ncells; /* trailing blanks dropped */
-};
 
 struct pane {
 	struct tui *t;
 	struct bmc_host *host;
 	struct console *con;
-	VTerm *vt;
-	VTermScreen *screen;
-	int rows, cols;
-	int cursor_visible;
+	struct terminal *term;
 	enum console_state state;
 	char *msg;
 	int activity; /* output since it was last shown */
 
-	struct sb_line *sb; /* ring of SCROLLBACK_LINES */
-	size_t sb_first, sb_count;
-	size_t scroll; /* lines scrolled back; 0 follows the output */
-	int scrollback;
+	struct scrollback *sb; /* the terminal's */
+	int scrollback;	       /* the keys scroll it */
 
 	uint8_t *out; /* bytes for the host that console_write() has not taken */
 	size_t nout, outcap;
@@ -105,9 +82,7 @@ struct tui_consoles {
 	int has_match;
 	size_t match_line;
 
-	/* Colour pairs for VTerm colours, made on first use. */
-	int *pair_of;
-	int next_pair, max_pair;
+	struct terminal_palette palette;
 
 	uv_timer_t frame_timer;
 	uv_timer_t retry_timer;
@@ -139,244 +114,6 @@ static int parse_prefix(const char *s)
 	return CONTROL_KEY(c);
 }
 
-/* Colours. */
-
-static const uint8_t basic_rgb[8][3] = { { 0, 0, 0 },	  { 205, 0, 0 },   { 0, 205, 0 },
-					 { 205, 205, 0 }, { 0, 0, 238 },   { 205, 0, 205 },
-					 { 0, 205, 205 }, { 229, 229, 229 } };
-
-static int rgb_to_basic(const VTermColor *c)
-{
-	int best = 0, i;
-	long best_d = -1;
-
-	for (i = 0; i < 8; i++) {
-		long dr = c->rgb.red - basic_rgb[i][0], dg = c->rgb.green - basic_rgb[i][1],
-		     db = c->rgb.blue - basic_rgb[i][2], d = dr * dr + dg * dg + db * db;
-
-		if (best_d < 0 || d < best_d) {
-			best_d = d;
-			best = i;
-		}
-	}
-	return best;
-}
-
-static int cube_level(int v)
-{
-	return v < 48 ? 0 : v < 115 ? 1 : (v - 35) / 40;
-}
-
-/* The nearest colour of xterm's 6x6x6 cube or its grey ramp. */
-static int rgb_to_256(const VTermColor *c)
-{
-	static const int level[6] = { 0, 95, 135, 175, 215, 255 };
-	int r = cube_level(c->rgb.red), g = cube_level(c->rgb.green), b = cube_level(c->rgb.blue);
-	int avg = (c->rgb.red + c->rgb.green + c->rgb.blue) / 3;
-	int grey = avg > 238 ? 23 : avg < 8 ? 0 : (avg - 8) / 10, gv = 8 + 10 * grey;
-	long dc = (long)(level[r] - c->rgb.red) * (level[r] - c->rgb.red) +
-		  (long)(level[g] - c->rgb.green) * (level[g] - c->rgb.green) +
-		  (long)(level[b] - c->rgb.blue) * (level[b] - c->rgb.blue);
-	long dg = (long)(gv - c->rgb.red) * (gv - c->rgb.red) +
-		  (long)(gv - c->rgb.green) * (gv - c->rgb.green) +
-		  (long)(gv - c->rgb.blue) * (gv - c->rgb.blue);
-
-	return dg < dc ? 232 + grey : 16 + 36 * r + 6 * g + b;
-}
-
-/* A VTerm colour as a curses colour number; -1 for the default.  Bright
- * colours on an 8-colour terminal become bold (*bold) on the basic ones. */
-static int curses_color(const struct pane *p, const VTermColor *col, int fg, int *bold)
-{
-	int ncolors = p->t->colors ? COLORS : 0;
-	VTermColor c = *col;
-
-	if (fg ? VTERM_COLOR_IS_DEFAULT_FG(col) : VTERM_COLOR_IS_DEFAULT_BG(col))
-		return -1;
-	if (VTERM_COLOR_IS_INDEXED(col)) {
-		int idx = col->indexed.idx;
-
-		if (idx < 8 || idx < ncolors)
-			return idx;
-		if (idx < 16) {
-			if (fg)
-				*bold = 1;
-			return idx - 8;
-		}
-		vterm_screen_convert_color_to_rgb(p->screen, &c);
-	}
-	return ncolors >= 256 ? rgb_to_256(&c) : rgb_to_basic(&c);
-}
-
-static int pair_for(struct tui *t, int fg, int bg)
-{
-	struct tui_consoles *cs = t->con;
-	int key = (fg + 1) * 257 + (bg + 1);
-
-	if (fg < 0 && bg < 0)
-		return 0;
-	if (cs->pair_of == NULL) {
-		cs->pair_of = xcalloc(257 * 257, sizeof *cs->pair_of);
-		cs->next_pair = PAIR_CONSOLE_FIRST;
-		cs->max_pair = COLOR_PAIRS < 32767 ? COLOR_PAIRS : 32767;
-	}
-	if (cs->pair_of[key] != 0)
-		return cs->pair_of[key];
-	if (cs->next_pair >= cs->max_pair) {
-		/* Out of pairs: start over; this frame redraws every cell. */
-		memset(cs->pair_of, 0, 257 * 257 * sizeof *cs->pair_of);
-		cs->next_pair = PAIR_CONSOLE_FIRST;
-		if (cs->next_pair >= cs->max_pair)
-			return 0;
-	}
-	init_pair((short)cs->next_pair, (short)fg, (short)bg);
-	cs->pair_of[key] = cs->next_pair;
-	return cs->next_pair++;
-}
-
-/* Drawing one cell. */
-
-static uint8_t pack_attrs(const VTermScreenCellAttrs *a)
-{
-	return (uint8_t)((a->bold ? ATTR_BOLD : 0) | (a->underline ? ATTR_UNDERLINE : 0) |
-			 (a->italic ? ATTR_ITALIC : 0) | (a->blink ? ATTR_BLINK : 0) |
-			 (a->reverse ? ATTR_REVERSE : 0));
-}
-
-/*
- * Draw one cell libvterm says is width columns wide (1 or 2) at y, x.
- * Whatever the terminal would show at another width, or not at all,
- * becomes '?', so one odd character cannot shift the rest of the line.
- */
-static void draw_cell(struct pane *p, int y, int x, int width, const uint32_t *chars, int nchars,
-		      uint8_t attrs, const VTermColor *fg, const VTermColor *bg, int highlight)
-{
-	static const wchar_t blank[] = L" ";
-	wchar_t wc[CCHARW_MAX + 1];
-	attr_t a = 0;
-	int bold = 0, pair = 0, i, n = 0, shown = 1;
-	cchar_t cc;
-
-	if (nchars == 0 || chars[0] == 0) {
-		wc[n++] = L' ';
-	} else if (chars[0] < 0x20 || (chars[0] >= 0x7f && chars[0] < 0xa0) ||
-		   wcwidth((wchar_t)chars[0]) != width) {
-		wc[n++] = L'?';
-	} else {
-		shown = width;
-		for (i = 0; i < nchars && i < CCHARW_MAX - 1 && chars[i] != 0; i++)
-			wc[n++] = (wchar_t)chars[i];
-	}
-	wc[n] = L'\0';
-	if (attrs & ATTR_BOLD)
-		a |= A_BOLD;
-	if (attrs & ATTR_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (attrs & ATTR_ITALIC)
-		a |= A_ITALIC;
-	if (attrs & ATTR_BLINK)
-		a |= A_BLINK;
-	if (attrs & ATTR_REVERSE)
-		a |= A_REVERSE;
-	if (p->t->colors) {
-		int f = curses_color(p, fg, 1, &bold), b = curses_color(p, bg, 0, &bold);
-
-		pair = pair_for(p->t, f, b);
-	}
-	if (bold)
-		a |= A_BOLD;
-	if (highlight) {
-		a = (a ^ A_REVERSE) | A_BOLD;
-		if (p->t->colors)
-			pair = PAIR_WARN;
-	}
-	if (setcchar(&cc, wc, a, (short)pair, NULL) != OK) {
-		shown = 1;
-		setcchar(&cc, L"?", a, (short)pair, NULL);
-	}
-	mvadd_wch(y, x, &cc);
-	if (shown < width) {
-		setcchar(&cc, blank, a, (short)pair, NULL);
-		mvadd_wch(y, x + 1, &cc);
-	}
-}
-
-/* Scrollback ring. */
-
-static struct sb_line *sb_line_at(struct pane *p, size_t i)
-{
-	return &p->sb[(p->sb_first + i) % SCROLLBACK_LINES];
-}
-
-static int on_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
-{
-	struct pane *p = user;
-	struct sb_line *l;
-	int n = cols, i;
-
-	if (p->sb == NULL)
-		p->sb = xcalloc(SCROLLBACK_LINES, sizeof *p->sb);
-	while (n > 0 && cells[n - 1].chars[0] == 0 && VTERM_COLOR_IS_DEFAULT_BG(&cells[n - 1].bg) &&
-	       !cells[n - 1].attrs.reverse)
-		n--;
-	if (p->sb_count == SCROLLBACK_LINES) {
-		l = sb_line_at(p, 0);
-		free(l->cells);
-		p->sb_first = (p->sb_first + 1) % SCROLLBACK_LINES;
-		p->sb_count--;
-		if (p->t->con->has_match && p->t->con->match_line > 0)
-			p->t->con->match_line--;
-	}
-	l = sb_line_at(p, p->sb_count++);
-	l->ncells = n;
-	l->cells = n > 0 ? xcalloc((size_t)n, sizeof *l->cells) : NULL;
-	for (i = 0; i < n; i++) {
-		l->cells[i].ch = cells[i].chars[0];
-		l->cells[i].fg = cells[i].fg;
-		l->cells[i].bg = cells[i].bg;
-		l->cells[i].attrs = pack_attrs(&cells[i].attrs);
-	}
-	/* Someone reading the history keeps looking at the same lines. */
-	if (p->scroll > 0 && p->scroll < p->sb_count)
-		p->scroll++;
-	return 1;
-}
-
-static int on_sb_popline(int cols, VTermScreenCell *cells, void *user)
-{
-	struct pane *p = user;
-	VTermColor fg, bg;
-	struct sb_line *l;
-	int i;
-
-	if (p->sb_count == 0)
-		return 0;
-	vterm_state_get_default_colors(vterm_obtain_state(p->vt), &fg, &bg);
-	l = sb_line_at(p, --p->sb_count);
-	for (i = 0; i < cols; i++) {
-		memset(&cells[i], 0, sizeof cells[i]);
-		cells[i].width = 1;
-		cells[i].fg = fg;
-		cells[i].bg = bg;
-		if (i < l->ncells) {
-			cells[i].chars[0] = l->cells[i].ch;
-			cells[i].fg = l->cells[i].fg;
-			cells[i].bg = l->cells[i].bg;
-			cells[i].attrs.bold = !!(l->cells[i].attrs & ATTR_BOLD);
-			cells[i].attrs.underline = !!(l->cells[i].attrs & ATTR_UNDERLINE);
-			cells[i].attrs.italic = !!(l->cells[i].attrs & ATTR_ITALIC);
-			cells[i].attrs.blink = !!(l->cells[i].attrs & ATTR_BLINK);
-			cells[i].attrs.reverse = !!(l->cells[i].attrs & ATTR_REVERSE);
-		}
-	}
-	free(l->cells);
-	l->cells = NULL;
-	l->ncells = 0;
-	if (p->scroll > p->sb_count)
-		p->scroll = p->sb_count;
-	return 1;
-}
-
 /* Frames: output asks for one, at most every FRAME_MS. */
 
 static void on_frame_timer(uv_timer_t *timer)
@@ -398,40 +135,6 @@ static void want_frame(struct tui *t)
 			       0);
 }
 
-static int on_damage(VTermRect rect, void *user)
-{
-	struct pane *p = user;
-
-	want_frame(p->t);
-	return 1;
-}
-
-static int on_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
-{
-	struct pane *p = user;
-
-	p->cursor_visible = visible;
-	want_frame(p->t);
-	return 1;
-}
-
-static int on_settermprop(VTermProp prop, VTermValue *val, void *user)
-{
-	struct pane *p = user;
-
-	if (prop == VTERM_PROP_CURSORVISIBLE)
-		p->cursor_visible = val->boolean;
-	return 1;
-}
-
-static const VTermScreenCallbacks screen_callbacks = {
-	.damage = on_damage,
-	.movecursor = on_movecursor,
-	.settermprop = on_settermprop,
-	.sb_pushline = on_sb_pushline,
-	.sb_popline = on_sb_popline,
-};
-
 /* Bytes toward the host. */
 
 static void out_append(struct pane *p, const void *buf, size_t len)
@@ -444,10 +147,33 @@ static void out_append(struct pane *p, const void *buf, size_t len)
 	p->nout += len;
 }
 
-static void on_vterm_output(const char *s, size_t len, void *user)
+/* Terminal callbacks. */
+
+static void on_terminal_write(void *ctx, const char *buf, size_t len)
 {
-	out_append(user, s, len);
+	out_append(ctx, buf, len);
 }
+
+static void on_terminal_damage(void *ctx)
+{
+	struct pane *p = ctx;
+
+	want_frame(p->t);
+}
+
+static void on_terminal_dropped(void *ctx)
+{
+	struct pane *p = ctx;
+
+	if (p->t->con->has_match && p->t->con->match_line > 0)
+		p->t->con->match_line--;
+}
+
+static const struct terminal_callbacks terminal_callbacks = {
+	.write = on_terminal_write,
+	.damage = on_terminal_damage,
+	.dropped = on_terminal_dropped,
+};
 
 static void on_retry_timer(uv_timer_t *timer);
 
@@ -517,8 +243,7 @@ static void on_console_data(void *ctx, struct console *c, const uint8_t *buf, si
 	struct pane *p = ctx;
 	struct tui_consoles *cs = p->t->con;
 
-	vterm_input_write(p->vt, (const char *)buf, len);
-	vterm_screen_flush_damage(p->screen);
+	terminal_feed(p->term, buf, len);
 	if (cs->npanes > 0 && cs->panes[cs->cur] != p)
 		p->activity = 1;
 	/* Terminal answers (cursor reports) go out from the next loop pass,
@@ -570,13 +295,7 @@ static void set_focus(struct tui *t, int console_has_it)
 
 static void pane_free(struct pane *p)
 {
-	size_t i;
-
-	for (i = 0; p->sb != NULL && i < p->sb_count; i++)
-		free(sb_line_at(p, i)->cells);
-	free(p->sb);
-	if (p->vt != NULL)
-		vterm_free(p->vt);
+	terminal_free(p->term);
 	free(p->msg);
 	free(p->out);
 	free(p);
@@ -626,20 +345,6 @@ static void pane_close(struct tui *t, size_t i, void (*done)(struct console *c))
 }
 
 /* Layout. */
-
-static void pane_resize(struct pane *p, int rows, int cols)
-{
-	if (rows < 1)
-		rows = 1;
-	if (cols < 1)
-		cols = 1;
-	if (rows == p->rows && cols == p->cols)
-		return;
-	vterm_set_size(p->vt, rows, cols);
-	vterm_screen_flush_damage(p->screen);
-	p->rows = rows;
-	p->cols = cols;
-}
 
 /* Place the pane in a body of rows lines; returns the lines left for the
  * list or detail view above it (all of them side by side, none full screen). */
@@ -692,7 +397,7 @@ static int consoles_layout(struct tui *t, int body)
 	cs->visible = 1;
 	if (cs->px > 0)
 		t->list_cols = cs->px; /* side by side: the list ends where the pane starts */
-	pane_resize(p, cs->ph - 2, cs->pw - 2);
+	terminal_resize(p->term, cs->ph - 2, cs->pw - 2);
 	return rows;
 }
 
@@ -700,66 +405,12 @@ static int consoles_layout(struct tui *t, int body)
 
 static size_t top_line(const struct pane *p)
 {
-	size_t scroll = p->scroll < p->sb_count ? p->scroll : p->sb_count;
-
-	return p->sb_count - scroll;
+	return scrollback_top(p->sb);
 }
 
-/* The characters of line v, one per column; returns the columns filled. */
-static int line_chars(struct pane *p, size_t v, uint32_t *out, int max)
+static int rows_of(const struct pane *p)
 {
-	int n = 0, col;
-
-	if (v < p->sb_count) {
-		const struct sb_line *l = sb_line_at(p, v);
-
-		for (col = 0; col < l->ncells && n < max; col++)
-			out[n++] = l->cells[col].ch != 0 ? l->cells[col].ch : ' ';
-		return n;
-	}
-	for (col = 0; col < p->cols && n < max; col++) {
-		VTermScreenCell cell;
-		VTermPos pos = { .row = (int)(v - p->sb_count), .col = col };
-
-		vterm_screen_get_cell(p->screen, pos, &cell);
-		out[n++] = cell.chars[0] != 0 ? cell.chars[0] : ' ';
-	}
-	return n;
-}
-
-/* The column after a match of the search at col, or -1; the right halves
- * of wide characters are stepped over. */
-static int match_at(const struct tui_consoles *cs, const uint32_t *line, int n, int col)
-{
-	size_t j = 0;
-
-	if (col >= n || line[col] == CONTINUATION)
-		return -1;
-	while (j < cs->nsearch) {
-		if (col >= n)
-			return -1;
-		if (line[col] == CONTINUATION) {
-			col++;
-			continue;
-		}
-		if (line[col] != cs->search[j])
-			return -1;
-		col++;
-		j++;
-	}
-	return col;
-}
-
-static int line_matches(struct pane *p, size_t v)
-{
-	struct tui_consoles *cs = p->t->con;
-	uint32_t buf[1024];
-	int n = line_chars(p, v, buf, 1024), col;
-
-	for (col = 0; col < n; col++)
-		if (match_at(cs, buf, n, col) >= 0)
-			return 1;
-	return 0;
+	return terminal_rows(p->term);
 }
 
 /* Mark the columns of line v that are part of a match. */
@@ -767,59 +418,12 @@ static void line_highlight(struct pane *p, size_t v, unsigned char *hl, int cols
 {
 	struct tui_consoles *cs = p->t->con;
 	uint32_t buf[1024];
-	int n = line_chars(p, v, buf, cols < 1024 ? cols : 1024), col, end, k;
+	int n = terminal_text(p->term, v, buf, cols < 1024 ? cols : 1024);
 
 	memset(hl, 0, (size_t)cols);
 	if (cs->nsearch == 0 || cs->typing_search || !p->scrollback)
 		return;
-	for (col = 0; col < n; col++) {
-		end = match_at(cs, buf, n, col);
-		for (k = col; end > 0 && k < end; k++)
-			hl[k] = 1;
-	}
-}
-
-static void draw_sb_line(struct pane *p, int y, int x, const struct sb_line *l,
-			 const unsigned char *hl)
-{
-	VTermColor fg, bg;
-	int col, width;
-
-	vterm_state_get_default_colors(vterm_obtain_state(p->vt), &fg, &bg);
-	for (col = 0; col < p->cols; col += width) {
-		const struct sb_cell *c = col < l->ncells ? &l->cells[col] : NULL;
-
-		width = 1;
-		if (c != NULL && col + 1 < l->ncells && col + 1 < p->cols &&
-		    l->cells[col + 1].ch == CONTINUATION)
-			width = 2;
-		if (c == NULL)
-			draw_cell(p, y, x + col, 1, NULL, 0, 0, &fg, &bg, hl[col]);
-		else if (c->ch == CONTINUATION)
-			draw_cell(p, y, x + col, 1, NULL, 0, c->attrs, &c->fg, &c->bg, hl[col]);
-		else
-			draw_cell(p, y, x + col, width, &c->ch, 1, c->attrs, &c->fg, &c->bg,
-				  hl[col]);
-	}
-}
-
-static void draw_screen_line(struct pane *p, int y, int x, int row, const unsigned char *hl)
-{
-	int col, width, n;
-
-	for (col = 0; col < p->cols; col += width) {
-		VTermScreenCell cell;
-		VTermPos pos = { .row = row, .col = col };
-
-		vterm_screen_get_cell(p->screen, pos, &cell);
-		width = cell.width == 2 && col + 1 < p->cols ? 2 : 1;
-		for (n = 0; n < VTERM_MAX_CHARS_PER_CELL && cell.chars[n] != 0; n++)
-			;
-		if (cell.chars[0] == CONTINUATION)
-			n = 0;
-		draw_cell(p, y, x + col, width, cell.chars, n, pack_attrs(&cell.attrs), &cell.fg,
-			  &cell.bg, hl[col]);
-	}
+	sb_highlight(buf, n, cs->search, cs->nsearch, hl);
 }
 
 static void draw_border(struct tui *t, struct pane *p)
@@ -860,8 +464,8 @@ static void draw_border(struct tui *t, struct pane *p)
 		status[len] = '\0';
 	} else if (p->scrollback) {
 		snprintf(status, sizeof status,
-			 " scrollback: %zu of %zu lines up  / n N search  Esc leaves ", p->scroll,
-			 p->sb_count);
+			 " scrollback: %zu of %zu lines up  / n N search  Esc leaves ",
+			 p->sb->scroll, p->sb->count);
 	} else if (p->state == CON_BUSY) {
 		snprintf(status, sizeof status, " busy: %s S takes it over%s%s ", cs->prefix_name,
 			 p->msg ? " - " : "", p->msg ? p->msg : "");
@@ -903,16 +507,13 @@ static void consoles_draw(struct tui *t)
 		return;
 	p->activity = 0;
 	draw_border(t, p);
-	hl = xcalloc((size_t)p->cols + 1, 1);
-	top = p->scrollback ? top_line(p) : p->sb_count;
-	for (r = 0; r < p->rows && r < cs->ph - 2; r++) {
+	hl = xcalloc((size_t)terminal_cols(p->term) + 1, 1);
+	top = p->scrollback ? top_line(p) : p->sb->count;
+	for (r = 0; r < rows_of(p) && r < cs->ph - 2; r++) {
 		size_t v = top + (size_t)r;
 
-		line_highlight(p, v, hl, p->cols);
-		if (v < p->sb_count)
-			draw_sb_line(p, cs->py + 1 + r, cs->px + 1, sb_line_at(p, v), hl);
-		else
-			draw_screen_line(p, cs->py + 1 + r, cs->px + 1, (int)(v - p->sb_count), hl);
+		line_highlight(p, v, hl, terminal_cols(p->term));
+		terminal_draw_line(p->term, &cs->palette, cs->py + 1 + r, cs->px + 1, v, hl);
 	}
 	free(hl);
 }
@@ -921,16 +522,14 @@ static int consoles_cursor(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = current(t);
-	VTermPos pos;
+	int row, col;
 
-	if (p == NULL || !cs->visible || !cs->focus || p->scrollback || !p->cursor_visible ||
-	    t->dialog != DIALOG_NONE)
+	if (p == NULL || !cs->visible || !cs->focus || p->scrollback || t->dialog != DIALOG_NONE)
 		return 0;
-	vterm_state_get_cursorpos(vterm_obtain_state(p->vt), &pos);
-	if (pos.row < 0 || pos.row >= p->rows || pos.col < 0 || pos.col >= p->cols)
+	if (!terminal_cursor(p->term, &row, &col))
 		return 0;
 	curs_set(1);
-	move(cs->py + 1 + pos.row, cs->px + 1 + pos.col);
+	move(cs->py + 1 + row, cs->px + 1 + col);
 	return 1;
 }
 
@@ -938,11 +537,14 @@ static int consoles_cursor(struct tui *t)
 
 static void scroll_to(struct pane *p, long lines_up)
 {
-	if (lines_up < 0)
-		lines_up = 0;
-	if ((size_t)lines_up > p->sb_count)
-		lines_up = (long)p->sb_count;
-	p->scroll = (size_t)lines_up;
+	scrollback_scroll_to(p->sb, lines_up);
+}
+
+static int pane_text(void *ctx, size_t v, uint32_t *out, int max)
+{
+	struct pane *p = ctx;
+
+	return terminal_text(p->term, v, out, max);
 }
 
 /* Look for the search from line `from` toward older (dir -1) or newer
@@ -950,7 +552,7 @@ static void scroll_to(struct pane *p, long lines_up)
 static void search(struct tui *t, struct pane *p, long from, int dir)
 {
 	struct tui_consoles *cs = t->con;
-	long total = (long)(p->sb_count + (size_t)p->rows), v, top;
+	long rows = rows_of(p), total = (long)p->sb->count + rows, v, top;
 	char pat[SEARCH_MAX + 1];
 	size_t i;
 
@@ -959,18 +561,17 @@ static void search(struct tui *t, struct pane *p, long from, int dir)
 	pat[cs->nsearch] = '\0';
 	if (cs->nsearch == 0)
 		return;
-	for (v = from; v >= 0 && v < total; v += dir) {
-		if (!line_matches(p, (size_t)v))
-			continue;
+	v = sb_search(from, dir, total, cs->search, cs->nsearch, pane_text, p);
+	if (v >= 0) {
 		cs->has_match = 1;
 		cs->match_line = (size_t)v;
 		top = (long)top_line(p);
-		if (v < top || v >= top + p->rows) {
-			top = v - p->rows / 3;
-			scroll_to(p, (long)p->sb_count - top);
+		if (v < top || v >= top + rows) {
+			top = v - rows / 3;
+			scroll_to(p, (long)p->sb->count - top);
 		}
 		tui_logf(t, "%s: \"%s\" found %ld lines up", p->host->cfg->name, pat,
-			 (long)p->sb_count + p->rows - 1 - v);
+			 (long)p->sb->count + rows - 1 - v);
 		return;
 	}
 	tui_logf(t, "%s: \"%s\" not found %s", p->host->cfg->name, pat,
@@ -980,7 +581,7 @@ static void search(struct tui *t, struct pane *p, long from, int dir)
 static void leave_scrollback(struct tui *t, struct pane *p)
 {
 	p->scrollback = 0;
-	p->scroll = 0;
+	scroll_to(p, 0);
 	t->con->typing_search = 0;
 	t->con->has_match = 0;
 }
@@ -995,7 +596,7 @@ static void search_typing_key(struct tui *t, struct pane *p, int key, int is_cod
 	} else if ((!is_code && (key == '\r' || key == '\n')) || (is_code && key == KEY_ENTER)) {
 		cs->typing_search = 0;
 		cs->has_match = 0;
-		search(t, p, (long)top_line(p) + p->rows - 1, -1);
+		search(t, p, (long)top_line(p) + rows_of(p) - 1, -1);
 	} else if ((is_code && key == KEY_BACKSPACE) || (!is_code && (key == 127 || key == 8))) {
 		if (cs->nsearch > 0)
 			cs->nsearch--;
@@ -1007,7 +608,7 @@ static void search_typing_key(struct tui *t, struct pane *p, int key, int is_cod
 static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
-	long page = p->rows > 1 ? p->rows - 1 : 1, up = (long)p->scroll;
+	long page = rows_of(p) > 1 ? rows_of(p) - 1 : 1, up = (long)p->sb->scroll;
 
 	if (cs->typing_search) {
 		search_typing_key(t, p, key, is_code);
@@ -1023,7 +624,7 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		else if (key == KEY_DOWN)
 			scroll_to(p, up - 1);
 		else if (key == KEY_HOME)
-			scroll_to(p, (long)p->sb_count);
+			scroll_to(p, (long)p->sb->count);
 		else if (key == KEY_END)
 			scroll_to(p, 0);
 		return;
@@ -1043,7 +644,7 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		scroll_to(p, up - page);
 		break;
 	case 'g':
-		scroll_to(p, (long)p->sb_count);
+		scroll_to(p, (long)p->sb->count);
 		break;
 	case 'G':
 		scroll_to(p, 0);
@@ -1055,7 +656,7 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		break;
 	case 'n':
 		search(t, p,
-		       cs->has_match ? (long)cs->match_line - 1 : (long)top_line(p) + p->rows - 1,
+		       cs->has_match ? (long)cs->match_line - 1 : (long)top_line(p) + rows_of(p) - 1,
 		       -1);
 		break;
 	case 'N':
@@ -1072,72 +673,10 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 
 /* Keys toward the host. */
 
-static VTermKey vterm_key_of(int key, VTermModifier *mod)
-{
-	*mod = VTERM_MOD_NONE;
-	if (key >= KEY_F(1) && key <= KEY_F(63))
-		return VTERM_KEY_FUNCTION(key - KEY_F0);
-	switch (key) {
-	case KEY_ENTER:
-		return VTERM_KEY_ENTER;
-	case KEY_BTAB:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_TAB;
-	case KEY_BACKSPACE:
-		return VTERM_KEY_BACKSPACE;
-	case KEY_UP:
-		return VTERM_KEY_UP;
-	case KEY_DOWN:
-		return VTERM_KEY_DOWN;
-	case KEY_LEFT:
-		return VTERM_KEY_LEFT;
-	case KEY_RIGHT:
-		return VTERM_KEY_RIGHT;
-	case KEY_SR:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_UP;
-	case KEY_SF:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_DOWN;
-	case KEY_SLEFT:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_LEFT;
-	case KEY_SRIGHT:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_RIGHT;
-	case KEY_IC:
-		return VTERM_KEY_INS;
-	case KEY_DC:
-		return VTERM_KEY_DEL;
-	case KEY_HOME:
-		return VTERM_KEY_HOME;
-	case KEY_END:
-		return VTERM_KEY_END;
-	case KEY_PPAGE:
-		return VTERM_KEY_PAGEUP;
-	case KEY_NPAGE:
-		return VTERM_KEY_PAGEDOWN;
-	}
-	return VTERM_KEY_NONE;
-}
-
 static void send_key(struct pane *p, int key, int is_code)
 {
-	if (!is_code && (key < 0x20 || key == 0x7f)) {
-		uint8_t b = (uint8_t)key;
-
-		out_append(p, &b, 1);
-	} else if (!is_code) {
-		vterm_keyboard_unichar(p->vt, (uint32_t)key, VTERM_MOD_NONE);
-	} else {
-		VTermModifier mod;
-		VTermKey k = vterm_key_of(key, &mod);
-
-		if (k == VTERM_KEY_NONE)
-			return; /* a key the host could not be told about */
-		vterm_keyboard_key(p->vt, k, mod);
-	}
-	pane_flush(p);
+	if (terminal_key(p->term, key, is_code))
+		pane_flush(p);
 }
 
 /* Prefix commands. */
@@ -1230,7 +769,7 @@ static void p_scrollback(struct tui *t, int key)
 	struct pane *p = current(t);
 
 	p->scrollback = 1;
-	p->scroll = 0;
+	scroll_to(p, 0);
 	t->con->hidden = 0;
 }
 
@@ -1393,9 +932,7 @@ static void paste_done(struct tui *t)
 	if (p != NULL && cs->focus && cs->visible && !p->scrollback) {
 		/* One write, wrapped in the host's own paste brackets if it
 		 * asked for them (DECSET 2004). */
-		vterm_keyboard_start_paste(p->vt);
-		out_append(p, cs->paste, cs->npaste);
-		vterm_keyboard_end_paste(p->vt);
+		terminal_paste(p->term, cs->paste, cs->npaste);
 		pane_flush(p);
 	} else if (t->typing_filter) {
 		size_t n = strlen(t->filter);
@@ -1611,20 +1148,12 @@ static void consoles_open(struct tui *t, struct bmc_host *h)
 	p->t = t;
 	p->host = h;
 	p->state = CON_CONNECTING;
-	p->cursor_visible = 1;
 	/* The size the pane will have; the first frame corrects it if not. */
 	cs->hidden = 0;
 	place(t, LINES - 2 > 3 ? LINES - 2 : 3);
-	p->rows = cs->ph - 2 > 0 ? cs->ph - 2 : 1;
-	p->cols = cs->pw - 2 > 0 ? cs->pw - 2 : 1;
-	p->vt = vterm_new(p->rows, p->cols);
-	vterm_set_utf8(p->vt, 1);
-	vterm_output_set_callback(p->vt, on_vterm_output, p);
-	p->screen = vterm_obtain_screen(p->vt);
-	vterm_screen_set_callbacks(p->screen, &screen_callbacks, p);
-	vterm_screen_enable_altscreen(p->screen, 1);
-	vterm_screen_set_damage_merge(p->screen, VTERM_DAMAGE_SCROLL);
-	vterm_screen_reset(p->screen, 1);
+	p->term = terminal_new(cs->ph - 2 > 0 ? cs->ph - 2 : 1, cs->pw - 2 > 0 ? cs->pw - 2 : 1,
+			       SCROLLBACK_LINES, &terminal_callbacks, p);
+	p->sb = terminal_scrollback(p->term);
 	cb.ctx = p;
 	rc = console_open(&p->con, h, &cb, &err);
 	if (rc != 0) {
@@ -1664,6 +1193,9 @@ static void consoles_init(struct tui *t)
 
 	t->con = cs;
 	cs->split_pct = 50;
+	cs->palette.colors = t->colors;
+	cs->palette.first_pair = PAIR_CONSOLE_FIRST;
+	cs->palette.highlight_pair = PAIR_WARN;
 	cs->prefix = parse_prefix(env);
 	if (cs->prefix < 0) {
 		cs->prefix = CONTROL_KEY(']');
@@ -1686,7 +1218,7 @@ static void on_timer_closed(uv_handle_t *handle)
 	/* The timers live inside the state: free it with the last one. */
 	if (--cs->open_timers > 0)
 		return;
-	free(cs->pair_of);
+	terminal_palette_free(&cs->palette);
 	free(cs->paste);
 	free(cs->panes);
 	free(cs);
