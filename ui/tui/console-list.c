@@ -288,28 +288,33 @@ void console_list_close(struct tui *t, size_t i)
 
 /* Place the pane in a body of rows lines; returns the lines left for the
  * list or detail view above it (all of them side by side, none full screen). */
+/* The pane's pct share of total lines or columns: at least min, and at
+ * most all but leave. */
+static int share(int total, int pct, int min, int leave)
+{
+	int n = total * pct / 100;
+
+	if (n < min)
+		n = min;
+	if (n > total - leave)
+		n = total - leave;
+	return n;
+}
+
 static int place(struct tui *t, int body)
 {
 	struct tui_consoles *cs = t->con;
 	int pct = cs->split_pct;
 
 	if (!cs->full && !cs->stacked && COLS >= 60) {
-		cs->pw = COLS * pct / 100;
-		if (cs->pw < 30)
-			cs->pw = 30;
-		if (cs->pw > COLS - 24)
-			cs->pw = COLS - 24;
+		cs->pw = share(COLS, pct, 30, 24);
 		cs->px = COLS - cs->pw;
 		cs->py = 0;
 		cs->ph = body;
 		return body;
 	}
 	if (!cs->full && body >= 12) {
-		cs->ph = body * pct / 100;
-		if (cs->ph < 6)
-			cs->ph = 6;
-		if (cs->ph > body - 4)
-			cs->ph = body - 4;
+		cs->ph = share(body, pct, 6, 4);
 		cs->py = body - cs->ph;
 		cs->px = 0;
 		cs->pw = COLS;

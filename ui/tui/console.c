@@ -233,7 +233,7 @@ static void search_typing_key(struct tui *t, struct pane *p, int key, int is_cod
 static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
-	long page = rows_of(p) > 1 ? rows_of(p) - 1 : 1, up = (long)p->sb->scroll;
+	long page = rows_of(p) > 1 ? rows_of(p) - 1 : 1, up = (long)p->sb->scroll, from;
 
 	if (cs->typing_search) {
 		search_typing_key(t, p, key, is_code);
@@ -280,9 +280,9 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		cs->has_match = 0;
 		break;
 	case 'n':
-		search(t, p,
-		       cs->has_match ? (long)cs->match_line - 1 : (long)top_line(p) + rows_of(p) - 1,
-		       -1);
+		from = cs->has_match ? (long)cs->match_line - 1
+				     : (long)top_line(p) + rows_of(p) - 1;
+		search(t, p, from, -1);
 		break;
 	case 'N':
 		search(t, p, cs->has_match ? (long)cs->match_line + 1 : (long)top_line(p), 1);
@@ -670,13 +670,11 @@ static void format_bytes(uint64_t n, char *buf, size_t len)
 static void draw_console_list(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	int w = COLS > 78 ? 74 : COLS - 4, h = (int)cs->npanes + 4, y, x = (COLS - w) / 2, row;
+	int w = COLS > 78 ? 74 : COLS - 4, h, y, x, row;
 	size_t i;
 
-	if (h > LINES - 2)
-		h = LINES - 2;
-	y = (LINES - h) / 2;
-	tui_draw_box(y, x, h, w, "Consoles  (Enter or 1-9 selects, x closes, Esc)");
+	h = tui_draw_dialog(w, (int)cs->npanes + 4,
+			    "Consoles  (Enter or 1-9 selects, x closes, Esc)", &y, &x);
 	for (i = 0, row = 0; i < cs->npanes && row < h - 3; i++, row++) {
 		const struct pane *p = cs->panes[i];
 		char in[24], line[256];
@@ -699,24 +697,21 @@ static void draw_console_list(struct tui *t)
 static void draw_console_help(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	int w = COLS > 72 ? 68 : COLS - 2, h = (int)NPREFIX + 3, y, x = (COLS - w) / 2, row = 0;
+	int w = COLS > 72 ? 68 : COLS - 2, h, y, x, row = 0;
 	char title[64];
 	size_t i;
 
-	if (h > LINES - 2)
-		h = LINES - 2;
-	y = (LINES - h) / 2;
 	snprintf(title, sizeof title, "Console keys: %s, then  (any key closes)", cs->prefix_name);
-	tui_draw_box(y, x, h, w, title);
+	h = tui_draw_dialog(w, (int)NPREFIX + 3, title, &y, &x);
 	for (i = 0; i < NPREFIX && row < h - 3; i++) {
 		if (prefix_bindings[i].names == NULL)
 			continue;
-		mvprintw(y + 1 + row, x + 2, "%-8s", prefix_bindings[i].names);
-		mvaddnstr(y + 1 + row, x + 11, prefix_bindings[i].help, w - 13);
+		tui_draw_key_line(y + 1 + row, x, w, 8, prefix_bindings[i].names,
+				  prefix_bindings[i].help);
 		row++;
 	}
-	mvprintw(y + 1 + row, x + 2, "%-8s", cs->prefix_name);
-	mvaddnstr(y + 1 + row, x + 11, "send the prefix key itself to the host", w - 13);
+	tui_draw_key_line(y + 1 + row, x, w, 8, cs->prefix_name,
+			  "send the prefix key itself to the host");
 }
 
 static void consoles_draw_dialog(struct tui *t)

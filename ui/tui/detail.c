@@ -161,6 +161,18 @@ static int draw_inventory(struct tui *t, const struct bmc_host *h, int y, int ro
 	return (int)h->ninventory;
 }
 
+/* Each tab's lines from y, at most rows of them; returns how many it has,
+ * for scrolling.  The console tab is the console pane's. */
+typedef int (*tab_draw_fn)(struct tui *t, const struct bmc_host *h, int y, int rows);
+
+static const tab_draw_fn tabs[TAB__MAX] = {
+	[TAB_SENSORS] = draw_sensors,
+	[TAB_POWER] = draw_power,
+	[TAB_EVENTS] = draw_events,
+	[TAB_INVENTORY] = draw_inventory,
+	[TAB_CONSOLE] = NULL,
+};
+
 void tui_detail_draw(struct tui *t, int y0, int rows)
 {
 	struct bmc_host *h = tui_selected_host(t);
@@ -185,23 +197,10 @@ void tui_detail_draw(struct tui *t, int y0, int rows)
 	draw_tabs(t, y0 + 2);
 	mvhline(y0 + 3, 0, ACS_HLINE, COLS);
 	rows -= 4;
-	switch (t->tab) {
-	case TAB_SENSORS:
-		n = draw_sensors(t, h, y0 + 4, rows);
-		break;
-	case TAB_POWER:
-		n = draw_power(t, h, y0 + 4, rows);
-		break;
-	case TAB_EVENTS:
-		n = draw_events(t, h, y0 + 4, rows);
-		break;
-	case TAB_INVENTORY:
-		n = draw_inventory(t, h, y0 + 4, rows);
-		break;
-	default:
+	if (tabs[t->tab] != NULL)
+		n = tabs[t->tab](t, h, y0 + 4, rows);
+	else
 		n = tui_panes_draw_host(t, h, y0 + 4, rows);
-		break;
-	}
 	if (t->detail_scroll > 0 && (int)t->detail_scroll >= n)
 		t->detail_scroll = n > 0 ? (size_t)n - 1 : 0;
 }

@@ -91,6 +91,22 @@ void tui_draw_box(int y, int x, int h, int w, const char *title)
 	attroff(A_BOLD);
 }
 
+int tui_draw_dialog(int w, int h, const char *title, int *y, int *x)
+{
+	if (h > LINES - 2)
+		h = LINES - 2;
+	*y = (LINES - h) / 2;
+	*x = (COLS - w) / 2;
+	tui_draw_box(*y, *x, h, w, title);
+	return h;
+}
+
+void tui_draw_key_line(int y, int x, int w, int name_width, const char *names, const char *help)
+{
+	mvprintw(y, x + 2, "%-*s", name_width, names);
+	mvaddnstr(y, x + name_width + 3, help, w - name_width - 5);
+}
+
 const char *tui_age(int64_t updated_ms, char *buf, size_t len)
 {
 	int64_t s;

@@ -162,6 +162,12 @@ int tui_health_pair(enum bmc_health hl);
 void tui_draw_frame(int y, int x, int h, int w);
 /* A cleared box with a frame and a title. */
 void tui_draw_box(int y, int x, int h, int w, const char *title);
+/* A box w wide and h high (at most LINES - 2) in the middle of the screen;
+ * sets *y, *x to its corner and returns its height. */
+int tui_draw_dialog(int w, int h, const char *title, int *y, int *x);
+/* A line of a key list in a box at x, w wide: the keys' names in a column
+ * name_width wide, then what they do. */
+void tui_draw_key_line(int y, int x, int w, int name_width, const char *names, const char *help);
 const char *tui_age(int64_t updated_ms, char *buf, size_t len);
 
 /* tui/core.c */

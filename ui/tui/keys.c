@@ -483,18 +483,14 @@ static void draw_boot(struct tui *t)
 
 static void draw_help(struct tui *t)
 {
-	int w = COLS > 72 ? 68 : COLS - 2, h = (int)NBINDINGS + 3, y, x = (COLS - w) / 2, row = 0;
+	int w = COLS > 72 ? 68 : COLS - 2, h, y, x, row = 0;
 	size_t i;
 
-	if (h > LINES - 2)
-		h = LINES - 2;
-	y = (LINES - h) / 2;
-	tui_draw_box(y, x, h, w, "Keys  (any key closes)");
+	h = tui_draw_dialog(w, (int)NBINDINGS + 3, "Keys  (any key closes)", &y, &x);
 	for (i = 0; i < NBINDINGS && row < h - 2; i++) {
 		if (bindings[i].names == NULL)
 			continue;
-		mvprintw(y + 1 + row, x + 2, "%-10s", bindings[i].names);
-		mvaddnstr(y + 1 + row, x + 13, bindings[i].help, w - 15);
+		tui_draw_key_line(y + 1 + row, x, w, 10, bindings[i].names, bindings[i].help);
 		row++;
 	}
 }

@@ -173,7 +173,8 @@ static void draw_cell(struct terminal *tm, struct terminal_palette *pal, int y, 
 	if (attrs & SB_REVERSE)
 		a |= A_REVERSE;
 	if (pal->colors) {
-		int f = curses_color(tm, pal, fg, 1, &bold), b = curses_color(tm, pal, bg, 0, &bold);
+		int f = curses_color(tm, pal, fg, 1, &bold);
+		int b = curses_color(tm, pal, bg, 0, &bold);
 
 		pair = pair_for(pal, f, b);
 	}
