@@ -180,10 +180,10 @@ TEST(scrollback_search_both_ways)
 	size_t npat;
 
 	scrollback_init(&sb, 10);
-	push_text(&sb, "boot: kernel", NULL);	    /* 0 */
-	push_text(&sb, "eth0 link up", NULL);	    /* 1 */
-	push_text(&sb, "login: ", NULL);	    /* 2 */
-	push_text(&sb, "kernel panic", NULL);	    /* 3 */
+	push_text(&sb, "boot: kernel", NULL);	      /* 0 */
+	push_text(&sb, "eth0 link up", NULL);	      /* 1 */
+	push_text(&sb, "login: ", NULL);	      /* 2 */
+	push_text(&sb, "kernel panic", NULL);	      /* 3 */
 	push_text(&sb, "rebooting the kernel", NULL); /* 4 */
 	u32("kernel", pat, &npat);
 

@@ -119,7 +119,7 @@ static void draw_border(struct tui *t, struct pane *p)
 		mvaddstr(y + h - 1, x + w - 1 - (int)strlen(hint), hint);
 }
 
-static void consoles_draw(struct tui *t)
+static void console_pane_draw(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = console_list_current(t);
@@ -143,7 +143,7 @@ static void consoles_draw(struct tui *t)
 	free(hl);
 }
 
-static int consoles_cursor(struct tui *t)
+static int console_pane_cursor(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = console_list_current(t);
@@ -563,7 +563,7 @@ static void paste_done(struct tui *t)
 }
 
 /* Input: everything the dashboard reads goes through here first. */
-static int consoles_input(struct tui *t, int key, int is_code)
+static int console_pane_input(struct tui *t, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
 	struct pane *p = console_list_current(t);
@@ -611,7 +611,7 @@ static int consoles_input(struct tui *t, int key, int is_code)
 	return 1;
 }
 
-static int consoles_click(struct tui *t, int y, int x)
+static int console_pane_click(struct tui *t, int y, int x)
 {
 	struct tui_consoles *cs = t->con;
 
@@ -627,7 +627,7 @@ static int consoles_click(struct tui *t, int y, int x)
 
 /* Dialogs: the list of consoles and the prefix keys. */
 
-static void consoles_dialog_key(struct tui *t, enum tui_dialog d, int key)
+static void console_pane_dialog_key(struct tui *t, enum tui_dialog d, int key)
 {
 	struct tui_consoles *cs = t->con;
 
@@ -714,7 +714,7 @@ static void draw_console_help(struct tui *t)
 			  "send the prefix key itself to the host");
 }
 
-static void consoles_draw_dialog(struct tui *t)
+static void console_pane_draw_dialog(struct tui *t)
 {
 	if (t->dialog == DIALOG_CONSOLES)
 		draw_console_list(t);
@@ -724,7 +724,7 @@ static void consoles_draw_dialog(struct tui *t)
 
 
 /* The console tab of h's detail view. */
-static int consoles_draw_host(struct tui *t, const struct bmc_host *h, int y, int rows)
+static int console_pane_draw_host(struct tui *t, const struct bmc_host *h, int y, int rows)
 {
 	const struct console *c = NULL;
 	size_t i;
@@ -748,7 +748,7 @@ static int consoles_draw_host(struct tui *t, const struct bmc_host *h, int y, in
 }
 
 
-static void consoles_status(struct tui *t, char *buf, size_t len)
+static void console_pane_status(struct tui *t, char *buf, size_t len)
 {
 	if (t->con->npanes > 0)
 		snprintf(buf, len, "consoles %zu %s:keys  ", t->con->npanes, t->con->prefix_name);
@@ -759,14 +759,14 @@ const struct tui_pane_ops tui_console_pane = {
 	.free = console_list_free,
 	.open = console_list_open,
 	.layout = console_list_layout,
-	.draw = consoles_draw,
-	.draw_host = consoles_draw_host,
-	.status = consoles_status,
-	.draw_dialog = consoles_draw_dialog,
-	.dialog_key = consoles_dialog_key,
-	.cursor = consoles_cursor,
-	.input = consoles_input,
-	.click = consoles_click,
+	.draw = console_pane_draw,
+	.draw_host = console_pane_draw_host,
+	.status = console_pane_status,
+	.draw_dialog = console_pane_draw_dialog,
+	.dialog_key = console_pane_dialog_key,
+	.cursor = console_pane_cursor,
+	.input = console_pane_input,
+	.click = console_pane_click,
 	.flush = console_list_flush_all,
 	.close_all = console_list_close_all,
 };

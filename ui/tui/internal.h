@@ -2,9 +2,10 @@
  * tui/internal.h - state shared by the dashboard's files, from the bottom up:
  * tui/draw.c (drawing primitives), tui/core.c (what everything calls on, and
  * the dispatch to the panes), tui/list.c (the host list), tui/detail.c (the
- * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c:
- * serial consoles; tui/vnc.c: VNC viewers), tui/keys.c (the key table,
- * actions and dialogs) and tui/tui.c (the loop glue, on top).
+ * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c
+ * over tui/console-list.c, tui/terminal.c and tui/scrollback.c: serial
+ * consoles; tui/vnc.c: VNC viewers), tui/keys.c (the key table, actions and
+ * dialogs) and tui/tui.c (the loop glue, on top).
  *
  * A file calls only the files below it; the core reaches the panes through
  * their ops tables alone.
@@ -147,7 +148,7 @@ struct tui {
 	uint64_t *key_ns;	/* key-to-screen latencies */
 	size_t nkey_ns;
 
-	struct tui_consoles *con; /* open consoles; private to tui/console.c */
+	struct tui_consoles *con; /* the console pane's (tui/console-list.h) */
 	int list_cols;		  /* columns the host list may use (a pane beside it) */
 	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
@@ -205,7 +206,7 @@ int tui_tab_at(int x);
 
 /* The panes. */
 extern const struct tui_pane_ops tui_console_pane; /* tui/console.c */
-extern const struct tui_pane_ops tui_vnc_pane;	    /* tui/vnc.c */
+extern const struct tui_pane_ops tui_vnc_pane;	   /* tui/vnc.c */
 
 /* tui/keys.c */
 /* A key read from the terminal (is_code: a KEY_* code, else a character,

@@ -139,8 +139,7 @@ int sb_line_matches(const uint32_t *line, int n, const uint32_t *pat, size_t npa
 	return 0;
 }
 
-void sb_highlight(const uint32_t *line, int n, const uint32_t *pat, size_t npat,
-		  unsigned char *hl)
+void sb_highlight(const uint32_t *line, int n, const uint32_t *pat, size_t npat, unsigned char *hl)
 {
 	int col, end, k;
 

@@ -64,8 +64,7 @@ int sb_match_at(const uint32_t *line, int n, int col, const uint32_t *pat, size_
 int sb_line_matches(const uint32_t *line, int n, const uint32_t *pat, size_t npat);
 /* Set hl[col] to 1 for each column of line that is part of a match (hl
  * has at least n entries; the others are left alone). */
-void sb_highlight(const uint32_t *line, int n, const uint32_t *pat, size_t npat,
-		  unsigned char *hl);
+void sb_highlight(const uint32_t *line, int n, const uint32_t *pat, size_t npat, unsigned char *hl);
 /* Line v's text into out, at most max characters; returns the count. */
 typedef int (*sb_text_fn)(void *ctx, size_t v, uint32_t *out, int max);
 /* The first line from `from` toward older (dir -1) or newer (dir 1) lines,
