@@ -1,765 +1,41 @@
 /*
- * tui/console.c - hosts' serial consoles in the dashboard: each open console
- * is a libvterm screen drawn in a pane beside or below the host list, or
- * over the whole screen.
- *
- * Bytes from the host go straight into libvterm, whose damage callbacks
- * only ask for a frame (at most one every FRAME_MS while output streams), so
- * a megabyte of boot log costs a few dozen frames, not one per read.  Keys
- * go the other way through libvterm's keyboard functions, so the cursor
- * keys follow the modes the host asked for, and libvterm's output callback
- * collects the bytes for console_write(); answers to the host's terminal
- * queries (cursor position, device attributes) travel the same way.  Lines
- * libvterm scrolls off the top are kept, compactly, in a bounded ring for
- * scrollback and search.
+ * tui/console.c - the console pane: hosts' serial consoles drawn beside or
+ * below the host list, or over the whole screen, and the keys that drive
+ * them.  The open consoles themselves are tui/console-list.c's; each one's
+ * screen is a terminal (tui/terminal.c) with a scrollback ring
+ * (tui/scrollback.c).
  *
  * While a console has the keyboard the terminal is in raw mode and every
  * key is the host's (Ctrl-C included) except one prefix key, Ctrl-] unless
  * BMCTOP_CONSOLE_PREFIX names another, which reaches the commands in
- * prefix_bindings[].
+ * prefix_bindings[]; the help overlay prints that table.  In scrollback
+ * mode the keys move through the history and search it.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vterm.h>
-#include <wchar.h>
 
 #include "console/console.h"
 #include "core/xalloc.h"
+#include "tui/console-list.h"
 #include "tui/internal.h"
+#include "tui/scrollback.h"
+#include "tui/terminal.h"
 
-#define SCROLLBACK_LINES 5000
-#define FRAME_MS 16
-#define RETRY_MS 50
-/* Past this many unsent bytes, stop reading the keyboard until they drain. */
-#define OUT_PAUSE (64 * 1024)
 #define PASTE_MAX (8 * 1024 * 1024)
-#define SEARCH_MAX 64
-#define CONTINUATION ((uint32_t)-1) /* libvterm: right half of a wide character */
-#define CONTROL_KEY(c) ((c) & 0x1f)
-
-enum { ATTR_BOLD = 1, ATTR_UNDERLINE = 2, ATTR_ITALIC = 4, ATTR_BLINK = 8, ATTR_REVERSE = 16 };
-
-/* One cell of a line that scrolled off: the first character only. */
-struct sb_cell {
-	uint32_t ch;
-	VTermColor fg, bg;
-	uint8_t attrs;
-};
-
-struct sb_line {
-	struct sb_cell *cells;
-	int ncells; /* trailing blanks dropped */
-};
-
-struct pane {
-	struct tui *t;
-	struct bmc_host *host;
-	struct console *con;
-	VTerm *vt;
-	VTermScreen *screen;
-	int rows, cols;
-	int cursor_visible;
-	enum console_state state;
-	char *msg;
-	int activity; /* output since it was last shown */
-
-	struct sb_line *sb; /* ring of SCROLLBACK_LINES */
-	size_t sb_first, sb_count;
-	size_t scroll; /* lines scrolled back; 0 follows the output */
-	int scrollback;
-
-	uint8_t *out; /* bytes for the host that console_write() has not taken */
-	size_t nout, outcap;
-};
-
-struct tui_consoles {
-	struct pane **panes;
-	size_t npanes;
-	size_t cur;
-	int focus; /* the current console has the keyboard */
-	int full;
-	int stacked;
-	int hidden;
-	int split_pct; /* the pane's share of the width (or height, stacked) */
-	int prefix;
-	char prefix_name[8]; /* "^]" */
-	int prefix_armed;
-	size_t dialog_sel;
-
-	/* Where the current pane is, for drawing and mouse clicks. */
-	int py, px, ph, pw;
-	int visible;
-
-	/* Bracketed paste being collected. */
-	int pasting;
-	uint8_t *paste;
-	size_t npaste, pastecap;
-
-	/* Scrollback search. */
-	uint32_t search[SEARCH_MAX];
-	size_t nsearch;
-	int typing_search;
-	int has_match;
-	size_t match_line;
-
-	/* Colour pairs for VTerm colours, made on first use. */
-	int *pair_of;
-	int next_pair, max_pair;
-
-	uv_timer_t frame_timer;
-	uv_timer_t retry_timer;
-	uv_timer_t close_timer;
-	int open_timers; /* while the state is being freed */
-	uint64_t last_frame;
-	size_t closing;
-	void (*all_closed)(struct tui *t);
-};
-
-/* Prefix parsing. */
-
-static int parse_prefix(const char *s)
-{
-	int c;
-
-	if (s == NULL || s[0] == '\0')
-		return CONTROL_KEY(']');
-	if (s[0] == '^' && s[1] != '\0' && s[2] == '\0')
-		c = s[1];
-	else if ((s[0] == 'C' || s[0] == 'c') && s[1] == '-' && s[2] != '\0' && s[3] == '\0')
-		c = s[2];
-	else
-		return -1;
-	if (c >= 'a' && c <= 'z')
-		c -= 'a' - 'A';
-	if (c < '@' || c > '_')
-		return -1;
-	return CONTROL_KEY(c);
-}
-
-/* Colours. */
-
-static const uint8_t basic_rgb[8][3] = { { 0, 0, 0 },	  { 205, 0, 0 },   { 0, 205, 0 },
-					 { 205, 205, 0 }, { 0, 0, 238 },   { 205, 0, 205 },
-					 { 0, 205, 205 }, { 229, 229, 229 } };
-
-static int rgb_to_basic(const VTermColor *c)
-{
-	int best = 0, i;
-	long best_d = -1;
-
-	for (i = 0; i < 8; i++) {
-		long dr = c->rgb.red - basic_rgb[i][0], dg = c->rgb.green - basic_rgb[i][1],
-		     db = c->rgb.blue - basic_rgb[i][2], d = dr * dr + dg * dg + db * db;
-
-		if (best_d < 0 || d < best_d) {
-			best_d = d;
-			best = i;
-		}
-	}
-	return best;
-}
-
-static int cube_level(int v)
-{
-	return v < 48 ? 0 : v < 115 ? 1 : (v - 35) / 40;
-}
-
-/* The nearest colour of xterm's 6x6x6 cube or its grey ramp. */
-static int rgb_to_256(const VTermColor *c)
-{
-	static const int level[6] = { 0, 95, 135, 175, 215, 255 };
-	int r = cube_level(c->rgb.red), g = cube_level(c->rgb.green), b = cube_level(c->rgb.blue);
-	int avg = (c->rgb.red + c->rgb.green + c->rgb.blue) / 3;
-	int grey = avg > 238 ? 23 : avg < 8 ? 0 : (avg - 8) / 10, gv = 8 + 10 * grey;
-	long dc = (long)(level[r] - c->rgb.red) * (level[r] - c->rgb.red) +
-		  (long)(level[g] - c->rgb.green) * (level[g] - c->rgb.green) +
-		  (long)(level[b] - c->rgb.blue) * (level[b] - c->rgb.blue);
-	long dg = (long)(gv - c->rgb.red) * (gv - c->rgb.red) +
-		  (long)(gv - c->rgb.green) * (gv - c->rgb.green) +
-		  (long)(gv - c->rgb.blue) * (gv - c->rgb.blue);
-
-	return dg < dc ? 232 + grey : 16 + 36 * r + 6 * g + b;
-}
-
-/* A VTerm colour as a curses colour number; -1 for the default.  Bright
- * colours on an 8-colour terminal become bold (*bold) on the basic ones. */
-static int curses_color(const struct pane *p, const VTermColor *col, int fg, int *bold)
-{
-	int ncolors = p->t->colors ? COLORS : 0;
-	VTermColor c = *col;
-
-	if (fg ? VTERM_COLOR_IS_DEFAULT_FG(col) : VTERM_COLOR_IS_DEFAULT_BG(col))
-		return -1;
-	if (VTERM_COLOR_IS_INDEXED(col)) {
-		int idx = col->indexed.idx;
-
-		if (idx < 8 || idx < ncolors)
-			return idx;
-		if (idx < 16) {
-			if (fg)
-				*bold = 1;
-			return idx - 8;
-		}
-		vterm_screen_convert_color_to_rgb(p->screen, &c);
-	}
-	return ncolors >= 256 ? rgb_to_256(&c) : rgb_to_basic(&c);
-}
-
-static int pair_for(struct tui *t, int fg, int bg)
-{
-	struct tui_consoles *cs = t->con;
-	int key = (fg + 1) * 257 + (bg + 1);
-
-	if (fg < 0 && bg < 0)
-		return 0;
-	if (cs->pair_of == NULL) {
-		cs->pair_of = xcalloc(257 * 257, sizeof *cs->pair_of);
-		cs->next_pair = PAIR_CONSOLE_FIRST;
-		cs->max_pair = COLOR_PAIRS < 32767 ? COLOR_PAIRS : 32767;
-	}
-	if (cs->pair_of[key] != 0)
-		return cs->pair_of[key];
-	if (cs->next_pair >= cs->max_pair) {
-		/* Out of pairs: start over; this frame redraws every cell. */
-		memset(cs->pair_of, 0, 257 * 257 * sizeof *cs->pair_of);
-		cs->next_pair = PAIR_CONSOLE_FIRST;
-		if (cs->next_pair >= cs->max_pair)
-			return 0;
-	}
-	init_pair((short)cs->next_pair, (short)fg, (short)bg);
-	cs->pair_of[key] = cs->next_pair;
-	return cs->next_pair++;
-}
-
-/* Drawing one cell. */
-
-static uint8_t pack_attrs(const VTermScreenCellAttrs *a)
-{
-	return (uint8_t)((a->bold ? ATTR_BOLD : 0) | (a->underline ? ATTR_UNDERLINE : 0) |
-			 (a->italic ? ATTR_ITALIC : 0) | (a->blink ? ATTR_BLINK : 0) |
-			 (a->reverse ? ATTR_REVERSE : 0));
-}
-
-/*
- * Draw one cell libvterm says is width columns wide (1 or 2) at y, x.
- * Whatever the terminal would show at another width, or not at all,
- * becomes '?', so one odd character cannot shift the rest of the line.
- */
-static void draw_cell(struct pane *p, int y, int x, int width, const uint32_t *chars, int nchars,
-		      uint8_t attrs, const VTermColor *fg, const VTermColor *bg, int highlight)
-{
-	static const wchar_t blank[] = L" ";
-	wchar_t wc[CCHARW_MAX + 1];
-	attr_t a = 0;
-	int bold = 0, pair = 0, i, n = 0, shown = 1;
-	cchar_t cc;
-
-	if (nchars == 0 || chars[0] == 0) {
-		wc[n++] = L' ';
-	} else if (chars[0] < 0x20 || (chars[0] >= 0x7f && chars[0] < 0xa0) ||
-		   wcwidth((wchar_t)chars[0]) != width) {
-		wc[n++] = L'?';
-	} else {
-		shown = width;
-		for (i = 0; i < nchars && i < CCHARW_MAX - 1 && chars[i] != 0; i++)
-			wc[n++] = (wchar_t)chars[i];
-	}
-	wc[n] = L'\0';
-	if (attrs & ATTR_BOLD)
-		a |= A_BOLD;
-	if (attrs & ATTR_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (attrs & ATTR_ITALIC)
-		a |= A_ITALIC;
-	if (attrs & ATTR_BLINK)
-		a |= A_BLINK;
-	if (attrs & ATTR_REVERSE)
-		a |= A_REVERSE;
-	if (p->t->colors) {
-		int f = curses_color(p, fg, 1, &bold), b = curses_color(p, bg, 0, &bold);
-
-		pair = pair_for(p->t, f, b);
-	}
-	if (bold)
-		a |= A_BOLD;
-	if (highlight) {
-		a = (a ^ A_REVERSE) | A_BOLD;
-		if (p->t->colors)
-			pair = PAIR_WARN;
-	}
-	if (setcchar(&cc, wc, a, (short)pair, NULL) != OK) {
-		shown = 1;
-		setcchar(&cc, L"?", a, (short)pair, NULL);
-	}
-	mvadd_wch(y, x, &cc);
-	if (shown < width) {
-		setcchar(&cc, blank, a, (short)pair, NULL);
-		mvadd_wch(y, x + 1, &cc);
-	}
-}
-
-/* Scrollback ring. */
-
-static struct sb_line *sb_line_at(struct pane *p, size_t i)
-{
-	return &p->sb[(p->sb_first + i) % SCROLLBACK_LINES];
-}
-
-static int on_sb_pushline(int cols, const VTermScreenCell *cells, void *user)
-{
-	struct pane *p = user;
-	struct sb_line *l;
-	int n = cols, i;
-
-	if (p->sb == NULL)
-		p->sb = xcalloc(SCROLLBACK_LINES, sizeof *p->sb);
-	while (n > 0 && cells[n - 1].chars[0] == 0 && VTERM_COLOR_IS_DEFAULT_BG(&cells[n - 1].bg) &&
-	       !cells[n - 1].attrs.reverse)
-		n--;
-	if (p->sb_count == SCROLLBACK_LINES) {
-		l = sb_line_at(p, 0);
-		free(l->cells);
-		p->sb_first = (p->sb_first + 1) % SCROLLBACK_LINES;
-		p->sb_count--;
-		if (p->t->con->has_match && p->t->con->match_line > 0)
-			p->t->con->match_line--;
-	}
-	l = sb_line_at(p, p->sb_count++);
-	l->ncells = n;
-	l->cells = n > 0 ? xcalloc((size_t)n, sizeof *l->cells) : NULL;
-	for (i = 0; i < n; i++) {
-		l->cells[i].ch = cells[i].chars[0];
-		l->cells[i].fg = cells[i].fg;
-		l->cells[i].bg = cells[i].bg;
-		l->cells[i].attrs = pack_attrs(&cells[i].attrs);
-	}
-	/* Someone reading the history keeps looking at the same lines. */
-	if (p->scroll > 0 && p->scroll < p->sb_count)
-		p->scroll++;
-	return 1;
-}
-
-static int on_sb_popline(int cols, VTermScreenCell *cells, void *user)
-{
-	struct pane *p = user;
-	VTermColor fg, bg;
-	struct sb_line *l;
-	int i;
-
-	if (p->sb_count == 0)
-		return 0;
-	vterm_state_get_default_colors(vterm_obtain_state(p->vt), &fg, &bg);
-	l = sb_line_at(p, --p->sb_count);
-	for (i = 0; i < cols; i++) {
-		memset(&cells[i], 0, sizeof cells[i]);
-		cells[i].width = 1;
-		cells[i].fg = fg;
-		cells[i].bg = bg;
-		if (i < l->ncells) {
-			cells[i].chars[0] = l->cells[i].ch;
-			cells[i].fg = l->cells[i].fg;
-			cells[i].bg = l->cells[i].bg;
-			cells[i].attrs.bold = !!(l->cells[i].attrs & ATTR_BOLD);
-			cells[i].attrs.underline = !!(l->cells[i].attrs & ATTR_UNDERLINE);
-			cells[i].attrs.italic = !!(l->cells[i].attrs & ATTR_ITALIC);
-			cells[i].attrs.blink = !!(l->cells[i].attrs & ATTR_BLINK);
-			cells[i].attrs.reverse = !!(l->cells[i].attrs & ATTR_REVERSE);
-		}
-	}
-	free(l->cells);
-	l->cells = NULL;
-	l->ncells = 0;
-	if (p->scroll > p->sb_count)
-		p->scroll = p->sb_count;
-	return 1;
-}
-
-/* Frames: output asks for one, at most every FRAME_MS. */
-
-static void on_frame_timer(uv_timer_t *timer)
-{
-	tui_mark_dirty(timer->data);
-}
-
-static void want_frame(struct tui *t)
-{
-	struct tui_consoles *cs = t->con;
-	uint64_t now = uv_now(t->e->loop);
-
-	if (t->dirty || uv_is_active((uv_handle_t *)&cs->frame_timer))
-		return;
-	if (now - cs->last_frame >= FRAME_MS)
-		tui_mark_dirty(t);
-	else
-		uv_timer_start(&cs->frame_timer, on_frame_timer, FRAME_MS - (now - cs->last_frame),
-			       0);
-}
-
-static int on_damage(VTermRect rect, void *user)
-{
-	struct pane *p = user;
-
-	want_frame(p->t);
-	return 1;
-}
-
-static int on_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
-{
-	struct pane *p = user;
-
-	p->cursor_visible = visible;
-	want_frame(p->t);
-	return 1;
-}
-
-static int on_settermprop(VTermProp prop, VTermValue *val, void *user)
-{
-	struct pane *p = user;
-
-	if (prop == VTERM_PROP_CURSORVISIBLE)
-		p->cursor_visible = val->boolean;
-	return 1;
-}
-
-static const VTermScreenCallbacks screen_callbacks = {
-	.damage = on_damage,
-	.movecursor = on_movecursor,
-	.settermprop = on_settermprop,
-	.sb_pushline = on_sb_pushline,
-	.sb_popline = on_sb_popline,
-};
-
-/* Bytes toward the host. */
-
-static void out_append(struct pane *p, const void *buf, size_t len)
-{
-	if (p->nout + len > p->outcap) {
-		p->outcap = (p->nout + len) * 2;
-		p->out = xrealloc(p->out, p->outcap);
-	}
-	memcpy(p->out + p->nout, buf, len);
-	p->nout += len;
-}
-
-static void on_vterm_output(const char *s, size_t len, void *user)
-{
-	out_append(user, s, len);
-}
-
-static void on_retry_timer(uv_timer_t *timer);
-
-/* Hand what is queued to the console; keep what it cannot take yet. */
-static void pane_flush(struct pane *p)
-{
-	struct tui_consoles *cs = p->t->con;
-
-	while (p->nout > 0) {
-		size_t n = p->nout;
-		int rc = console_write(p->con, p->out, n);
-
-		if (rc == BMC_EAGAIN && n > 4096) {
-			n = 4096;
-			rc = console_write(p->con, p->out, n);
-		}
-		if (rc == BMC_EAGAIN) {
-			if (!uv_is_active((uv_handle_t *)&cs->retry_timer))
-				uv_timer_start(&cs->retry_timer, on_retry_timer, RETRY_MS,
-					       RETRY_MS);
-			if (p->nout > OUT_PAUSE)
-				tui_input_pause(p->t, 1);
-			return;
-		}
-		if (rc != 0) {
-			tui_logf(p->t, "%s: console %s: %zu typed bytes not sent",
-				 p->host->cfg->name, console_state_name(p->con->state), p->nout);
-			p->nout = 0;
-			break;
-		}
-		memmove(p->out, p->out + n, p->nout - n);
-		p->nout -= n;
-	}
-}
-
-static void flush_all(struct tui *t)
-{
-	struct tui_consoles *cs = t->con;
-	size_t i, left = 0;
-
-	for (i = 0; i < cs->npanes; i++) {
-		if (cs->panes[i]->nout > 0)
-			pane_flush(cs->panes[i]);
-		left += cs->panes[i]->nout;
-	}
-	if (left == 0)
-		uv_timer_stop(&cs->retry_timer);
-	if (left <= OUT_PAUSE)
-		tui_input_pause(t, 0);
-}
-
-static void on_retry_timer(uv_timer_t *timer)
-{
-	flush_all(timer->data);
-}
-
-void tui_console_flush(struct tui *t)
-{
-	if (t->con != NULL && t->con->npanes > 0)
-		flush_all(t);
-}
-
-/* Console callbacks. */
-
-static void on_console_data(void *ctx, struct console *c, const uint8_t *buf, size_t len)
-{
-	struct pane *p = ctx;
-	struct tui_consoles *cs = p->t->con;
-
-	vterm_input_write(p->vt, (const char *)buf, len);
-	vterm_screen_flush_damage(p->screen);
-	if (cs->npanes > 0 && cs->panes[cs->cur] != p)
-		p->activity = 1;
-	/* Terminal answers (cursor reports) go out from the next loop pass,
-	 * not from inside the transport's receive path. */
-}
-
-static void on_console_state(void *ctx, struct console *c, enum console_state st, const char *msg)
-{
-	struct pane *p = ctx;
-
-	p->state = st;
-	free(p->msg);
-	p->msg = msg != NULL ? xstrdup(msg) : NULL;
-	if (st == CON_BUSY)
-		tui_logf(p->t, "%s: console busy, %s S takes it over%s%s", p->host->cfg->name,
-			 p->t->con->prefix_name, msg ? ": " : "", msg ? msg : "");
-	else if (st == CON_TAKEN)
-		tui_logf(p->t, "%s: %s; %s S takes it back", p->host->cfg->name,
-			 msg ? msg : "console taken over by another session", p->t->con->prefix_name);
-	else
-		tui_logf(p->t, "%s: console %s%s%s", p->host->cfg->name, console_state_name(st),
-			 msg ? ": " : "", msg ? msg : "");
-}
-
-/* Panes. */
-
-static struct pane *current(struct tui *t)
-{
-	struct tui_consoles *cs = t->con;
-
-	return cs->npanes > 0 ? cs->panes[cs->cur] : NULL;
-}
-
-static void set_focus(struct tui *t, int console_has_it)
-{
-	struct tui_consoles *cs = t->con;
-
-	console_has_it = console_has_it && cs->npanes > 0 && !cs->hidden;
-	if (cs->focus == console_has_it)
-		return;
-	cs->focus = console_has_it;
-	/* Ctrl-C, Ctrl-Z and Ctrl-S belong to the host while it has the keys. */
-	if (console_has_it)
-		raw();
-	else
-		cbreak();
-	tui_mark_dirty(t);
-}
-
-static void pane_free(struct pane *p)
-{
-	size_t i;
-
-	for (i = 0; p->sb != NULL && i < p->sb_count; i++)
-		free(sb_line_at(p, i)->cells);
-	free(p->sb);
-	if (p->vt != NULL)
-		vterm_free(p->vt);
-	free(p->msg);
-	free(p->out);
-	free(p);
-}
-
-static void on_console_done(struct console *c)
-{
-	struct tui *t = c->user;
-	struct tui_consoles *cs = t->con;
-
-	if (cs == NULL)
-		return; /* the dashboard is already gone */
-	if (cs->closing > 0 && --cs->closing == 0 && cs->all_closed != NULL) {
-		void (*then)(struct tui *t) = cs->all_closed;
-
-		cs->all_closed = NULL;
-		uv_timer_stop(&cs->close_timer);
-		then(t);
-	}
-}
-
-/* Close console i; done (if any) hears when the transport has let go. */
-static void pane_close(struct tui *t, size_t i, void (*done)(struct console *c))
-{
-	struct tui_consoles *cs = t->con;
-	struct pane *p = cs->panes[i];
-
-	if (p->nout > 0)
-		pane_flush(p);
-	p->con->user = t;
-	if (done != NULL)
-		cs->closing++;
-	console_close(p->con, done);
-	pane_free(p);
-	memmove(cs->panes + i, cs->panes + i + 1, (cs->npanes - i - 1) * sizeof *cs->panes);
-	cs->npanes--;
-	if (cs->cur > i || cs->cur >= cs->npanes)
-		cs->cur = cs->cur > 0 ? cs->cur - 1 : 0;
-	cs->typing_search = 0;
-	cs->has_match = 0;
-	if (cs->npanes == 0) {
-		set_focus(t, 0);
-		cs->full = 0;
-		cs->hidden = 0;
-	}
-	tui_mark_dirty(t);
-}
-
-/* Layout. */
-
-static void pane_resize(struct pane *p, int rows, int cols)
-{
-	if (rows < 1)
-		rows = 1;
-	if (cols < 1)
-		cols = 1;
-	if (rows == p->rows && cols == p->cols)
-		return;
-	vterm_set_size(p->vt, rows, cols);
-	vterm_screen_flush_damage(p->screen);
-	p->rows = rows;
-	p->cols = cols;
-}
-
-/* Place the pane in a body of rows lines; returns the lines left for the
- * list or detail view above it (all of them side by side, none full screen). */
-static int place(struct tui *t, int body)
-{
-	struct tui_consoles *cs = t->con;
-	int pct = cs->split_pct;
-
-	if (!cs->full && !cs->stacked && COLS >= 60) {
-		cs->pw = COLS * pct / 100;
-		if (cs->pw < 30)
-			cs->pw = 30;
-		if (cs->pw > COLS - 24)
-			cs->pw = COLS - 24;
-		cs->px = COLS - cs->pw;
-		cs->py = 0;
-		cs->ph = body;
-		return body;
-	}
-	if (!cs->full && body >= 12) {
-		cs->ph = body * pct / 100;
-		if (cs->ph < 6)
-			cs->ph = 6;
-		if (cs->ph > body - 4)
-			cs->ph = body - 4;
-		cs->py = body - cs->ph;
-		cs->px = 0;
-		cs->pw = COLS;
-		return body - cs->ph;
-	}
-	/* Full screen, asked for or because a split would not fit. */
-	cs->py = 0;
-	cs->px = 0;
-	cs->ph = body;
-	cs->pw = COLS;
-	return 0;
-}
-
-int tui_console_layout(struct tui *t, int body)
-{
-	struct tui_consoles *cs = t->con;
-	struct pane *p = current(t);
-	int rows;
-
-	cs->visible = 0;
-	t->list_cols = COLS;
-	if (p == NULL || cs->hidden || body < 3 || COLS < 4)
-		return body;
-	rows = place(t, body);
-	cs->visible = 1;
-	if (cs->px > 0)
-		t->list_cols = cs->px; /* side by side: the list ends where the pane starts */
-	pane_resize(p, cs->ph - 2, cs->pw - 2);
-	return rows;
-}
 
 /* Lines: the scrollback ring, then the screen, numbered from the oldest. */
 
 static size_t top_line(const struct pane *p)
 {
-	size_t scroll = p->scroll < p->sb_count ? p->scroll : p->sb_count;
-
-	return p->sb_count - scroll;
+	return scrollback_top(p->sb);
 }
 
-/* The characters of line v, one per column; returns the columns filled. */
-static int line_chars(struct pane *p, size_t v, uint32_t *out, int max)
+static int rows_of(const struct pane *p)
 {
-	int n = 0, col;
-
-	if (v < p->sb_count) {
-		const struct sb_line *l = sb_line_at(p, v);
-
-		for (col = 0; col < l->ncells && n < max; col++)
-			out[n++] = l->cells[col].ch != 0 ? l->cells[col].ch : ' ';
-		return n;
-	}
-	for (col = 0; col < p->cols && n < max; col++) {
-		VTermScreenCell cell;
-		VTermPos pos = { .row = (int)(v - p->sb_count), .col = col };
-
-		vterm_screen_get_cell(p->screen, pos, &cell);
-		out[n++] = cell.chars[0] != 0 ? cell.chars[0] : ' ';
-	}
-	return n;
-}
-
-/* The column after a match of the search at col, or -1; the right halves
- * of wide characters are stepped over. */
-static int match_at(const struct tui_consoles *cs, const uint32_t *line, int n, int col)
-{
-	size_t j = 0;
-
-	if (col >= n || line[col] == CONTINUATION)
-		return -1;
-	while (j < cs->nsearch) {
-		if (col >= n)
-			return -1;
-		if (line[col] == CONTINUATION) {
-			col++;
-			continue;
-		}
-		if (line[col] != cs->search[j])
-			return -1;
-		col++;
-		j++;
-	}
-	return col;
-}
-
-static int line_matches(struct pane *p, size_t v)
-{
-	struct tui_consoles *cs = p->t->con;
-	uint32_t buf[1024];
-	int n = line_chars(p, v, buf, 1024), col;
-
-	for (col = 0; col < n; col++)
-		if (match_at(cs, buf, n, col) >= 0)
-			return 1;
-	return 0;
+	return terminal_rows(p->term);
 }
 
 /* Mark the columns of line v that are part of a match. */
@@ -767,59 +43,12 @@ static void line_highlight(struct pane *p, size_t v, unsigned char *hl, int cols
 {
 	struct tui_consoles *cs = p->t->con;
 	uint32_t buf[1024];
-	int n = line_chars(p, v, buf, cols < 1024 ? cols : 1024), col, end, k;
+	int n = terminal_text(p->term, v, buf, cols < 1024 ? cols : 1024);
 
 	memset(hl, 0, (size_t)cols);
 	if (cs->nsearch == 0 || cs->typing_search || !p->scrollback)
 		return;
-	for (col = 0; col < n; col++) {
-		end = match_at(cs, buf, n, col);
-		for (k = col; end > 0 && k < end; k++)
-			hl[k] = 1;
-	}
-}
-
-static void draw_sb_line(struct pane *p, int y, int x, const struct sb_line *l,
-			 const unsigned char *hl)
-{
-	VTermColor fg, bg;
-	int col, width;
-
-	vterm_state_get_default_colors(vterm_obtain_state(p->vt), &fg, &bg);
-	for (col = 0; col < p->cols; col += width) {
-		const struct sb_cell *c = col < l->ncells ? &l->cells[col] : NULL;
-
-		width = 1;
-		if (c != NULL && col + 1 < l->ncells && col + 1 < p->cols &&
-		    l->cells[col + 1].ch == CONTINUATION)
-			width = 2;
-		if (c == NULL)
-			draw_cell(p, y, x + col, 1, NULL, 0, 0, &fg, &bg, hl[col]);
-		else if (c->ch == CONTINUATION)
-			draw_cell(p, y, x + col, 1, NULL, 0, c->attrs, &c->fg, &c->bg, hl[col]);
-		else
-			draw_cell(p, y, x + col, width, &c->ch, 1, c->attrs, &c->fg, &c->bg,
-				  hl[col]);
-	}
-}
-
-static void draw_screen_line(struct pane *p, int y, int x, int row, const unsigned char *hl)
-{
-	int col, width, n;
-
-	for (col = 0; col < p->cols; col += width) {
-		VTermScreenCell cell;
-		VTermPos pos = { .row = row, .col = col };
-
-		vterm_screen_get_cell(p->screen, pos, &cell);
-		width = cell.width == 2 && col + 1 < p->cols ? 2 : 1;
-		for (n = 0; n < VTERM_MAX_CHARS_PER_CELL && cell.chars[n] != 0; n++)
-			;
-		if (cell.chars[0] == CONTINUATION)
-			n = 0;
-		draw_cell(p, y, x + col, width, cell.chars, n, pack_attrs(&cell.attrs), &cell.fg,
-			  &cell.bg, hl[col]);
-	}
+	sb_highlight(buf, n, cs->search, cs->nsearch, hl);
 }
 
 static void draw_border(struct tui *t, struct pane *p)
@@ -860,8 +89,8 @@ static void draw_border(struct tui *t, struct pane *p)
 		status[len] = '\0';
 	} else if (p->scrollback) {
 		snprintf(status, sizeof status,
-			 " scrollback: %zu of %zu lines up  / n N search  Esc leaves ", p->scroll,
-			 p->sb_count);
+			 " scrollback: %zu of %zu lines up  / n N search  Esc leaves ",
+			 p->sb->scroll, p->sb->count);
 	} else if (p->state == CON_BUSY) {
 		snprintf(status, sizeof status, " busy: %s S takes it over%s%s ", cs->prefix_name,
 			 p->msg ? " - " : "", p->msg ? p->msg : "");
@@ -890,10 +119,10 @@ static void draw_border(struct tui *t, struct pane *p)
 		mvaddstr(y + h - 1, x + w - 1 - (int)strlen(hint), hint);
 }
 
-void tui_console_draw(struct tui *t)
+static void console_pane_draw(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 	unsigned char *hl;
 	size_t top;
 	int r;
@@ -903,34 +132,29 @@ void tui_console_draw(struct tui *t)
 		return;
 	p->activity = 0;
 	draw_border(t, p);
-	hl = xcalloc((size_t)p->cols + 1, 1);
-	top = p->scrollback ? top_line(p) : p->sb_count;
-	for (r = 0; r < p->rows && r < cs->ph - 2; r++) {
+	hl = xcalloc((size_t)terminal_cols(p->term) + 1, 1);
+	top = p->scrollback ? top_line(p) : p->sb->count;
+	for (r = 0; r < rows_of(p) && r < cs->ph - 2; r++) {
 		size_t v = top + (size_t)r;
 
-		line_highlight(p, v, hl, p->cols);
-		if (v < p->sb_count)
-			draw_sb_line(p, cs->py + 1 + r, cs->px + 1, sb_line_at(p, v), hl);
-		else
-			draw_screen_line(p, cs->py + 1 + r, cs->px + 1, (int)(v - p->sb_count), hl);
+		line_highlight(p, v, hl, terminal_cols(p->term));
+		terminal_draw_line(p->term, &cs->palette, cs->py + 1 + r, cs->px + 1, v, hl);
 	}
 	free(hl);
 }
 
-int tui_console_cursor(struct tui *t)
+static int console_pane_cursor(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	struct pane *p = current(t);
-	VTermPos pos;
+	struct pane *p = console_list_current(t);
+	int row, col;
 
-	if (p == NULL || !cs->visible || !cs->focus || p->scrollback || !p->cursor_visible ||
-	    t->dialog != DIALOG_NONE)
+	if (p == NULL || !cs->visible || !cs->focus || p->scrollback || t->dialog != DIALOG_NONE)
 		return 0;
-	vterm_state_get_cursorpos(vterm_obtain_state(p->vt), &pos);
-	if (pos.row < 0 || pos.row >= p->rows || pos.col < 0 || pos.col >= p->cols)
+	if (!terminal_cursor(p->term, &row, &col))
 		return 0;
 	curs_set(1);
-	move(cs->py + 1 + pos.row, cs->px + 1 + pos.col);
+	move(cs->py + 1 + row, cs->px + 1 + col);
 	return 1;
 }
 
@@ -938,11 +162,14 @@ int tui_console_cursor(struct tui *t)
 
 static void scroll_to(struct pane *p, long lines_up)
 {
-	if (lines_up < 0)
-		lines_up = 0;
-	if ((size_t)lines_up > p->sb_count)
-		lines_up = (long)p->sb_count;
-	p->scroll = (size_t)lines_up;
+	scrollback_scroll_to(p->sb, lines_up);
+}
+
+static int pane_text(void *ctx, size_t v, uint32_t *out, int max)
+{
+	struct pane *p = ctx;
+
+	return terminal_text(p->term, v, out, max);
 }
 
 /* Look for the search from line `from` toward older (dir -1) or newer
@@ -950,7 +177,7 @@ static void scroll_to(struct pane *p, long lines_up)
 static void search(struct tui *t, struct pane *p, long from, int dir)
 {
 	struct tui_consoles *cs = t->con;
-	long total = (long)(p->sb_count + (size_t)p->rows), v, top;
+	long rows = rows_of(p), total = (long)p->sb->count + rows, v, top;
 	char pat[SEARCH_MAX + 1];
 	size_t i;
 
@@ -959,18 +186,17 @@ static void search(struct tui *t, struct pane *p, long from, int dir)
 	pat[cs->nsearch] = '\0';
 	if (cs->nsearch == 0)
 		return;
-	for (v = from; v >= 0 && v < total; v += dir) {
-		if (!line_matches(p, (size_t)v))
-			continue;
+	v = sb_search(from, dir, total, cs->search, cs->nsearch, pane_text, p);
+	if (v >= 0) {
 		cs->has_match = 1;
 		cs->match_line = (size_t)v;
 		top = (long)top_line(p);
-		if (v < top || v >= top + p->rows) {
-			top = v - p->rows / 3;
-			scroll_to(p, (long)p->sb_count - top);
+		if (v < top || v >= top + rows) {
+			top = v - rows / 3;
+			scroll_to(p, (long)p->sb->count - top);
 		}
 		tui_logf(t, "%s: \"%s\" found %ld lines up", p->host->cfg->name, pat,
-			 (long)p->sb_count + p->rows - 1 - v);
+			 (long)p->sb->count + rows - 1 - v);
 		return;
 	}
 	tui_logf(t, "%s: \"%s\" not found %s", p->host->cfg->name, pat,
@@ -980,7 +206,7 @@ static void search(struct tui *t, struct pane *p, long from, int dir)
 static void leave_scrollback(struct tui *t, struct pane *p)
 {
 	p->scrollback = 0;
-	p->scroll = 0;
+	scroll_to(p, 0);
 	t->con->typing_search = 0;
 	t->con->has_match = 0;
 }
@@ -995,7 +221,7 @@ static void search_typing_key(struct tui *t, struct pane *p, int key, int is_cod
 	} else if ((!is_code && (key == '\r' || key == '\n')) || (is_code && key == KEY_ENTER)) {
 		cs->typing_search = 0;
 		cs->has_match = 0;
-		search(t, p, (long)top_line(p) + p->rows - 1, -1);
+		search(t, p, (long)top_line(p) + rows_of(p) - 1, -1);
 	} else if ((is_code && key == KEY_BACKSPACE) || (!is_code && (key == 127 || key == 8))) {
 		if (cs->nsearch > 0)
 			cs->nsearch--;
@@ -1007,7 +233,7 @@ static void search_typing_key(struct tui *t, struct pane *p, int key, int is_cod
 static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
-	long page = p->rows > 1 ? p->rows - 1 : 1, up = (long)p->scroll;
+	long page = rows_of(p) > 1 ? rows_of(p) - 1 : 1, up = (long)p->sb->scroll, from;
 
 	if (cs->typing_search) {
 		search_typing_key(t, p, key, is_code);
@@ -1023,7 +249,7 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		else if (key == KEY_DOWN)
 			scroll_to(p, up - 1);
 		else if (key == KEY_HOME)
-			scroll_to(p, (long)p->sb_count);
+			scroll_to(p, (long)p->sb->count);
 		else if (key == KEY_END)
 			scroll_to(p, 0);
 		return;
@@ -1043,7 +269,7 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		scroll_to(p, up - page);
 		break;
 	case 'g':
-		scroll_to(p, (long)p->sb_count);
+		scroll_to(p, (long)p->sb->count);
 		break;
 	case 'G':
 		scroll_to(p, 0);
@@ -1054,9 +280,9 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 		cs->has_match = 0;
 		break;
 	case 'n':
-		search(t, p,
-		       cs->has_match ? (long)cs->match_line - 1 : (long)top_line(p) + p->rows - 1,
-		       -1);
+		from = cs->has_match ? (long)cs->match_line - 1
+				     : (long)top_line(p) + rows_of(p) - 1;
+		search(t, p, from, -1);
 		break;
 	case 'N':
 		search(t, p, cs->has_match ? (long)cs->match_line + 1 : (long)top_line(p), 1);
@@ -1072,82 +298,20 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 
 /* Keys toward the host. */
 
-static VTermKey vterm_key_of(int key, VTermModifier *mod)
-{
-	*mod = VTERM_MOD_NONE;
-	if (key >= KEY_F(1) && key <= KEY_F(63))
-		return VTERM_KEY_FUNCTION(key - KEY_F0);
-	switch (key) {
-	case KEY_ENTER:
-		return VTERM_KEY_ENTER;
-	case KEY_BTAB:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_TAB;
-	case KEY_BACKSPACE:
-		return VTERM_KEY_BACKSPACE;
-	case KEY_UP:
-		return VTERM_KEY_UP;
-	case KEY_DOWN:
-		return VTERM_KEY_DOWN;
-	case KEY_LEFT:
-		return VTERM_KEY_LEFT;
-	case KEY_RIGHT:
-		return VTERM_KEY_RIGHT;
-	case KEY_SR:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_UP;
-	case KEY_SF:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_DOWN;
-	case KEY_SLEFT:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_LEFT;
-	case KEY_SRIGHT:
-		*mod = VTERM_MOD_SHIFT;
-		return VTERM_KEY_RIGHT;
-	case KEY_IC:
-		return VTERM_KEY_INS;
-	case KEY_DC:
-		return VTERM_KEY_DEL;
-	case KEY_HOME:
-		return VTERM_KEY_HOME;
-	case KEY_END:
-		return VTERM_KEY_END;
-	case KEY_PPAGE:
-		return VTERM_KEY_PAGEUP;
-	case KEY_NPAGE:
-		return VTERM_KEY_PAGEDOWN;
-	}
-	return VTERM_KEY_NONE;
-}
-
 static void send_key(struct pane *p, int key, int is_code)
 {
-	if (!is_code && (key < 0x20 || key == 0x7f)) {
-		uint8_t b = (uint8_t)key;
-
-		out_append(p, &b, 1);
-	} else if (!is_code) {
-		vterm_keyboard_unichar(p->vt, (uint32_t)key, VTERM_MOD_NONE);
-	} else {
-		VTermModifier mod;
-		VTermKey k = vterm_key_of(key, &mod);
-
-		if (k == VTERM_KEY_NONE)
-			return; /* a key the host could not be told about */
-		vterm_keyboard_key(p->vt, k, mod);
-	}
-	pane_flush(p);
+	if (terminal_key(p->term, key, is_code))
+		console_list_flush(p);
 }
 
 /* Prefix commands. */
 
 static void p_close(struct tui *t, int key)
 {
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 
 	tui_logf(t, "%s: console closed", p->host->cfg->name);
-	pane_close(t, t->con->cur, on_console_done);
+	console_list_close(t, t->con->cur);
 }
 
 static void p_focus(struct tui *t, int key)
@@ -1156,40 +320,27 @@ static void p_focus(struct tui *t, int key)
 
 	if (cs->hidden) {
 		cs->hidden = 0;
-		set_focus(t, 1);
+		console_list_focus(t, 1);
 	} else {
-		set_focus(t, !cs->focus);
+		console_list_focus(t, !cs->focus);
 	}
 }
 
-static void select_pane(struct tui *t, size_t i)
-{
-	struct tui_consoles *cs = t->con;
-
-	if (i >= cs->npanes)
-		return;
-	cs->cur = i;
-	cs->hidden = 0;
-	cs->typing_search = 0;
-	cs->has_match = 0;
-	set_focus(t, 1);
-	tui_mark_dirty(t);
-}
 
 static void p_next(struct tui *t, int key)
 {
-	select_pane(t, (t->con->cur + 1) % t->con->npanes);
+	console_list_select(t, (t->con->cur + 1) % t->con->npanes);
 }
 
 static void p_prev(struct tui *t, int key)
 {
-	select_pane(t, (t->con->cur + t->con->npanes - 1) % t->con->npanes);
+	console_list_select(t, (t->con->cur + t->con->npanes - 1) % t->con->npanes);
 }
 
 static void p_number(struct tui *t, int key)
 {
 	if ((size_t)(key - '1') < t->con->npanes)
-		select_pane(t, (size_t)(key - '1'));
+		console_list_select(t, (size_t)(key - '1'));
 	else
 		tui_logf(t, "no console %c: %zu open", key, t->con->npanes);
 }
@@ -1227,16 +378,16 @@ static void p_resize(struct tui *t, int key)
 
 static void p_scrollback(struct tui *t, int key)
 {
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 
 	p->scrollback = 1;
-	p->scroll = 0;
+	scroll_to(p, 0);
 	t->con->hidden = 0;
 }
 
 static void p_log(struct tui *t, int key)
 {
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 	char *err = NULL;
 	int rc;
 
@@ -1257,7 +408,7 @@ static void p_log(struct tui *t, int key)
 
 static void p_break(struct tui *t, int key)
 {
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 	int rc = console_send_break(p->con);
 
 	if (rc == 0)
@@ -1271,7 +422,7 @@ static void p_break(struct tui *t, int key)
 
 static void p_steal(struct tui *t, int key)
 {
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 	int rc;
 
 	if (p->state != CON_BUSY && p->state != CON_TAKEN) {
@@ -1290,7 +441,7 @@ static void p_steal(struct tui *t, int key)
 static void p_hide(struct tui *t, int key)
 {
 	t->con->hidden = 1;
-	set_focus(t, 0);
+	console_list_focus(t, 0);
 }
 
 static void p_help(struct tui *t, int key)
@@ -1334,7 +485,7 @@ static void prefix_command(struct tui *t, int key, int is_code)
 	int k;
 
 	if (!is_code && key == cs->prefix) {
-		send_key(current(t), key, 0);
+		send_key(console_list_current(t), key, 0);
 		return;
 	}
 	for (i = 0; i < NPREFIX && !is_code; i++) {
@@ -1387,16 +538,14 @@ static void paste_append(struct tui_consoles *cs, uint32_t c)
 static void paste_done(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 	size_t i;
 
 	if (p != NULL && cs->focus && cs->visible && !p->scrollback) {
 		/* One write, wrapped in the host's own paste brackets if it
 		 * asked for them (DECSET 2004). */
-		vterm_keyboard_start_paste(p->vt);
-		out_append(p, cs->paste, cs->npaste);
-		vterm_keyboard_end_paste(p->vt);
-		pane_flush(p);
+		terminal_paste(p->term, cs->paste, cs->npaste);
+		console_list_flush(p);
 	} else if (t->typing_filter) {
 		size_t n = strlen(t->filter);
 
@@ -1414,10 +563,10 @@ static void paste_done(struct tui *t)
 }
 
 /* Input: everything the dashboard reads goes through here first. */
-int tui_console_input(struct tui *t, int key, int is_code)
+static int console_pane_input(struct tui *t, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
-	struct pane *p = current(t);
+	struct pane *p = console_list_current(t);
 
 	if (cs->pasting) {
 		if (is_code && key == TUI_KEY_PASTE_END) {
@@ -1462,27 +611,27 @@ int tui_console_input(struct tui *t, int key, int is_code)
 	return 1;
 }
 
-int tui_console_click(struct tui *t, int y, int x)
+static int console_pane_click(struct tui *t, int y, int x)
 {
 	struct tui_consoles *cs = t->con;
 
 	if (cs->visible && y >= cs->py && y < cs->py + cs->ph && x >= cs->px &&
 	    x < cs->px + cs->pw) {
-		set_focus(t, 1);
+		console_list_focus(t, 1);
 		return 1;
 	}
 	if (!cs->full)
-		set_focus(t, 0);
+		console_list_focus(t, 0);
 	return cs->visible && cs->full;
 }
 
 /* Dialogs: the list of consoles and the prefix keys. */
 
-void tui_console_dialog_key(struct tui *t, int key)
+static void console_pane_dialog_key(struct tui *t, enum tui_dialog d, int key)
 {
 	struct tui_consoles *cs = t->con;
 
-	if (cs->npanes == 0)
+	if (d != DIALOG_CONSOLES || cs->npanes == 0)
 		return;
 	if (key == 'j' || key == KEY_DOWN) {
 		cs->dialog_sel = (cs->dialog_sel + 1) % cs->npanes;
@@ -1491,15 +640,15 @@ void tui_console_dialog_key(struct tui *t, int key)
 		cs->dialog_sel = (cs->dialog_sel + cs->npanes - 1) % cs->npanes;
 		t->dialog = DIALOG_CONSOLES;
 	} else if (key == '\r' || key == '\n' || key == KEY_ENTER) {
-		select_pane(t, cs->dialog_sel);
+		console_list_select(t, cs->dialog_sel);
 	} else if (key >= '1' && key <= '9') {
-		select_pane(t, (size_t)(key - '1'));
+		console_list_select(t, (size_t)(key - '1'));
 	} else if (key == 'x') {
 		if (cs->dialog_sel < cs->npanes) {
 			struct pane *p = cs->panes[cs->dialog_sel];
 
 			tui_logf(t, "%s: console closed", p->host->cfg->name);
-			pane_close(t, cs->dialog_sel, on_console_done);
+			console_list_close(t, cs->dialog_sel);
 		}
 		if (cs->dialog_sel >= cs->npanes && cs->dialog_sel > 0)
 			cs->dialog_sel--;
@@ -1521,13 +670,11 @@ static void format_bytes(uint64_t n, char *buf, size_t len)
 static void draw_console_list(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	int w = COLS > 78 ? 74 : COLS - 4, h = (int)cs->npanes + 4, y, x = (COLS - w) / 2, row;
+	int w = COLS > 78 ? 74 : COLS - 4, h, y, x, row;
 	size_t i;
 
-	if (h > LINES - 2)
-		h = LINES - 2;
-	y = (LINES - h) / 2;
-	tui_draw_box(y, x, h, w, "Consoles  (Enter or 1-9 selects, x closes, Esc)");
+	h = tui_draw_dialog(w, (int)cs->npanes + 4,
+			    "Consoles  (Enter or 1-9 selects, x closes, Esc)", &y, &x);
 	for (i = 0, row = 0; i < cs->npanes && row < h - 3; i++, row++) {
 		const struct pane *p = cs->panes[i];
 		char in[24], line[256];
@@ -1550,27 +697,24 @@ static void draw_console_list(struct tui *t)
 static void draw_console_help(struct tui *t)
 {
 	struct tui_consoles *cs = t->con;
-	int w = COLS > 72 ? 68 : COLS - 2, h = (int)NPREFIX + 3, y, x = (COLS - w) / 2, row = 0;
+	int w = COLS > 72 ? 68 : COLS - 2, h, y, x, row = 0;
 	char title[64];
 	size_t i;
 
-	if (h > LINES - 2)
-		h = LINES - 2;
-	y = (LINES - h) / 2;
 	snprintf(title, sizeof title, "Console keys: %s, then  (any key closes)", cs->prefix_name);
-	tui_draw_box(y, x, h, w, title);
+	h = tui_draw_dialog(w, (int)NPREFIX + 3, title, &y, &x);
 	for (i = 0; i < NPREFIX && row < h - 3; i++) {
 		if (prefix_bindings[i].names == NULL)
 			continue;
-		mvprintw(y + 1 + row, x + 2, "%-8s", prefix_bindings[i].names);
-		mvaddnstr(y + 1 + row, x + 11, prefix_bindings[i].help, w - 13);
+		tui_draw_key_line(y + 1 + row, x, w, 8, prefix_bindings[i].names,
+				  prefix_bindings[i].help);
 		row++;
 	}
-	mvprintw(y + 1 + row, x + 2, "%-8s", cs->prefix_name);
-	mvaddnstr(y + 1 + row, x + 11, "send the prefix key itself to the host", w - 13);
+	tui_draw_key_line(y + 1 + row, x, w, 8, cs->prefix_name,
+			  "send the prefix key itself to the host");
 }
 
-void tui_console_draw_dialog(struct tui *t)
+static void console_pane_draw_dialog(struct tui *t)
 {
 	if (t->dialog == DIALOG_CONSOLES)
 		draw_console_list(t);
@@ -1578,159 +722,51 @@ void tui_console_draw_dialog(struct tui *t)
 		draw_console_help(t);
 }
 
-/* Opening and closing. */
 
-static void on_close_timeout(uv_timer_t *timer)
+/* The console tab of h's detail view. */
+static int console_pane_draw_host(struct tui *t, const struct bmc_host *h, int y, int rows)
 {
-	struct tui *t = timer->data;
-	void (*then)(struct tui *t) = t->con->all_closed;
-
-	t->con->all_closed = NULL;
-	if (then != NULL) {
-		tui_logf(t, "consoles did not close within 5 s; going on");
-		then(t);
-	}
-}
-
-void tui_console_open(struct tui *t, struct bmc_host *h)
-{
-	struct tui_consoles *cs = t->con;
-	struct console_callbacks cb = { on_console_data, on_console_state, NULL };
-	char *err = NULL;
-	struct pane *p;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < cs->npanes; i++) {
-		if (cs->panes[i]->host == h) {
-			select_pane(t, i);
-			return;
-		}
-	}
-	p = xcalloc(1, sizeof *p);
-	p->t = t;
-	p->host = h;
-	p->state = CON_CONNECTING;
-	p->cursor_visible = 1;
-	/* The size the pane will have; the first frame corrects it if not. */
-	cs->hidden = 0;
-	place(t, LINES - 2 > 3 ? LINES - 2 : 3);
-	p->rows = cs->ph - 2 > 0 ? cs->ph - 2 : 1;
-	p->cols = cs->pw - 2 > 0 ? cs->pw - 2 : 1;
-	p->vt = vterm_new(p->rows, p->cols);
-	vterm_set_utf8(p->vt, 1);
-	vterm_output_set_callback(p->vt, on_vterm_output, p);
-	p->screen = vterm_obtain_screen(p->vt);
-	vterm_screen_set_callbacks(p->screen, &screen_callbacks, p);
-	vterm_screen_enable_altscreen(p->screen, 1);
-	vterm_screen_set_damage_merge(p->screen, VTERM_DAMAGE_SCROLL);
-	vterm_screen_reset(p->screen, 1);
-	cb.ctx = p;
-	rc = console_open(&p->con, h, &cb, &err);
-	if (rc != 0) {
-		tui_logf(t, "%s: console: %s", h->cfg->name, err ? err : bmc_strerror(rc));
-		free(err);
-		pane_free(p);
-		return;
-	}
-	p->state = p->con->state;
-	cs->panes = xreallocarray(cs->panes, cs->npanes + 1, sizeof *cs->panes);
-	cs->panes[cs->npanes++] = p;
-	select_pane(t, cs->npanes - 1);
-	tui_logf(t, "%s: console %s (%s); %s then ? lists the console keys", h->cfg->name,
-		 console_state_name(p->state), h->cfg->console ? h->cfg->console : "sol",
-		 cs->prefix_name);
-}
-
-void tui_console_close_all(struct tui *t, void (*then)(struct tui *t))
-{
-	struct tui_consoles *cs = t->con;
-
-	while (cs->npanes > 0)
-		pane_close(t, cs->npanes - 1, on_console_done);
-	if (cs->closing == 0) {
-		then(t);
-		return;
-	}
-	/* Closing is bounded by each transport; this bounds it here too. */
-	cs->all_closed = then;
-	uv_timer_start(&cs->close_timer, on_close_timeout, 5000, 0);
-}
-
-size_t tui_console_count(struct tui *t)
-{
-	return t->con != NULL ? t->con->npanes : 0;
-}
-
-int tui_console_has_focus(struct tui *t)
-{
-	return t->con != NULL && t->con->focus && t->con->visible;
-}
-
-const struct console *tui_console_of(struct tui *t, const struct bmc_host *h)
-{
+	const struct console *c = NULL;
 	size_t i;
 
-	for (i = 0; t->con != NULL && i < t->con->npanes; i++)
+	for (i = 0; i < t->con->npanes; i++)
 		if (t->con->panes[i]->host == h)
-			return t->con->panes[i]->con;
-	return NULL;
+			c = t->con->panes[i]->con;
+
+	mvprintw(y, 2, "Console:  %s", h->cfg->console ? h->cfg->console : "sol");
+	if (c != NULL)
+		mvprintw(y + 1, 2, "State:    %s%s%s  (%llu bytes in, %llu out)%s",
+			 console_state_name(c->state), c->state_msg ? ": " : "",
+			 c->state_msg ? c->state_msg : "", (unsigned long long)c->bytes_in,
+			 (unsigned long long)c->bytes_out, c->log_fd >= 0 ? "  logging" : "");
+	else
+		mvprintw(y + 1, 2, "State:    not open");
+	mvprintw(y + 3, 2, "Enter or C opens it in a pane beside the host list; keys then go to");
+	mvprintw(y + 4, 2, "the host, and %s followed by ? lists the console commands.",
+		 t->con->prefix_name);
+	return 5;
 }
 
-const char *tui_console_prefix_name(struct tui *t)
+
+static void console_pane_status(struct tui *t, char *buf, size_t len)
 {
-	return t->con->prefix_name;
+	if (t->con->npanes > 0)
+		snprintf(buf, len, "consoles %zu %s:keys  ", t->con->npanes, t->con->prefix_name);
 }
 
-void tui_console_init(struct tui *t)
-{
-	struct tui_consoles *cs = xcalloc(1, sizeof *cs);
-	const char *env = getenv("BMCTOP_CONSOLE_PREFIX");
-
-	t->con = cs;
-	cs->split_pct = 50;
-	cs->prefix = parse_prefix(env);
-	if (cs->prefix < 0) {
-		cs->prefix = CONTROL_KEY(']');
-		tui_logf(t, "BMCTOP_CONSOLE_PREFIX=\"%s\": expected ^X or C-x; using ^]", env);
-	}
-	snprintf(cs->prefix_name, sizeof cs->prefix_name, "^%c", cs->prefix + '@');
-	uv_timer_init(t->e->loop, &cs->frame_timer);
-	uv_timer_init(t->e->loop, &cs->retry_timer);
-	uv_timer_init(t->e->loop, &cs->close_timer);
-	cs->frame_timer.data = cs->retry_timer.data = cs->close_timer.data = t;
-	/* Terminals wrap a paste in these once bracketed paste is on. */
-	define_key("\033[200~", TUI_KEY_PASTE_BEGIN);
-	define_key("\033[201~", TUI_KEY_PASTE_END);
-}
-
-static void on_timer_closed(uv_handle_t *handle)
-{
-	struct tui_consoles *cs = handle->data;
-
-	/* The timers live inside the state: free it with the last one. */
-	if (--cs->open_timers > 0)
-		return;
-	free(cs->pair_of);
-	free(cs->paste);
-	free(cs->panes);
-	free(cs);
-}
-
-void tui_console_free(struct tui *t)
-{
-	struct tui_consoles *cs = t->con;
-
-	if (cs == NULL)
-		return;
-	/* After the loop: close what is left without waiting for anyone. */
-	while (cs->npanes > 0)
-		pane_close(t, cs->npanes - 1, NULL);
-	cs->all_closed = NULL;
-	t->con = NULL;
-	cs->frame_timer.data = cs->retry_timer.data = cs->close_timer.data = cs;
-	cs->open_timers = 3;
-	uv_close((uv_handle_t *)&cs->frame_timer, on_timer_closed);
-	uv_close((uv_handle_t *)&cs->retry_timer, on_timer_closed);
-	uv_close((uv_handle_t *)&cs->close_timer, on_timer_closed);
-}
+const struct tui_pane_ops tui_console_pane = {
+	.init = console_list_init,
+	.free = console_list_free,
+	.open = console_list_open,
+	.layout = console_list_layout,
+	.draw = console_pane_draw,
+	.draw_host = console_pane_draw_host,
+	.status = console_pane_status,
+	.draw_dialog = console_pane_draw_dialog,
+	.dialog_key = console_pane_dialog_key,
+	.cursor = console_pane_cursor,
+	.input = console_pane_input,
+	.click = console_pane_click,
+	.flush = console_list_flush_all,
+	.close_all = console_list_close_all,
+};

@@ -1,24 +1,19 @@
 /*
  * tui/detail.c - the selected host in tabs: sensors, power, events,
  * inventory, console.  Each tab is a list of lines drawn from the host's
- * last readings; nothing here waits on the BMC.
+ * last readings; nothing here waits on the BMC.  The console tab is the
+ * console pane's (its draw_host operation).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "console/console.h"
 #include "core/host-json.h"
 #include "tui/internal.h"
 
 static const char *const tab_names[TAB__MAX] = { "Sensors", "Power", "Events", "Inventory",
 						 "Console" };
-
-const char *tui_tab_name(enum tui_tab tab)
-{
-	return tab_names[tab];
-}
 
 /* The tab bar: " 1 Sensors  2 Power ..." */
 static int tab_x(int i)
@@ -166,23 +161,17 @@ static int draw_inventory(struct tui *t, const struct bmc_host *h, int y, int ro
 	return (int)h->ninventory;
 }
 
-static int draw_console(struct tui *t, const struct bmc_host *h, int y, int rows)
-{
-	const struct console *c = tui_console_of(t, h);
+/* Each tab's lines from y, at most rows of them; returns how many it has,
+ * for scrolling.  The console tab is the console pane's. */
+typedef int (*tab_draw_fn)(struct tui *t, const struct bmc_host *h, int y, int rows);
 
-	mvprintw(y, 2, "Console:  %s", h->cfg->console ? h->cfg->console : "sol");
-	if (c != NULL)
-		mvprintw(y + 1, 2, "State:    %s%s%s  (%llu bytes in, %llu out)%s",
-			 console_state_name(c->state), c->state_msg ? ": " : "",
-			 c->state_msg ? c->state_msg : "", (unsigned long long)c->bytes_in,
-			 (unsigned long long)c->bytes_out, c->log_fd >= 0 ? "  logging" : "");
-	else
-		mvprintw(y + 1, 2, "State:    not open");
-	mvprintw(y + 3, 2, "Enter or C opens it in a pane beside the host list; keys then go to");
-	mvprintw(y + 4, 2, "the host, and %s followed by ? lists the console commands.",
-		 tui_console_prefix_name(t));
-	return 5;
-}
+static const tab_draw_fn tabs[TAB__MAX] = {
+	[TAB_SENSORS] = draw_sensors,
+	[TAB_POWER] = draw_power,
+	[TAB_EVENTS] = draw_events,
+	[TAB_INVENTORY] = draw_inventory,
+	[TAB_CONSOLE] = NULL,
+};
 
 void tui_detail_draw(struct tui *t, int y0, int rows)
 {
@@ -208,23 +197,10 @@ void tui_detail_draw(struct tui *t, int y0, int rows)
 	draw_tabs(t, y0 + 2);
 	mvhline(y0 + 3, 0, ACS_HLINE, COLS);
 	rows -= 4;
-	switch (t->tab) {
-	case TAB_SENSORS:
-		n = draw_sensors(t, h, y0 + 4, rows);
-		break;
-	case TAB_POWER:
-		n = draw_power(t, h, y0 + 4, rows);
-		break;
-	case TAB_EVENTS:
-		n = draw_events(t, h, y0 + 4, rows);
-		break;
-	case TAB_INVENTORY:
-		n = draw_inventory(t, h, y0 + 4, rows);
-		break;
-	default:
-		n = draw_console(t, h, y0 + 4, rows);
-		break;
-	}
+	if (tabs[t->tab] != NULL)
+		n = tabs[t->tab](t, h, y0 + 4, rows);
+	else
+		n = tui_panes_draw_host(t, h, y0 + 4, rows);
 	if (t->detail_scroll > 0 && (int)t->detail_scroll >= n)
 		t->detail_scroll = n > 0 ? (size_t)n - 1 : 0;
 }

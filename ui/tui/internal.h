@@ -1,7 +1,14 @@
 /*
- * tui/internal.h - state shared by the dashboard's files: tui/tui.c (loop, keys,
- * dialogs), tui/list.c (the host list), tui/detail.c (the detail tabs) and
- * tui/console.c (serial consoles in a libvterm pane).
+ * tui/internal.h - state shared by the dashboard's files, from the bottom up:
+ * tui/draw.c (drawing primitives), tui/core.c (what everything calls on, and
+ * the dispatch to the panes), tui/list.c (the host list), tui/detail.c (the
+ * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c
+ * over tui/console-list.c, tui/terminal.c and tui/scrollback.c: serial
+ * consoles; tui/vnc.c: VNC viewers), tui/keys.c (the key table, actions and
+ * dialogs) and tui/tui.c (the loop glue, on top).
+ *
+ * A file calls only the files below it; the core reaches the panes through
+ * their ops tables alone.
  */
 #ifndef BMCTOP_TUI_INTERNAL_H
 #define BMCTOP_TUI_INTERNAL_H
@@ -54,12 +61,51 @@ struct tui_action {
 
 #define TUI_LOG_MAX 200
 
+struct tui;
 struct tui_consoles;
+
+/*
+ * A pane: something the dashboard opens for a host beside (or instead of)
+ * its own views.  Every operation may be NULL.  The core calls them for
+ * each pane in t->panes, in that order.
+ */
+struct tui_pane_ops {
+	void (*init)(struct tui *t);
+	/* After the loop: close what is still open, free the rest. */
+	void (*free)(struct tui *t);
+	/* Open h's pane, or switch to it if it is open. */
+	void (*open)(struct tui *t, struct bmc_host *h);
+	/* Take a part of a body of `body` lines; returns the lines left for
+	 * the list or detail view, drawn first, from the top. */
+	int (*layout)(struct tui *t, int body);
+	void (*draw)(struct tui *t);
+	/* The pane's tab in h's detail view at y; returns the lines it has. */
+	int (*draw_host)(struct tui *t, const struct bmc_host *h, int y, int rows);
+	/* Append the pane's part of the status bar to buf. */
+	void (*status)(struct tui *t, char *buf, size_t len);
+	/* The pane's own dialogs, and a key while dialog d was open. */
+	void (*draw_dialog)(struct tui *t);
+	void (*dialog_key)(struct tui *t, enum tui_dialog d, int key);
+	/* Put the terminal cursor in the pane; 0 if it has none showing. */
+	int (*cursor)(struct tui *t);
+	/* A key read from the terminal (is_code: a KEY_* code, else a
+	 * character); 1 if the pane took it. */
+	int (*input)(struct tui *t, int key, int is_code);
+	/* A click at y, x: 1 if it was the pane's. */
+	int (*click)(struct tui *t, int y, int x);
+	/* Before each frame: send what the pane queued. */
+	void (*flush)(struct tui *t);
+	/* Close everything; then(t) runs once all of it is closed. */
+	void (*close_all)(struct tui *t, void (*then)(struct tui *t));
+};
 
 struct tui {
 	struct cli *cli;
 	struct bmc_engine *e;
+	const struct tui_pane_ops *const *panes; /* NULL-terminated */
+	size_t closing_pane;			 /* tui_quit() has come this far */
 	uv_poll_t input;
+	uv_poll_cb on_input;
 	uv_signal_t sigwinch;
 	uv_prepare_t redraw;
 	uv_timer_t tick;
@@ -102,70 +148,71 @@ struct tui {
 	uint64_t *key_ns;	/* key-to-screen latencies */
 	size_t nkey_ns;
 
-	struct tui_consoles *con; /* open consoles; private to tui/console.c */
+	struct tui_consoles *con; /* the console pane's (tui/console-list.h) */
 	int list_cols;		  /* columns the host list may use (a pane beside it) */
 	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
 };
 
-/* tui/tui.c */
+/* tui/draw.c */
+void tui_draw_init_colors(struct tui *t);
+/* Colour when there are colours; attributes that mean the same otherwise. */
+void tui_set_color(struct tui *t, int pair, int on);
+int tui_health_pair(enum bmc_health hl);
+/* A line-drawing border around h rows and w columns at y, x. */
+void tui_draw_frame(int y, int x, int h, int w);
+/* A cleared box with a frame and a title. */
+void tui_draw_box(int y, int x, int h, int w, const char *title);
+/* A box w wide and h high (at most LINES - 2) in the middle of the screen;
+ * sets *y, *x to its corner and returns its height. */
+int tui_draw_dialog(int w, int h, const char *title, int *y, int *x);
+/* A line of a key list in a box at x, w wide: the keys' names in a column
+ * name_width wide, then what they do. */
+void tui_draw_key_line(int y, int x, int w, int name_width, const char *names, const char *help);
+const char *tui_age(int64_t updated_ms, char *buf, size_t len);
+
+/* tui/core.c */
 void tui_mark_dirty(struct tui *t);
 void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
-void tui_draw_box(int y, int x, int h, int w, const char *title);
-void tui_draw_frame(int y, int x, int h, int w);
 /* Stop or resume reading the keyboard (a console's output queue is full). */
 void tui_input_pause(struct tui *t, int paused);
+/* Close the panes, then the engine, then stop the loop (q, or a signal). */
+void tui_quit(struct tui *t);
+/* The pane operations, for every pane in turn (see struct tui_pane_ops);
+ * those returning int stop at the first pane that answers 1. */
+void tui_panes_init(struct tui *t);
+void tui_panes_free(struct tui *t);
+int tui_panes_layout(struct tui *t, int body);
+void tui_panes_draw(struct tui *t);
+int tui_panes_draw_host(struct tui *t, const struct bmc_host *h, int y, int rows);
+void tui_panes_status(struct tui *t, char *buf, size_t len);
+void tui_panes_draw_dialog(struct tui *t);
+void tui_panes_dialog_key(struct tui *t, enum tui_dialog d, int key);
+int tui_panes_cursor(struct tui *t);
+int tui_panes_input(struct tui *t, int key, int is_code);
+int tui_panes_click(struct tui *t, int y, int x);
+void tui_panes_flush(struct tui *t);
 
 /* tui/list.c */
 void tui_list_reorder(struct tui *t);
 void tui_list_draw(struct tui *t, int y0, int rows);
 const char *tui_sort_name(enum tui_sort s);
-void tui_host_summary(const struct bmc_host *h, char *temp, char *fan, char *watts, size_t len);
-int tui_health_pair(enum bmc_health hl);
-void tui_set_color(struct tui *t, int pair, int on);
-const char *tui_age(int64_t updated_ms, char *buf, size_t len);
 
 /* tui/detail.c */
 void tui_detail_draw(struct tui *t, int y0, int rows);
-const char *tui_tab_name(enum tui_tab tab);
 /* Column where tab i starts in the tab bar, for mouse clicks. */
 int tui_tab_at(int x);
 
-/* tui/vnc.c */
-/* Start a relay to h's graphical console and a viewer on it. */
-void tui_vnc_open(struct tui *t, struct bmc_host *h);
-size_t tui_vnc_count(void);
-/* Stop every relay and viewer (on quit); their ends run from the loop. */
-void tui_vnc_stop_all(struct tui *t);
+/* The panes. */
+extern const struct tui_pane_ops tui_console_pane; /* tui/console.c */
+extern const struct tui_pane_ops tui_vnc_pane;	   /* tui/vnc.c */
 
-/* tui/console.c */
-struct console;
-void tui_console_init(struct tui *t);
-/* After the loop: close what is still open, free the rest. */
-void tui_console_free(struct tui *t);
-/* Open h's console in the pane, or switch to it if it is open. */
-void tui_console_open(struct tui *t, struct bmc_host *h);
-/* Close every console; then(t) runs once they are all closed. */
-void tui_console_close_all(struct tui *t, void (*then)(struct tui *t));
-/* Place the pane in the body (rows lines); returns the lines left for the
- * list or detail view, drawn first, from the top. */
-int tui_console_layout(struct tui *t, int body);
-void tui_console_draw(struct tui *t);
-void tui_console_draw_dialog(struct tui *t);
-void tui_console_dialog_key(struct tui *t, int key);
-/* Put the terminal cursor on the console's; 0 if it is not showing. */
-int tui_console_cursor(struct tui *t);
-/* A key read from the terminal (is_code: a KEY_* code, else a character);
- * 1 if a console or its prefix took it. */
-int tui_console_input(struct tui *t, int key, int is_code);
-/* A click at y, x: 1 if it was the pane's. */
-int tui_console_click(struct tui *t, int y, int x);
-/* Send what keys and terminal answers queued for the hosts. */
-void tui_console_flush(struct tui *t);
-size_t tui_console_count(struct tui *t);
-int tui_console_has_focus(struct tui *t);
-const struct console *tui_console_of(struct tui *t, const struct bmc_host *h);
-const char *tui_console_prefix_name(struct tui *t);
+/* tui/keys.c */
+/* A key read from the terminal (is_code: a KEY_* code, else a character,
+ * wide ones included). */
+void tui_keys_handle(struct tui *t, int key, int is_code);
+/* The dialog open, if it is one of the dashboard's own. */
+void tui_keys_draw_dialog(struct tui *t);
 
 #endif

@@ -23,56 +23,6 @@ const char *tui_sort_name(enum tui_sort s)
 	return names[s];
 }
 
-int tui_health_pair(enum bmc_health hl)
-{
-	switch (hl) {
-	case BMC_HEALTH_OK:
-		return PAIR_OK;
-	case BMC_HEALTH_WARNING:
-		return PAIR_WARN;
-	case BMC_HEALTH_CRITICAL:
-		return PAIR_CRIT;
-	case BMC_HEALTH_UNKNOWN:
-		break;
-	}
-	return PAIR_DIM;
-}
-
-/* Colour when there are colours; attributes that mean the same otherwise. */
-void tui_set_color(struct tui *t, int pair, int on)
-{
-	attr_t a;
-
-	if (t->colors)
-		a = COLOR_PAIR(pair) | (pair == PAIR_CRIT || pair == PAIR_TITLE ? A_BOLD : 0);
-	else
-		a = pair == PAIR_CRIT ? A_BOLD : pair == PAIR_WARN ? A_UNDERLINE
-				  : pair == PAIR_BAR || pair == PAIR_MARK ? A_REVERSE
-				  : pair == PAIR_TITLE ? A_BOLD : 0;
-	if (on)
-		attron(a);
-	else
-		attroff(a);
-}
-
-const char *tui_age(int64_t updated_ms, char *buf, size_t len)
-{
-	int64_t s;
-
-	if (updated_ms == 0)
-		return "-";
-	s = (engine_wall_ms() - updated_ms) / 1000;
-	if (s < 0)
-		s = 0;
-	if (s < 120)
-		snprintf(buf, len, "%llds", (long long)s);
-	else if (s < 7200)
-		snprintf(buf, len, "%lldm", (long long)(s / 60));
-	else
-		snprintf(buf, len, "%lldh", (long long)(s / 3600));
-	return buf;
-}
-
 static double hottest(const struct bmc_host *h, int *has)
 {
 	double t = -1e9;
@@ -108,7 +58,7 @@ static double watts(const struct bmc_host *h, int *has)
 	return w;
 }
 
-void tui_host_summary(const struct bmc_host *h, char *temp, char *fan, char *watt, size_t len)
+static void host_summary(const struct bmc_host *h, char *temp, char *fan, char *watt, size_t len)
 {
 	double f = 1e18, t, w;
 	int has_t, has_w, has_f = 0;
@@ -289,7 +239,7 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 	char temp[16], fan[16], watt[16], age[16];
 	int c, x = 0;
 
-	tui_host_summary(h, temp, fan, watt, sizeof temp);
+	host_summary(h, temp, fan, watt, sizeof temp);
 	if (selected)
 		attron(A_REVERSE);
 	mvhline(y, 0, ' ', list_width(t));

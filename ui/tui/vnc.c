@@ -121,7 +121,8 @@ static void launch(struct tui_vnc *v, struct bmc_host *h)
 	strv_free(argv);
 }
 
-void tui_vnc_open(struct tui *t, struct bmc_host *h)
+/* Start a relay to h's graphical console and a viewer on it. */
+static void vnc_open(struct tui *t, struct bmc_host *h)
 {
 	struct tui_vnc *v = xcalloc(1, sizeof *v);
 	char *err = NULL;
@@ -142,17 +143,8 @@ void tui_vnc_open(struct tui *t, struct bmc_host *h)
 	launch(v, h);
 }
 
-size_t tui_vnc_count(void)
-{
-	size_t n = 0;
-	const struct tui_vnc *v;
-
-	for (v = relays; v != NULL; v = v->next)
-		n++;
-	return n;
-}
-
-void tui_vnc_stop_all(struct tui *t)
+/* Stop every relay and viewer; their ends run from the loop. */
+static void vnc_stop_all(struct tui *t)
 {
 	struct tui_vnc *v, *next;
 
@@ -168,3 +160,16 @@ void tui_vnc_stop_all(struct tui *t)
 			vnc_relay_stop(v->relay); /* its end callback runs from the loop */
 	}
 }
+
+static void vnc_close_all(struct tui *t, void (*then)(struct tui *t))
+{
+	vnc_stop_all(t);
+	then(t);
+}
+
+/* A pane in a window of its own: the dashboard only opens and closes it. */
+const struct tui_pane_ops tui_vnc_pane = {
+	.free = vnc_stop_all,
+	.open = vnc_open,
+	.close_all = vnc_close_all,
+};

@@ -1,0 +1,217 @@
+/*
+ * tui/core.c - what every part of the dashboard calls on: asking for a
+ * frame, the action log, the selected host, pausing the keyboard, the way
+ * out, and the dispatch to the panes.
+ *
+ * The panes (the console pane, the VNC viewers) are reached only through
+ * their tui_pane_ops tables, listed in t->panes by tui/tui.c; nothing here
+ * names a pane, so the panes call down into this file and never the other
+ * way round.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xalloc.h"
+#include "tui/internal.h"
+
+void tui_mark_dirty(struct tui *t)
+{
+	t->dirty = 1;
+}
+
+void tui_logf(struct tui *t, const char *fmt, ...)
+{
+	char when[16], *msg;
+	time_t now = time(NULL);
+	struct tm tm;
+	va_list ap;
+
+	localtime_r(&now, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	snprintf(t->status, sizeof t->status, "%s", msg);
+	if (t->nlog == TUI_LOG_MAX) {
+		free(t->log[0]);
+		memmove(t->log, t->log + 1, (TUI_LOG_MAX - 1) * sizeof *t->log);
+		t->nlog--;
+	}
+	t->log[t->nlog++] = xasprintf("%s  %s", when, msg);
+	free(msg);
+	tui_mark_dirty(t);
+}
+
+struct bmc_host *tui_selected_host(struct tui *t)
+{
+	if (t->norder == 0 || t->selected >= t->norder)
+		return NULL;
+	return &t->e->hosts[t->order[t->selected]];
+}
+
+void tui_input_pause(struct tui *t, int paused)
+{
+	if (t->e->closing || t->input_paused == paused)
+		return;
+	t->input_paused = paused;
+	if (paused)
+		uv_poll_stop(&t->input);
+	else
+		uv_poll_start(&t->input, UV_READABLE, t->on_input);
+}
+
+/* The way out: panes in their order, then the engine. */
+
+static void on_closed_stop(struct bmc_engine *e)
+{
+	uv_stop(e->loop);
+}
+
+/* Close the panes from t->closing_pane on; each one's close_all may finish
+ * later and comes back here. */
+static void close_next_pane(struct tui *t)
+{
+	while (t->panes[t->closing_pane] != NULL) {
+		const struct tui_pane_ops *ops = t->panes[t->closing_pane++];
+
+		if (ops->close_all != NULL) {
+			ops->close_all(t, close_next_pane);
+			return;
+		}
+	}
+	engine_shutdown(t->e, on_closed_stop);
+}
+
+void tui_quit(struct tui *t)
+{
+	if (t->quitting)
+		return;
+	t->quitting = 1;
+	uv_poll_stop(&t->input);
+	uv_timer_stop(&t->tick);
+	uv_prepare_stop(&t->redraw);
+	uv_signal_stop(&t->sigwinch);
+	/* Consoles before the engine: SOL's Deactivate Payload needs the BMC session. */
+	t->closing_pane = 0;
+	close_next_pane(t);
+}
+
+/* Dispatch to the panes. */
+
+void tui_panes_init(struct tui *t)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->init != NULL)
+			(*p)->init(t);
+}
+
+void tui_panes_free(struct tui *t)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->free != NULL)
+			(*p)->free(t);
+}
+
+int tui_panes_layout(struct tui *t, int body)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->layout != NULL)
+			body = (*p)->layout(t, body);
+	return body;
+}
+
+void tui_panes_draw(struct tui *t)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->draw != NULL)
+			(*p)->draw(t);
+}
+
+int tui_panes_draw_host(struct tui *t, const struct bmc_host *h, int y, int rows)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->draw_host != NULL)
+			return (*p)->draw_host(t, h, y, rows);
+	return 0;
+}
+
+void tui_panes_status(struct tui *t, char *buf, size_t len)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->status != NULL)
+			(*p)->status(t, buf + strlen(buf), len - strlen(buf));
+}
+
+void tui_panes_draw_dialog(struct tui *t)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->draw_dialog != NULL)
+			(*p)->draw_dialog(t);
+}
+
+void tui_panes_dialog_key(struct tui *t, enum tui_dialog d, int key)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->dialog_key != NULL)
+			(*p)->dialog_key(t, d, key);
+}
+
+int tui_panes_cursor(struct tui *t)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->cursor != NULL && (*p)->cursor(t))
+			return 1;
+	return 0;
+}
+
+int tui_panes_input(struct tui *t, int key, int is_code)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->input != NULL && (*p)->input(t, key, is_code))
+			return 1;
+	return 0;
+}
+
+int tui_panes_click(struct tui *t, int y, int x)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->click != NULL && (*p)->click(t, y, x))
+			return 1;
+	return 0;
+}
+
+void tui_panes_flush(struct tui *t)
+{
+	const struct tui_pane_ops *const *p;
+
+	for (p = t->panes; *p != NULL; p++)
+		if ((*p)->flush != NULL)
+			(*p)->flush(t);
+}
