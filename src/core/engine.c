@@ -12,21 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "backend/backend.h"
 #include "core/engine.h"
 #include "core/log.h"
 #include "core/state-file.h"
 #include "core/xalloc.h"
-
-int64_t engine_wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet,
 		const struct bmc_backend *backend)
