@@ -568,6 +568,76 @@ TEST(engine_without_scheduler_shuts_down)
 	finish(&e, &f, &loop);
 }
 
+struct hooked {
+	struct bmc_engine *e;
+	uv_timer_t timer;
+	int closing_calls, freed, closed_before_release;
+};
+
+static int engine_closed;
+
+static void on_engine_closed(struct bmc_engine *e)
+{
+	engine_closed = 1;
+}
+
+static void hooked_timer_closed(uv_handle_t *handle)
+{
+	struct hooked *k = handle->data;
+
+	k->closed_before_release = engine_closed;
+	engine_release(k->e);
+}
+
+static void hooked_closing(void *ctx, struct bmc_engine *e)
+{
+	struct hooked *k = ctx;
+
+	k->closing_calls++;
+	engine_hold(e);
+	uv_close((uv_handle_t *)&k->timer, hooked_timer_closed);
+}
+
+static void hooked_free(void *ctx)
+{
+	struct hooked *k = ctx;
+
+	k->freed = 1;
+}
+
+/* How the scheduler hears of shutdown without the engine calling it: a
+ * hook's closing runs once, the engine waits for what it holds, then free. */
+TEST(engine_hooks_hold_shutdown_until_released)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	struct hooked k = { 0 };
+	struct engine_hook hook = { hooked_closing, hooked_free, &k };
+
+	uv_loop_init(&loop);
+	k.e = &e;
+	make_fleet(&f, 1, 10000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	uv_timer_init(&loop, &k.timer);
+	k.timer.data = &k;
+	engine_add_hook(&e, &hook);
+	engine_closed = 0;
+	engine_shutdown(&e, on_engine_closed);
+	engine_shutdown(&e, on_engine_closed); /* a second call does nothing */
+	ASSERT_EQ(k.closing_calls, 1);
+	ASSERT_EQ(engine_closed, 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ASSERT_EQ(engine_closed, 1);
+	ASSERT_EQ(k.closed_before_release, 0);
+	ASSERT_EQ(k.freed, 0);
+	engine_free(&e);
+	ASSERT_EQ(k.freed, 1);
+	ASSERT_EQ(uv_loop_close(&loop), 0);
+	f.nhosts = MAX_HOSTS;
+	fleet_free(&f);
+}
+
 TEST(no_backend_gives_an_error_not_silence)
 {
 	uv_loop_t loop;
