@@ -80,7 +80,7 @@ void fleet_free(struct fleet *fleet);
 const struct host_config *fleet_find(const struct fleet *fleet, const char *name);
 
 /* "30s", "2m", "500ms", "1.5s", "1h"; a bare number is seconds. */
-int duration_parse(const char *s, uint64_t *ms);
+int fleet_parse_duration(const char *s, uint64_t *ms);
 
 const char *fleet_protocol_name(enum fleet_protocol p);
 const char *fleet_tls_name(enum fleet_tls t);

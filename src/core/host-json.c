@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include "core/fleet.h"
 #include "core/host-json.h"
 
 void format_utc(char *buf, size_t len, int64_t ms)

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "core/engine.h"
+#include "core/host.h"
 
 enum host_json_part {
 	HJ_SUMMARY = 1,	  /* name, address, power, health, error, ... */

@@ -3,12 +3,17 @@
  * inventory, counters.
  *
  * Plain data with no loop in it, so the codecs and payload parsers that
- * fill sensors and events need not pull in libuv.  The live host (struct
- * bmc_host, its backend and schedule) is in core/engine.h.
+ * fill sensors and events need not pull in libuv.  struct bmc_host is here
+ * too: what the engine knows of one BMC, filled in by its backend.  When
+ * the host is polled is the scheduler's business and lives in core/sched.c,
+ * reached through h->index; what the backend keeps is behind backend_data.
+ * The functions are in core/host.c.
  */
 #ifndef BMCTOP_HOST_H
 #define BMCTOP_HOST_H
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum bmc_power { BMC_POWER_UNKNOWN, BMC_POWER_ON, BMC_POWER_OFF };
@@ -87,6 +92,73 @@ enum bmc_counter {
 };
 
 const char *bmc_counter_name(enum bmc_counter c);
+
+struct bmc_backend;
+struct bmc_engine;
+struct host_config;
+
+struct bmc_host {
+	struct bmc_engine *engine;
+	const struct host_config *cfg;
+	size_t index; /* in engine->hosts, and in any per-host array of a module */
+
+	enum bmc_host_state state;
+	enum bmc_power power;
+	enum bmc_health health;
+	enum bmc_source protocol; /* which backend answered */
+	char *vendor;
+	char *model;
+	char *serial;
+	char *firmware;
+	char *last_power_event;
+	enum bmc_boot_device boot_device;
+	int boot_persistent;
+
+	struct bmc_sensor *sensors;
+	size_t nsensors;
+	struct bmc_event *events;
+	size_t nevents;
+	struct bmc_kv *inventory;
+	size_t ninventory;
+
+	/* Consoles the BMC advertises (Redfish GraphicalConsole/SerialConsole of
+	 * the Manager and ComputerSystem): CONSOLE_CAP_* bits, 0 when unknown. */
+	unsigned console_caps;
+
+	char *error;	    /* what went wrong last, for a person to read */
+	int last_status;    /* 0 or BMC_E* */
+	int64_t updated_ms; /* wall clock of the last good poll; 0 never */
+	uint64_t counters[CNT__MAX];
+
+	const struct bmc_backend *backend;
+	void *backend_data;
+};
+
+/* What changed on a host, for observers. */
+enum host_change {
+	CHANGED_STATE = 1,
+	CHANGED_READINGS = 2,
+	CHANGED_EVENTS = 4,
+	CHANGED_INVENTORY = 8
+};
+
+/* For backends: record results and tell observers. */
+void host_set_error(struct bmc_host *h, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void host_set_errorv(struct bmc_host *h, int status, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+void host_clear_error(struct bmc_host *h);
+void host_set_string(char **slot, const char *value);
+void host_set_sensors(struct bmc_host *h, struct bmc_sensor *s, size_t n);
+void host_set_events(struct bmc_host *h, struct bmc_event *ev, size_t n);
+void host_set_inventory(struct bmc_host *h, struct bmc_kv *kv, size_t n);
+void host_free_inventory(struct bmc_kv *kv, size_t n);
+/* Free what the host holds (readings, strings, error), not the host. */
+void host_free_values(struct bmc_host *h);
+/* Worst of the sensor statuses (and any backend-reported health). */
+enum bmc_health host_rollup_health(const struct bmc_host *h);
+void host_changed(struct bmc_host *h, unsigned what);
+void host_action_done(struct bmc_host *h, const char *action, int status, const char *msg);
 
 const char *bmc_power_name(enum bmc_power p);
 const char *bmc_health_name(enum bmc_health hl);

@@ -275,24 +275,24 @@ TEST(durations)
 {
 	uint64_t ms;
 
-	ASSERT_EQ(duration_parse("30s", &ms), 0);
+	ASSERT_EQ(fleet_parse_duration("30s", &ms), 0);
 	ASSERT_EQ(ms, 30000);
-	ASSERT_EQ(duration_parse("2m", &ms), 0);
+	ASSERT_EQ(fleet_parse_duration("2m", &ms), 0);
 	ASSERT_EQ(ms, 120000);
-	ASSERT_EQ(duration_parse("500ms", &ms), 0);
+	ASSERT_EQ(fleet_parse_duration("500ms", &ms), 0);
 	ASSERT_EQ(ms, 500);
-	ASSERT_EQ(duration_parse("1.5s", &ms), 0);
+	ASSERT_EQ(fleet_parse_duration("1.5s", &ms), 0);
 	ASSERT_EQ(ms, 1500);
-	ASSERT_EQ(duration_parse("1h", &ms), 0);
+	ASSERT_EQ(fleet_parse_duration("1h", &ms), 0);
 	ASSERT_EQ(ms, 3600000);
-	ASSERT_EQ(duration_parse("45", &ms), 0);
+	ASSERT_EQ(fleet_parse_duration("45", &ms), 0);
 	ASSERT_EQ(ms, 45000);
-	ASSERT_EQ(duration_parse("", &ms), -1);
-	ASSERT_EQ(duration_parse("s", &ms), -1);
-	ASSERT_EQ(duration_parse("-1s", &ms), -1);
-	ASSERT_EQ(duration_parse("3 days", &ms), -1);
-	ASSERT_EQ(duration_parse("10d", &ms), -1);
-	ASSERT_EQ(duration_parse("1e9h", &ms), -1);
+	ASSERT_EQ(fleet_parse_duration("", &ms), -1);
+	ASSERT_EQ(fleet_parse_duration("s", &ms), -1);
+	ASSERT_EQ(fleet_parse_duration("-1s", &ms), -1);
+	ASSERT_EQ(fleet_parse_duration("3 days", &ms), -1);
+	ASSERT_EQ(fleet_parse_duration("10d", &ms), -1);
+	ASSERT_EQ(fleet_parse_duration("1e9h", &ms), -1);
 }
 
 static char *write_file(const char *name, const char *text, mode_t mode)

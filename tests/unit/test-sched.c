@@ -11,6 +11,8 @@
 
 #include "backend/backend.h"
 #include "core/engine.h"
+#include "core/inflight.h"
+#include "core/sched.h"
 #include "core/xalloc.h"
 #include "runner.h"
 
@@ -103,6 +105,14 @@ static void run_for(uv_loop_t *loop, uint64_t ms)
 	uv_run(loop, UV_RUN_NOWAIT);
 }
 
+static struct sched_stats stats(struct bmc_engine *e)
+{
+	struct sched_stats st;
+
+	sched_get_stats(e, &st);
+	return st;
+}
+
 static void closed(struct bmc_engine *e)
 {
 }
@@ -128,9 +138,8 @@ TEST(jitter_stays_in_bounds)
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 10000);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.seed = 42;
-	e.sched_opts.jitter = 0.1;
-	e.rng = 42;
+	sched_options(&e)->seed = 42;
+	sched_options(&e)->jitter = 0.1;
 	for (i = 0; i < 10000; i++) {
 		uint64_t d = sched_next_delay(&e, &e.hosts[0], 0);
 
@@ -159,22 +168,15 @@ TEST(backoff_doubles_to_cap)
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 10000);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.jitter = 0;
-	e.sched_opts.backoff_max_ms = 60000;
-	e.rng = 1;
+	sched_options(&e)->jitter = 0;
+	sched_options(&e)->backoff_max_ms = 60000;
 	h = &e.hosts[0];
-	h->sched.failures = 1;
-	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 10000);
-	h->sched.failures = 2;
-	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 20000);
-	h->sched.failures = 3;
-	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 40000);
-	h->sched.failures = 4;
-	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 60000);
-	h->sched.failures = 64;
-	ASSERT_EQ(sched_next_delay(&e, h, BMC_ETIMEDOUT), 60000);
+	ASSERT_EQ(sched_next_delay(&e, h, 1), 10000);
+	ASSERT_EQ(sched_next_delay(&e, h, 2), 20000);
+	ASSERT_EQ(sched_next_delay(&e, h, 3), 40000);
+	ASSERT_EQ(sched_next_delay(&e, h, 4), 60000);
+	ASSERT_EQ(sched_next_delay(&e, h, 64), 60000);
 	/* Success resets to the interval. */
-	h->sched.failures = 0;
 	ASSERT_EQ(sched_next_delay(&e, h, 0), 10000);
 	finish(&e, &f, &loop);
 }
@@ -188,8 +190,8 @@ TEST(periodic_polls_and_backoff_on_a_real_loop)
 	uv_loop_init(&loop);
 	make_fleet(&f, 2, 40);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.jitter = 0;
-	e.sched_opts.backoff_max_ms = 100000;
+	sched_options(&e)->jitter = 0;
+	sched_options(&e)->backoff_max_ms = 100000;
 	fake.latency_ms = 1;
 	fake.status[1] = BMC_ETIMEDOUT;
 	sched_start(&e);
@@ -221,7 +223,7 @@ TEST(auth_failure_parks_until_asked)
 	ASSERT_EQ(fake.polls[1], 1); /* exactly one attempt: no lockout */
 	ASSERT(fake.polls[0] >= 5);
 	ASSERT_EQ(e.hosts[1].state, HOST_PARKED);
-	ASSERT_EQ(e.hosts[1].sched.state, SCH_PARKED);
+	ASSERT_EQ(sched_host_state(&e.hosts[1]), SCH_PARKED);
 	ASSERT_STREQ(bmc_host_state_name(e.hosts[1].state), "authentication failed");
 	/* The user asks for a retry: one more attempt, parked again. */
 	sched_poll_now(&e.hosts[1]);
@@ -246,17 +248,17 @@ TEST(login_refused_to_a_command_parks_the_waiting_host)
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 20);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.jitter = 0;
+	sched_options(&e)->jitter = 0;
 	fake.latency_ms = 1;
 	sched_start(&e);
 	run_for(&loop, 5);
 	ASSERT_EQ(fake.polls[0], 1);
-	ASSERT_EQ(e.hosts[0].sched.state, SCH_WAITING);
+	ASSERT_EQ(sched_host_state(&e.hosts[0]), SCH_WAITING);
 	/* A power command's login is refused between two polls. */
 	host_set_error(&e.hosts[0], BMC_EAUTH, "wrong password");
 	run_for(&loop, 200);
 	ASSERT_EQ(fake.polls[0], 1); /* no poll with the refused password */
-	ASSERT_EQ(e.hosts[0].sched.state, SCH_PARKED);
+	ASSERT_EQ(sched_host_state(&e.hosts[0]), SCH_PARKED);
 	ASSERT_EQ(e.hosts[0].state, HOST_PARKED);
 	/* Asked again, it polls again. */
 	sched_poll_now(&e.hosts[0]);
@@ -284,7 +286,7 @@ TEST(in_flight_cap_holds)
 	uv_loop_init(&loop);
 	make_fleet(&f, 150, 60000);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.max_in_flight = 7;
+	sched_options(&e)->max_in_flight = 7;
 	fake.latency_ms = 5;
 	for (i = 0; i < 150; i++)
 		list[i] = &e.hosts[i];
@@ -293,10 +295,10 @@ TEST(in_flight_cap_holds)
 	run_for(&loop, 10000);
 	ASSERT(sweep_finished);
 	ASSERT_EQ(fake.peak, 7);
-	ASSERT_EQ(e.peak_in_flight, 7);
+	ASSERT_EQ(stats(&e).peak_in_flight, 7);
 	for (i = 0; i < 150; i++)
 		ASSERT_EQ(fake.polls[i], 1);
-	ASSERT_EQ(e.in_flight, 0);
+	ASSERT_EQ(stats(&e).in_flight, 0);
 	finish(&e, &f, &loop);
 }
 
@@ -313,18 +315,18 @@ TEST(adaptive_cap_grows_under_backlog)
 	uv_loop_init(&loop);
 	make_fleet(&f, MAX_HOSTS, 60000);
 	engine_init(&e, &loop, &f, &fake_backend);
-	ASSERT_EQ(e.sched_opts.max_in_flight, 0);
+	ASSERT_EQ(sched_options(&e)->max_in_flight, 0);
 	fake.latency_ms = 400;
 	for (i = 0; i < MAX_HOSTS; i++)
 		list[i] = &e.hosts[i];
 	sweep_finished = 0;
 	sched_sweep(&e, list, MAX_HOSTS, on_sweep);
-	ASSERT_EQ(e.in_flight, INFLIGHT_BASE);
+	ASSERT_EQ(stats(&e).in_flight, INFLIGHT_BASE);
 	run_for(&loop, 20000);
 	ASSERT(sweep_finished);
-	ASSERT(e.peak_in_flight > INFLIGHT_BASE);
-	ASSERT(e.peak_in_flight <= INFLIGHT_CEILING);
-	ASSERT(e.cap.limit > INFLIGHT_BASE);
+	ASSERT(stats(&e).peak_in_flight > INFLIGHT_BASE);
+	ASSERT(stats(&e).peak_in_flight <= INFLIGHT_CEILING);
+	ASSERT(stats(&e).limit > INFLIGHT_BASE);
 	for (i = 0; i < MAX_HOSTS; i++)
 		ASSERT_EQ(fake.polls[i], 1);
 	finish(&e, &f, &loop);
@@ -395,7 +397,7 @@ TEST(interval_runs_start_to_start)
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 100);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.jitter = 0;
+	sched_options(&e)->jitter = 0;
 	fake.latency_ms = 40;
 	sched_start(&e);
 	run_for(&loop, 1050);
@@ -414,7 +416,7 @@ TEST(cap_holds_with_periodic_polling)
 	uv_loop_init(&loop);
 	make_fleet(&f, 100, 30);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.max_in_flight = 10;
+	sched_options(&e)->max_in_flight = 10;
 	fake.latency_ms = 3;
 	sched_start(&e);
 	run_for(&loop, 300);
@@ -438,8 +440,8 @@ TEST(unanswered_hosts_do_not_starve_live_ones)
 	uv_loop_init(&loop);
 	make_fleet(&f, 60, 50);
 	engine_init(&e, &loop, &f, &fake_backend);
-	e.sched_opts.max_in_flight = 8;
-	e.sched_opts.backoff_max_ms = 50; /* dead hosts come back every interval */
+	sched_options(&e)->max_in_flight = 8;
+	sched_options(&e)->backoff_max_ms = 50; /* dead hosts come back every interval */
 	fake.latency_ms = 2;
 	for (i = 0; i < 20; i++) {
 		fake.status[i] = BMC_ETIMEDOUT;
@@ -459,8 +461,8 @@ TEST(unanswered_hosts_do_not_starve_live_ones)
 	 * still get tried, one at a time. */
 	ASSERT(live_min >= 10);
 	ASSERT(dead_max >= 1);
-	ASSERT(e.peak_in_flight <= 8 + 1);
-	ASSERT(e.slow_in_flight <= 1);
+	ASSERT(stats(&e).peak_in_flight <= 8 + 1);
+	ASSERT(stats(&e).slow_in_flight <= 1);
 	finish(&e, &f, &loop);
 }
 
@@ -479,6 +481,161 @@ TEST(shutdown_cancels_timers)
 	ASSERT_EQ(fake.polls[0], 1);
 	/* finish() asserts that uv_loop_close finds no open handle. */
 	finish(&e, &f, &loop);
+}
+
+/* status --watch HOST...: periodic polls of the chosen hosts only. */
+TEST(start_hosts_polls_only_those)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	struct bmc_host *list[2];
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 4, 20);
+	engine_init(&e, &loop, &f, &fake_backend);
+	fake.latency_ms = 1;
+	list[0] = &e.hosts[3];
+	list[1] = &e.hosts[1];
+	sched_start_hosts(&e, list, 2);
+	run_for(&loop, 100);
+	ASSERT_EQ(fake.polls[0], 0);
+	ASSERT_EQ(fake.polls[2], 0);
+	ASSERT(fake.polls[1] >= 2);
+	ASSERT(fake.polls[3] >= 2);
+	ASSERT_EQ(sched_host_state(&e.hosts[0]), SCH_IDLE);
+	sched_stop(&e);
+	finish(&e, &f, &loop);
+}
+
+static int start_fake_poll(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
+{
+	unsigned *started = arg;
+
+	(*started)++;
+	if (h->index == 2)
+		return BMC_ENOTSUP;
+	return engine_poll(h, POLL_POWER, cb, cb_arg);
+}
+
+/* The one-shot commands' fan-out: every host once, under the cap, each
+ * result in its slot, a failure to start on its host. */
+TEST(fanout_runs_each_host_once_under_the_cap)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	struct bmc_host *list[40];
+	int status[40] = { 0 };
+	unsigned started = 0;
+	size_t i;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 40, 60000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	sched_options(&e)->max_in_flight = 5;
+	fake.latency_ms = 2;
+	fake.status[7] = BMC_ETIMEDOUT;
+	for (i = 0; i < 40; i++)
+		list[i] = &e.hosts[39 - i];
+	ASSERT_EQ(sched_fanout(&e, list, 40, start_fake_poll, &started, status), 2);
+	ASSERT_EQ(started, 40);
+	ASSERT_EQ(fake.peak, 5);
+	ASSERT_EQ(status[39 - 7], BMC_ETIMEDOUT);
+	ASSERT_EQ(status[39 - 2], BMC_ENOTSUP);
+	ASSERT_EQ(e.hosts[2].last_status, BMC_ENOTSUP);
+	ASSERT(e.hosts[2].error != NULL);
+	ASSERT_EQ(status[0], 0);
+	for (i = 0; i < 40; i++)
+		ASSERT_EQ(fake.polls[i], i == 2 ? 0 : 1);
+	/* The periodic scheduler never ran. */
+	ASSERT_EQ(stats(&e).peak_in_flight, 0);
+	finish(&e, &f, &loop);
+}
+
+/* A front end that never polls periodically (a console) makes no scheduler;
+ * shutdown and free still work. */
+TEST(engine_without_scheduler_shuts_down)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+
+	uv_loop_init(&loop);
+	make_fleet(&f, 3, 10000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	ASSERT(e.sched == NULL);
+	finish(&e, &f, &loop);
+}
+
+struct hooked {
+	struct bmc_engine *e;
+	uv_timer_t timer;
+	int closing_calls, freed, closed_before_release;
+};
+
+static int engine_closed;
+
+static void on_engine_closed(struct bmc_engine *e)
+{
+	engine_closed = 1;
+}
+
+static void hooked_timer_closed(uv_handle_t *handle)
+{
+	struct hooked *k = handle->data;
+
+	k->closed_before_release = engine_closed;
+	engine_release(k->e);
+}
+
+static void hooked_closing(void *ctx, struct bmc_engine *e)
+{
+	struct hooked *k = ctx;
+
+	k->closing_calls++;
+	engine_hold(e);
+	uv_close((uv_handle_t *)&k->timer, hooked_timer_closed);
+}
+
+static void hooked_free(void *ctx)
+{
+	struct hooked *k = ctx;
+
+	k->freed = 1;
+}
+
+/* How the scheduler hears of shutdown without the engine calling it: a
+ * hook's closing runs once, the engine waits for what it holds, then free. */
+TEST(engine_hooks_hold_shutdown_until_released)
+{
+	uv_loop_t loop;
+	struct fleet f;
+	struct bmc_engine e;
+	struct hooked k = { 0 };
+	struct engine_hook hook = { hooked_closing, hooked_free, &k };
+
+	uv_loop_init(&loop);
+	k.e = &e;
+	make_fleet(&f, 1, 10000);
+	engine_init(&e, &loop, &f, &fake_backend);
+	uv_timer_init(&loop, &k.timer);
+	k.timer.data = &k;
+	engine_add_hook(&e, &hook);
+	engine_closed = 0;
+	engine_shutdown(&e, on_engine_closed);
+	engine_shutdown(&e, on_engine_closed); /* a second call does nothing */
+	ASSERT_EQ(k.closing_calls, 1);
+	ASSERT_EQ(engine_closed, 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ASSERT_EQ(engine_closed, 1);
+	ASSERT_EQ(k.closed_before_release, 0);
+	ASSERT_EQ(k.freed, 0);
+	engine_free(&e);
+	ASSERT_EQ(k.freed, 1);
+	ASSERT_EQ(uv_loop_close(&loop), 0);
+	f.nhosts = MAX_HOSTS;
+	fleet_free(&f);
 }
 
 TEST(no_backend_gives_an_error_not_silence)

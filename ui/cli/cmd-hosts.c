@@ -15,106 +15,57 @@
 
 #include "cli/cli.h"
 #include "core/host-json.h"
+#include "core/sched.h"
 #include "core/xalloc.h"
 #include "tls/trust.h"
 
+/* One command's run over its hosts: what to do, and each host's result. */
 struct fanout {
 	struct cli *cli;
 	struct bmc_host **hosts;
-	size_t n, next, running, done;
-	struct inflight_cap cap; /* max-in-flight, or grown while hosts wait */
-	uint64_t started_ms;	 /* every host was waiting from here */
-	int (*start)(struct fanout *f, struct bmc_host *h);
+	size_t n;
 	enum bmc_power_action action;
 	enum bmc_boot_device device;
-	int *status; /* per host index in hosts[] */
-	size_t *slot_of; /* host->index to position in hosts[] */
+	int *status; /* per host in hosts[] */
 };
 
-static void fanout_pump(struct fanout *f);
-
-static void on_host_done(struct bmc_host *h, int status, void *arg)
+/* Run start() on every host (the scheduler's fan-out, under max-in-flight)
+ * and wait for all; returns how many failed. */
+static size_t fanout_run(struct cli *c, struct bmc_host **hosts, size_t n, sched_op_fn start,
+			 struct fanout *f)
 {
-	struct fanout *f = arg;
-
-	f->status[f->slot_of[h->index]] = status;
-	f->running--;
-	f->done++;
-	fanout_pump(f);
-}
-
-static void fanout_pump(struct fanout *f)
-{
-	uint64_t now = uv_now(&f->cli->loop);
-
-	/* Hosts left after the first pump have been waiting for a slot. */
-	if (f->next > 0 && f->next < f->n)
-		inflight_cap_wait(&f->cap, now - f->started_ms, now);
-	while (f->running < f->cap.limit && f->next < f->n) {
-		struct bmc_host *h = f->hosts[f->next++];
-		int rc;
-
-		f->running++;
-		rc = f->start(f, h);
-		if (rc != 0) {
-			if (h->error == NULL || h->last_status != rc)
-				host_set_error(h, rc, "%s", bmc_strerror(rc));
-			f->running--;
-			f->done++;
-			f->status[f->slot_of[h->index]] = rc;
-		}
-	}
-	if (f->done == f->n)
-		uv_stop(&f->cli->loop);
-}
-
-/* Run start() on every host and wait for all; returns how many failed. */
-static size_t fanout_run(struct cli *c, struct bmc_host **hosts, size_t n,
-			 int (*start)(struct fanout *f, struct bmc_host *h), struct fanout *f)
-{
-	size_t i, failed = 0;
-
 	f->cli = c;
 	f->hosts = hosts;
 	f->n = n;
-	uv_update_time(&c->loop);
-	f->started_ms = uv_now(&c->loop);
-	inflight_cap_init(&f->cap, c->engine.sched_opts.max_in_flight, f->started_ms);
-	f->start = start;
 	f->status = xcalloc(n ? n : 1, sizeof *f->status);
-	f->slot_of = xcalloc(c->engine.nhosts ? c->engine.nhosts : 1, sizeof *f->slot_of);
-	for (i = 0; i < n; i++)
-		f->slot_of[hosts[i]->index] = i;
-	fanout_pump(f);
-	if (f->done < f->n)
-		uv_run(&c->loop, UV_RUN_DEFAULT);
-	for (i = 0; i < n; i++)
-		if (f->status[i] != 0)
-			failed++;
-	return failed;
+	return sched_fanout(&c->engine, hosts, n, start, f, f->status);
 }
 
 static void fanout_free(struct fanout *f)
 {
 	free(f->status);
-	free(f->slot_of);
 }
 
 static unsigned poll_what;
 
-static int start_poll(struct fanout *f, struct bmc_host *h)
+static int start_poll(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
 {
-	return engine_poll(h, poll_what, on_host_done, f);
+	(void)arg;
+	return engine_poll(h, poll_what, cb, cb_arg);
 }
 
-static int start_power(struct fanout *f, struct bmc_host *h)
+static int start_power(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
 {
-	return engine_power(h, f->action, on_host_done, f);
+	struct fanout *f = arg;
+
+	return engine_power(h, f->action, cb, cb_arg);
 }
 
-static int start_boot(struct fanout *f, struct bmc_host *h)
+static int start_boot(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
 {
-	return engine_boot(h, f->device, f->cli->persistent, on_host_done, f);
+	struct fanout *f = arg;
+
+	return engine_boot(h, f->device, f->cli->persistent, cb, cb_arg);
 }
 
 static void report_failures(struct fanout *f)
@@ -325,19 +276,15 @@ static size_t status_watch(struct cli *c, struct bmc_host **hosts, size_t n)
 		w.interval_ms = 30000;
 	obs.ctx = &w;
 	engine_add_observer(&c->engine, &obs);
-	c->engine.sched_opts.what = poll_what;
-	/* Only the chosen hosts: the others stay idle. */
-	for (i = 0; i < c->engine.nhosts; i++)
-		c->engine.hosts[i].sched.state = SCH_PARKED;
-	for (i = 0; i < n; i++)
-		hosts[i]->sched.state = SCH_IDLE;
+	sched_options(&c->engine)->what = poll_what;
 	uv_timer_init(&c->loop, &w.report);
 	uv_timer_init(&c->loop, &w.stop);
 	w.report.data = w.stop.data = &w;
 	w.start_ms = engine_wall_ms();
 	uv_timer_start(&w.report, watch_report, w.interval_ms, w.interval_ms);
 	uv_timer_start(&w.stop, watch_stop, (uint64_t)c->watch * 1000, 0);
-	sched_start(&c->engine);
+	/* Only the chosen hosts: the others stay idle. */
+	sched_start_hosts(&c->engine, hosts, n);
 	uv_run(&c->loop, UV_RUN_DEFAULT);
 	watch_summary(&w);
 	uv_close((uv_handle_t *)&w.report, NULL);
@@ -582,9 +529,10 @@ int cmd_boot(struct cli *c, int argc, char **argv)
 	return failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 
-static int start_trust(struct fanout *f, struct bmc_host *h)
+static int start_trust(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
 {
-	return engine_trust(h, on_host_done, f);
+	(void)arg;
+	return engine_trust(h, cb, cb_arg);
 }
 
 int cmd_trust(struct cli *c, int argc, char **argv)

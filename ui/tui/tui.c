@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/sched.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
 #include "tui/tui.h"
