@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sched.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
 
