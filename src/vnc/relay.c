@@ -35,12 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +47,8 @@
 #include "core/xalloc.h"
 #include "redfish/http.h"
 #include "redfish/parse.h"
+#include "tls/conn.h"
+#include "tls/pin.h"
 #include "tls/trust.h"
 #include "vnc/relay.h"
 #include "vnc/rfb.h"
@@ -124,10 +121,7 @@ struct vnc_relay {
 	uv_getaddrinfo_t gai;
 
 	/* TLS */
-	SSL_CTX *ssl_ctx;
-	SSL *ssl;
-	BIO *rbio, *wbio;
-	int tls_done;
+	struct tls_conn tls;
 	uint8_t plain[READ_CHUNK];
 
 	/* WebSocket */
@@ -196,10 +190,7 @@ static void maybe_finish(struct vnc_relay *r)
 {
 	if (!r->ending || r->pending_handles > 0)
 		return;
-	if (r->ssl != NULL)
-		SSL_free(r->ssl); /* frees the BIOs too */
-	if (r->ssl_ctx != NULL)
-		SSL_CTX_free(r->ssl_ctx);
+	tls_conn_free(&r->tls);
 	if (r->cb != NULL)
 		r->cb(r, r->status, r->msg, r->arg);
 	rfb_client_wipe(&r->rc);
@@ -510,17 +501,18 @@ static void to_viewer(struct vnc_relay *r, const uint8_t *p, size_t n)
 static void flush_wbio(struct vnc_relay *r)
 {
 	uint8_t buf[16384];
-	int n;
+	size_t n;
 
-	while ((n = BIO_read(r->wbio, buf, sizeof buf)) > 0)
-		side_write(&r->up, buf, (size_t)n);
+	for (n = tls_conn_drain(&r->tls, buf, sizeof buf); n > 0;
+	     n = tls_conn_drain(&r->tls, buf, sizeof buf))
+		side_write(&r->up, buf, n);
 }
 
 /* Bytes to the BMC below the WebSocket layer (TLS or plain). */
 static void up_transport_write(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
 	if (r->t.tls) {
-		if (n > 0 && SSL_write(r->ssl, p, (int)n) <= 0) {
+		if (tls_conn_write(&r->tls, p, n) != 0) {
 			relay_end(r, BMC_ETLS, "TLS write to %s failed", r->t.url);
 			return;
 		}
@@ -982,142 +974,61 @@ static void from_transport(struct vnc_relay *r, uint8_t *p, size_t n)
 		from_server_stream(r, p, n);
 }
 
-static int spki_pin(X509 *cert, char *out, size_t outlen)
-{
-	unsigned char *der = NULL, digest[32], b64[48];
-	int len = i2d_PUBKEY(X509_get0_pubkey(cert), &der), rc = -1;
-
-	if (len > 0 && EVP_Digest(der, (size_t)len, digest, NULL, EVP_sha256(), NULL) == 1) {
-		EVP_EncodeBlock(b64, digest, 32);
-		snprintf(out, outlen, "sha256//%s", b64);
-		rc = 0;
-	}
-	OPENSSL_free(der);
-	return rc;
-}
-
-static int pin_listed(const char *list, const char *pin)
-{
-	size_t n = strlen(pin);
-	const char *p = list;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, pin, n) == 0 && (p[n] == '\0' || p[n] == ';'))
-			return 1;
-		p = strchr(p, ';');
-		if (p != NULL)
-			p++;
-	}
-	return 0;
-}
-
 /* The TLS handshake is done: is this the BMC we mean? */
 static int tls_trusted(struct vnc_relay *r)
 {
-	const struct host_config *hc = r->h->cfg;
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	X509 *cert = SSL_get1_peer_certificate(r->ssl);
-#else
-	X509 *cert = SSL_get_peer_certificate(r->ssl);
-#endif
-	char pin[72], known[72];
-	int ok = 0, found;
+	char pin[TLS_PIN_MAX], *why = NULL;
+	int rc;
 
-	if (cert == NULL || spki_pin(cert, pin, sizeof pin) != 0) {
-		X509_free(cert);
+	if (tls_conn_peer_pin(&r->tls, pin, sizeof pin) != 0) {
 		relay_end(r, BMC_ETLS, "%s: no usable TLS certificate", r->t.url);
 		return 0;
 	}
-	X509_free(cert);
-	switch (hc->tls) {
-	case TLS_INSECURE:
-		ok = 1;
-		break;
-	case TLS_VERIFY:
-		ok = SSL_get_verify_result(r->ssl) == X509_V_OK;
-		break;
-	case TLS_PIN:
-		ok = hc->tls_pin != NULL && pin_listed(hc->tls_pin, pin);
-		break;
-	case TLS_TOFU:
-		found = trust_lookup(hc->name, r->t.origin, known, sizeof known);
-		if (found < 0) {
-			char *msg = trust_unreadable_message(found);
-
-			relay_end(r, BMC_ETLS, "%s", msg);
-			free(msg);
-			return 0;
-		}
-		if (found == 0) {
-			ok = strcmp(known, pin) == 0;
-			if (!ok) {
-				relay_end(
-				    r, BMC_ETLS,
-				    "the TLS key of %s changed: known %s, now %s; nothing was "
-				    "sent. If the change is expected, run: bmctop trust %s",
-				    r->t.origin, known, pin, hc->name);
-				return 0;
-			}
-		} else {
-			if (trust_store(hc->name, r->t.origin, pin) != 0)
-				log_warn("%s: cannot record the TLS key in known_hosts", hc->name);
-			log_info("%s: trusting TLS key %s of %s on first use", hc->name, pin,
-				 r->t.origin);
-			ok = 1;
-		}
-		break;
+	rc = trust_policy_check(r->h->cfg, r->t.origin, r->t.url, pin,
+				tls_conn_verified(&r->tls), &why);
+	if (rc != 0) {
+		relay_end(r, rc, "%s", why);
+		free(why);
+		return 0;
 	}
-	if (!ok)
-		relay_end(r, BMC_ETLS, "%s: the TLS key %s is not trusted (tls = %s)", r->t.url,
-			  pin, fleet_tls_name(hc->tls));
-	return ok;
+	return 1;
 }
 
 static void tls_error(struct vnc_relay *r, const char *what)
 {
 	char buf[256];
-	unsigned long e = ERR_get_error();
 
-	if (e != 0)
-		ERR_error_string_n(e, buf, sizeof buf);
-	else
-		snprintf(buf, sizeof buf, "connection closed");
-	ERR_clear_error();
+	tls_conn_error(buf, sizeof buf);
 	relay_end(r, BMC_ETLS, "%s: TLS %s failed: %s", r->t.url, what, buf);
 }
 
 static void tls_bytes(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
+	ssize_t got;
 	int rc;
 
-	BIO_write(r->rbio, p, (int)n);
-	if (!r->tls_done) {
-		ERR_clear_error();
-		rc = SSL_do_handshake(r->ssl);
+	tls_conn_feed(&r->tls, p, n);
+	if (!r->tls.done) {
+		rc = tls_conn_handshake(&r->tls);
 		flush_wbio(r);
 		if (rc != 1) {
-			int e = SSL_get_error(r->ssl, rc);
-
-			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+			if (rc < 0)
 				tls_error(r, "handshake");
 			return;
 		}
-		r->tls_done = 1;
 		if (!tls_trusted(r))
 			return;
 		send_upgrade(r);
 	}
 	while (!r->ending) {
-		ERR_clear_error();
-		rc = SSL_read(r->ssl, r->plain, sizeof r->plain);
-		if (rc > 0) {
-			from_transport(r, r->plain, (size_t)rc);
+		got = tls_conn_read(&r->tls, r->plain, sizeof r->plain);
+		if (got > 0) {
+			from_transport(r, r->plain, (size_t)got);
 			continue;
 		}
-		rc = SSL_get_error(r->ssl, rc);
-		if (rc == SSL_ERROR_ZERO_RETURN)
+		if (got == TLS_CONN_CLOSED)
 			relay_end(r, 0, "the console server closed the connection");
-		else if (rc != SSL_ERROR_WANT_READ && rc != SSL_ERROR_WANT_WRITE)
+		else if (got < 0)
 			tls_error(r, "read");
 		break;
 	}
@@ -1131,43 +1042,6 @@ static void up_bytes(struct vnc_relay *r, uint8_t *p, size_t n)
 		tls_bytes(r, p, n);
 	else
 		from_transport(r, p, n);
-}
-
-static int tls_setup(struct vnc_relay *r)
-{
-	const struct host_config *hc = r->h->cfg;
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	r->ssl_ctx = SSL_CTX_new(TLS_client_method());
-	if (r->ssl_ctx == NULL)
-		return -1;
-	SSL_CTX_set_min_proto_version(r->ssl_ctx, TLS1_2_VERSION);
-	if (hc->tls == TLS_VERIFY) {
-		SSL_CTX_set_verify(r->ssl_ctx, SSL_VERIFY_PEER, NULL);
-		if (hc->ca_file != NULL)
-			SSL_CTX_load_verify_locations(r->ssl_ctx, hc->ca_file, NULL);
-		else
-			SSL_CTX_set_default_verify_paths(r->ssl_ctx);
-	} else {
-		SSL_CTX_set_verify(r->ssl_ctx, SSL_VERIFY_NONE, NULL);
-	}
-	r->ssl = SSL_new(r->ssl_ctx);
-	if (r->ssl == NULL)
-		return -1;
-	r->rbio = BIO_new(BIO_s_mem());
-	r->wbio = BIO_new(BIO_s_mem());
-	SSL_set_bio(r->ssl, r->rbio, r->wbio);
-	SSL_set_connect_state(r->ssl);
-	if (inet_pton(AF_INET, r->t.host, &a4) == 1 || inet_pton(AF_INET6, r->t.host, &a6) == 1) {
-		if (hc->tls == TLS_VERIFY)
-			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(r->ssl), r->t.host);
-	} else {
-		SSL_set_tlsext_host_name(r->ssl, r->t.host);
-		if (hc->tls == TLS_VERIFY)
-			SSL_set1_host(r->ssl, r->t.host);
-	}
-	return 0;
 }
 
 static void on_up_connected(uv_connect_t *req, int status)
@@ -1186,16 +1060,14 @@ static void on_up_connected(uv_connect_t *req, int status)
 	r->up.connected = 1;
 	relay_update_reading(r);
 	if (r->t.tls) {
-		int rc;
+		const struct host_config *hc = r->h->cfg;
 
 		r->stage = UP_TLS;
-		if (tls_setup(r) != 0) {
+		if (tls_conn_init(&r->tls, r->t.host, hc->tls == TLS_VERIFY, hc->ca_file) != 0) {
 			tls_error(r, "setup");
 			return;
 		}
-		ERR_clear_error();
-		rc = SSL_do_handshake(r->ssl);
-		if (rc != 1 && SSL_get_error(r->ssl, rc) != SSL_ERROR_WANT_READ) {
+		if (tls_conn_handshake(&r->tls) < 0) {
 			tls_error(r, "handshake");
 			return;
 		}
