@@ -38,6 +38,7 @@
 #include "core/xalloc.h"
 #include "redfish/http.h"
 #include "redfish/parse.h"
+#include "redfish/session.h"
 #include "tls/trust.h"
 
 #define RF_IN_FLIGHT	  2    /* requests at once per host: "two connections per BMC" */
@@ -48,18 +49,9 @@
 #define RETRY_AFTER_MAX	  300 /* s: a BMC may ask us to wait up to the scheduler's longest backoff */
 
 struct rf_host {
-	struct rf_http *http;
-	char *base; /* https://host:port */
-	char pin[72];
-	int trusted;
-	char token[256];
-	char session[RF_LINK_MAX];	/* our session's URL, to DELETE */
-	unsigned session_gen;		/* bumped at each login, to tell a 401 for an older token */
-	int session_proven;		/* the service has accepted this session at least once */
+	struct rf_session s;		/* the service, its TLS key, our one session */
 	struct rf_job *session_owner;	/* the job logging in (deleting the old session first) */
 	struct rf_job *session_waiters; /* jobs waiting for it to end */
-	unsigned auth_failures;		/* credentials refused so far: parks the jobs of before */
-	long no_sessions;		/* the HTTP status that said the service has no sessions */
 	uint64_t busy_until;		/* uv_now(): the BMC asked us to wait until then */
 	char busy_message[800];
 	int basic; /* no sessions offered: Basic auth on every request */
@@ -118,8 +110,8 @@ struct rf_job {
 	enum bmc_boot_device device;
 	int persistent;
 	int patched;
-	unsigned gen;		  /* rh->session_gen when the last request (or 401) was sent */
-	unsigned auth_seen;	  /* rh->auth_failures when the job started */
+	unsigned gen;		  /* rh->s.gen when the last request (or 401) was sent */
+	unsigned auth_seen;	  /* rh->s.auth_failures when the job started */
 	int sent_token;		  /* the last request carried the session's token */
 	struct rf_job *wait_next; /* in rh->session_waiters */
 	void (*then)(struct rf_job *j);	  /* what the job does once logged in */
@@ -230,7 +222,7 @@ static void auth_fail(struct rf_job *j, const char *fmt, ...)
 {
 	va_list ap;
 
-	j->rh->auth_failures++;
+	j->rh->s.auth_failures++;
 	va_start(ap, fmt);
 	host_set_errorv(j->h, BMC_EAUTH, fmt, ap);
 	va_end(ap);
@@ -318,11 +310,11 @@ static void on_response(struct rf_response *rsp, void *arg)
 		job_finish(j, BMC_ECANCELED);
 		return;
 	}
-	if (rsp->error == BMC_ETLS && j->h->cfg->tls == TLS_TOFU && j->rh->trusted &&
+	if (rsp->error == BMC_ETLS && j->h->cfg->tls == TLS_TOFU && j->rh->s.trusted &&
 	    !j->want_pin) {
 		/* The key no longer matches: learn the new one, without credentials,
 		 * so the error can show both. */
-		j->rh->trusted = 0;
+		j->rh->s.trusted = 0;
 		j->want_pin = 1;
 		job_get(j, "/redfish/v1/", on_root);
 		return;
@@ -343,8 +335,8 @@ static void on_response(struct rf_response *rsp, void *arg)
 		session_refused(j);
 		return;
 	}
-	if (j->sent_token && j->gen == j->rh->session_gen)
-		j->rh->session_proven = 1;
+	if (j->sent_token)
+		rf_session_accepted(&j->rh->s, j->gen);
 	if (rsp->status == 401 && j->rh->basic && !j->sent_token && j->next != on_root) {
 		auth_fail(
 		    j,
@@ -378,27 +370,15 @@ static void on_response(struct rf_response *rsp, void *arg)
 		json_decref(body);
 }
 
-/* The options every request to this host shares, without credentials. */
-static void base_opts(struct bmc_host *h, struct rf_request_opts *o, enum rf_body_kind kind)
-{
-	const struct host_config *hc = h->cfg;
-	struct rf_host *rh = rf_of(h);
-
-	o->timeout_ms = (long)hc->timeout_ms;
-	o->verify = hc->tls == TLS_VERIFY;
-	o->ca_file = hc->ca_file;
-	o->pin = hc->tls == TLS_PIN ? hc->tls_pin : (rh->trusted ? rh->pin : NULL);
-	o->max_body = rf_body_limit(kind)->max_bytes;
-}
-
 /* Fill the options every request of this host shares, credentials included. */
-static int request_opts(struct bmc_host *h, struct rf_request_opts *o, enum rf_body_kind kind)
+static int request_opts(struct bmc_host *h, struct rf_request_opts *o, const char *method,
+			const char *url, enum rf_body_kind kind)
 {
 	const struct host_config *hc = h->cfg;
 	struct rf_host *rh = rf_of(h);
 
-	base_opts(h, o, kind);
-	o->token = rh->token[0] ? rh->token : NULL;
+	rf_session_opts(&rh->s, o, method, url, kind);
+	o->token = rh->s.token[0] ? rh->s.token : NULL;
 	if (rh->basic && o->token == NULL) {
 		char *err = NULL;
 		const struct secret *pw = engine_host_password(h, &err);
@@ -420,26 +400,23 @@ static int job_request(struct rf_job *j, char *secret, size_t secret_len)
 	struct rf_request_opts o;
 	int rc;
 
-	memset(&o, 0, sizeof o);
 	/* Before the service root is read, trust is not settled: nothing secret. */
 	if (j->next == on_root) {
-		base_opts(j->h, &o, RF_BODY_RESOURCE);
+		rf_session_opts(&j->rh->s, &o, j->method, j->url, RF_BODY_RESOURCE);
 	} else {
-		rc = request_opts(j->h, &o, step_kind(j->next));
+		rc = request_opts(j->h, &o, j->method, j->url, step_kind(j->next));
 		if (rc != 0) {
 			rf_secret_free(secret, secret_len);
 			return rc;
 		}
 	}
-	o.method = j->method;
-	o.url = j->url;
 	o.body = j->body;
 	o.secret_body = secret;
 	o.secret_len = secret_len;
 	o.want_pin = j->want_pin;
-	j->gen = j->rh->session_gen;
+	j->gen = j->rh->s.gen;
 	j->sent_token = o.token != NULL;
-	return rf_http_request(j->rh->http, &o, on_response, j);
+	return rf_http_request(j->rh->s.http, &o, on_response, j);
 }
 
 /* GET link (relative to the service) then call next. */
@@ -447,9 +424,9 @@ static void job_get(struct rf_job *j, const char *link, rf_step next)
 {
 	int rc;
 
-	if (redfish_resolve_link(j->rh->base, link, j->url, sizeof j->url) != 0) {
+	if (redfish_resolve_link(j->rh->s.base, link, j->url, sizeof j->url) != 0) {
 		job_fail(j, BMC_EPROTO, "the BMC links to %s, outside %s: not followed", link,
-			 j->rh->base);
+			 j->rh->s.base);
 		return;
 	}
 	j->method = "GET";
@@ -466,10 +443,10 @@ static void job_send(struct rf_job *j, const char *method, const char *link, cha
 {
 	int rc;
 
-	if (redfish_resolve_link(j->rh->base, link, j->url, sizeof j->url) != 0) {
+	if (redfish_resolve_link(j->rh->s.base, link, j->url, sizeof j->url) != 0) {
 		free(body);
 		job_fail(j, BMC_EPROTO, "the BMC links to %s, outside %s: not followed", link,
-			 j->rh->base);
+			 j->rh->s.base);
 		return;
 	}
 	j->method = method;
@@ -491,36 +468,13 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 	struct bmc_host *h = j->h;
 
 	if (j->want_pin) {
+		char *err = NULL;
+
 		j->want_pin = 0;
-		if (rsp->pin[0] == '\0' && h->cfg->tls == TLS_TOFU) {
-			job_fail(j, BMC_ETLS, "cannot read the TLS key of %s", rh->base);
+		if (rf_session_trust_learn(&rh->s, rsp->pin, &err) != 0) {
+			job_fail(j, BMC_ETLS, "%s", err);
+			free(err);
 			return;
-		}
-		if (h->cfg->tls == TLS_TOFU) {
-			char known[72];
-			int found = trust_lookup(h->cfg->name, rh->base, known, sizeof known);
-
-			if (found < 0) {
-				char *msg = trust_unreadable_message(found);
-
-				job_fail(j, BMC_ETLS, "%s", msg);
-				free(msg);
-				return;
-			}
-			if (found == 0 && strcmp(known, rsp->pin) != 0) {
-				job_fail(
-				    j, BMC_ETLS,
-				    "the TLS key of %s changed: known %s, now %s; no credential "
-				    "was sent. If the change is expected, run: bmctop trust %s",
-				    rh->base, known, rsp->pin, h->cfg->name);
-				return;
-			}
-			if (trust_store(h->cfg->name, rh->base, rsp->pin) != 0)
-				log_warn("%s: cannot record the TLS key in known_hosts",
-					 h->cfg->name);
-			snprintf(rh->pin, sizeof rh->pin, "%s", rsp->pin);
-			rh->trusted = 1;
-			log_info("%s: trusting TLS key %s on first use", h->cfg->name, rsp->pin);
 		}
 	}
 	if (rsp->status != 200 || body == NULL) {
@@ -544,23 +498,13 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 static void start_trust(struct rf_job *j)
 {
 	struct rf_host *rh = j->rh;
-	const struct host_config *hc = j->h->cfg;
+	char *err = NULL;
 
-	if (hc->tls == TLS_TOFU && !rh->trusted) {
-		int found = trust_lookup(hc->name, rh->base, rh->pin, sizeof rh->pin);
-
-		if (found < 0) {
-			char *msg = trust_unreadable_message(found);
-
-			rh->pin[0] = '\0';
-			job_fail(j, BMC_ETLS, "%s", msg);
-			free(msg);
-			return;
-		}
-		if (found == 0)
-			rh->trusted = 1;
-		else
-			j->want_pin = 1; /* first use: learn the key, send nothing secret */
+	/* First use: learn the key (want_pin), send nothing secret. */
+	if (rf_session_trust_begin(&rh->s, &j->want_pin, &err) != 0) {
+		job_fail(j, BMC_ETLS, "%s", err);
+		free(err);
+		return;
 	}
 	/* The BMC asked us to wait (Retry-After): nothing is sent until then. */
 	if (rh->busy_until != 0 && uv_now(j->h->engine->loop) < rh->busy_until) {
@@ -605,34 +549,29 @@ static void fail_no_sessions(struct rf_job *j)
 	job_fail(j, BMC_ENOTSUP,
 		 "the Redfish service has no sessions (HTTP %ld on its Sessions collection); "
 		 "bmctop logs in with one only, so it does not try again until restarted",
-		 j->rh->no_sessions);
+		 j->rh->s.no_sessions);
 }
 
 static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
 	struct rf_host *rh = j->rh;
 
-	/* Several services answer a wrong password with 400: it counts the same. */
-	if (rsp->status == 400 || rsp->status == 401 || rsp->status == 403) {
+	switch (rf_session_login_done(&rh->s, rsp)) {
+	case RF_LOGIN_REFUSED:
 		auth_fail(j,
 			  "wrong password for user \"%s\" (the Redfish service refused the login "
 			  "with HTTP %ld); not retrying until you ask",
 			  user_of(j), rsp->status);
 		return;
-	}
-	if (rsp->status == 404 || rsp->status == 405 || rsp->status == 501) {
-		rh->no_sessions = rsp->status;
+	case RF_LOGIN_NO_SESSIONS:
 		fail_no_sessions(j);
 		return;
-	}
-	if (rsp->status < 200 || rsp->status >= 300 || rsp->token[0] == '\0') {
+	case RF_LOGIN_FAILED:
 		job_fail(j, BMC_EPROTO, "session login failed (HTTP %ld)", rsp->status);
 		return;
+	case RF_LOGIN_OK:
+		break;
 	}
-	snprintf(rh->token, sizeof rh->token, "%s", rsp->token);
-	snprintf(rh->session, sizeof rh->session, "%s", rsp->location);
-	rh->session_gen++;
-	rh->session_proven = 0;
 	j->h->counters[CNT_SESSIONS]++;
 	session_release(rh, 0);
 	job_continue(j);
@@ -647,11 +586,11 @@ static void do_login(struct rf_job *j)
 	size_t len;
 	int rc;
 
-	if (rh->no_sessions) {
+	if (rh->s.no_sessions) {
 		fail_no_sessions(j);
 		return;
 	}
-	if (j->auth_seen != rh->auth_failures) {
+	if (j->auth_seen != rh->s.auth_failures) {
 		job_finish(j, BMC_EAUTH); /* refused meanwhile: the host says why */
 		return;
 	}
@@ -661,12 +600,9 @@ static void do_login(struct rf_job *j)
 		free(err);
 		return;
 	}
-	if (redfish_resolve_link(rh->base,
-				 rh->root.sessions[0] ? rh->root.sessions
-						      : "/redfish/v1/SessionService/Sessions",
-				 j->url, sizeof j->url) != 0) {
+	if (rf_session_login_url(&rh->s, &rh->root, j->url, sizeof j->url) != 0) {
 		job_fail(j, BMC_EPROTO, "the BMC's Sessions link %s leaves %s: not followed",
-			 rh->root.sessions, rh->base);
+			 rh->root.sessions, rh->s.base);
 		return;
 	}
 	j->method = "POST";
@@ -698,7 +634,7 @@ static void session_open(struct rf_job *j)
 		rh->session_waiters = j;
 		return;
 	}
-	if (rh->token[0] != '\0') {
+	if (rh->s.token[0] != '\0') {
 		job_continue(j);
 		return;
 	}
@@ -728,30 +664,11 @@ static void on_session_dropped(struct rf_response *rsp, void *arg)
 /* DELETE the session (j owns it), forget and wipe its token, then next. */
 static void session_delete(struct rf_job *j, void (*next)(struct rf_job *j))
 {
-	struct rf_host *rh = j->rh;
-	char url[RF_LINK_MAX], token[sizeof rh->token];
-	struct rf_request_opts o;
-	struct rf_drop *d = NULL;
-	int rc = -1;
+	struct rf_drop *d = xmalloc(sizeof *d);
 
-	memcpy(token, rh->token, sizeof token);
-	secure_zero(rh->token, sizeof rh->token);
-	rh->session_proven = 0;
-	if (token[0] != '\0' && rh->session[0] != '\0' &&
-	    redfish_resolve_link(rh->base, rh->session, url, sizeof url) == 0) {
-		d = xmalloc(sizeof *d);
-		d->j = j;
-		d->next = next;
-		memset(&o, 0, sizeof o);
-		base_opts(j->h, &o, RF_BODY_RESOURCE);
-		o.method = "DELETE";
-		o.url = url;
-		o.token = token;
-		rc = rf_http_request(rh->http, &o, on_session_dropped, d);
-	}
-	rh->session[0] = '\0';
-	secure_zero(token, sizeof token);
-	if (rc != 0) {
+	d->j = j;
+	d->next = next;
+	if (rf_session_delete(&j->rh->s, 0, on_session_dropped, d) != 0) {
 		free(d);
 		next(j);
 	}
@@ -790,18 +707,23 @@ static void session_refused(struct rf_job *j)
 	int again = j->relogged;
 
 	j->relogged = 1;
-	if (rh->session_owner != NULL || j->gen != rh->session_gen) {
+	if (rh->session_owner != NULL || j->gen != rh->s.gen) {
 		/* Another job is replacing, or has replaced, that session. */
 		session_open(j);
 		return;
 	}
 	rh->session_owner = j;
-	if (!again)
+	switch (rf_session_expired(&rh->s, again)) {
+	case RF_EXPIRED_RELOGIN:
 		session_delete(j, relogin);
-	else if (!rh->session_proven)
+		break;
+	case RF_EXPIRED_REFUSED:
 		session_delete(j, fail_session_refused);
-	else
+		break;
+	case RF_EXPIRED_LOST:
 		session_delete(j, fail_session_lost);
+		break;
+	}
 }
 
 static void after_root(struct rf_job *j)
@@ -961,7 +883,7 @@ static void item_read(struct rf_job *j, size_t i, json_t *body)
 struct rf_queued {
 	struct rf_job *j;
 	size_t index;
-	unsigned gen;	/* rh->session_gen when sent */
+	unsigned gen;	/* rh->s.gen when sent */
 	int sent_token; /* the request carried the session's token */
 	char url[RF_LINK_MAX];
 };
@@ -1014,8 +936,8 @@ static void on_queued_response(struct rf_response *rsp, void *arg)
 		j->queue_401 = 1;
 		j->gen = q->gen;
 	} else {
-		if (q->sent_token && q->gen == j->rh->session_gen)
-			j->rh->session_proven = 1;
+		if (q->sent_token)
+			rf_session_accepted(&j->rh->s, q->gen);
 		if (rsp->status == 200 && rsp->len > 0)
 			queued_body(j, q, rsp);
 	}
@@ -1028,7 +950,7 @@ static int queued_url(struct rf_job *j, const struct rf_item *it, char *out, siz
 {
 	size_t len;
 
-	if (redfish_resolve_link(j->rh->base, it->link, out, outlen) != 0)
+	if (redfish_resolve_link(j->rh->s.base, it->link, out, outlen) != 0)
 		return -1;
 	if (it->kind != ITEM_COLLECTION || j->rh->root.expand[0] == '\0' || it->page > 0 ||
 	    strchr(out, '?') != NULL)
@@ -1056,20 +978,17 @@ static void queue_pump(struct rf_job *j)
 		q->index = i;
 		if (queued_url(j, &j->items[i], q->url, sizeof q->url) != 0) {
 			log_info("%s: the BMC links to %s, outside %s: not followed",
-				 j->h->cfg->name, j->items[i].link, j->rh->base);
+				 j->h->cfg->name, j->items[i].link, j->rh->s.base);
 			free(q);
 			continue;
 		}
-		memset(&o, 0, sizeof o);
-		if (request_opts(j->h, &o, item_body_kind(&j->items[i])) != 0) {
+		if (request_opts(j->h, &o, "GET", q->url, item_body_kind(&j->items[i])) != 0) {
 			free(q);
 			continue;
 		}
-		o.method = "GET";
-		o.url = q->url;
-		q->gen = j->rh->session_gen;
+		q->gen = j->rh->s.gen;
 		q->sent_token = o.token != NULL;
-		if (rf_http_request(j->rh->http, &o, on_queued_response, q) != 0) {
+		if (rf_http_request(j->rh->s.http, &o, on_queued_response, q) != 0) {
 			free(q);
 			continue;
 		}
@@ -1458,7 +1377,7 @@ static struct rf_job *job_new(struct bmc_host *h, unsigned what, bmc_op_cb cb, v
 
 	j->h = h;
 	j->rh = rf_of(h);
-	j->auth_seen = j->rh->auth_failures;
+	j->auth_seen = j->rh->s.auth_failures;
 	j->what = what;
 	j->cb = cb;
 	j->arg = arg;
@@ -1703,15 +1622,15 @@ static void on_trust_root(struct rf_job *j, json_t *body, struct rf_response *rs
 	char msg[160];
 
 	if (rsp->pin[0] == '\0') {
-		job_fail(j, BMC_ETLS, "cannot read the TLS key of %s", j->rh->base);
+		job_fail(j, BMC_ETLS, "cannot read the TLS key of %s", j->rh->s.base);
 		return;
 	}
-	if (trust_store(j->h->cfg->name, j->rh->base, rsp->pin) != 0) {
+	if (trust_store(j->h->cfg->name, j->rh->s.base, rsp->pin) != 0) {
 		job_fail(j, BMC_EIO, "cannot write known_hosts");
 		return;
 	}
-	snprintf(j->rh->pin, sizeof j->rh->pin, "%s", rsp->pin);
-	j->rh->trusted = 1;
+	snprintf(j->rh->s.pin, sizeof j->rh->s.pin, "%s", rsp->pin);
+	j->rh->s.trusted = 1;
 	snprintf(msg, sizeof msg, "now trusting %s", rsp->pin);
 	host_action_done(j->h, "trust", 0, msg);
 	job_finish(j, 0);
@@ -1721,7 +1640,7 @@ static int rf_trust(struct bmc_host *h, bmc_op_cb cb, void *arg)
 {
 	struct rf_job *j = job_new(h, 0, cb, arg);
 
-	j->rh->trusted = 0; /* no pin on this request: we want to see the new key */
+	j->rh->s.trusted = 0; /* no pin on this request: we want to see the new key */
 	j->want_pin = 1;
 	job_get(j, "/redfish/v1/", on_trust_root);
 	return 0;
@@ -1732,20 +1651,14 @@ static int rf_trust(struct bmc_host *h, bmc_op_cb cb, void *arg)
 static int rf_attach(struct bmc_host *h, char **err)
 {
 	struct rf_host *rh = xcalloc(1, sizeof *rh);
-	char *url = fleet_redfish_url(h->cfg);
-	size_t n = strlen(url);
 
-	while (n > 0 && url[n - 1] == '/')
-		url[--n] = '\0';
-	if (rf_url_check(url, h->cfg->tls, err) != 0) {
-		free(url);
+	if (rf_session_init(&rh->s, h->cfg, err) != 0) {
 		free(rh);
 		return -1;
 	}
 	if (h->cfg->tls == TLS_INSECURE)
 		log_warn("%s: tls = insecure: the BMC's identity is not checked", h->cfg->name);
-	rh->base = url;
-	rh->http = rf_http_get(h->engine->loop);
+	rh->s.http = rf_http_get(h->engine->loop);
 	h->backend_data = rh;
 	return 0;
 }
@@ -1761,31 +1674,16 @@ static void on_session_deleted(struct rf_response *rsp, void *arg)
 {
 	struct bmc_host *h = arg;
 
-	rf_http_release(rf_of(h)->http, on_http_released, h);
+	rf_http_release(rf_of(h)->s.http, on_http_released, h);
 }
 
 static void rf_close(struct bmc_host *h, void (*done)(struct bmc_host *h))
 {
 	struct rf_host *rh = rf_of(h);
-	struct rf_request_opts o;
-	char url[RF_LINK_MAX];
-	int rc = -1;
 
 	rh->closed = done;
-	if (rh->token[0] != '\0' && rh->session[0] != '\0' &&
-	    redfish_resolve_link(rh->base, rh->session, url, sizeof url) == 0) {
-		memset(&o, 0, sizeof o);
-		base_opts(h, &o, RF_BODY_RESOURCE);
-		o.method = "DELETE";
-		o.url = url;
-		o.token = rh->token;
-		o.timeout_ms = 1000;
-		rc = rf_http_request(rh->http, &o, on_session_deleted, h);
-	}
-	secure_zero(rh->token, sizeof rh->token);
-	rh->session[0] = '\0';
-	if (rc != 0)
-		rf_http_release(rh->http, on_http_released, h);
+	if (rf_session_delete(&rh->s, 1000, on_session_deleted, h) != 0)
+		rf_http_release(rh->s.http, on_http_released, h);
 }
 
 static void rf_detach(struct bmc_host *h)
@@ -1794,8 +1692,7 @@ static void rf_detach(struct bmc_host *h)
 
 	if (rh == NULL)
 		return;
-	secure_zero(rh->token, sizeof rh->token);
-	free(rh->base);
+	rf_session_free(&rh->s);
 	free(rh);
 	h->backend_data = NULL;
 }

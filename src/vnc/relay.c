@@ -47,6 +47,7 @@
 #include "core/xalloc.h"
 #include "redfish/http.h"
 #include "redfish/parse.h"
+#include "redfish/session.h"
 #include "tls/conn.h"
 #include "tls/pin.h"
 #include "tls/trust.h"
@@ -128,16 +129,12 @@ struct vnc_relay {
 	char ws_key[32];
 	struct ws_decoder wsd;
 
-	/* Redfish session */
-	struct rf_http *http;
-	char *rf_base;
-	char rf_pin[72];
+	/* Redfish session (rfs.http is set once the login starts) */
+	struct rf_session rfs;
 	int rf_want_pin;
 	/* The service root GET or the login POST is in flight: the HTTP
 	 * client is not released (nor the relay freed) until it answers. */
 	int rf_busy;
-	char token[256];
-	char session[RF_LINK_MAX];
 
 	uint64_t to_viewer, to_server;
 	unsigned pending_handles; /* handles, requests and the HTTP client still open */
@@ -195,11 +192,10 @@ static void maybe_finish(struct vnc_relay *r)
 		r->cb(r, r->status, r->msg, r->arg);
 	rfb_client_wipe(&r->rc);
 	secure_zero(r->otp, sizeof r->otp);
-	secure_zero(r->token, sizeof r->token);
+	rf_session_free(&r->rfs);
 	bytes_free(&r->pending);
 	bytes_free(&r->hs);
 	vnc_target_free(&r->t);
-	free(r->rf_base);
 	free(r->passwd_path);
 	free(r->msg);
 	free(r);
@@ -308,43 +304,16 @@ static void on_session_deleted(struct rf_response *rsp, void *arg)
 	else
 		log_warn("%s: could not delete the console's Redfish session (%s)", hname(r),
 			 rsp->error ? rsp->message : "HTTP error");
-	rf_http_release(r->http, on_http_released, r);
-}
-
-static void rf_opts(struct vnc_relay *r, struct rf_request_opts *o, const char *method,
-		    const char *url)
-{
-	const struct host_config *hc = r->h->cfg;
-
-	memset(o, 0, sizeof *o);
-	o->method = method;
-	o->url = url;
-	o->timeout_ms = (long)hc->timeout_ms;
-	o->verify = hc->tls == TLS_VERIFY;
-	o->ca_file = hc->ca_file;
-	if (hc->tls == TLS_PIN)
-		o->pin = hc->tls_pin;
-	else if (hc->tls == TLS_TOFU && r->rf_pin[0] != '\0')
-		o->pin = r->rf_pin;
-	o->max_body = rf_body_limit(RF_BODY_RESOURCE)->max_bytes;
+	rf_http_release(r->rfs.http, on_http_released, r);
 }
 
 static void end_http(struct vnc_relay *r)
 {
-	struct rf_request_opts o;
-	char url[RF_LINK_MAX];
-
-	if (r->http == NULL || r->rf_busy)
+	if (r->rfs.http == NULL || r->rf_busy)
 		return;
-	if (r->token[0] != '\0' && r->session[0] != '\0' &&
-	    redfish_resolve_link(r->rf_base, r->session, url, sizeof url) == 0) {
-		rf_opts(r, &o, "DELETE", url);
-		o.token = r->token;
-		o.timeout_ms = 2000;
-		if (rf_http_request(r->http, &o, on_session_deleted, r) == 0)
-			return;
-	}
-	rf_http_release(r->http, on_http_released, r);
+	if (rf_session_delete(&r->rfs, 2000, on_session_deleted, r) == 0)
+		return;
+	rf_http_release(r->rfs.http, on_http_released, r);
 }
 
 static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
@@ -917,8 +886,8 @@ static void send_upgrade(struct vnc_relay *r)
 
 	RAND_bytes(nonce, sizeof nonce);
 	ws_key_from_bytes(nonce, r->ws_key, sizeof r->ws_key);
-	if (r->token[0] != '\0')
-		extra = xasprintf("X-Auth-Token: %s\r\n", r->token);
+	if (r->rfs.token[0] != '\0')
+		extra = xasprintf("X-Auth-Token: %s\r\n", r->rfs.token);
 	req = ws_upgrade_request(authority, r->t.path, r->ws_key, "binary", extra);
 	r->stage = UP_UPGRADE;
 	up_transport_write(r, (const uint8_t *)req, strlen(req));
@@ -1139,14 +1108,9 @@ static void on_login(struct rf_response *rsp, void *arg)
 {
 	struct vnc_relay *r = arg;
 	const char *user = r->h->cfg->user ? r->h->cfg->user : "";
-	int made = rsp->error == 0 && rsp->status >= 200 && rsp->status < 300 &&
-		   rsp->token[0] != '\0';
+	enum rf_login_result res = rf_session_login_done(&r->rfs, rsp);
 
 	r->rf_busy = 0;
-	if (made) {
-		snprintf(r->token, sizeof r->token, "%s", rsp->token);
-		snprintf(r->session, sizeof r->session, "%s", rsp->location);
-	}
 	if (r->ending) {
 		/* Ended while the login was on its way: a session it made is
 		 * deleted now, and the HTTP client released. */
@@ -1154,20 +1118,20 @@ static void on_login(struct rf_response *rsp, void *arg)
 		return;
 	}
 	if (rsp->error != 0) {
-		relay_end(r, rsp->error, "Redfish login at %s for the console: %s", r->rf_base,
+		relay_end(r, rsp->error, "Redfish login at %s for the console: %s", r->rfs.base,
 			  rsp->message);
 		return;
 	}
-	if (rsp->status == 400 || rsp->status == 401 || rsp->status == 403) {
+	if (res == RF_LOGIN_REFUSED) {
 		relay_end(r, BMC_EAUTH,
 			  "wrong password for user \"%s\" (the Redfish service refused the "
 			  "console's login); not retrying",
 			  user);
 		return;
 	}
-	if (!made) {
+	if (res != RF_LOGIN_OK) {
 		relay_end(r, BMC_EPROTO, "Redfish login at %s for the console failed (HTTP %ld)",
-			  r->rf_base, rsp->status);
+			  r->rfs.base, rsp->status);
 		return;
 	}
 	log_info("%s: Redfish session opened for the console", hname(r));
@@ -1191,24 +1155,19 @@ static void on_root(struct rf_response *rsp, void *arg)
 		return;
 	}
 	if (rsp->error != 0) {
-		relay_end(r, rsp->error, "Redfish service root at %s: %s", r->rf_base,
+		relay_end(r, rsp->error, "Redfish service root at %s: %s", r->rfs.base,
 			  rsp->message);
 		return;
 	}
-	if (r->rf_want_pin) {
-		if (rsp->pin[0] == '\0') {
-			relay_end(r, BMC_ETLS, "cannot read the TLS key of %s", r->rf_base);
-			return;
-		}
-		if (trust_store(hc->name, r->rf_base, rsp->pin) != 0)
-			log_warn("%s: cannot record the TLS key in known_hosts", hc->name);
-		log_info("%s: trusting TLS key %s on first use", hc->name, rsp->pin);
-		snprintf(r->rf_pin, sizeof r->rf_pin, "%s", rsp->pin);
+	if (r->rf_want_pin && rf_session_trust_learn(&r->rfs, rsp->pin, &err) != 0) {
+		relay_end(r, BMC_ETLS, "%s", err);
+		free(err);
+		return;
 	}
 	j = rsp->status == 200 ? redfish_json_load_kind(rsp->body, rsp->len, RF_BODY_RESOURCE, &err)
 				: NULL;
 	if (j == NULL) {
-		relay_end(r, BMC_EPROTO, "no Redfish service root at %s (HTTP %ld%s%s)", r->rf_base,
+		relay_end(r, BMC_EPROTO, "no Redfish service root at %s (HTTP %ld%s%s)", r->rfs.base,
 			  rsp->status, err ? ": " : "", err ? err : "");
 		free(err);
 		return;
@@ -1216,11 +1175,13 @@ static void on_root(struct rf_response *rsp, void *arg)
 	memset(&root, 0, sizeof root);
 	rf_parse_root(j, &root);
 	json_decref(j);
-	if (root.sessions[0] == '\0' ||
-	    redfish_resolve_link(r->rf_base, root.sessions, url, sizeof url) != 0) {
+	/* No sessions at all: the backend would use Basic auth, which gives
+	 * no token for the console. */
+	if ((root.sessions[0] == '\0' && root.session_service[0] == '\0') ||
+	    rf_session_login_url(&r->rfs, &root, url, sizeof url) != 0) {
 		relay_end(r, BMC_EPROTO,
 			  "the Redfish service at %s offers no sessions to log in with",
-			  r->rf_base);
+			  r->rfs.base);
 		return;
 	}
 	pw = engine_host_password(r->h, &err);
@@ -1230,10 +1191,10 @@ static void on_root(struct rf_response *rsp, void *arg)
 		return;
 	}
 	body = rf_login_body(hc->user ? hc->user : "", pw->data, pw->len, &len);
-	rf_opts(r, &o, "POST", url);
+	rf_session_opts(&r->rfs, &o, "POST", url, RF_BODY_RESOURCE);
 	o.secret_body = body; /* taken: sent without a copy, wiped and freed at the end */
 	o.secret_len = len;
-	if (rf_http_request(r->http, &o, on_login, r) != 0)
+	if (rf_http_request(r->rfs.http, &o, on_login, r) != 0)
 		relay_end(r, BMC_EIO, "cannot start the Redfish login");
 	else
 		r->rf_busy = 1;
@@ -1241,35 +1202,21 @@ static void on_root(struct rf_response *rsp, void *arg)
 
 static void login_start(struct vnc_relay *r)
 {
-	const struct host_config *hc = r->h->cfg;
 	struct rf_request_opts o;
-	char *url;
+	char *url, *err = NULL;
 
 	r->stage = UP_LOGIN;
-	r->rf_base = fleet_redfish_url(hc);
-	while (r->rf_base[0] != '\0' && r->rf_base[strlen(r->rf_base) - 1] == '/')
-		r->rf_base[strlen(r->rf_base) - 1] = '\0';
-	r->http = rf_http_get(r->loop);
+	r->rfs.http = rf_http_get(r->loop);
 	r->pending_handles++; /* released in end_http */
-	if (hc->tls == TLS_TOFU) {
-		int found = trust_lookup(hc->name, r->rf_base, r->rf_pin, sizeof r->rf_pin);
-
-		if (found < 0) {
-			char *msg = trust_unreadable_message(found);
-
-			relay_end(r, BMC_ETLS, "%s", msg);
-			free(msg);
-			return;
-		}
-		if (found != 0) {
-			r->rf_pin[0] = '\0';
-			r->rf_want_pin = 1; /* first use: learn the key before any credential */
-		}
+	if (rf_session_trust_begin(&r->rfs, &r->rf_want_pin, &err) != 0) {
+		relay_end(r, BMC_ETLS, "%s", err);
+		free(err);
+		return;
 	}
-	url = xasprintf("%s/redfish/v1/", r->rf_base);
-	rf_opts(r, &o, "GET", url);
+	url = xasprintf("%s/redfish/v1/", r->rfs.base);
+	rf_session_opts(&r->rfs, &o, "GET", url, RF_BODY_RESOURCE);
 	o.want_pin = r->rf_want_pin;
-	if (rf_http_request(r->http, &o, on_root, r) != 0)
+	if (rf_http_request(r->rfs.http, &o, on_root, r) != 0)
 		relay_end(r, BMC_EIO, "cannot start a Redfish request to %s", url);
 	else
 		r->rf_busy = 1;
@@ -1362,14 +1309,16 @@ int vnc_relay_start_target(struct vnc_relay **out, struct bmc_host *h, struct vn
 	if (t->redfish_session) {
 		/* The Redfish backend's TLS rule, checked before a viewer can
 		 * set the login going. */
-		char *base = fleet_redfish_url(h->cfg);
+		struct rf_session rfs;
 
-		rc = rf_url_check(base, h->cfg->tls, err);
-		free(base);
+		rc = rf_session_init(&rfs, h->cfg, err);
 		if (rc != 0)
-			return BMC_ECONFIG;
+			return rc;
+		r = xcalloc(1, sizeof *r);
+		r->rfs = rfs;
+	} else {
+		r = xcalloc(1, sizeof *r);
 	}
-	r = xcalloc(1, sizeof *r);
 	r->loop = h->engine->loop;
 	r->h = h;
 	r->t = *t;
