@@ -161,12 +161,8 @@ static void on_boot_readback(struct rf_job *j, json_t *body, struct rf_response 
 	struct rf_system *s = &j->rh->sys;
 	char what[96];
 
-	if (rsp->status != 200 || body == NULL) {
-		rf_job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
+	if (rf_poll_read_system(j, body, rsp) != 0)
 		return;
-	}
-	memset(s, 0, sizeof *s);
-	rf_parse_system(body, s);
 	h->boot_device = rf_boot_device(s->boot_target);
 	h->boot_persistent = strcasecmp(s->boot_enabled, "Continuous") == 0;
 	if (h->boot_device != j->device || strcasecmp(s->boot_enabled, "Disabled") == 0) {
@@ -206,13 +202,8 @@ static void after_system_for_boot(struct rf_job *j, json_t *body, struct rf_resp
 	size_t i;
 	int ok;
 
-	if (rsp->status != 200 || body == NULL) {
-		rf_job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
+	if (rf_poll_read_system(j, body, rsp) != 0)
 		return;
-	}
-	memset(s, 0, sizeof *s);
-	rf_parse_system(body, s);
-	snprintf(j->rh->system_url, sizeof j->rh->system_url, "%s", j->url);
 	ok = s->nboot_targets == 0; /* no list: the service will say */
 	for (i = 0; i < s->nboot_targets; i++) {
 		if (strcmp(s->boot_targets[i], target) == 0)

@@ -284,21 +284,18 @@ static int job_request(struct rf_job *j, char *secret, size_t secret_len)
 	return rf_http_request(j->rh->s.http, &o, on_response, j);
 }
 
-void rf_job_get(struct rf_job *j, const char *link, rf_step next, enum rf_body_kind kind)
+/* Send method with body (taken) and the secret body (taken), then call next. */
+static void job_issue(struct rf_job *j, const char *method, char *body, rf_step next,
+		      enum rf_body_kind kind, char *secret, size_t secret_len)
 {
 	int rc;
 
-	if (redfish_resolve_link(j->rh->s.base, link, j->url, sizeof j->url) != 0) {
-		rf_job_fail(j, BMC_EPROTO, "the BMC links to %s, outside %s: not followed", link,
-			    j->rh->s.base);
-		return;
-	}
-	j->method = "GET";
+	j->method = method;
 	free(j->body);
-	j->body = NULL;
+	j->body = body;
 	j->next = next;
 	j->kind = kind;
-	rc = job_request(j, NULL, 0);
+	rc = job_request(j, secret, secret_len);
 	if (rc != 0)
 		rf_job_fail(j, rc, "cannot start a request to %s", j->url);
 }
@@ -306,22 +303,18 @@ void rf_job_get(struct rf_job *j, const char *link, rf_step next, enum rf_body_k
 void rf_job_send(struct rf_job *j, const char *method, const char *link, char *body, rf_step next,
 		 enum rf_body_kind kind)
 {
-	int rc;
-
 	if (redfish_resolve_link(j->rh->s.base, link, j->url, sizeof j->url) != 0) {
 		free(body);
 		rf_job_fail(j, BMC_EPROTO, "the BMC links to %s, outside %s: not followed", link,
 			    j->rh->s.base);
 		return;
 	}
-	j->method = method;
-	free(j->body);
-	j->body = body;
-	j->next = next;
-	j->kind = kind;
-	rc = job_request(j, NULL, 0);
-	if (rc != 0)
-		rf_job_fail(j, rc, "cannot start a request to %s", j->url);
+	job_issue(j, method, body, next, kind, NULL, 0);
+}
+
+void rf_job_get(struct rf_job *j, const char *link, rf_step next, enum rf_body_kind kind)
+{
+	rf_job_send(j, "GET", link, NULL, next, kind);
 }
 
 /* Trust and the service root. */
@@ -450,7 +443,6 @@ static void do_login(struct rf_job *j)
 	const struct secret *pw;
 	char *err = NULL, *body;
 	size_t len;
-	int rc;
 
 	if (rh->s.no_sessions) {
 		fail_no_sessions(j);
@@ -471,15 +463,8 @@ static void do_login(struct rf_job *j)
 			    rh->root.sessions, rh->s.base);
 		return;
 	}
-	j->method = "POST";
-	free(j->body);
-	j->body = NULL;
-	j->next = on_login;
-	j->kind = RF_BODY_RESOURCE;
 	body = rf_login_body(user_of(j), pw->data, pw->len, &len);
-	rc = job_request(j, body, len);
-	if (rc != 0)
-		rf_job_fail(j, rc, "cannot start a request to %s", j->url);
+	job_issue(j, "POST", NULL, on_login, RF_BODY_RESOURCE, body, len);
 }
 
 /*

@@ -143,5 +143,7 @@ void rf_job_queue_clear(struct rf_job *j);
 void rf_poll_system(struct rf_job *j);
 /* GET the service's first system, then call then with its body. */
 void rf_poll_get_system(struct rf_job *j, rf_step then);
+/* A system's body into rh->sys (and its URL): 0, or -1 with the job failed. */
+int rf_poll_read_system(struct rf_job *j, json_t *body, struct rf_response *rsp);
 
 #endif

@@ -348,18 +348,27 @@ static void poll_finished(struct rf_job *j)
 	rf_job_finish(j, 0);
 }
 
+int rf_poll_read_system(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	struct rf_system *s = &j->rh->sys;
+
+	if (rsp->status != 200 || body == NULL) {
+		rf_job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
+		return -1;
+	}
+	memset(s, 0, sizeof *s);
+	rf_parse_system(body, s);
+	snprintf(j->rh->system_url, sizeof j->rh->system_url, "%s", j->url);
+	return 0;
+}
+
 static void on_system(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
 	struct bmc_host *h = j->h;
 	struct rf_system *s = &j->rh->sys;
 
-	if (rsp->status != 200 || body == NULL) {
-		rf_job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
+	if (rf_poll_read_system(j, body, rsp) != 0)
 		return;
-	}
-	memset(s, 0, sizeof *s);
-	rf_parse_system(body, s);
-	snprintf(j->rh->system_url, sizeof j->rh->system_url, "%s", j->url);
 	h->power = s->power;
 	h->health = s->health;
 	if (s->model[0])
