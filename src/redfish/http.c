@@ -19,9 +19,7 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +31,7 @@
 #include "core/errors.h"
 #include "core/xalloc.h"
 #include "redfish/http.h"
+#include "tls/pin.h"
 
 struct rf_http {
 	uv_loop_t *loop;
@@ -229,28 +228,6 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* sha256//BASE64 of the public key in a PEM certificate. */
-static int pin_of_pem(const char *pem, char *out, size_t outlen)
-{
-	BIO *bio = BIO_new_mem_buf(pem, -1);
-	X509 *cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-	unsigned char *der = NULL, digest[32], b64[48];
-	int len, rc = -1;
-
-	if (cert != NULL) {
-		len = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
-		if (len > 0 && EVP_Digest(der, (size_t)len, digest, NULL, EVP_sha256(), NULL) == 1) {
-			EVP_EncodeBlock(b64, digest, 32);
-			snprintf(out, outlen, "sha256//%s", b64);
-			rc = 0;
-		}
-		OPENSSL_free(der);
-		X509_free(cert);
-	}
-	BIO_free(bio);
-	return rc;
-}
-
 static void read_pin(struct rf_xfer *x)
 {
 	struct curl_certinfo *ci = NULL;
@@ -261,7 +238,7 @@ static void read_pin(struct rf_xfer *x)
 		return;
 	for (s = ci->certinfo[0]; s != NULL; s = s->next)
 		if (strncmp(s->data, "Cert:", 5) == 0)
-			pin_of_pem(s->data + 5, x->rsp.pin, sizeof x->rsp.pin);
+			tls_pin_of_pem(s->data + 5, x->rsp.pin, sizeof x->rsp.pin);
 }
 
 /* What a request sent may hold a token, Basic credentials or a password: wiped. */

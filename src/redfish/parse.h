@@ -1,6 +1,8 @@
 /*
  * redfish/parse.h - Redfish payloads to the host model: pure functions over
- * JSON already parsed (jansson), plus the link rules.
+ * JSON already parsed (jansson), plus the body caps and the link rules.
+ * Implemented by json.c (caps, loading), link.c (the link rule), parse.c
+ * (root, system, chassis, manager), parse-sensors.c and parse-logs.c.
  *
  * Real services differ in which resources they offer and how they fill
  * them; every extractor tolerates missing or wrong-typed members (the value

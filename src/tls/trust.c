@@ -1,5 +1,9 @@
 /*
- * tls/trust.c - known_hosts for Redfish TLS keys (trust on first use).
+ * tls/trust.c - the TLS trust policy, and known_hosts for trust on first use.
+ *
+ * The policy (trust_policy_check) is for connections that check the key
+ * themselves; libcurl's requests get the same rules as its options
+ * (redfish/session.c).  Both decide first use through trust_tofu().
  *
  * One line per host: NAME URL sha256//BASE64.  The file is small (one line
  * per Redfish host) and rewritten whole through core/state-file.c's writer (a
@@ -17,10 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errors.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/state-file.h"
 #include "core/xalloc.h"
+#include "tls/pin.h"
 #include "tls/trust.h"
 
 /* Tens of thousands of hosts at under 200 bytes a line. */
@@ -118,4 +124,65 @@ int trust_store(const char *host, const char *url, const char *pin)
 	free(text);
 	free(path);
 	return err;
+}
+
+int trust_tofu(const char *host, const char *url, const char *pin, char *known, size_t knownlen)
+{
+	int found = trust_lookup(host, url, known, knownlen);
+
+	if (found < 0)
+		return found;
+	if (found == 0)
+		return strcmp(known, pin) == 0 ? 0 : TRUST_CHANGED;
+	if (trust_store(host, url, pin) != 0)
+		log_warn("%s: cannot record the TLS key in known_hosts", host);
+	return TRUST_NONE;
+}
+
+char *trust_changed_message(const char *host, const char *url, const char *known, const char *pin,
+			    const char *unsent)
+{
+	return xasprintf("the TLS key of %s changed: known %s, now %s; %s was sent. If the change "
+			 "is expected, run: bmctop trust %s",
+			 url, known, pin, unsent, host);
+}
+
+int trust_policy_check(const struct host_config *hc, const char *origin, const char *target,
+		       const char *pin, int verified, char **why)
+{
+	char known[TLS_PIN_MAX];
+	int ok = 0, rc;
+
+	*why = NULL;
+	switch (hc->tls) {
+	case TLS_INSECURE:
+		ok = 1;
+		break;
+	case TLS_VERIFY:
+		ok = verified;
+		break;
+	case TLS_PIN:
+		ok = hc->tls_pin != NULL && tls_pin_listed(hc->tls_pin, pin);
+		break;
+	case TLS_TOFU:
+		rc = trust_tofu(hc->name, origin, pin, known, sizeof known);
+		if (rc < 0) {
+			*why = trust_unreadable_message(rc);
+			return BMC_ETLS;
+		}
+		if (rc == TRUST_CHANGED) {
+			*why = trust_changed_message(hc->name, origin, known, pin, "nothing");
+			return BMC_ETLS;
+		}
+		if (rc == TRUST_NONE)
+			log_info("%s: trusting TLS key %s of %s on first use", hc->name, pin,
+				 origin);
+		ok = 1;
+		break;
+	}
+	if (ok)
+		return 0;
+	*why = xasprintf("%s: the TLS key %s is not trusted (tls = %s)", target, pin,
+			 fleet_tls_name(hc->tls));
+	return BMC_ETLS;
 }

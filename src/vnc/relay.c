@@ -17,9 +17,10 @@
  * a wrong password, a broken handshake or silence past the grace time is a
  * failure, and MAX_FAILURES of them end the relay.
  *
- * TLS runs over memory BIOs: ciphertext from the socket goes into one BIO,
- * OpenSSL's output is drained from the other and written to the socket, so
- * nothing blocks and one loop serves every relay.
+ * This file is the relay's frame: the local listener, the candidates and
+ * the viewer, writing and reading with backpressure, and ending.  The BMC
+ * side is relay-up.c (TCP, TLS through tls/conn.c, WebSocket, the RFB
+ * handshake), and the Redfish session some targets need relay-login.c.
  *
  * Backpressure: each side counts the bytes queued in its pending writes.
  * Reading from either side can make bytes for either (the BMC's pings are
@@ -31,16 +32,9 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,123 +44,12 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/xalloc.h"
-#include "redfish/http.h"
-#include "redfish/parse.h"
-#include "tls/trust.h"
-#include "vnc/relay.h"
-#include "vnc/rfb.h"
-#include "vnc/ws.h"
+#include "redfish/session.h"
+#include "vnc/relay-int.h"
 
-#define READ_CHUNK	  (64 * 1024)
-#define DEFAULT_FRAME_OUT (64 * 1024)
-#define MAX_FRAME_IN	  (64 * 1024 * 1024)
-#define PENDING_MAX	  (64 * 1024) /* viewer bytes held while the BMC side connects */
-#define HANDSHAKE_MAX	  (RFB_MAX_REASON + 1024)
-#define MAX_FAILURES	  3
-
-enum up_stage {
-	UP_IDLE,    /* no viewer authenticated yet */
-	UP_LOGIN,   /* Redfish session */
-	UP_RESOLVE, /* getaddrinfo */
-	UP_CONNECT,
-	UP_TLS,
-	UP_UPGRADE, /* HTTP upgrade to WebSocket */
-	UP_RFB,	    /* RFB handshake with the BMC */
-	UP_PASS	    /* passing bytes through */
-};
-
-struct bytes {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-/*
- * One connection: the BMC's (embedded in the relay), or one accepted on the
- * local port (allocated; a candidate until it authenticates, then the
- * viewer).  Freed when its last handle has closed.
- */
-struct side {
-	uv_tcp_t tcp;
-	uv_timer_t grace; /* accepted connections: the login grace time */
-	struct vnc_relay *r;
-	int handles;   /* of tcp and grace, initialised and not yet closed */
-	int open;      /* tcp is initialised and not closing */
-	int connected; /* may be read: connected and not shutting down */
-	int reading;
-	int full;	      /* queued went above high water, not yet below low water */
-	size_t queued;	      /* bytes in writes not yet completed */
-	struct rfb_server rs; /* accepted connections: the relay as VNC server */
-	struct bytes in;      /* candidates: handshake bytes not yet used */
-	uint8_t rbuf[READ_CHUNK];
-};
-
-struct vnc_relay {
-	uv_loop_t *loop;
-	struct bmc_host *h;
-	struct vnc_target t;
-	vnc_relay_end_cb cb;
-	void *arg;
-
-	uv_tcp_t listener;
-	uv_timer_t timer;
-	int port;
-	char *passwd_path;
-	char otp[RFB_PASSWORD_LEN + 1];
-	int failures;
-
-	struct side up;
-	struct side *viewer; /* the connection that authenticated, or NULL */
-	struct side *startups[VNC_RELAY_MAX_STARTUPS]; /* still in the handshake */
-	struct rfb_client rc;
-	struct bytes pending; /* viewer bytes before UP_PASS */
-	struct bytes hs;      /* BMC bytes during the upgrade and RFB handshake */
-	enum up_stage stage;
-	uv_getaddrinfo_t gai;
-
-	/* TLS */
-	SSL_CTX *ssl_ctx;
-	SSL *ssl;
-	BIO *rbio, *wbio;
-	int tls_done;
-	uint8_t plain[READ_CHUNK];
-
-	/* WebSocket */
-	char ws_key[32];
-	struct ws_decoder wsd;
-
-	/* Redfish session */
-	struct rf_http *http;
-	char *rf_base;
-	char rf_pin[72];
-	int rf_want_pin;
-	/* The service root GET or the login POST is in flight: the HTTP
-	 * client is not released (nor the relay freed) until it answers. */
-	int rf_busy;
-	char token[256];
-	char session[RF_LINK_MAX];
-
-	uint64_t to_viewer, to_server;
-	unsigned pending_handles; /* handles, requests and the HTTP client still open */
-	int ending;
-	int status;
-	char *msg;
-};
-
-static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void up_start(struct vnc_relay *r);
-static void from_server_stream(struct vnc_relay *r, const uint8_t *p, size_t n);
-static void relay_update_reading(struct vnc_relay *r);
-static void ws_answer_ping(struct vnc_relay *r);
 static void candidate_drop(struct side *c, int failure, const char *why);
-static void on_timeout(uv_timer_t *t);
 
-static const char *hname(const struct vnc_relay *r)
-{
-	return r->h->cfg->name;
-}
-
-static void bytes_append(struct bytes *b, const uint8_t *p, size_t n)
+void relay_bytes_append(struct bytes *b, const uint8_t *p, size_t n)
 {
 	if (b->len + n > b->cap) {
 		b->cap = (b->len + n) * 2;
@@ -176,13 +59,13 @@ static void bytes_append(struct bytes *b, const uint8_t *p, size_t n)
 	b->len += n;
 }
 
-static void bytes_consume(struct bytes *b, size_t n)
+void relay_bytes_consume(struct bytes *b, size_t n)
 {
 	memmove(b->p, b->p + n, b->len - n);
 	b->len -= n;
 }
 
-static void bytes_free(struct bytes *b)
+void relay_bytes_free(struct bytes *b)
 {
 	if (b->p != NULL)
 		secure_zero(b->p, b->cap);
@@ -192,23 +75,19 @@ static void bytes_free(struct bytes *b)
 
 /* Closing and ending. */
 
-static void maybe_finish(struct vnc_relay *r)
+void relay_maybe_finish(struct vnc_relay *r)
 {
 	if (!r->ending || r->pending_handles > 0)
 		return;
-	if (r->ssl != NULL)
-		SSL_free(r->ssl); /* frees the BIOs too */
-	if (r->ssl_ctx != NULL)
-		SSL_CTX_free(r->ssl_ctx);
+	tls_conn_free(&r->tls);
 	if (r->cb != NULL)
 		r->cb(r, r->status, r->msg, r->arg);
 	rfb_client_wipe(&r->rc);
 	secure_zero(r->otp, sizeof r->otp);
-	secure_zero(r->token, sizeof r->token);
-	bytes_free(&r->pending);
-	bytes_free(&r->hs);
+	rf_session_free(&r->rfs);
+	relay_bytes_free(&r->pending);
+	relay_bytes_free(&r->hs);
 	vnc_target_free(&r->t);
-	free(r->rf_base);
 	free(r->passwd_path);
 	free(r->msg);
 	free(r);
@@ -219,7 +98,7 @@ static void on_relay_handle_closed(uv_handle_t *handle)
 	struct vnc_relay *r = handle->data;
 
 	r->pending_handles--;
-	maybe_finish(r);
+	relay_maybe_finish(r);
 }
 
 static void close_handle(struct vnc_relay *r, uv_handle_t *handle)
@@ -238,11 +117,11 @@ static void on_side_handle_closed(uv_handle_t *handle)
 	if (s->handles == 0 && s != &r->up) {
 		if (r->viewer == s)
 			r->viewer = NULL;
-		bytes_free(&s->in);
+		relay_bytes_free(&s->in);
 		secure_zero(&s->rs, sizeof s->rs);
 		free(s);
 	}
-	maybe_finish(r);
+	relay_maybe_finish(r);
 }
 
 static void startups_remove(struct side *c)
@@ -300,63 +179,7 @@ static void side_close_after_flush(struct side *s)
 	}
 }
 
-static void on_http_released(void *arg)
-{
-	struct vnc_relay *r = arg;
-
-	r->pending_handles--;
-	maybe_finish(r);
-}
-
-static void on_session_deleted(struct rf_response *rsp, void *arg)
-{
-	struct vnc_relay *r = arg;
-
-	if (rsp->error == 0 && rsp->status >= 200 && rsp->status < 300)
-		log_info("%s: console's Redfish session deleted", hname(r));
-	else
-		log_warn("%s: could not delete the console's Redfish session (%s)", hname(r),
-			 rsp->error ? rsp->message : "HTTP error");
-	rf_http_release(r->http, on_http_released, r);
-}
-
-static void rf_opts(struct vnc_relay *r, struct rf_request_opts *o, const char *method,
-		    const char *url)
-{
-	const struct host_config *hc = r->h->cfg;
-
-	memset(o, 0, sizeof *o);
-	o->method = method;
-	o->url = url;
-	o->timeout_ms = (long)hc->timeout_ms;
-	o->verify = hc->tls == TLS_VERIFY;
-	o->ca_file = hc->ca_file;
-	if (hc->tls == TLS_PIN)
-		o->pin = hc->tls_pin;
-	else if (hc->tls == TLS_TOFU && r->rf_pin[0] != '\0')
-		o->pin = r->rf_pin;
-	o->max_body = rf_body_limit(RF_BODY_RESOURCE)->max_bytes;
-}
-
-static void end_http(struct vnc_relay *r)
-{
-	struct rf_request_opts o;
-	char url[RF_LINK_MAX];
-
-	if (r->http == NULL || r->rf_busy)
-		return;
-	if (r->token[0] != '\0' && r->session[0] != '\0' &&
-	    redfish_resolve_link(r->rf_base, r->session, url, sizeof url) == 0) {
-		rf_opts(r, &o, "DELETE", url);
-		o.token = r->token;
-		o.timeout_ms = 2000;
-		if (rf_http_request(r->http, &o, on_session_deleted, r) == 0)
-			return;
-	}
-	rf_http_release(r->http, on_http_released, r);
-}
-
-static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
+void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 {
 	struct side *v = r->viewer;
 	va_list ap;
@@ -369,9 +192,11 @@ static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 	r->msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (status == 0 || status == BMC_ECANCELED)
-		log_info("%s: VNC relay on 127.0.0.1:%d ended: %s", hname(r), r->port, r->msg);
+		log_info("%s: VNC relay on 127.0.0.1:%d ended: %s", relay_host_name(r), r->port,
+			 r->msg);
 	else
-		log_warn("%s: VNC relay on 127.0.0.1:%d ended: %s", hname(r), r->port, r->msg);
+		log_warn("%s: VNC relay on 127.0.0.1:%d ended: %s", relay_host_name(r), r->port,
+			 r->msg);
 	if (r->passwd_path != NULL)
 		unlink(r->passwd_path);
 	uv_timer_stop(&r->timer);
@@ -397,8 +222,8 @@ static void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 		}
 		side_close_after_flush(v);
 	}
-	end_http(r);
-	maybe_finish(r);
+	relay_login_end(r);
+	relay_maybe_finish(r);
 }
 
 void vnc_relay_stop(struct vnc_relay *r)
@@ -459,10 +284,10 @@ static void on_written(uv_write_t *req, int status)
 		relay_update_reading(r);
 	}
 	if (s == &r->up && s->queued == 0)
-		ws_answer_ping(r);
+		relay_up_answer_ping(r);
 }
 
-static void side_write(struct side *s, const uint8_t *p, size_t n)
+void relay_side_write(struct side *s, const uint8_t *p, size_t n)
 {
 	struct vnc_relay *r = s->r;
 	struct write_req *w;
@@ -500,83 +325,10 @@ static void side_write(struct side *s, const uint8_t *p, size_t n)
 	}
 }
 
-static void to_viewer(struct vnc_relay *r, const uint8_t *p, size_t n)
+void relay_to_viewer(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
 	r->to_viewer += n;
-	side_write(r->viewer, p, n);
-}
-
-/* Ciphertext OpenSSL produced goes to the socket. */
-static void flush_wbio(struct vnc_relay *r)
-{
-	uint8_t buf[16384];
-	int n;
-
-	while ((n = BIO_read(r->wbio, buf, sizeof buf)) > 0)
-		side_write(&r->up, buf, (size_t)n);
-}
-
-/* Bytes to the BMC below the WebSocket layer (TLS or plain). */
-static void up_transport_write(struct vnc_relay *r, const uint8_t *p, size_t n)
-{
-	if (r->t.tls) {
-		if (n > 0 && SSL_write(r->ssl, p, (int)n) <= 0) {
-			relay_end(r, BMC_ETLS, "TLS write to %s failed", r->t.url);
-			return;
-		}
-		flush_wbio(r);
-		return;
-	}
-	side_write(&r->up, p, n);
-}
-
-static void ws_send(struct vnc_relay *r, int opcode, const uint8_t *p, size_t n)
-{
-	uint8_t hdr[WS_MAX_HEADER], mask[4];
-	size_t h;
-	uint8_t *frame;
-
-	RAND_bytes(mask, sizeof mask);
-	h = ws_frame_header(hdr, opcode, 1, n, mask);
-	frame = xmalloc(h + n);
-	memcpy(frame, hdr, h);
-	if (n > 0)
-		memcpy(frame + h, p, n);
-	ws_apply_mask(frame + h, n, mask, 0);
-	up_transport_write(r, frame, h + n);
-	free(frame);
-}
-
-/* Answer the latest ping, once nothing else waits to go to the BMC. */
-static void ws_answer_ping(struct vnc_relay *r)
-{
-	uint8_t payload[WS_MAX_CONTROL];
-	size_t n;
-
-	if (r->ending || r->t.transport != VNC_TRANSPORT_WS || r->up.queued > 0)
-		return;
-	if (ws_pong_take(&r->wsd, payload, &n))
-		ws_send(r, WS_OP_PONG, payload, n);
-}
-
-/* Bytes of the RFB stream to the BMC, framed when it speaks WebSocket. */
-static void to_server(struct vnc_relay *r, const uint8_t *p, size_t n)
-{
-	size_t max = r->t.max_frame_out ? r->t.max_frame_out : DEFAULT_FRAME_OUT;
-
-	r->to_server += n;
-	if (r->t.transport != VNC_TRANSPORT_WS) {
-		up_transport_write(r, p, n);
-		return;
-	}
-	/* bmcweb closes the socket on a frame over 1024 bytes: split. */
-	while (n > 0 && !r->ending) {
-		size_t c = n < max ? n : max;
-
-		ws_send(r, WS_OP_BINARY, p, c);
-		p += c;
-		n -= c;
-	}
+	relay_side_write(r->viewer, p, n);
 }
 
 /* Reading. */
@@ -590,7 +342,6 @@ static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 
 static void viewer_bytes(struct vnc_relay *r, const uint8_t *p, size_t n);
 static void candidate_bytes(struct side *c, const uint8_t *p, size_t n);
-static void up_bytes(struct vnc_relay *r, uint8_t *p, size_t n);
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
@@ -602,7 +353,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	if (nread < 0)
 		side_failed(s, (int)nread, "reading from");
 	else if (s == &r->up)
-		up_bytes(r, (uint8_t *)buf->base, (size_t)nread);
+		relay_up_bytes(r, (uint8_t *)buf->base, (size_t)nread);
 	else if (s == r->viewer)
 		viewer_bytes(r, (const uint8_t *)buf->base, (size_t)nread);
 	else
@@ -625,7 +376,7 @@ static void side_set_reading(struct side *s, int want)
  * viewer only while neither queue is over high water, a candidate while
  * its own queue is not.
  */
-static void relay_update_reading(struct vnc_relay *r)
+void relay_update_reading(struct vnc_relay *r)
 {
 	int throttled = r->up.full || (r->viewer != NULL && r->viewer->full);
 
@@ -643,10 +394,10 @@ static void relay_update_reading(struct vnc_relay *r)
 
 /* The viewer side. */
 
-static void side_flush_handshake(struct side *s)
+void relay_side_flush_handshake(struct side *s)
 {
 	if (s->rs.outlen > 0) {
-		side_write(s, s->rs.out, s->rs.outlen);
+		relay_side_write(s, s->rs.out, s->rs.outlen);
 		s->rs.outlen = 0;
 	}
 }
@@ -655,7 +406,7 @@ static void side_flush_handshake(struct side *s)
 static void viewer_bytes(struct vnc_relay *r, const uint8_t *p, size_t n)
 {
 	if (r->stage == UP_PASS) {
-		to_server(r, p, n);
+		relay_up_write(r, p, n);
 		return;
 	}
 	if (r->pending.len + n > PENDING_MAX) {
@@ -664,7 +415,7 @@ static void viewer_bytes(struct vnc_relay *r, const uint8_t *p, size_t n)
 			  PENDING_MAX);
 		return;
 	}
-	bytes_append(&r->pending, p, n); /* held until the BMC side is ready */
+	relay_bytes_append(&r->pending, p, n); /* held until the BMC side is ready */
 }
 
 /*
@@ -676,7 +427,7 @@ static void candidate_drop(struct side *c, int failure, const char *why)
 	struct vnc_relay *r = c->r;
 
 	if (failure)
-		log_warn("%s: VNC relay on 127.0.0.1:%d: %s", hname(r), r->port, why);
+		log_warn("%s: VNC relay on 127.0.0.1:%d: %s", relay_host_name(r), r->port, why);
 	side_close_after_flush(c);
 	if (failure && ++r->failures >= MAX_FAILURES)
 		relay_end(r, BMC_EAUTH, "%d viewers failed to authenticate; relay closed",
@@ -695,17 +446,17 @@ static void viewer_chosen(struct side *c)
 		if (r->startups[i] != NULL) {
 			log_info("%s: VNC relay on 127.0.0.1:%d: a viewer authenticated; closing "
 				 "another connection still in its handshake",
-				 hname(r), r->port);
+				 relay_host_name(r), r->port);
 			side_close(r->startups[i]);
 		}
 	}
 	r->pending.len = 0;
 	if (c->in.len > 0)
-		bytes_append(&r->pending, c->in.p, c->in.len);
-	bytes_free(&c->in);
-	log_info("%s: viewer authenticated on 127.0.0.1:%d; connecting to %s", hname(r), r->port,
-		 r->t.url);
-	up_start(r);
+		relay_bytes_append(&r->pending, c->in.p, c->in.len);
+	relay_bytes_free(&c->in);
+	log_info("%s: viewer authenticated on 127.0.0.1:%d; connecting to %s", relay_host_name(r),
+		 r->port, r->t.url);
+	relay_up_start(r);
 }
 
 static void candidate_bytes(struct side *c, const uint8_t *p, size_t n)
@@ -716,14 +467,14 @@ static void candidate_bytes(struct side *c, const uint8_t *p, size_t n)
 		candidate_drop(c, 1, "a viewer sent too much before authenticating");
 		return;
 	}
-	bytes_append(&c->in, p, n);
+	relay_bytes_append(&c->in, p, n);
 	used = rfb_server_feed(&c->rs, c->in.p, c->in.len);
-	side_flush_handshake(c);
+	relay_side_flush_handshake(c);
 	if (used < 0) {
 		candidate_drop(c, 1, c->rs.error);
 		return;
 	}
-	bytes_consume(&c->in, (size_t)used);
+	relay_bytes_consume(&c->in, (size_t)used);
 	if (c->rs.state == RFB_S_AUTHED)
 		viewer_chosen(c);
 }
@@ -751,8 +502,8 @@ static void refuse_connection(struct vnc_relay *r, uv_stream_t *server, const ch
 
 	uv_tcp_init(r->loop, extra);
 	if (uv_accept(server, (uv_stream_t *)extra) == 0)
-		log_warn("%s: VNC relay on 127.0.0.1:%d %s; refused another", hname(r), r->port,
-			 why);
+		log_warn("%s: VNC relay on 127.0.0.1:%d %s; refused another", relay_host_name(r),
+			 r->port, why);
 	uv_close((uv_handle_t *)extra, free_handle);
 }
 
@@ -797,632 +548,9 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	c->connected = 1;
-	side_flush_handshake(c);
+	relay_side_flush_handshake(c);
 	uv_timer_start(&c->grace, on_grace_over, VNC_RELAY_GRACE_MS, 0);
 	relay_update_reading(r);
-}
-
-/* The BMC side: the RFB handshake and the stream. */
-
-static void from_server_stream(struct vnc_relay *r, const uint8_t *p, size_t n)
-{
-	ssize_t used;
-
-	if (r->stage == UP_PASS) {
-		to_viewer(r, p, n);
-		return;
-	}
-	if (r->hs.len + n > HANDSHAKE_MAX) {
-		relay_end(r, BMC_EPROTO, "the console server at %s sent an over-long handshake",
-			  r->t.url);
-		return;
-	}
-	bytes_append(&r->hs, p, n);
-	used = rfb_client_feed(&r->rc, r->hs.p, r->hs.len);
-	if (r->rc.outlen > 0) {
-		to_server(r, r->rc.out, r->rc.outlen);
-		r->to_server -= r->rc.outlen; /* counted as handshake, not stream */
-		r->rc.outlen = 0;
-	}
-	if (used < 0) {
-		relay_end(r, r->rc.auth_failed ? BMC_EAUTH : BMC_EPROTO, "%s: %s", r->t.url,
-			  r->rc.error);
-		return;
-	}
-	bytes_consume(&r->hs, (size_t)used);
-	if (r->rc.state != RFB_C_DONE)
-		return;
-	rfb_client_wipe(&r->rc);
-	uv_timer_stop(&r->timer);
-	r->stage = UP_PASS;
-	log_info("%s: VNC relay on 127.0.0.1:%d connected to %s (RFB 3.%d, security %s)", hname(r),
-		 r->port, r->t.url, r->rc.minor,
-		 r->rc.sectype == RFB_SEC_VNC ? "VNC authentication" : "none");
-	rfb_server_result(&r->viewer->rs, 1, NULL);
-	side_flush_handshake(r->viewer);
-	if (r->hs.len > 0)
-		to_viewer(r, r->hs.p, r->hs.len);
-	r->hs.len = 0;
-	if (r->pending.len > 0)
-		to_server(r, r->pending.p, r->pending.len);
-	r->pending.len = 0;
-}
-
-static void ws_frames(struct vnc_relay *r, uint8_t *p, size_t n)
-{
-	while (n > 0 && !r->ending) {
-		struct ws_event ev;
-		ssize_t used = ws_decode(&r->wsd, p, n, &ev);
-		uint8_t close[WS_MAX_CONTROL];
-
-		if (used < 0) {
-			size_t cl = ws_close_payload(close, WS_CLOSE_PROTOCOL, r->wsd.error);
-
-			ws_send(r, WS_OP_CLOSE, close, cl);
-			relay_end(r, BMC_EPROTO,
-				  "malformed WebSocket frame from %s: %s; relay closed", r->t.url,
-				  r->wsd.error);
-			return;
-		}
-		switch (ev.type) {
-		case WS_EV_DATA:
-			if (ev.text) {
-				relay_end(r, BMC_EPROTO,
-					  "%s sends text WebSocket frames (base64?); only binary "
-					  "frames carry RFB",
-					  r->t.url);
-				return;
-			}
-			from_server_stream(r, ev.data, ev.len);
-			break;
-		case WS_EV_PING: /* answered below, the latest only */
-			break;
-		case WS_EV_CLOSE: {
-			char reason[WS_MAX_CONTROL];
-			size_t rl = ev.len > 2 ? ev.len - 2 : 0;
-
-			memcpy(reason, ev.data + (ev.len > 2 ? 2 : 0), rl);
-			reason[rl] = '\0';
-			ws_send(r, WS_OP_CLOSE, ev.data, ev.len >= 2 ? 2 : 0);
-			relay_end(
-			    r,
-			    ev.close_code == WS_CLOSE_NORMAL || ev.close_code == 0 ? 0 : BMC_EPROTO,
-			    "%s closed the WebSocket (code %u%s%s)", r->t.url, ev.close_code,
-			    rl ? ": " : "", reason);
-			return;
-		}
-		default:
-			break;
-		}
-		p += used;
-		n -= (size_t)used;
-	}
-	ws_answer_ping(r);
-}
-
-static void start_rfb(struct vnc_relay *r)
-{
-	const struct secret *pw = NULL;
-	char *err = NULL;
-
-	if (r->h->cfg->vnc_password.kind != SECRET_NONE) {
-		pw = cred_cache_get(r->h->engine->creds, &r->h->cfg->vnc_password, &err);
-		if (pw == NULL) {
-			relay_end(r, BMC_ECONFIG, "%s", err);
-			free(err);
-			return;
-		}
-	}
-	rfb_client_init(&r->rc, pw ? pw->data : NULL, pw ? pw->len : 0);
-	r->stage = UP_RFB;
-}
-
-static void send_upgrade(struct vnc_relay *r)
-{
-	uint8_t nonce[16];
-	char *extra = NULL, *req;
-	const char *authority = r->t.origin + strlen("https://");
-
-	RAND_bytes(nonce, sizeof nonce);
-	ws_key_from_bytes(nonce, r->ws_key, sizeof r->ws_key);
-	if (r->token[0] != '\0')
-		extra = xasprintf("X-Auth-Token: %s\r\n", r->token);
-	req = ws_upgrade_request(authority, r->t.path, r->ws_key, "binary", extra);
-	r->stage = UP_UPGRADE;
-	up_transport_write(r, (const uint8_t *)req, strlen(req));
-	secure_zero(req, strlen(req));
-	free(req);
-	if (extra != NULL) {
-		secure_zero(extra, strlen(extra));
-		free(extra);
-	}
-}
-
-static void upgrade_bytes(struct vnc_relay *r, uint8_t *p, size_t n)
-{
-	struct ws_upgrade_result res;
-	size_t head, rest;
-	int rc;
-
-	bytes_append(&r->hs, p, n);
-	rc = ws_upgrade_check((const char *)r->hs.p, r->hs.len, r->ws_key, "binary", &res);
-	if (rc == 0)
-		return;
-	if (rc < 0) {
-		relay_end(r, res.status == 401 || res.status == 403 ? BMC_EAUTH : BMC_EPROTO,
-			  "%s: %s", r->t.url, res.why);
-		return;
-	}
-	head = res.head_len;
-	rest = r->hs.len - head;
-	ws_decoder_init(&r->wsd, MAX_FRAME_IN, 0);
-	start_rfb(r);
-	if (r->ending)
-		return;
-	if (rest > 0) {
-		uint8_t *tail = xmalloc(rest);
-
-		memcpy(tail, r->hs.p + head, rest);
-		r->hs.len = 0;
-		ws_frames(r, tail, rest);
-		free(tail);
-	} else {
-		r->hs.len = 0;
-	}
-}
-
-/* Plaintext from the BMC (after TLS, before WebSocket). */
-static void from_transport(struct vnc_relay *r, uint8_t *p, size_t n)
-{
-	if (r->stage == UP_UPGRADE)
-		upgrade_bytes(r, p, n);
-	else if (r->t.transport == VNC_TRANSPORT_WS)
-		ws_frames(r, p, n);
-	else
-		from_server_stream(r, p, n);
-}
-
-static int spki_pin(X509 *cert, char *out, size_t outlen)
-{
-	unsigned char *der = NULL, digest[32], b64[48];
-	int len = i2d_PUBKEY(X509_get0_pubkey(cert), &der), rc = -1;
-
-	if (len > 0 && EVP_Digest(der, (size_t)len, digest, NULL, EVP_sha256(), NULL) == 1) {
-		EVP_EncodeBlock(b64, digest, 32);
-		snprintf(out, outlen, "sha256//%s", b64);
-		rc = 0;
-	}
-	OPENSSL_free(der);
-	return rc;
-}
-
-static int pin_listed(const char *list, const char *pin)
-{
-	size_t n = strlen(pin);
-	const char *p = list;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, pin, n) == 0 && (p[n] == '\0' || p[n] == ';'))
-			return 1;
-		p = strchr(p, ';');
-		if (p != NULL)
-			p++;
-	}
-	return 0;
-}
-
-/* The TLS handshake is done: is this the BMC we mean? */
-static int tls_trusted(struct vnc_relay *r)
-{
-	const struct host_config *hc = r->h->cfg;
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	X509 *cert = SSL_get1_peer_certificate(r->ssl);
-#else
-	X509 *cert = SSL_get_peer_certificate(r->ssl);
-#endif
-	char pin[72], known[72];
-	int ok = 0, found;
-
-	if (cert == NULL || spki_pin(cert, pin, sizeof pin) != 0) {
-		X509_free(cert);
-		relay_end(r, BMC_ETLS, "%s: no usable TLS certificate", r->t.url);
-		return 0;
-	}
-	X509_free(cert);
-	switch (hc->tls) {
-	case TLS_INSECURE:
-		ok = 1;
-		break;
-	case TLS_VERIFY:
-		ok = SSL_get_verify_result(r->ssl) == X509_V_OK;
-		break;
-	case TLS_PIN:
-		ok = hc->tls_pin != NULL && pin_listed(hc->tls_pin, pin);
-		break;
-	case TLS_TOFU:
-		found = trust_lookup(hc->name, r->t.origin, known, sizeof known);
-		if (found < 0) {
-			char *msg = trust_unreadable_message(found);
-
-			relay_end(r, BMC_ETLS, "%s", msg);
-			free(msg);
-			return 0;
-		}
-		if (found == 0) {
-			ok = strcmp(known, pin) == 0;
-			if (!ok) {
-				relay_end(
-				    r, BMC_ETLS,
-				    "the TLS key of %s changed: known %s, now %s; nothing was "
-				    "sent. If the change is expected, run: bmctop trust %s",
-				    r->t.origin, known, pin, hc->name);
-				return 0;
-			}
-		} else {
-			if (trust_store(hc->name, r->t.origin, pin) != 0)
-				log_warn("%s: cannot record the TLS key in known_hosts", hc->name);
-			log_info("%s: trusting TLS key %s of %s on first use", hc->name, pin,
-				 r->t.origin);
-			ok = 1;
-		}
-		break;
-	}
-	if (!ok)
-		relay_end(r, BMC_ETLS, "%s: the TLS key %s is not trusted (tls = %s)", r->t.url,
-			  pin, fleet_tls_name(hc->tls));
-	return ok;
-}
-
-static void tls_error(struct vnc_relay *r, const char *what)
-{
-	char buf[256];
-	unsigned long e = ERR_get_error();
-
-	if (e != 0)
-		ERR_error_string_n(e, buf, sizeof buf);
-	else
-		snprintf(buf, sizeof buf, "connection closed");
-	ERR_clear_error();
-	relay_end(r, BMC_ETLS, "%s: TLS %s failed: %s", r->t.url, what, buf);
-}
-
-static void tls_bytes(struct vnc_relay *r, const uint8_t *p, size_t n)
-{
-	int rc;
-
-	BIO_write(r->rbio, p, (int)n);
-	if (!r->tls_done) {
-		ERR_clear_error();
-		rc = SSL_do_handshake(r->ssl);
-		flush_wbio(r);
-		if (rc != 1) {
-			int e = SSL_get_error(r->ssl, rc);
-
-			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-				tls_error(r, "handshake");
-			return;
-		}
-		r->tls_done = 1;
-		if (!tls_trusted(r))
-			return;
-		send_upgrade(r);
-	}
-	while (!r->ending) {
-		ERR_clear_error();
-		rc = SSL_read(r->ssl, r->plain, sizeof r->plain);
-		if (rc > 0) {
-			from_transport(r, r->plain, (size_t)rc);
-			continue;
-		}
-		rc = SSL_get_error(r->ssl, rc);
-		if (rc == SSL_ERROR_ZERO_RETURN)
-			relay_end(r, 0, "the console server closed the connection");
-		else if (rc != SSL_ERROR_WANT_READ && rc != SSL_ERROR_WANT_WRITE)
-			tls_error(r, "read");
-		break;
-	}
-	if (!r->ending)
-		flush_wbio(r);
-}
-
-static void up_bytes(struct vnc_relay *r, uint8_t *p, size_t n)
-{
-	if (r->t.tls)
-		tls_bytes(r, p, n);
-	else
-		from_transport(r, p, n);
-}
-
-static int tls_setup(struct vnc_relay *r)
-{
-	const struct host_config *hc = r->h->cfg;
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	r->ssl_ctx = SSL_CTX_new(TLS_client_method());
-	if (r->ssl_ctx == NULL)
-		return -1;
-	SSL_CTX_set_min_proto_version(r->ssl_ctx, TLS1_2_VERSION);
-	if (hc->tls == TLS_VERIFY) {
-		SSL_CTX_set_verify(r->ssl_ctx, SSL_VERIFY_PEER, NULL);
-		if (hc->ca_file != NULL)
-			SSL_CTX_load_verify_locations(r->ssl_ctx, hc->ca_file, NULL);
-		else
-			SSL_CTX_set_default_verify_paths(r->ssl_ctx);
-	} else {
-		SSL_CTX_set_verify(r->ssl_ctx, SSL_VERIFY_NONE, NULL);
-	}
-	r->ssl = SSL_new(r->ssl_ctx);
-	if (r->ssl == NULL)
-		return -1;
-	r->rbio = BIO_new(BIO_s_mem());
-	r->wbio = BIO_new(BIO_s_mem());
-	SSL_set_bio(r->ssl, r->rbio, r->wbio);
-	SSL_set_connect_state(r->ssl);
-	if (inet_pton(AF_INET, r->t.host, &a4) == 1 || inet_pton(AF_INET6, r->t.host, &a6) == 1) {
-		if (hc->tls == TLS_VERIFY)
-			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(r->ssl), r->t.host);
-	} else {
-		SSL_set_tlsext_host_name(r->ssl, r->t.host);
-		if (hc->tls == TLS_VERIFY)
-			SSL_set1_host(r->ssl, r->t.host);
-	}
-	return 0;
-}
-
-static void on_up_connected(uv_connect_t *req, int status)
-{
-	struct vnc_relay *r = req->data;
-
-	free(req);
-	if (r->ending)
-		return;
-	if (status < 0) {
-		relay_end(r, BMC_ETIMEDOUT, "cannot connect to %s: %s", r->t.url,
-			  uv_strerror(status));
-		return;
-	}
-	uv_tcp_nodelay(&r->up.tcp, 1);
-	r->up.connected = 1;
-	relay_update_reading(r);
-	if (r->t.tls) {
-		int rc;
-
-		r->stage = UP_TLS;
-		if (tls_setup(r) != 0) {
-			tls_error(r, "setup");
-			return;
-		}
-		ERR_clear_error();
-		rc = SSL_do_handshake(r->ssl);
-		if (rc != 1 && SSL_get_error(r->ssl, rc) != SSL_ERROR_WANT_READ) {
-			tls_error(r, "handshake");
-			return;
-		}
-		flush_wbio(r);
-	} else if (r->t.transport == VNC_TRANSPORT_WS) {
-		send_upgrade(r);
-	} else {
-		start_rfb(r);
-	}
-}
-
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
-{
-	struct vnc_relay *r = req->data;
-	uv_connect_t *c;
-	int rc;
-
-	r->pending_handles--;
-	if (r->ending) {
-		uv_freeaddrinfo(res);
-		maybe_finish(r);
-		return;
-	}
-	if (status < 0 || res == NULL) {
-		uv_freeaddrinfo(res);
-		relay_end(r, BMC_ETIMEDOUT, "cannot resolve %s: %s", r->t.host,
-			  uv_strerror(status));
-		return;
-	}
-	uv_tcp_init(r->loop, &r->up.tcp);
-	r->up.tcp.data = &r->up;
-	r->up.open = 1;
-	r->up.handles = 1;
-	r->pending_handles++;
-	c = xcalloc(1, sizeof *c);
-	c->data = r;
-	r->stage = UP_CONNECT;
-	rc = uv_tcp_connect(c, &r->up.tcp, res->ai_addr, on_up_connected);
-	uv_freeaddrinfo(res);
-	if (rc != 0) {
-		free(c);
-		relay_end(r, BMC_ETIMEDOUT, "cannot connect to %s: %s", r->t.url, uv_strerror(rc));
-	}
-}
-
-static void up_connect(struct vnc_relay *r)
-{
-	struct addrinfo hints;
-	char port[16];
-	int rc;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof port, "%d", r->t.port);
-	r->gai.data = r;
-	r->stage = UP_RESOLVE;
-	rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->t.host, port, &hints);
-	if (rc != 0) {
-		relay_end(r, BMC_ETIMEDOUT, "cannot resolve %s: %s", r->t.host, uv_strerror(rc));
-		return;
-	}
-	r->pending_handles++;
-}
-
-/* The Redfish session for targets that want a token (OpenBMC's /kvm/0). */
-
-static void on_login(struct rf_response *rsp, void *arg)
-{
-	struct vnc_relay *r = arg;
-	const char *user = r->h->cfg->user ? r->h->cfg->user : "";
-	int made = rsp->error == 0 && rsp->status >= 200 && rsp->status < 300 &&
-		   rsp->token[0] != '\0';
-
-	r->rf_busy = 0;
-	if (made) {
-		snprintf(r->token, sizeof r->token, "%s", rsp->token);
-		snprintf(r->session, sizeof r->session, "%s", rsp->location);
-	}
-	if (r->ending) {
-		/* Ended while the login was on its way: a session it made is
-		 * deleted now, and the HTTP client released. */
-		end_http(r);
-		return;
-	}
-	if (rsp->error != 0) {
-		relay_end(r, rsp->error, "Redfish login at %s for the console: %s", r->rf_base,
-			  rsp->message);
-		return;
-	}
-	if (rsp->status == 400 || rsp->status == 401 || rsp->status == 403) {
-		relay_end(r, BMC_EAUTH,
-			  "wrong password for user \"%s\" (the Redfish service refused the "
-			  "console's login); not retrying",
-			  user);
-		return;
-	}
-	if (!made) {
-		relay_end(r, BMC_EPROTO, "Redfish login at %s for the console failed (HTTP %ld)",
-			  r->rf_base, rsp->status);
-		return;
-	}
-	log_info("%s: Redfish session opened for the console", hname(r));
-	up_connect(r);
-}
-
-static void on_root(struct rf_response *rsp, void *arg)
-{
-	struct vnc_relay *r = arg;
-	const struct host_config *hc = r->h->cfg;
-	const struct secret *pw;
-	struct rf_root root;
-	struct rf_request_opts o;
-	char url[RF_LINK_MAX], *err = NULL, *body;
-	size_t len;
-	json_t *j;
-
-	r->rf_busy = 0;
-	if (r->ending) {
-		end_http(r);
-		return;
-	}
-	if (rsp->error != 0) {
-		relay_end(r, rsp->error, "Redfish service root at %s: %s", r->rf_base,
-			  rsp->message);
-		return;
-	}
-	if (r->rf_want_pin) {
-		if (rsp->pin[0] == '\0') {
-			relay_end(r, BMC_ETLS, "cannot read the TLS key of %s", r->rf_base);
-			return;
-		}
-		if (trust_store(hc->name, r->rf_base, rsp->pin) != 0)
-			log_warn("%s: cannot record the TLS key in known_hosts", hc->name);
-		log_info("%s: trusting TLS key %s on first use", hc->name, rsp->pin);
-		snprintf(r->rf_pin, sizeof r->rf_pin, "%s", rsp->pin);
-	}
-	j = rsp->status == 200 ? redfish_json_load_kind(rsp->body, rsp->len, RF_BODY_RESOURCE, &err)
-				: NULL;
-	if (j == NULL) {
-		relay_end(r, BMC_EPROTO, "no Redfish service root at %s (HTTP %ld%s%s)", r->rf_base,
-			  rsp->status, err ? ": " : "", err ? err : "");
-		free(err);
-		return;
-	}
-	memset(&root, 0, sizeof root);
-	rf_parse_root(j, &root);
-	json_decref(j);
-	if (root.sessions[0] == '\0' ||
-	    redfish_resolve_link(r->rf_base, root.sessions, url, sizeof url) != 0) {
-		relay_end(r, BMC_EPROTO,
-			  "the Redfish service at %s offers no sessions to log in with",
-			  r->rf_base);
-		return;
-	}
-	pw = engine_host_password(r->h, &err);
-	if (pw == NULL) {
-		relay_end(r, BMC_ECONFIG, "%s", err);
-		free(err);
-		return;
-	}
-	body = rf_login_body(hc->user ? hc->user : "", pw->data, pw->len, &len);
-	rf_opts(r, &o, "POST", url);
-	o.secret_body = body; /* taken: sent without a copy, wiped and freed at the end */
-	o.secret_len = len;
-	if (rf_http_request(r->http, &o, on_login, r) != 0)
-		relay_end(r, BMC_EIO, "cannot start the Redfish login");
-	else
-		r->rf_busy = 1;
-}
-
-static void login_start(struct vnc_relay *r)
-{
-	const struct host_config *hc = r->h->cfg;
-	struct rf_request_opts o;
-	char *url;
-
-	r->stage = UP_LOGIN;
-	r->rf_base = fleet_redfish_url(hc);
-	while (r->rf_base[0] != '\0' && r->rf_base[strlen(r->rf_base) - 1] == '/')
-		r->rf_base[strlen(r->rf_base) - 1] = '\0';
-	r->http = rf_http_get(r->loop);
-	r->pending_handles++; /* released in end_http */
-	if (hc->tls == TLS_TOFU) {
-		int found = trust_lookup(hc->name, r->rf_base, r->rf_pin, sizeof r->rf_pin);
-
-		if (found < 0) {
-			char *msg = trust_unreadable_message(found);
-
-			relay_end(r, BMC_ETLS, "%s", msg);
-			free(msg);
-			return;
-		}
-		if (found != 0) {
-			r->rf_pin[0] = '\0';
-			r->rf_want_pin = 1; /* first use: learn the key before any credential */
-		}
-	}
-	url = xasprintf("%s/redfish/v1/", r->rf_base);
-	rf_opts(r, &o, "GET", url);
-	o.want_pin = r->rf_want_pin;
-	if (rf_http_request(r->http, &o, on_root, r) != 0)
-		relay_end(r, BMC_EIO, "cannot start a Redfish request to %s", url);
-	else
-		r->rf_busy = 1;
-	free(url);
-}
-
-static void on_timeout(uv_timer_t *t)
-{
-	struct vnc_relay *r = t->data;
-
-	if (!r->ending)
-		relay_end(r, BMC_ETIMEDOUT, "no console session from %s in time", r->t.url);
-}
-
-static void up_start(struct vnc_relay *r)
-{
-	uint64_t ms = r->h->cfg->timeout_ms * 10;
-
-	if (ms < 20000)
-		ms = 20000;
-	uv_timer_start(&r->timer, on_timeout, ms, 0);
-	if (r->t.redfish_session)
-		login_start(r);
-	else
-		up_connect(r);
 }
 
 /* Starting. */
@@ -1450,7 +578,7 @@ static int write_password_file(struct vnc_relay *r, char **err)
 	size_t i;
 	int fd, tries;
 
-	snprintf(name, sizeof name, "vnc-%s-%d.passwd", hname(r), r->port);
+	snprintf(name, sizeof name, "vnc-%s-%d.passwd", relay_host_name(r), r->port);
 	for (i = 4; name[i] != '\0'; i++)
 		if (name[i] == '/' || name[i] == ' ')
 			name[i] = '_';
@@ -1490,14 +618,16 @@ int vnc_relay_start_target(struct vnc_relay **out, struct bmc_host *h, struct vn
 	if (t->redfish_session) {
 		/* The Redfish backend's TLS rule, checked before a viewer can
 		 * set the login going. */
-		char *base = fleet_redfish_url(h->cfg);
+		struct rf_session rfs;
 
-		rc = rf_url_check(base, h->cfg->tls, err);
-		free(base);
+		rc = rf_session_init(&rfs, h->cfg, err);
 		if (rc != 0)
-			return BMC_ECONFIG;
+			return rc;
+		r = xcalloc(1, sizeof *r);
+		r->rfs = rfs;
+	} else {
+		r = xcalloc(1, sizeof *r);
 	}
-	r = xcalloc(1, sizeof *r);
 	r->loop = h->engine->loop;
 	r->h = h;
 	r->t = *t;
@@ -1528,8 +658,8 @@ int vnc_relay_start_target(struct vnc_relay **out, struct bmc_host *h, struct vn
 	rc = write_password_file(r, err);
 	if (rc != 0)
 		goto fail;
-	log_info("%s: VNC relay listening on 127.0.0.1:%d for %s%s", hname(r), r->port, r->t.url,
-		 vnc_relay_untested(r) ? " (untested profile)" : "");
+	log_info("%s: VNC relay listening on 127.0.0.1:%d for %s%s", relay_host_name(r), r->port,
+		 r->t.url, vnc_relay_untested(r) ? " (untested profile)" : "");
 	*out = r;
 	return 0;
 fail:
