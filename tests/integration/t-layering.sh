@@ -14,7 +14,7 @@ check_sh="$SRCDIR/tests/check-layering.sh"
 out=$(sh "$check_sh" 2>&1)
 is "the check passes on the tree as it is" "$?" 0
 like "... and checks every folder" "$out" 'below it \( backend console core ipmi redfish tls vnc \)'
-like "... and the codecs" "$out" 'codecs reach no libuv.*\(12 codecs\)'
+like "... and the codecs" "$out" 'codecs reach no libuv.*\([0-9]+ codecs\)'
 
 # broken NAME FILE LINE PATTERN: copy src/ (and the fuzz stub config.h the
 # check preprocesses with), add LINE after the first include of FILE, and
