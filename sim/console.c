@@ -1,5 +1,5 @@
 /*
- * sim-console.c - the fake host behind each simulated BMC's serial port: a
+ * console.c - the fake host behind each simulated BMC's serial port: a
  * login prompt, a password prompt, a shell with a few commands (help,
  * uname, seq N, dmesg, echo, hostname, uptime, exit) and a boot log when
  * the host powers on.  It echoes what is typed, as a tty does.
