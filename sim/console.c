@@ -243,8 +243,8 @@ static void run_command(struct sim_bmc *b, char *line)
 	if (*cmd == '\0')
 		return;
 	if (strcmp(cmd, "help") == 0) {
-		sim_console_print(
-		    b, "commands: help uname [-a] seq N bigdump N dmesg echo TEXT hostname uptime exit\r\n");
+		sim_console_print(b, "commands: help uname [-a] seq N bigdump N dmesg echo TEXT "
+				     "hostname uptime exit\r\n");
 	} else if (strcmp(cmd, "uname") == 0) {
 		if (strcmp(arg, "-a") == 0)
 			printf_console(

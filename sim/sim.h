@@ -7,8 +7,9 @@
  * it: the IPMI server (ipmi*.c: RMCP+, SOL) and the Redfish server
  * (redfish*.c, over http.c: HTTPS with session auth).  Files drop the
  * folder's name, as in src/; what each exports starts with sim_ and the
- * file's name (sim_ipmi_*, sim_console_*), the model's with sim_ alone.  Faults (loss, latency, dead BMCs, reboots,
- * refused logins, slow Redfish) are options of the whole simulation.
+ * file's name (sim_ipmi_session_*, sim_console_*), the model's with sim_
+ * alone.  Faults (loss, latency, dead BMCs, reboots, refused logins, slow
+ * Redfish) are options of the whole simulation.
  */
 #ifndef BMCSIM_SIM_H
 #define BMCSIM_SIM_H
@@ -79,7 +80,8 @@ struct sim_bmc {
 	enum sim_health profile;
 	int power; /* 1 on, 0 off */
 	int dead;  /* answers nothing */
-	uint8_t boot_device; /* IPMI boot flags device selector (0 none, 1 pxe, 2 disk, 6 bios, 5 cd) */
+	uint8_t
+	    boot_device; /* IPMI boot flags device selector (0 none, 1 pxe, 2 disk, 6 bios, 5 cd) */
 	int boot_persistent;
 	uint64_t boot_epoch; /* bumps on each reboot: sessions from before are gone */
 
@@ -103,6 +105,7 @@ struct sim_bmc {
 
 	void *ipmi;    /* ipmi.c's per-BMC state */
 	void *redfish; /* redfish.c's per-BMC state */
+	void *http;    /* http.c's per-BMC state */
 };
 
 struct sim_options {
@@ -197,17 +200,14 @@ void sim_ipmi_fuzz_receive(struct sim_bmc *b, const struct sockaddr *from, const
 			   size_t len);
 #endif
 
-/* sim-redfish.c */
+/* redfish.c: the Redfish server, over http.c. */
 int sim_redfish_start(struct sim *s, char **err);
 void sim_redfish_stop(struct sim *s);
 
 #ifdef BMCSIM_FUZZ
-/* Fuzz targets only: Redfish without sockets or TLS; see sim-redfish.c. */
-struct rf_conn;
+/* Fuzz targets only: Redfish without sockets or TLS; connections come
+ * from sim_http_fuzz_open() (http.h). */
 void sim_redfish_fuzz_start(struct sim *s, void (*sent)(const char *buf, size_t len));
-struct rf_conn *sim_redfish_fuzz_open(struct sim_bmc *b);
-int sim_redfish_fuzz_feed(struct rf_conn *c, const char *buf, size_t len);
-void sim_redfish_fuzz_close(struct rf_conn *c);
 #endif
 
 #endif
