@@ -8,7 +8,9 @@
  * Channel Authentication Capabilities, Cipher Suites, System GUID);
  * inside one, the session's privilege must reach the entry's.  A command
  * not in the table is "invalid command", counted, and told on stderr with
- * --verbose.  The Serial over LAN commands live with SOL (ipmi-sol.c).
+ * --verbose.  A request shorter than its entry's least length is refused
+ * before the handler runs; handlers check only what depends on the data.
+ * The Serial over LAN commands live with SOL (ipmi-sol.c).
  */
 #include "config.h"
 
@@ -219,10 +221,6 @@ static void cmd_auth_caps(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	uint8_t caps[8] = {
 	    0x01, (uint8_t)(v20 ? 0x80 : 0x00), 0x04, (uint8_t)(v20 ? 0x02 : 0x00), 0, 0, 0, 0};
 
-	if (rq->len < 2) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	reply_data(r, caps, sizeof(caps));
 }
 
@@ -234,10 +232,6 @@ static void cmd_cipher_suites(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 					  0xc0, 0x11, 0x03, 0x44, 0x81};
 	size_t index, off, n;
 
-	if (rq->len < 3) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	index = rq->data[2] & 0x3f;
 	off = index * 16;
 	n = off < sizeof(records) ? sizeof(records) - off : 0;
@@ -253,10 +247,6 @@ static void cmd_set_priv(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 {
 	uint8_t want;
 
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	want = rq->data[0] & 0x0f;
 	if (want == 0) {
 		r->data[r->len++] = ss->priv;
@@ -280,10 +270,6 @@ static void cmd_close_session(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	uint32_t sid;
 	struct ipmi_sess *other;
 
-	if (rq->len < 4) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	sid = get_le32(rq->data);
 	if (sid == ss->bmc_sid) {
 		r->after = AFTER_CLOSE_SELF;
@@ -313,10 +299,6 @@ static void cmd_chassis_control(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 				const struct ipmi_msg_request *rq, struct reply *r)
 {
 	struct sim_bmc *b = ib->b;
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	switch (rq->data[0] & 0x0f) {
 	case 0x00: /* power down */
 	case 0x05: /* soft shutdown */
@@ -355,10 +337,6 @@ static void cmd_get_boot_options(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	struct sim_bmc *b = ib->b;
 	uint8_t param;
 
-	if (rq->len < 3) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	param = rq->data[0] & 0x7f;
 	r->data[r->len++] = 0x01; /* parameter version */
 	r->data[r->len++] = param;
@@ -392,10 +370,6 @@ static void cmd_set_boot_options(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 				 const struct ipmi_msg_request *rq, struct reply *r)
 {
 	struct sim_bmc *b = ib->b;
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	switch (rq->data[0] & 0x7f) {
 	case 0:
 	case 1:
@@ -423,10 +397,6 @@ static void cmd_sensor_reading(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	struct sim_bmc *b = ib->b;
 	const struct sim_sensor *s;
 
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if (rq->data[0] < 1 || rq->data[0] > b->nsensors) {
 		r->ccode = CC_NOT_PRESENT;
 		return;
@@ -452,10 +422,6 @@ static void cmd_sensor_thresholds(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	const struct sim_sensor *s;
 	uint8_t d[7] = {0};
 
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if (rq->data[0] < 1 || rq->data[0] > b->nsensors) {
 		r->ccode = CC_NOT_PRESENT;
 		return;
@@ -505,10 +471,6 @@ static void cmd_get_sdr(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	uint16_t resv, id;
 	size_t len, off, count;
 
-	if (rq->len < 6) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	resv = get_le16(rq->data);
 	id = get_le16(rq->data + 2);
 	off = rq->data[4];
@@ -559,10 +521,6 @@ static void cmd_get_sel(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	size_t off, count;
 	long i;
 
-	if (rq->len < 6) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	off = rq->data[4];
 	count = rq->data[5];
 	if (off > 0 && get_le16(rq->data) != ib->sel_resv) {
@@ -593,10 +551,6 @@ static void cmd_fru_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	uint8_t img[512];
 	uint8_t d[3];
 
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if (rq->data[0] != 0) {
 		r->ccode = CC_NOT_PRESENT;
 		return;
@@ -613,10 +567,6 @@ static void cmd_fru_read(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	uint8_t img[512];
 	size_t size, off, count;
 
-	if (rq->len < 4) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if (rq->data[0] != 0) {
 		r->ccode = CC_NOT_PRESENT;
 		return;
@@ -702,41 +652,43 @@ struct ipmi_cmd_entry {
 	uint8_t netfn, cmd;
 	uint8_t priv;	 /* the least session privilege, as most BMCs ask */
 	int sessionless; /* answered outside a session too */
+	size_t min_len;	 /* shorter requests get "request data length invalid" */
 	sim_ipmi_cmd_fn *handle;
 };
 
+/* netfn, command, least privilege, sessionless, least request length, handler */
 static const struct ipmi_cmd_entry commands[] = {
-    {IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, PRIV_USER, 0, cmd_get_device_id},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_SYSTEM_GUID, PRIV_USER, 1, cmd_get_guid},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_AUTH_CAPS, PRIV_CALLBACK, 1, cmd_auth_caps},
-    {IPMI_NETFN_APP, IPMI_CMD_SET_SESSION_PRIVILEGE, PRIV_CALLBACK, 0, cmd_set_priv},
-    {IPMI_NETFN_APP, IPMI_CMD_CLOSE_SESSION, PRIV_CALLBACK, 0, cmd_close_session},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_INFO, PRIV_USER, 0, cmd_channel_info},
-    {IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, PRIV_USER, 0, sim_ipmi_sol_activate},
-    {IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, PRIV_USER, 0, sim_ipmi_sol_deactivate_cmd},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS, PRIV_USER, 0, sim_ipmi_sol_status},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, PRIV_USER, 0, sim_ipmi_sol_instance},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT, PRIV_USER, 0, cmd_payload_support},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_PAYLOAD_VERSION, PRIV_USER, 0, cmd_payload_version},
-    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_CIPHER_SUITES, PRIV_CALLBACK, 1, cmd_cipher_suites},
-    {IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS, PRIV_USER, 0, cmd_chassis_status},
-    {IPMI_NETFN_CHASSIS, IPMI_CMD_CHASSIS_CONTROL, PRIV_OPERATOR, 0, cmd_chassis_control},
-    {IPMI_NETFN_CHASSIS, IPMI_CMD_CHASSIS_IDENTIFY, PRIV_OPERATOR, 0, cmd_identify},
-    {IPMI_NETFN_CHASSIS, IPMI_CMD_SET_BOOT_OPTIONS, PRIV_OPERATOR, 0, cmd_set_boot_options},
-    {IPMI_NETFN_CHASSIS, IPMI_CMD_GET_BOOT_OPTIONS, PRIV_USER, 0, cmd_get_boot_options},
-    {IPMI_NETFN_SENSOR, IPMI_CMD_GET_SENSOR_READING, PRIV_USER, 0, cmd_sensor_reading},
-    {IPMI_NETFN_SENSOR, IPMI_CMD_GET_SENSOR_THRESHOLDS, PRIV_USER, 0, cmd_sensor_thresholds},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_FRU_AREA_INFO, PRIV_USER, 0, cmd_fru_info},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_READ_FRU_DATA, PRIV_USER, 0, cmd_fru_read},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR_REPO_INFO, PRIV_USER, 0, cmd_sdr_info},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_RESERVE_SDR_REPO, PRIV_USER, 0, cmd_reserve_sdr},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR, PRIV_USER, 0, cmd_get_sdr},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO, PRIV_USER, 0, cmd_sel_info},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_RESERVE_SEL, PRIV_USER, 0, cmd_reserve_sel},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, PRIV_USER, 0, cmd_get_sel},
-    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_TIME, PRIV_USER, 0, cmd_sel_time},
-    {IPMI_NETFN_TRANSPORT, IPMI_CMD_SET_SOL_CONFIG, PRIV_ADMIN, 0, cmd_set_sol_config},
-    {IPMI_NETFN_TRANSPORT, IPMI_CMD_GET_SOL_CONFIG, PRIV_USER, 0, sim_ipmi_sol_get_config},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, PRIV_USER, 0, 0, cmd_get_device_id},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_SYSTEM_GUID, PRIV_USER, 1, 0, cmd_get_guid},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_AUTH_CAPS, PRIV_CALLBACK, 1, 2, cmd_auth_caps},
+    {IPMI_NETFN_APP, IPMI_CMD_SET_SESSION_PRIVILEGE, PRIV_CALLBACK, 0, 1, cmd_set_priv},
+    {IPMI_NETFN_APP, IPMI_CMD_CLOSE_SESSION, PRIV_CALLBACK, 0, 4, cmd_close_session},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_INFO, PRIV_USER, 0, 0, cmd_channel_info},
+    {IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, PRIV_USER, 0, 6, sim_ipmi_sol_activate},
+    {IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, PRIV_USER, 0, 2, sim_ipmi_sol_deactivate_cmd},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS, PRIV_USER, 0, 1, sim_ipmi_sol_status},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, PRIV_USER, 0, 2, sim_ipmi_sol_instance},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT, PRIV_USER, 0, 0, cmd_payload_support},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_PAYLOAD_VERSION, PRIV_USER, 0, 0, cmd_payload_version},
+    {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_CIPHER_SUITES, PRIV_CALLBACK, 1, 3, cmd_cipher_suites},
+    {IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS, PRIV_USER, 0, 0, cmd_chassis_status},
+    {IPMI_NETFN_CHASSIS, IPMI_CMD_CHASSIS_CONTROL, PRIV_OPERATOR, 0, 1, cmd_chassis_control},
+    {IPMI_NETFN_CHASSIS, IPMI_CMD_CHASSIS_IDENTIFY, PRIV_OPERATOR, 0, 0, cmd_identify},
+    {IPMI_NETFN_CHASSIS, IPMI_CMD_SET_BOOT_OPTIONS, PRIV_OPERATOR, 0, 1, cmd_set_boot_options},
+    {IPMI_NETFN_CHASSIS, IPMI_CMD_GET_BOOT_OPTIONS, PRIV_USER, 0, 3, cmd_get_boot_options},
+    {IPMI_NETFN_SENSOR, IPMI_CMD_GET_SENSOR_READING, PRIV_USER, 0, 1, cmd_sensor_reading},
+    {IPMI_NETFN_SENSOR, IPMI_CMD_GET_SENSOR_THRESHOLDS, PRIV_USER, 0, 1, cmd_sensor_thresholds},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_FRU_AREA_INFO, PRIV_USER, 0, 1, cmd_fru_info},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_READ_FRU_DATA, PRIV_USER, 0, 4, cmd_fru_read},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR_REPO_INFO, PRIV_USER, 0, 0, cmd_sdr_info},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_RESERVE_SDR_REPO, PRIV_USER, 0, 0, cmd_reserve_sdr},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR, PRIV_USER, 0, 6, cmd_get_sdr},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO, PRIV_USER, 0, 0, cmd_sel_info},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_RESERVE_SEL, PRIV_USER, 0, 0, cmd_reserve_sel},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, PRIV_USER, 0, 6, cmd_get_sel},
+    {IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_TIME, PRIV_USER, 0, 0, cmd_sel_time},
+    {IPMI_NETFN_TRANSPORT, IPMI_CMD_SET_SOL_CONFIG, PRIV_ADMIN, 0, 0, cmd_set_sol_config},
+    {IPMI_NETFN_TRANSPORT, IPMI_CMD_GET_SOL_CONFIG, PRIV_USER, 0, 4, sim_ipmi_sol_get_config},
 };
 
 static const struct ipmi_cmd_entry *command_find(uint8_t netfn, uint8_t cmd)
@@ -770,6 +722,10 @@ void sim_ipmi_cmd_dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 			fprintf(stderr, "bmcsim: %s: no command netfn 0x%02x cmd 0x%02x\n",
 				ib->b->name, rq->netfn, rq->cmd);
 		r->ccode = CC_INVALID_CMD;
+		return;
+	}
+	if (rq->len < e->min_len) {
+		r->ccode = CC_REQ_LEN;
 		return;
 	}
 	e->handle(ib, ss, rq, r);

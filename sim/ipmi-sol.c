@@ -169,10 +169,6 @@ void sim_ipmi_sol_activate(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 {
 	uint8_t out[12];
 
-	if (rq->len < 6) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if ((rq->data[0] & 0x3f) != IPMI_PAYLOAD_SOL) {
 		r->ccode = SOL_CC_TYPE_DISABLED;
 		return;
@@ -214,10 +210,6 @@ void sim_ipmi_sol_activate(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 void sim_ipmi_sol_deactivate_cmd(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 				 const struct ipmi_msg_request *rq, struct reply *r)
 {
-	if (rq->len < 2) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if ((rq->data[0] & 0x3f) != IPMI_PAYLOAD_SOL || (rq->data[1] & 0x0f) != 1 ||
 	    ss->ib->sol_holder == NULL) {
 		r->ccode = SOL_CC_ALREADY_ACTIVE; /* here: already deactivated */
@@ -236,10 +228,6 @@ void sim_ipmi_sol_deactivate_cmd(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 void sim_ipmi_sol_status(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 			 const struct ipmi_msg_request *rq, struct reply *r)
 {
-	if (rq->len < 1) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if ((rq->data[0] & 0x3f) == IPMI_PAYLOAD_SOL) {
 		r->data[r->len++] = 1;
 		r->data[r->len++] = ss->ib->sol_holder ? 1 : 0;
@@ -255,10 +243,6 @@ void sim_ipmi_sol_instance(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 {
 	uint8_t out[12] = {0};
 
-	if (rq->len < 2) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	if ((rq->data[0] & 0x3f) != IPMI_PAYLOAD_SOL || (rq->data[1] & 0x0f) != 1) {
 		r->ccode = CC_INVALID_DATA;
 		return;
@@ -275,10 +259,6 @@ void sim_ipmi_sol_get_config(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 {
 	uint16_t port = ntohs(((const struct sockaddr_in *)&ib->b->ipmi_addr)->sin_port);
 
-	if (rq->len < 4) {
-		r->ccode = CC_REQ_LEN;
-		return;
-	}
 	r->data[r->len++] = 0x11; /* parameter revision */
 	if (rq->data[0] & 0x80)
 		return;
