@@ -454,6 +454,14 @@ static json_t *sel_entries_json(struct sim_bmc *b)
 			  ROOT "/Managers/1/LogServices/SEL/Entries", "SEL Entries", members);
 }
 
+/* A collection of one member, id/1: inline with $expand, else a link. */
+static json_t *one_member(const char *type, const char *id, const char *name, struct sim_bmc *b,
+			  int expand, json_t *(*build)(struct sim_bmc *b))
+{
+	return collection(type, id, name,
+			  json_pack("[o]", expand ? build(b) : odata_link("%s/1", id)));
+}
+
 /* GET-only resources: path -> builder. */
 json_t *sim_redfish_resource_get(struct rf_bmc *rb, const struct http_req *q, int *found)
 {
@@ -485,18 +493,15 @@ json_t *sim_redfish_resource_get(struct rf_bmc *rb, const struct http_req *q, in
 				  ROOT "/SessionService/Sessions", "Sessions", m);
 	}
 	if (strcmp(p, ROOT "/Systems") == 0)
-		return collection(
-		    "#ComputerSystemCollection.ComputerSystemCollection", ROOT "/Systems",
-		    "Computer Systems",
-		    json_pack("[o]", q->expand ? system_json(b) : odata_link(ROOT "/Systems/1")));
+		return one_member("#ComputerSystemCollection.ComputerSystemCollection", ROOT "/Systems",
+				  "Computer Systems", b, q->expand, system_json);
 	if (strcmp(p, ROOT "/Systems/1") == 0)
 		return system_json(b);
 	if (strcmp(p, ROOT "/Systems/1/LogServices") == 0)
 		return log_services_json(ROOT "/Systems/1/LogServices");
 	if (strcmp(p, ROOT "/Chassis") == 0)
-		return collection(
-		    "#ChassisCollection.ChassisCollection", ROOT "/Chassis", "Chassis Collection",
-		    json_pack("[o]", q->expand ? chassis_json(b) : odata_link(ROOT "/Chassis/1")));
+		return one_member("#ChassisCollection.ChassisCollection", ROOT "/Chassis",
+				  "Chassis Collection", b, q->expand, chassis_json);
 	if (strcmp(p, ROOT "/Chassis/1") == 0)
 		return chassis_json(b);
 	if (strcmp(p, ROOT "/Chassis/1/Sensors") == 0)
@@ -512,9 +517,8 @@ json_t *sim_redfish_resource_get(struct rf_bmc *rb, const struct http_req *q, in
 	if (strcmp(p, ROOT "/Chassis/1/Power") == 0)
 		return power_json(b);
 	if (strcmp(p, ROOT "/Managers") == 0)
-		return collection(
-		    "#ManagerCollection.ManagerCollection", ROOT "/Managers", "Manager Collection",
-		    json_pack("[o]", q->expand ? manager_json(b) : odata_link(ROOT "/Managers/1")));
+		return one_member("#ManagerCollection.ManagerCollection", ROOT "/Managers",
+				  "Manager Collection", b, q->expand, manager_json);
 	if (strcmp(p, ROOT "/Managers/1") == 0)
 		return manager_json(b);
 	if (strcmp(p, ROOT "/Managers/1/LogServices") == 0)
