@@ -92,7 +92,7 @@ struct ipmi_sess {
 };
 
 struct ipmi_bmc {
-	uv_poll_t poll; /* on fd: see on_readable */
+	uv_poll_t poll; /* on fd: see on_readable() in ipmi.c */
 	int fd;
 	struct sim_bmc *b;
 	struct ipmi_sim *is;
