@@ -200,8 +200,8 @@ static void sel_record(const struct sim_sel_entry *e, uint8_t out[16])
 
 /* Commands. */
 
-static void cmd_get_device_id(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			      const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_get_device_id(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			      const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	static const uint8_t id[15] = {
 	    0x20, 0x81, 0x02, 0x15,
@@ -213,8 +213,8 @@ static void cmd_get_device_id(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, id, sizeof(id));
 }
 
-static void cmd_auth_caps(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			  const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_auth_caps(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			  const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	int v20 = rq->len >= 1 && (rq->data[0] & 0x80);
 	/* Channel 1; v1.5 auth types: none offered; non-null user names only. */
@@ -224,8 +224,8 @@ static void cmd_auth_caps(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, caps, sizeof(caps));
 }
 
-static void cmd_cipher_suites(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			      const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_cipher_suites(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			      const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	/* Suite records: start of record, suite ID, auth, integrity, confidentiality. */
 	static const uint8_t records[] = {0xc0, 0x03, 0x01, 0x41, 0x81,
@@ -242,8 +242,8 @@ static void cmd_cipher_suites(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 		reply_data(r, records + off, n);
 }
 
-static void cmd_set_priv(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_set_priv(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	uint8_t want;
 
@@ -264,11 +264,11 @@ static void cmd_set_priv(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	r->data[r->len++] = want;
 }
 
-static void cmd_close_session(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			      const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_close_session(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			      const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	uint32_t sid;
-	struct ipmi_sess *other;
+	struct sim_ipmi_sess *other;
 
 	sid = get_le32(rq->data);
 	if (sid == ss->bmc_sid) {
@@ -283,8 +283,8 @@ static void cmd_close_session(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	sim_ipmi_session_free(other);
 }
 
-static void cmd_chassis_status(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			       const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_chassis_status(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			       const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint64_t now = sim_ipmi_now(ib);
@@ -295,8 +295,8 @@ static void cmd_chassis_status(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, st, sizeof(st));
 }
 
-static void cmd_chassis_control(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_chassis_control(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	switch (rq->data[0] & 0x0f) {
@@ -320,8 +320,8 @@ static void cmd_chassis_control(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	}
 }
 
-static void cmd_identify(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_identify(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint64_t now = sim_ipmi_now(ib);
@@ -331,8 +331,8 @@ static void cmd_identify(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	b->identify_until_ms = now + seconds * 1000ULL;
 }
 
-static void cmd_get_boot_options(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_get_boot_options(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t param;
@@ -366,8 +366,8 @@ static void cmd_get_boot_options(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	}
 }
 
-static void cmd_set_boot_options(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_set_boot_options(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	switch (rq->data[0] & 0x7f) {
@@ -391,8 +391,8 @@ static void cmd_set_boot_options(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	}
 }
 
-static void cmd_sensor_reading(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			       const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_sensor_reading(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			       const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	const struct sim_sensor *s;
@@ -415,8 +415,8 @@ static void cmd_sensor_reading(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	}
 }
 
-static void cmd_sensor_thresholds(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				  const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_sensor_thresholds(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				  const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	const struct sim_sensor *s;
@@ -441,7 +441,7 @@ static void cmd_sensor_thresholds(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 }
 
 /* Reserve SDR Repository / Reserve SEL: a new nonzero ID each time. */
-static void reserve(uint16_t *resv, struct reply *r)
+static void reserve(uint16_t *resv, struct sim_ipmi_reply *r)
 {
 	if (++*resv == 0)
 		*resv = 1;
@@ -449,8 +449,8 @@ static void reserve(uint16_t *resv, struct reply *r)
 	r->len = 2;
 }
 
-static void cmd_sdr_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_sdr_info(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t d[14] = {0x51};
@@ -463,8 +463,8 @@ static void cmd_sdr_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, d, sizeof(d));
 }
 
-static void cmd_get_sdr(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_get_sdr(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t rec[64 + 16];
@@ -499,8 +499,8 @@ static void cmd_get_sdr(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, rec + off, count);
 }
 
-static void cmd_sel_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_sel_info(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t d[14] = {0x51};
@@ -513,8 +513,8 @@ static void cmd_sel_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, d, sizeof(d));
 }
 
-static void cmd_get_sel(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_get_sel(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t rec[16];
@@ -544,8 +544,8 @@ static void cmd_get_sel(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, rec + off, count);
 }
 
-static void cmd_fru_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_fru_info(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t img[512];
@@ -560,8 +560,8 @@ static void cmd_fru_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, d, sizeof(d));
 }
 
-static void cmd_fru_read(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_fru_read(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	struct sim_bmc *b = ib->b;
 	uint8_t img[512];
@@ -586,8 +586,8 @@ static void cmd_fru_read(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, img + off, count);
 }
 
-static void cmd_channel_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			     const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_channel_info(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			     const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	uint8_t d[9] = {0x01, 0x04, 0x01, 0x80, 0xf2, 0x1b, 0x00, 0xff, 0xff};
 	unsigned active = 0;
@@ -599,15 +599,15 @@ static void cmd_channel_info(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, d, sizeof(d));
 }
 
-static void cmd_get_guid(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_get_guid(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	reply_data(r, ib->guid, sizeof(ib->guid));
 }
 
 /* IPMI, SOL and session setup. */
-static void cmd_payload_support(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_payload_support(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	const uint8_t d[8] = {0x03, 0x00, 0x3f, 0x00, 0, 0, 0, 0};
 
@@ -615,40 +615,40 @@ static void cmd_payload_support(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 }
 
 /* Version 1.0 of every payload. */
-static void cmd_payload_version(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_payload_version(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	r->data[r->len++] = 0x10;
 }
 
-static void cmd_reserve_sdr(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			    const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_reserve_sdr(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			    const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	reserve(&ib->sdr_resv, r);
 }
 
-static void cmd_reserve_sel(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			    const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_reserve_sel(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			    const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	reserve(&ib->sel_resv, r);
 }
 
-static void cmd_sel_time(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_sel_time(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	put_le32(r->data, (uint32_t)time(NULL));
 	r->len = 4;
 }
 
 /* Accepted, not kept. */
-static void cmd_set_sol_config(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			       const struct ipmi_msg_request *rq, struct reply *r)
+static void cmd_set_sol_config(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			       const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 }
 
 /* The table. */
 
-struct ipmi_cmd_entry {
+struct cmd_entry {
 	uint8_t netfn, cmd;
 	uint8_t priv;	 /* the least session privilege, as most BMCs ask */
 	int sessionless; /* answered outside a session too */
@@ -657,7 +657,7 @@ struct ipmi_cmd_entry {
 };
 
 /* netfn, command, least privilege, sessionless, least request length, handler */
-static const struct ipmi_cmd_entry commands[] = {
+static const struct cmd_entry commands[] = {
     {IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, PRIV_USER, 0, 0, cmd_get_device_id},
     {IPMI_NETFN_APP, IPMI_CMD_GET_SYSTEM_GUID, PRIV_USER, 1, 0, cmd_get_guid},
     {IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_AUTH_CAPS, PRIV_CALLBACK, 1, 2, cmd_auth_caps},
@@ -691,7 +691,7 @@ static const struct ipmi_cmd_entry commands[] = {
     {IPMI_NETFN_TRANSPORT, IPMI_CMD_GET_SOL_CONFIG, PRIV_USER, 0, 4, sim_ipmi_sol_get_config},
 };
 
-static const struct ipmi_cmd_entry *command_find(uint8_t netfn, uint8_t cmd)
+static const struct cmd_entry *command_find(uint8_t netfn, uint8_t cmd)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (commands[i].netfn == netfn && commands[i].cmd == cmd)
@@ -699,10 +699,10 @@ static const struct ipmi_cmd_entry *command_find(uint8_t netfn, uint8_t cmd)
 	return NULL;
 }
 
-void sim_ipmi_cmd_dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			   const struct ipmi_msg_request *rq, struct reply *r)
+void sim_ipmi_cmd_dispatch(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			   const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
-	const struct ipmi_cmd_entry *e = command_find(rq->netfn, rq->cmd);
+	const struct cmd_entry *e = command_find(rq->netfn, rq->cmd);
 
 	r->ccode = CC_OK;
 	r->len = 0;

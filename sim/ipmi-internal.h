@@ -65,11 +65,11 @@
 
 enum sess_state { SS_FREE, SS_OPENED, SS_RAKP2, SS_ACTIVE };
 
-struct ipmi_bmc;
+struct sim_ipmi_bmc;
 
-struct ipmi_sess {
+struct sim_ipmi_sess {
 	enum sess_state state;
-	struct ipmi_bmc *ib;
+	struct sim_ipmi_bmc *ib;
 	uint8_t slot; /* 1..SESS_SLOTS, the low byte of bmc_sid */
 	uint32_t bmc_sid, console_sid;
 	int suite;
@@ -88,46 +88,46 @@ struct ipmi_sess {
 	uint64_t sol_tx_ms;
 	unsigned sol_tries;
 	uint8_t sol_rx_seq, sol_rx_count;
-	struct ipmi_sess *sol_prev, *sol_next; /* list of sessions with SOL active */
+	struct sim_ipmi_sess *sol_prev, *sol_next; /* list of sessions with SOL active */
 };
 
-struct ipmi_bmc {
+struct sim_ipmi_bmc {
 	uv_poll_t poll; /* on fd: see on_readable() in ipmi.c */
 	int fd;
 	struct sim_bmc *b;
-	struct ipmi_sim *is;
-	struct ipmi_sess *sess[SESS_SLOTS]; /* allocated on first use, then reused */
-	struct ipmi_sess *sol_holder;
+	struct sim_ipmi *is;
+	struct sim_ipmi_sess *sess[SESS_SLOTS]; /* allocated on first use, then reused */
+	struct sim_ipmi_sess *sol_holder;
 	uint16_t sdr_resv, sel_resv;
 	uint8_t guid[16];
 	int closed;
 };
 
 /* A reply waiting out the simulated latency. */
-struct delayed {
+struct sim_ipmi_delayed {
 	uv_timer_t timer;
-	struct ipmi_bmc *ib;
+	struct sim_ipmi_bmc *ib;
 	struct sockaddr_storage peer;
 	size_t len;
 	uint8_t buf[IPMI_MAX_PACKET];
-	struct delayed *next;
+	struct sim_ipmi_delayed *next;
 };
 
-struct ipmi_sim {
+struct sim_ipmi {
 	struct sim *sim;
-	struct ipmi_bmc *bmcs;
+	struct sim_ipmi_bmc *bmcs;
 	size_t nopen; /* sockets still to close at stop */
 	uv_timer_t sol_timer;
 	int sol_timer_on;
-	struct ipmi_sess *sol_list;
-	struct delayed *pool, *free_delayed;
+	struct sim_ipmi_sess *sol_list;
+	struct sim_ipmi_delayed *pool, *free_delayed;
 	uint64_t sessions, login_failures, sol_activations, unknown_cmds, malformed, delay_full;
 };
 
 /* What a command asks for once its response is out. */
 enum after { AFTER_NONE, AFTER_CLOSE_SELF, AFTER_SOL_ATTACH };
 
-struct reply {
+struct sim_ipmi_reply {
 	uint8_t ccode;
 	uint8_t data[256];
 	size_t len;
@@ -136,24 +136,24 @@ struct reply {
 
 /* A command handler: ss is NULL outside a session (the table says which
  * commands are answered there); r comes zeroed, completion code CC_OK. */
-typedef void sim_ipmi_cmd_fn(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			     const struct ipmi_msg_request *rq, struct reply *r);
+typedef void sim_ipmi_cmd_fn(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			     const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r);
 
-static inline uint64_t sim_ipmi_now(struct ipmi_bmc *ib)
+static inline uint64_t sim_ipmi_now(struct sim_ipmi_bmc *ib)
 {
 	return uv_now(ib->is->sim->loop);
 }
 
-static inline void reply_data(struct reply *r, const void *data, size_t len)
+static inline void reply_data(struct sim_ipmi_reply *r, const void *data, size_t len)
 {
 	memcpy(r->data + r->len, data, len);
 	r->len += len;
 }
 
 /* ipmi-send.c: sending, with loss, then latency, then the socket. */
-void sim_ipmi_send_packet(struct ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
+void sim_ipmi_send_packet(struct sim_ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
 			  size_t len);
-void sim_ipmi_send_rmcpp(struct ipmi_bmc *ib, const struct sockaddr *peer,
+void sim_ipmi_send_rmcpp(struct sim_ipmi_bmc *ib, const struct sockaddr *peer,
 			 enum ipmi_payload_type type, uint32_t sid, uint32_t seq,
 			 const uint8_t *payload, size_t len, const struct ipmi_session_keys *keys);
 #ifdef BMCSIM_FUZZ
@@ -162,32 +162,32 @@ extern void (*sim_ipmi_send_fuzz_hook)(const uint8_t *buf, size_t len);
 #endif
 
 /* ipmi-sol.c: Serial over LAN. */
-void sim_ipmi_sol_deactivate(struct ipmi_sess *ss);
+void sim_ipmi_sol_deactivate(struct sim_ipmi_sess *ss);
 /* The keys of a SOL packet: activated without encryption or
  * authentication, SOL uses less than the session's. */
-const struct ipmi_session_keys *sim_ipmi_sol_keys(struct ipmi_sess *ss,
+const struct ipmi_session_keys *sim_ipmi_sol_keys(struct sim_ipmi_sess *ss,
 						  struct ipmi_session_keys *tmp);
-void sim_ipmi_sol_receive(struct ipmi_sess *ss, const uint8_t *payload, size_t len);
+void sim_ipmi_sol_receive(struct sim_ipmi_sess *ss, const uint8_t *payload, size_t len);
 void sim_ipmi_sol_console_output(struct sim_bmc *b); /* the model's console_output hook */
 void sim_ipmi_sol_timer(uv_timer_t *t);		     /* retransmits, every SOL_TIMER_MS */
 sim_ipmi_cmd_fn sim_ipmi_sol_activate, sim_ipmi_sol_deactivate_cmd, sim_ipmi_sol_status,
     sim_ipmi_sol_instance, sim_ipmi_sol_get_config;
 
 /* ipmi-session.c: session setup and slots. */
-void sim_ipmi_session_free(struct ipmi_sess *ss);
-struct ipmi_sess *sim_ipmi_session_find(struct ipmi_bmc *ib, uint32_t bmc_sid);
-void sim_ipmi_session_check_epoch(struct ipmi_bmc *ib); /* a reboot forgets every session */
-int sim_ipmi_session_seq_accept(struct ipmi_sess *ss, uint32_t seq);
-void sim_ipmi_session_save_peer(struct ipmi_sess *ss, const struct sockaddr *addr);
-void sim_ipmi_session_open(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
+void sim_ipmi_session_free(struct sim_ipmi_sess *ss);
+struct sim_ipmi_sess *sim_ipmi_session_find(struct sim_ipmi_bmc *ib, uint32_t bmc_sid);
+void sim_ipmi_session_check_epoch(struct sim_ipmi_bmc *ib); /* a reboot forgets every session */
+int sim_ipmi_session_seq_accept(struct sim_ipmi_sess *ss, uint32_t seq);
+void sim_ipmi_session_save_peer(struct sim_ipmi_sess *ss, const struct sockaddr *addr);
+void sim_ipmi_session_open(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			   size_t len);
-void sim_ipmi_session_rakp1(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
+void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			    size_t len);
-void sim_ipmi_session_rakp3(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
+void sim_ipmi_session_rakp3(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			    size_t len);
 
 /* ipmi-cmd.c: answer one request through the command table. */
-void sim_ipmi_cmd_dispatch(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			   const struct ipmi_msg_request *rq, struct reply *r);
+void sim_ipmi_cmd_dispatch(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			   const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r);
 
 #endif

@@ -20,7 +20,7 @@ static uint8_t pkt_buf[IPMI_MAX_PACKET];
 void (*sim_ipmi_send_fuzz_hook)(const uint8_t *buf, size_t len);
 #endif
 
-static void udp_send_now(struct ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
+static void udp_send_now(struct sim_ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
 			 size_t len)
 {
 	socklen_t plen = peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
@@ -39,20 +39,20 @@ static void udp_send_now(struct ipmi_bmc *ib, const struct sockaddr *peer, const
 
 static void on_delayed(uv_timer_t *t)
 {
-	struct delayed *d = t->data;
-	struct ipmi_sim *is = d->ib->is;
+	struct sim_ipmi_delayed *d = t->data;
+	struct sim_ipmi *is = d->ib->is;
 
 	udp_send_now(d->ib, (const struct sockaddr *)&d->peer, d->buf, d->len);
 	d->next = is->free_delayed;
 	is->free_delayed = d;
 }
 
-void sim_ipmi_send_packet(struct ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
+void sim_ipmi_send_packet(struct sim_ipmi_bmc *ib, const struct sockaddr *peer, const uint8_t *buf,
 			  size_t len)
 {
-	struct ipmi_sim *is = ib->is;
+	struct sim_ipmi *is = ib->is;
 	struct sim *s = is->sim;
-	struct delayed *d;
+	struct sim_ipmi_delayed *d;
 	double delay;
 
 	if (s->opt.loss > 0 && sim_rand01(s) < s->opt.loss) {
@@ -81,7 +81,7 @@ void sim_ipmi_send_packet(struct ipmi_bmc *ib, const struct sockaddr *peer, cons
 	uv_timer_start(&d->timer, on_delayed, (uint64_t)delay, 0);
 }
 
-void sim_ipmi_send_rmcpp(struct ipmi_bmc *ib, const struct sockaddr *peer,
+void sim_ipmi_send_rmcpp(struct sim_ipmi_bmc *ib, const struct sockaddr *peer,
 			 enum ipmi_payload_type type, uint32_t sid, uint32_t seq,
 			 const uint8_t *payload, size_t len, const struct ipmi_session_keys *keys)
 {

@@ -17,7 +17,7 @@
 #include "core/xalloc.h"
 #include "ipmi-internal.h"
 
-void sim_ipmi_session_free(struct ipmi_sess *ss)
+void sim_ipmi_session_free(struct sim_ipmi_sess *ss)
 {
 	sim_ipmi_sol_deactivate(ss);
 	ipmi_rakp_wipe(&ss->rakp);
@@ -25,24 +25,24 @@ void sim_ipmi_session_free(struct ipmi_sess *ss)
 	ss->bmc_sid = 0;
 }
 
-void sim_ipmi_session_check_epoch(struct ipmi_bmc *ib)
+void sim_ipmi_session_check_epoch(struct sim_ipmi_bmc *ib)
 {
 	for (int i = 0; i < SESS_SLOTS; i++) {
-		struct ipmi_sess *ss = ib->sess[i];
+		struct sim_ipmi_sess *ss = ib->sess[i];
 
 		if (ss && ss->state != SS_FREE && ss->epoch != ib->b->boot_epoch)
 			sim_ipmi_session_free(ss);
 	}
 }
 
-static struct ipmi_sess *sess_alloc(struct ipmi_bmc *ib)
+static struct sim_ipmi_sess *sess_alloc(struct sim_ipmi_bmc *ib)
 {
 	uint64_t now = sim_ipmi_now(ib);
-	struct ipmi_sess *ss = NULL, *oldest = NULL;
+	struct sim_ipmi_sess *ss = NULL, *oldest = NULL;
 	uint8_t r[3];
 
 	for (int i = 0; i < SESS_SLOTS && ss == NULL; i++) {
-		struct ipmi_sess *c = ib->sess[i];
+		struct sim_ipmi_sess *c = ib->sess[i];
 
 		if (c == NULL) {
 			c = ib->sess[i] = xcalloc(1, sizeof(*c));
@@ -72,10 +72,10 @@ static struct ipmi_sess *sess_alloc(struct ipmi_bmc *ib)
 	return ss;
 }
 
-struct ipmi_sess *sim_ipmi_session_find(struct ipmi_bmc *ib, uint32_t bmc_sid)
+struct sim_ipmi_sess *sim_ipmi_session_find(struct sim_ipmi_bmc *ib, uint32_t bmc_sid)
 {
 	unsigned slot = bmc_sid & 0xff;
-	struct ipmi_sess *ss;
+	struct sim_ipmi_sess *ss;
 
 	if (slot < 1 || slot > SESS_SLOTS)
 		return NULL;
@@ -87,7 +87,7 @@ struct ipmi_sess *sim_ipmi_session_find(struct ipmi_bmc *ib, uint32_t bmc_sid)
 
 /* The session sequence number rule (IPMI v2.0 6.12.13): new numbers up to
  * 16 ahead, or not yet seen within 16 behind the highest. */
-int sim_ipmi_session_seq_accept(struct ipmi_sess *ss, uint32_t seq)
+int sim_ipmi_session_seq_accept(struct sim_ipmi_sess *ss, uint32_t seq)
 {
 	uint32_t ahead = seq - ss->in_high, behind = ss->in_high - seq;
 
@@ -142,20 +142,20 @@ static int same_peer(const struct sockaddr_storage *a, const struct sockaddr *b)
 	return memcmp(a, b, sizeof(struct sockaddr_in6)) == 0;
 }
 
-void sim_ipmi_session_save_peer(struct ipmi_sess *ss, const struct sockaddr *addr)
+void sim_ipmi_session_save_peer(struct sim_ipmi_sess *ss, const struct sockaddr *addr)
 {
 	memcpy(&ss->peer, addr,
 	       addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 					   : sizeof(struct sockaddr_in));
 }
 
-void sim_ipmi_session_open(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
+void sim_ipmi_session_open(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			    size_t len)
 {
 	struct ipmi_open_session_req q;
 	struct ipmi_open_session_rsp rsp;
 	struct ipmi_cipher c;
-	struct ipmi_sess *ss = NULL;
+	struct sim_ipmi_sess *ss = NULL;
 	uint8_t out[36];
 
 	if (ipmi_open_session_req_parse(p, len, &q) != 0) {
@@ -170,7 +170,7 @@ void sim_ipmi_session_open(struct ipmi_bmc *ib, const struct sockaddr *addr, con
 		rsp.status = ST_INVALID_ROLE;
 	/* A retransmitted request gets the session it already opened. */
 	for (int i = 0; i < SESS_SLOTS && rsp.status == 0; i++) {
-		struct ipmi_sess *c2 = ib->sess[i];
+		struct sim_ipmi_sess *c2 = ib->sess[i];
 
 		if (c2 && c2->state == SS_OPENED && c2->console_sid == q.console_sid &&
 		    same_peer(&c2->peer, addr))
@@ -197,14 +197,14 @@ void sim_ipmi_session_open(struct ipmi_bmc *ib, const struct sockaddr *addr, con
 		   ipmi_open_session_rsp_build(out, &rsp), NULL);
 }
 
-void sim_ipmi_session_rakp1(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
+void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			    size_t len)
 {
 	struct sim *s = ib->is->sim;
 	struct sim_bmc *b = ib->b;
 	struct ipmi_rakp1 m1;
 	struct ipmi_rakp proof;
-	struct ipmi_sess *ss;
+	struct sim_ipmi_sess *ss;
 	uint8_t out[128], status = 0;
 	size_t n;
 
@@ -261,11 +261,11 @@ void sim_ipmi_session_rakp1(struct ipmi_bmc *ib, const struct sockaddr *addr, co
 	sim_ipmi_send_rmcpp(ib, addr, IPMI_PAYLOAD_RAKP2, 0, 0, out, n, NULL);
 }
 
-void sim_ipmi_session_rakp3(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
+void sim_ipmi_session_rakp3(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			    size_t len)
 {
 	struct ipmi_rakp3 m3;
-	struct ipmi_sess *ss;
+	struct sim_ipmi_sess *ss;
 	uint8_t out[64];
 	size_t n;
 

@@ -15,7 +15,7 @@
 #include "core/bytes.h"
 #include "ipmi-internal.h"
 
-static void sol_list_remove(struct ipmi_sim *is, struct ipmi_sess *ss)
+static void sol_list_remove(struct sim_ipmi *is, struct sim_ipmi_sess *ss)
 {
 	if (ss->sol_prev)
 		ss->sol_prev->sol_next = ss->sol_next;
@@ -26,7 +26,7 @@ static void sol_list_remove(struct ipmi_sim *is, struct ipmi_sess *ss)
 	ss->sol_prev = ss->sol_next = NULL;
 }
 
-void sim_ipmi_sol_deactivate(struct ipmi_sess *ss)
+void sim_ipmi_sol_deactivate(struct sim_ipmi_sess *ss)
 {
 	if (!ss->sol)
 		return;
@@ -38,7 +38,7 @@ void sim_ipmi_sol_deactivate(struct ipmi_sess *ss)
 	sol_list_remove(ss->ib->is, ss);
 }
 
-const struct ipmi_session_keys *sim_ipmi_sol_keys(struct ipmi_sess *ss,
+const struct ipmi_session_keys *sim_ipmi_sol_keys(struct sim_ipmi_sess *ss,
 						  struct ipmi_session_keys *tmp)
 {
 	if (ss->sol_encrypt && ss->sol_auth)
@@ -51,7 +51,7 @@ const struct ipmi_session_keys *sim_ipmi_sol_keys(struct ipmi_sess *ss,
 	return tmp;
 }
 
-static void sol_send(struct ipmi_sess *ss, const struct sol_packet *p)
+static void sol_send(struct sim_ipmi_sess *ss, const struct sol_packet *p)
 {
 	uint8_t buf[SOL_HEADER_LEN + SOL_CHUNK];
 	struct ipmi_session_keys tmp;
@@ -64,7 +64,7 @@ static void sol_send(struct ipmi_sess *ss, const struct sol_packet *p)
 			    sim_ipmi_sol_keys(ss, &tmp));
 }
 
-static void sol_send_data(struct ipmi_sess *ss)
+static void sol_send_data(struct sim_ipmi_sess *ss)
 {
 	struct sol_packet p = {0};
 
@@ -77,7 +77,7 @@ static void sol_send_data(struct ipmi_sess *ss)
 }
 
 /* Send the host's next characters if nothing is waiting for an ack. */
-static void sol_pump(struct ipmi_sess *ss)
+static void sol_pump(struct sim_ipmi_sess *ss)
 {
 	if (!ss->sol || ss->sol_tx_len > 0)
 		return;
@@ -92,8 +92,8 @@ static void sol_pump(struct ipmi_sess *ss)
 
 void sim_ipmi_sol_console_output(struct sim_bmc *b)
 {
-	struct ipmi_sim *is = b->sim->ipmi;
-	struct ipmi_bmc *ib = &is->bmcs[b->index];
+	struct sim_ipmi *is = b->sim->ipmi;
+	struct sim_ipmi_bmc *ib = &is->bmcs[b->index];
 
 	if (ib->sol_holder)
 		sol_pump(ib->sol_holder);
@@ -101,10 +101,10 @@ void sim_ipmi_sol_console_output(struct sim_bmc *b)
 
 void sim_ipmi_sol_timer(uv_timer_t *t)
 {
-	struct ipmi_sim *is = t->data;
+	struct sim_ipmi *is = t->data;
 	uint64_t now = uv_now(is->sim->loop);
 
-	for (struct ipmi_sess *ss = is->sol_list, *next; ss; ss = next) {
+	for (struct sim_ipmi_sess *ss = is->sol_list, *next; ss; ss = next) {
 		next = ss->sol_next;
 		if (ss->sol_tx_len == 0 || now - ss->sol_tx_ms < SOL_RETRY_MS)
 			continue;
@@ -118,7 +118,7 @@ void sim_ipmi_sol_timer(uv_timer_t *t)
 	}
 }
 
-void sim_ipmi_sol_receive(struct ipmi_sess *ss, const uint8_t *payload, size_t len)
+void sim_ipmi_sol_receive(struct sim_ipmi_sess *ss, const uint8_t *payload, size_t len)
 {
 	struct sol_packet p;
 
@@ -164,8 +164,8 @@ void sim_ipmi_sol_receive(struct ipmi_sess *ss, const uint8_t *payload, size_t l
 
 /* Payload commands. */
 
-void sim_ipmi_sol_activate(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			   const struct ipmi_msg_request *rq, struct reply *r)
+void sim_ipmi_sol_activate(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			   const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	uint8_t out[12];
 
@@ -207,8 +207,8 @@ void sim_ipmi_sol_activate(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	r->after = AFTER_SOL_ATTACH;
 }
 
-void sim_ipmi_sol_deactivate_cmd(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-				 const struct ipmi_msg_request *rq, struct reply *r)
+void sim_ipmi_sol_deactivate_cmd(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+				 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	if ((rq->data[0] & 0x3f) != IPMI_PAYLOAD_SOL || (rq->data[1] & 0x0f) != 1 ||
 	    ss->ib->sol_holder == NULL) {
@@ -225,8 +225,8 @@ void sim_ipmi_sol_deactivate_cmd(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	sim_ipmi_sol_deactivate(ss->ib->sol_holder);
 }
 
-void sim_ipmi_sol_status(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			 const struct ipmi_msg_request *rq, struct reply *r)
+void sim_ipmi_sol_status(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	if ((rq->data[0] & 0x3f) == IPMI_PAYLOAD_SOL) {
 		r->data[r->len++] = 1;
@@ -238,8 +238,8 @@ void sim_ipmi_sol_status(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	r->data[r->len++] = 0;
 }
 
-void sim_ipmi_sol_instance(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			   const struct ipmi_msg_request *rq, struct reply *r)
+void sim_ipmi_sol_instance(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			   const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	uint8_t out[12] = {0};
 
@@ -254,8 +254,8 @@ void sim_ipmi_sol_instance(struct ipmi_bmc *ib, struct ipmi_sess *ss,
 	reply_data(r, out, sizeof(out));
 }
 
-void sim_ipmi_sol_get_config(struct ipmi_bmc *ib, struct ipmi_sess *ss,
-			     const struct ipmi_msg_request *rq, struct reply *r)
+void sim_ipmi_sol_get_config(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+			     const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
 	uint16_t port = ntohs(((const struct sockaddr_in *)&ib->b->ipmi_addr)->sin_port);
 

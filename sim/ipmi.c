@@ -35,7 +35,7 @@ static uint8_t msg_buf[IPMI_MAX_PACKET];
 static uint8_t pkt_buf[IPMI_MAX_PACKET];
 
 /* Build the response message for rq into msg_buf; returns its length. */
-static size_t response_msg(const struct ipmi_msg_request *rq, const struct reply *r)
+static size_t response_msg(const struct ipmi_msg_request *rq, const struct sim_ipmi_reply *r)
 {
 	ssize_t n = ipmi_msg_build_response(msg_buf, sizeof(msg_buf), rq, r->ccode, r->data,
 					    r->ccode == CC_OK ? r->len : 0);
@@ -45,7 +45,8 @@ static size_t response_msg(const struct ipmi_msg_request *rq, const struct reply
 
 /* Packets. */
 
-static void on_asf(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *buf, size_t len)
+static void on_asf(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *buf,
+		   size_t len)
 {
 	uint8_t pong[28] = {0x06, 0x00, 0xff, RMCP_CLASS_ASF};
 
@@ -68,11 +69,11 @@ static void on_asf(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8
 }
 
 /* Session-less requests (Get Channel Auth Caps and friends) in either format. */
-static void on_sessionless(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *msg,
+static void on_sessionless(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *msg,
 			   size_t len, int v15)
 {
 	struct ipmi_msg_request rq;
-	struct reply r;
+	struct sim_ipmi_reply r;
 	size_t n;
 
 	if (ipmi_msg_parse_request(msg, len, &rq) != 0) {
@@ -93,14 +94,14 @@ static void on_sessionless(struct ipmi_bmc *ib, const struct sockaddr *addr, con
 	}
 }
 
-static void on_session_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *buf,
-			      size_t len, uint32_t sid)
+static void on_session_packet(struct sim_ipmi_bmc *ib, const struct sockaddr *addr,
+			      const uint8_t *buf, size_t len, uint32_t sid)
 {
-	struct ipmi_sess *ss = sim_ipmi_session_find(ib, sid);
+	struct sim_ipmi_sess *ss = sim_ipmi_session_find(ib, sid);
 	struct ipmi_rmcpp_packet p;
 	struct ipmi_session_keys tmp;
 	struct ipmi_msg_request rq;
-	struct reply r;
+	struct sim_ipmi_reply r;
 	size_t n;
 	int sol = (buf[5] & 0x3f) == IPMI_PAYLOAD_SOL, rc;
 
@@ -142,7 +143,7 @@ static void on_session_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, 
 		sim_console_attach(ib->b);
 }
 
-static void handle_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *buf,
+static void handle_packet(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *buf,
 			  size_t len)
 {
 	struct ipmi_rmcpp_packet p;
@@ -206,7 +207,7 @@ static void handle_packet(struct ipmi_bmc *ib, const struct sockaddr *addr, cons
 
 /* A datagram that arrived (len beyond rx_buf: truncated): dead BMCs and
  * simulated loss drop it, the rest is answered. */
-static void receive(struct ipmi_bmc *ib, const struct sockaddr *from, const uint8_t *buf,
+static void receive(struct sim_ipmi_bmc *ib, const struct sockaddr *from, const uint8_t *buf,
 		    size_t len)
 {
 	struct sim *s = ib->is->sim;
@@ -228,7 +229,7 @@ static void receive(struct ipmi_bmc *ib, const struct sockaddr *from, const uint
  */
 static void on_readable(uv_poll_t *h, int status, int events)
 {
-	struct ipmi_bmc *ib = h->data;
+	struct sim_ipmi_bmc *ib = h->data;
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof(from);
 	ssize_t nread;
@@ -274,10 +275,10 @@ static int bind_address(struct sim *s, unsigned i, int port, struct sockaddr_sto
 	return -1;
 }
 
-static int start_bmc(struct ipmi_sim *is, unsigned i, char **err)
+static int start_bmc(struct sim_ipmi *is, unsigned i, char **err)
 {
 	struct sim *s = is->sim;
-	struct ipmi_bmc *ib = &is->bmcs[i];
+	struct sim_ipmi_bmc *ib = &is->bmcs[i];
 	struct sim_bmc *b = &s->bmcs[i];
 	int port = 0, rc = 0;
 	socklen_t namelen = sizeof(b->ipmi_addr);
@@ -327,7 +328,7 @@ static int start_bmc(struct ipmi_sim *is, unsigned i, char **err)
 
 int sim_ipmi_start(struct sim *s, char **err)
 {
-	struct ipmi_sim *is = xcalloc(1, sizeof(*is));
+	struct sim_ipmi *is = xcalloc(1, sizeof(*is));
 
 	is->sim = s;
 	s->ipmi = is;
@@ -359,7 +360,7 @@ static void on_closed(uv_handle_t *h)
 
 void sim_ipmi_stop(struct sim *s)
 {
-	struct ipmi_sim *is = s->ipmi;
+	struct sim_ipmi *is = s->ipmi;
 
 	if (is == NULL)
 		return;
@@ -380,7 +381,7 @@ void sim_ipmi_stop(struct sim *s)
 
 void sim_ipmi_free(struct sim *s)
 {
-	struct ipmi_sim *is = s->ipmi;
+	struct sim_ipmi *is = s->ipmi;
 
 	if (is == NULL)
 		return;
@@ -401,7 +402,7 @@ void sim_ipmi_free(struct sim *s)
 
 void sim_ipmi_stats(const struct sim *s, struct sim_ipmi_stats *st)
 {
-	const struct ipmi_sim *is = s->ipmi;
+	const struct sim_ipmi *is = s->ipmi;
 
 	memset(st, 0, sizeof(*st));
 	if (is == NULL)
@@ -423,7 +424,7 @@ void sim_ipmi_stats(const struct sim *s, struct sim_ipmi_stats *st)
  */
 void sim_ipmi_fuzz_start(struct sim *s, void (*sent)(const uint8_t *buf, size_t len))
 {
-	struct ipmi_sim *is = xcalloc(1, sizeof(*is));
+	struct sim_ipmi *is = xcalloc(1, sizeof(*is));
 
 	is->sim = s;
 	s->ipmi = is;

@@ -463,7 +463,7 @@ static json_t *one_member(const char *type, const char *id, const char *name, st
 }
 
 /* GET-only resources: path -> builder. */
-json_t *sim_redfish_resource_get(struct rf_bmc *rb, const struct http_req *q, int *found)
+json_t *sim_redfish_resource_get(struct sim_redfish_bmc *rb, const struct http_req *q, int *found)
 {
 	struct sim_bmc *b = rb->b;
 	const char *p = q->path;
@@ -493,8 +493,8 @@ json_t *sim_redfish_resource_get(struct rf_bmc *rb, const struct http_req *q, in
 				  ROOT "/SessionService/Sessions", "Sessions", m);
 	}
 	if (strcmp(p, ROOT "/Systems") == 0)
-		return one_member("#ComputerSystemCollection.ComputerSystemCollection", ROOT "/Systems",
-				  "Computer Systems", b, q->expand, system_json);
+		return one_member("#ComputerSystemCollection.ComputerSystemCollection",
+				  ROOT "/Systems", "Computer Systems", b, q->expand, system_json);
 	if (strcmp(p, ROOT "/Systems/1") == 0)
 		return system_json(b);
 	if (strcmp(p, ROOT "/Systems/1/LogServices") == 0)

@@ -19,12 +19,12 @@
 #include "core/xalloc.h"
 #include "redfish.h"
 
-static uint64_t now_ms(struct rf_bmc *rb)
+static uint64_t now_ms(struct sim_redfish_bmc *rb)
 {
 	return uv_now(rb->b->sim->loop);
 }
 
-int sim_redfish_session_valid(struct rf_bmc *rb, struct rf_session *s)
+int sim_redfish_session_valid(struct sim_redfish_bmc *rb, struct sim_redfish_session *s)
 {
 	if (!s->live)
 		return 0;
@@ -37,14 +37,14 @@ int sim_redfish_session_valid(struct rf_bmc *rb, struct rf_session *s)
 	return 1;
 }
 
-static struct rf_session *session_by_token(struct rf_bmc *rb, const char *token)
+static struct sim_redfish_session *session_by_token(struct sim_redfish_bmc *rb, const char *token)
 {
 	size_t i;
 
 	if (strlen(token) != 32)
 		return NULL;
 	for (i = 0; i < RF_MAX_SESSIONS; i++) {
-		struct rf_session *s = &rb->sessions[i];
+		struct sim_redfish_session *s = &rb->sessions[i];
 
 		if (sim_redfish_session_valid(rb, s) && CRYPTO_memcmp(s->token, token, 32) == 0)
 			return s;
@@ -52,13 +52,13 @@ static struct rf_session *session_by_token(struct rf_bmc *rb, const char *token)
 	return NULL;
 }
 
-static struct rf_session *session_by_id(struct rf_bmc *rb, const char *id)
+static struct sim_redfish_session *session_by_id(struct sim_redfish_bmc *rb, const char *id)
 {
 	char want[16];
 	size_t i;
 
 	for (i = 0; i < RF_MAX_SESSIONS; i++) {
-		struct rf_session *s = &rb->sessions[i];
+		struct sim_redfish_session *s = &rb->sessions[i];
 
 		snprintf(want, sizeof want, "%u", s->id);
 		if (sim_redfish_session_valid(rb, s) && strcmp(want, id) == 0)
@@ -79,7 +79,7 @@ static int credentials_ok(struct sim *s, const char *user, const char *pw, size_
 }
 
 /* Authorization: Basic base64(user:password). */
-static int basic_ok(struct rf_bmc *rb, const char *auth)
+static int basic_ok(struct sim_redfish_bmc *rb, const char *auth)
 {
 	unsigned char dec[300];
 	const char *b64;
@@ -114,10 +114,10 @@ static int basic_ok(struct rf_bmc *rb, const char *auth)
 	return ok;
 }
 
-int sim_redfish_session_authenticate(struct rf_bmc *rb, const struct http_req *q,
+int sim_redfish_session_authenticate(struct sim_redfish_bmc *rb, const struct http_req *q,
 				     struct http_reply *r)
 {
-	struct rf_session *s;
+	struct sim_redfish_session *s;
 
 	if (q->token[0] != '\0' && !q->token_too_long) {
 		s = session_by_token(rb, q->token);
@@ -134,7 +134,7 @@ int sim_redfish_session_authenticate(struct rf_bmc *rb, const struct http_req *q
 	return -1;
 }
 
-json_t *sim_redfish_session_json(const struct rf_session *s, const char *user)
+json_t *sim_redfish_session_json(const struct sim_redfish_session *s, const char *user)
 {
 	char id[16], url[HTTP_PATH_MAX];
 
@@ -144,10 +144,11 @@ json_t *sim_redfish_session_json(const struct rf_session *s, const char *user)
 			 "@odata.id", url, "Id", id, "Name", "User Session", "UserName", user);
 }
 
-void sim_redfish_session_login(struct rf_bmc *rb, const struct http_req *q, struct http_reply *r)
+void sim_redfish_session_login(struct sim_redfish_bmc *rb, const struct http_req *q,
+			       struct http_reply *r)
 {
 	struct sim *sim = rb->b->sim;
-	struct rf_session *slot = NULL;
+	struct sim_redfish_session *slot = NULL;
 	const char *user = NULL, *pw = NULL;
 	unsigned char raw[16];
 	json_error_t jerr;
@@ -199,10 +200,10 @@ void sim_redfish_session_login(struct rf_bmc *rb, const struct http_req *q, stru
 	sim_http_reply_json(r, 201, sim_redfish_session_json(slot, sim->opt.user));
 }
 
-void sim_redfish_session_route(struct rf_bmc *rb, const struct http_req *q, struct http_reply *r,
-			  const char *id)
+void sim_redfish_session_route(struct sim_redfish_bmc *rb, const struct http_req *q,
+			       struct http_reply *r, const char *id)
 {
-	struct rf_session *s = session_by_id(rb, id);
+	struct sim_redfish_session *s = session_by_id(rb, id);
 
 	if (s == NULL) {
 		sim_http_reply_error(r, 404, "ResourceMissingAtURI",

@@ -13,10 +13,10 @@
 #include "core/xalloc.h"
 #include "redfish.h"
 
-static struct rf_bmc *rf_bmcs;
+static struct sim_redfish_bmc *rf_bmcs;
 
 /* The unauthenticated resources: 1 when p is one of them (r is then set). */
-static int route_public(struct rf_bmc *rb, const struct http_req *q, struct http_reply *r)
+static int route_public(struct sim_redfish_bmc *rb, const struct http_req *q, struct http_reply *r)
 {
 	json_t *body = sim_redfish_resource_public(rb->b, q->path);
 
@@ -33,7 +33,7 @@ static int route_public(struct rf_bmc *rb, const struct http_req *q, struct http
 
 static void route(struct sim_bmc *b, const struct http_req *q, struct http_reply *r)
 {
-	struct rf_bmc *rb = b->redfish;
+	struct sim_redfish_bmc *rb = b->redfish;
 	const char *p = q->path;
 	const char *sessions = ROOT "/SessionService/Sessions/";
 	json_t *body;

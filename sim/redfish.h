@@ -18,7 +18,7 @@
 #define RF_MAX_SESSIONS	   4
 #define RF_SESSION_TIMEOUT 600 /* seconds idle */
 
-struct rf_session {
+struct sim_redfish_session {
 	unsigned id;
 	int live;
 	char token[33];
@@ -26,23 +26,24 @@ struct rf_session {
 	uint64_t last_used;
 };
 
-struct rf_bmc {
+struct sim_redfish_bmc {
 	struct sim_bmc *b;
-	struct rf_session sessions[RF_MAX_SESSIONS];
+	struct sim_redfish_session sessions[RF_MAX_SESSIONS];
 	unsigned next_session;
 };
 
 /* redfish-session.c */
-int sim_redfish_session_valid(struct rf_bmc *rb, struct rf_session *s);
+int sim_redfish_session_valid(struct sim_redfish_bmc *rb, struct sim_redfish_session *s);
 /* 0 when the request may go on (a session token or Basic credentials);
  * else r holds the 401. */
-int sim_redfish_session_authenticate(struct rf_bmc *rb, const struct http_req *q,
+int sim_redfish_session_authenticate(struct sim_redfish_bmc *rb, const struct http_req *q,
 				     struct http_reply *r);
-void sim_redfish_session_login(struct rf_bmc *rb, const struct http_req *q, struct http_reply *r);
+void sim_redfish_session_login(struct sim_redfish_bmc *rb, const struct http_req *q,
+			       struct http_reply *r);
 /* GET or DELETE of SessionService/Sessions/id. */
-void sim_redfish_session_route(struct rf_bmc *rb, const struct http_req *q, struct http_reply *r,
-			       const char *id);
-json_t *sim_redfish_session_json(const struct rf_session *s, const char *user);
+void sim_redfish_session_route(struct sim_redfish_bmc *rb, const struct http_req *q,
+			       struct http_reply *r, const char *id);
+json_t *sim_redfish_session_json(const struct sim_redfish_session *s, const char *user);
 
 /* redfish-actions.c */
 extern const char *const sim_redfish_actions_reset_types[]; /* NULL-terminated */
@@ -56,6 +57,6 @@ void sim_redfish_actions_patch_system(struct sim_bmc *b, const struct http_req *
 /* The unauthenticated resources: NULL when path is not one of them. */
 json_t *sim_redfish_resource_public(struct sim_bmc *b, const char *path);
 /* The others, for GET: *found 0 when there is none at q->path. */
-json_t *sim_redfish_resource_get(struct rf_bmc *rb, const struct http_req *q, int *found);
+json_t *sim_redfish_resource_get(struct sim_redfish_bmc *rb, const struct http_req *q, int *found);
 
 #endif
