@@ -1,6 +1,6 @@
 /*
  * fuzz-sim-http.c - libFuzzer target for bmcsim's Redfish server
- * (sim/sim-redfish.c): its HTTP/1.1 request parser and the request router
+ * (sim/http*.c, sim/redfish*.c): its HTTP/1.1 request parser and the router
  * behind it, on one simulated BMC, below TLS.
  *
  * The first byte of an input picks how the rest is delivered: bit 0 turns
@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "fuzz-sim.h"
+#include "http.h"
 #include "sim.h"
 
 #define USER	 "fuzz"
@@ -49,13 +50,13 @@ static void on_sent(const char *buf, size_t len)
 /* One connection: the pieces in order, then close it and let it free. */
 static void run_connection(const char *const *piece, const size_t *piece_len, size_t n)
 {
-	struct rf_conn *c = sim_redfish_fuzz_open(&sim.bmcs[0]);
+	struct http_conn *c = sim_http_fuzz_open(&sim.bmcs[0]);
 
 	out_len = 0;
 	for (size_t i = 0; i < n; i++)
-		if (sim_redfish_fuzz_feed(c, piece[i], piece_len[i]) != 0)
+		if (sim_http_fuzz_feed(c, piece[i], piece_len[i]) != 0)
 			break;
-	sim_redfish_fuzz_close(c);
+	sim_http_fuzz_close(c);
 	uv_run(&loop, UV_RUN_NOWAIT);
 }
 

@@ -1,6 +1,6 @@
 /*
  * fuzz-sim-ipmi.c - libFuzzer target for bmcsim's RMCP+ server
- * (sim/sim-ipmi.c) on one simulated BMC: ASF ping, v1.5 Get Channel Auth
+ * (sim/ipmi*.c) on one simulated BMC: ASF ping, v1.5 Get Channel Auth
  * Caps, Open Session, RAKP 1 and 3, session packets with every payload
  * type, the IPMI commands and Serial over LAN.
  *

@@ -6,7 +6,7 @@
  * The password comes from a 0600 file, never from argv.  Without one, and
  * with --fleet-out, a random password is made and written beside the fleet
  * file, so "bmcsim --fleet-out F" alone gives a working fleet.  The Redfish
- * side (sim-redfish.c) is referenced weakly: a bmcsim built without it says
+ * side (redfish*.c, http*.c) is referenced weakly: a bmcsim built without it says
  * so when asked for a Redfish share, instead of failing to link.
  */
 #include "config.h"
@@ -638,7 +638,7 @@ int main(int argc, char **argv)
 	}
 	if (o.redfish_share > 0 && sim_redfish_start == NULL) {
 		fprintf(stderr, "bmcsim: this bmcsim was built without its Redfish side "
-				"(sim/sim-redfish.c); drop --redfish-share\n");
+				"(sim/redfish.c); drop --redfish-share\n");
 		return 2;
 	}
 	if (raise_fd_limit((o.count ? o.count : 64) * (o.redfish_share ? 2 : 1) + SPARE_FDS) != 0)

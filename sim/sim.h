@@ -1,12 +1,15 @@
 /*
  * sim.h - bmcsim's model: N simulated BMCs in one process, one libuv loop.
  *
- * The model (sim-model.c) owns each BMC's state: power, sensors that drift
+ * The model (sim.c) owns each BMC's state: power, sensors that drift
  * and cross thresholds, a SEL that grows, FRU strings, boot options and a
- * fake host console.  The protocol front ends read and change it: the IPMI
- * server (sim-ipmi.c: RMCP+, SOL) and the Redfish server (sim-redfish.c:
- * HTTPS with session auth).  Faults (loss, latency, dead BMCs, reboots,
- * refused logins, slow Redfish) are options of the whole simulation.
+ * fake host console (console.c).  The protocol front ends read and change
+ * it: the IPMI server (ipmi*.c: RMCP+, SOL) and the Redfish server
+ * (redfish*.c, over http.c: HTTPS with session auth).  Files drop the
+ * folder's name, as in src/; what each exports starts with sim_ and the
+ * file's name (sim_ipmi_session_*, sim_console_*), the model's with sim_
+ * alone.  Faults (loss, latency, dead BMCs, reboots, refused logins, slow
+ * Redfish) are options of the whole simulation.
  */
 #ifndef BMCSIM_SIM_H
 #define BMCSIM_SIM_H
@@ -52,7 +55,7 @@ struct sim_sel_entry {
 
 enum sim_health { SIM_HEALTHY, SIM_WARNING, SIM_CRITICAL };
 
-/* Where the fake host's serial console stands (sim-console.c). */
+/* Where the fake host's serial console stands (console.c). */
 struct sim_console {
 	int logged_in;
 	char line[128]; /* what was typed since the last newline */
@@ -77,7 +80,8 @@ struct sim_bmc {
 	enum sim_health profile;
 	int power; /* 1 on, 0 off */
 	int dead;  /* answers nothing */
-	uint8_t boot_device; /* IPMI boot flags device selector (0 none, 1 pxe, 2 disk, 6 bios, 5 cd) */
+	uint8_t
+	    boot_device; /* IPMI boot flags device selector (0 none, 1 pxe, 2 disk, 6 bios, 5 cd) */
 	int boot_persistent;
 	uint64_t boot_epoch; /* bumps on each reboot: sessions from before are gone */
 
@@ -99,8 +103,9 @@ struct sim_bmc {
 	int identify_forced;
 	uint32_t logins, login_failures; /* RAKP 1 received; logins refused */
 
-	void *ipmi;    /* sim-ipmi.c's per-BMC state */
-	void *redfish; /* sim-redfish.c's per-BMC state */
+	void *ipmi;    /* ipmi.c's per-BMC state */
+	void *redfish; /* redfish.c's per-BMC state */
+	void *http;    /* http.c's per-BMC state */
 };
 
 struct sim_options {
@@ -138,10 +143,10 @@ struct sim {
 	uint64_t start_ms; /* loop time at sim_init: drift is a function of time since */
 	/* Set by a protocol front end: the host printed something (SOL pushes it). */
 	void (*console_output)(struct sim_bmc *b);
-	void *ipmi; /* sim-ipmi.c's whole-simulation state */
+	void *ipmi; /* ipmi.c's whole-simulation state */
 };
 
-/* sim-model.c */
+/* sim.c: the model. */
 int sim_init(struct sim *s, uv_loop_t *loop, const struct sim_options *opt, char **err);
 void sim_free(struct sim *s);
 void sim_tick(struct sim *s, uint64_t now_ms);
@@ -162,7 +167,7 @@ const char *sim_sensor_status(const struct sim_sensor *s);
 /* The BMC is answering now (not dead, not rebooting). */
 int sim_bmc_alive(const struct sim_bmc *b, uint64_t now_ms);
 
-/* sim-console.c: the fake host behind SOL. */
+/* console.c: the fake host behind SOL. */
 void sim_console_input(struct sim_bmc *b, const uint8_t *buf, size_t len);
 void sim_console_print(struct sim_bmc *b, const char *text);
 /* Take up to cap bytes of pending host output. */
@@ -173,7 +178,7 @@ void sim_console_attach(struct sim_bmc *b);
 void sim_console_boot(struct sim_bmc *b);
 void sim_console_free(struct sim_bmc *b);
 
-/* sim-ipmi.c */
+/* ipmi.c: the RMCP+ server. */
 int sim_ipmi_start(struct sim *s, char **err);
 /* Close the sockets and timers (run the loop once more to finish), then free. */
 void sim_ipmi_stop(struct sim *s);
@@ -189,23 +194,20 @@ struct sim_ipmi_stats {
 void sim_ipmi_stats(const struct sim *s, struct sim_ipmi_stats *st);
 
 #ifdef BMCSIM_FUZZ
-/* Fuzz targets only: the IPMI server without sockets; see sim-ipmi.c. */
+/* Fuzz targets only: the IPMI server without sockets; see ipmi.c. */
 void sim_ipmi_fuzz_start(struct sim *s, void (*sent)(const uint8_t *buf, size_t len));
 void sim_ipmi_fuzz_receive(struct sim_bmc *b, const struct sockaddr *from, const uint8_t *buf,
 			   size_t len);
 #endif
 
-/* sim-redfish.c */
+/* redfish.c: the Redfish server, over http.c. */
 int sim_redfish_start(struct sim *s, char **err);
 void sim_redfish_stop(struct sim *s);
 
 #ifdef BMCSIM_FUZZ
-/* Fuzz targets only: Redfish without sockets or TLS; see sim-redfish.c. */
-struct rf_conn;
+/* Fuzz targets only: Redfish without sockets or TLS; connections come
+ * from sim_http_fuzz_open() (http.h). */
 void sim_redfish_fuzz_start(struct sim *s, void (*sent)(const char *buf, size_t len));
-struct rf_conn *sim_redfish_fuzz_open(struct sim_bmc *b);
-int sim_redfish_fuzz_feed(struct rf_conn *c, const char *buf, size_t len);
-void sim_redfish_fuzz_close(struct rf_conn *c);
 #endif
 
 #endif

@@ -14,7 +14,8 @@
  *
  * Telnet answers are owed to what the server sends, so a server that keeps
  * asking and never reads could make them pile up without end.  The codec
- * answers only changes of state, and reading stops while more than
+ * answers only changes of state, and everything toward the server goes
+ * through an outq (core/outq.c) that stops reading while more than
  * REPLY_HIGH_WATER bytes wait to reach the server, resuming below
  * REPLY_LOW_WATER: the server gets our answers at the pace it takes them.
  */
@@ -27,6 +28,7 @@
 #include "console/telnet.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/outq.h"
 #include "core/xalloc.h"
 
 #define READ_SIZE	       65536
@@ -43,15 +45,11 @@
  * then restart, reading from it (a read may owe up to READ_SIZE + 2). */
 #define REPLY_HIGH_WATER (64 * 1024)
 #define REPLY_LOW_WATER	 (16 * 1024)
-
-struct tcp_write {
-	uv_write_t req;
-	struct tcp_console *t;
-	int is_data; /* from the queue (else a telnet reply) */
-	size_t raw;  /* queue bytes it carries */
-	uv_buf_t buf;
-	uint8_t data[];
-};
+/* An encoded data write: raw bytes may double, and breaks take two. */
+#define DATA_WRITE_MAX (2 * WRITE_CHUNK + 2 * MAX_BREAKS)
+/* Never reached: past high water nothing more is read, and a data write
+ * starts only once the queue is empty. */
+#define OUT_LIMIT (REPLY_HIGH_WATER + TELNET_REPLY_ROOM(READ_SIZE) + DATA_WRITE_MAX)
 
 struct tcp_console {
 	struct console *c;
@@ -81,13 +79,14 @@ struct tcp_console {
 	uint64_t queue_base;	     /* stream position of queue[0] */
 	uint64_t breaks[MAX_BREAKS]; /* stream positions of pending breaks */
 	size_t nbreaks;
-	size_t in_flight; /* raw bytes in the outstanding data write */
-	int writing;
+	struct outq out;  /* toward the server: data and telnet answers */
+	size_t in_flight; /* raw bytes of the data write still in out */
 
 	int closing;
 	uint8_t rbuf[READ_SIZE];
 	uint8_t dbuf[READ_SIZE];
 	uint8_t replybuf[TELNET_REPLY_ROOM(READ_SIZE)];
+	uint8_t wbuf[DATA_WRITE_MAX];
 };
 
 static void start_connect(struct tcp_console *t);
@@ -113,7 +112,7 @@ static void maybe_finish_close(struct tcp_console *t)
 {
 	struct console *c = t->c;
 
-	if (!t->closing || t->gai_pending || t->tcp_open || t->timer_open || t->writing)
+	if (!t->closing || t->gai_pending || t->tcp_open || t->timer_open)
 		return;
 	free_addrs(t);
 	free(t->queue);
@@ -176,6 +175,12 @@ static void close_tcp(struct tcp_console *t)
 			 "take our telnet answers",
 			 t->c->host->cfg->name, t->read_pauses);
 	t->read_pauses = 0;
+	if (t->in_flight > 0)
+		log_warn("%s: console: %zu bytes toward the host may be lost (%s)",
+			 t->c->host->cfg->name, t->in_flight, uv_strerror(UV_ECANCELED));
+	t->in_flight = 0;
+	if (t->tcp_open)
+		outq_close(&t->out);
 	t->connected = 0;
 	t->negotiating = 0;
 	t->read_paused = 0;
@@ -212,21 +217,20 @@ static void link_lost(struct tcp_console *t, const char *why)
 
 /* Stop reading from a server that does not take what we write to it;
  * start again once it has taken most of it. */
-static void update_read_flow(struct tcp_console *t)
+static void on_out_flow(struct outq *q, int full)
 {
-	size_t waiting;
+	struct tcp_console *t = q->data;
 	int rc;
 
 	if (!t->connected || t->closing)
 		return;
-	waiting = uv_stream_get_write_queue_size((uv_stream_t *)&t->tcp);
-	if (!t->read_paused && waiting > REPLY_HIGH_WATER) {
+	if (full) {
 		uv_read_stop((uv_stream_t *)&t->tcp);
 		t->read_paused = 1;
 		t->read_pauses++;
 		log_debug("%s: console: %zu bytes wait to reach the server; reading paused",
-			  t->c->host->cfg->name, waiting);
-	} else if (t->read_paused && waiting < REPLY_LOW_WATER) {
+			  t->c->host->cfg->name, outq_queued(q));
+	} else if (t->read_paused) {
 		t->read_paused = 0;
 		rc = uv_read_start((uv_stream_t *)&t->tcp, on_alloc, on_read);
 		if (rc != 0)
@@ -234,70 +238,45 @@ static void update_read_flow(struct tcp_console *t)
 	}
 }
 
-static void on_write(uv_write_t *req, int status)
+/* Everything written has gone: the next data write may start. */
+static void on_out_drained(struct outq *q)
 {
-	struct tcp_write *w = (struct tcp_write *)req;
-	struct tcp_console *t = w->t;
+	struct tcp_console *t = q->data;
 
-	if (w->is_data) {
-		t->writing = 0;
-		t->in_flight = 0;
-		if (status != 0 && w->raw > 0)
-			log_warn("%s: console: %zu bytes toward the host may be lost (%s)",
-				 t->c->host->cfg->name, w->raw, uv_strerror(status));
-	}
-	free(w);
-	if (t->closing) {
-		maybe_finish_close(t);
-		return;
-	}
-	if (status != 0 && status != UV_ECANCELED) {
-		link_lost(t, uv_strerror(status));
-		return;
-	}
+	t->in_flight = 0;
 	pump_writes(t);
-	update_read_flow(t);
 }
 
-static struct tcp_write *write_new(struct tcp_console *t, size_t room)
+static void on_out_failed(struct outq *q, int status)
 {
-	struct tcp_write *w = xmalloc(sizeof *w + room);
+	struct tcp_console *t = q->data;
 
-	w->t = t;
-	w->is_data = 0;
-	w->raw = 0;
-	w->buf = uv_buf_init((char *)w->data, 0);
-	return w;
+	if (t->in_flight > 0)
+		log_warn("%s: console: %zu bytes toward the host may be lost (%s)",
+			 t->c->host->cfg->name, t->in_flight, uv_strerror(status));
+	t->in_flight = 0;
+	link_lost(t, uv_strerror(status));
 }
 
-static int write_submit(struct tcp_console *t, struct tcp_write *w)
+static const struct outq_ops out_ops = {
+    .flow = on_out_flow,
+    .drained = on_out_drained,
+    .failed = on_out_failed,
+};
+
+/* Encode up to WRITE_CHUNK queued bytes, and the breaks among them, into
+ * wbuf; they leave the queue.  Sets *took to the raw bytes taken. */
+static size_t encode_chunk(struct tcp_console *t, size_t *took)
 {
-	int rc = uv_write(&w->req, (uv_stream_t *)&t->tcp, &w->buf, 1, on_write);
+	size_t take = 0, n = 0;
 
-	if (rc != 0)
-		free(w);
-	return rc;
-}
-
-/* Start the next data write if the link is up and none is outstanding. */
-static void pump_writes(struct tcp_console *t)
-{
-	struct tcp_write *w;
-	size_t take, n = 0;
-	int rc;
-
-	if (!t->connected || t->negotiating || t->writing || t->closing ||
-	    (t->queue_len == 0 && t->nbreaks == 0))
-		return;
-	w = write_new(t, 2 * WRITE_CHUNK + 2 * MAX_BREAKS);
-	take = 0;
 	while (take < WRITE_CHUNK) {
 		uint64_t pos = t->queue_base + take;
 		size_t run = t->queue_len - take;
 
 		if (t->nbreaks > 0 && t->breaks[0] == pos) {
 			if (t->telnet)
-				n += telnet_break(w->data + n);
+				n += telnet_break(t->wbuf + n);
 			memmove(t->breaks, t->breaks + 1, --t->nbreaks * sizeof t->breaks[0]);
 			continue;
 		}
@@ -308,45 +287,52 @@ static void pump_writes(struct tcp_console *t)
 		if (run > WRITE_CHUNK - take)
 			run = WRITE_CHUNK - take;
 		if (t->telnet) {
-			n += telnet_encode(&t->tn, t->queue + take, run, w->data + n);
+			n += telnet_encode(&t->tn, t->queue + take, run, t->wbuf + n);
 		} else {
-			memcpy(w->data + n, t->queue + take, run);
+			memcpy(t->wbuf + n, t->queue + take, run);
 			n += run;
 		}
 		take += run;
 	}
-	/* The bytes are the write's now; queued() still counts them until it ends. */
 	memmove(t->queue, t->queue + take, t->queue_len - take);
 	t->queue_len -= take;
 	t->queue_base += take;
-	if (n == 0) {
-		free(w);
-		return;
-	}
-	w->is_data = 1;
-	w->raw = take;
-	w->buf.len = n;
-	t->in_flight = take;
-	t->writing = 1;
-	rc = write_submit(t, w);
-	if (rc != 0) {
-		t->writing = 0;
-		t->in_flight = 0;
-		log_warn("%s: console: %zu bytes toward the host lost (%s)", t->c->host->cfg->name,
-			 take, uv_strerror(rc));
-		link_lost(t, uv_strerror(rc));
+	*took = take;
+	return n;
+}
+
+/* Start data writes while the link is up and nothing waits in out: one
+ * write at a time, encoded just before it goes. */
+static void pump_writes(struct tcp_console *t)
+{
+	size_t take, n;
+	int rc;
+
+	while (t->connected && !t->negotiating && !t->closing && outq_queued(&t->out) == 0 &&
+	       (t->queue_len > 0 || t->nbreaks > 0)) {
+		n = encode_chunk(t, &take);
+		if (n == 0)
+			return;
+		/* The bytes are the write's now; queued() counts them until it ends. */
+		t->in_flight = take;
+		rc = outq_write(&t->out, t->wbuf, n);
+		if (rc != 0) {
+			t->in_flight = 0;
+			log_warn("%s: console: %zu bytes toward the host lost (%s)",
+				 t->c->host->cfg->name, take, uv_strerror(rc));
+			link_lost(t, uv_strerror(rc));
+			return;
+		}
+		if (outq_queued(&t->out) == 0)
+			t->in_flight = 0; /* the kernel took it all at once */
 	}
 }
 
 /* Negotiation answers go out at once, ahead of queued data. */
 static void send_reply(struct tcp_console *t, const uint8_t *buf, size_t len)
 {
-	struct tcp_write *w = write_new(t, len);
-	int rc;
+	int rc = outq_write(&t->out, buf, len);
 
-	memcpy(w->data, buf, len);
-	w->buf.len = len;
-	rc = write_submit(t, w);
 	if (rc != 0)
 		link_lost(t, uv_strerror(rc));
 }
@@ -376,10 +362,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	}
 	telnet_decode(&t->tn, (const uint8_t *)buf->base, (size_t)nread, t->dbuf, &ndata,
 		      t->replybuf, &nreply);
-	if (nreply > 0) {
+	if (nreply > 0)
 		send_reply(t, t->replybuf, nreply);
-		update_read_flow(t);
-	}
 	if (t->negotiating && t->connected) {
 		/* Our answers are on their way: data may follow them now. */
 		t->negotiating = 0;
@@ -453,6 +437,8 @@ static void try_next_address(struct tcp_console *t)
 	uv_tcp_init(t->c->loop, &t->tcp);
 	t->tcp.data = t;
 	t->tcp_open = 1;
+	outq_init(&t->out, (uv_stream_t *)&t->tcp, &out_ops, REPLY_LOW_WATER, REPLY_HIGH_WATER,
+		  OUT_LIMIT, t);
 	t->connect.data = t;
 	rc = uv_tcp_connect(&t->connect, &t->tcp, ai->ai_addr, on_connect);
 	if (rc != 0) {

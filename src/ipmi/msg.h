@@ -124,6 +124,11 @@ int ipmi_v15_parse(const uint8_t *buf, size_t len, const uint8_t **msg, size_t *
 #define IPMI_CMD_DEACTIVATE_PAYLOAD		0x49
 #define IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS	0x4A
 #define IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO	0x4B
+#define IPMI_CMD_GET_SYSTEM_GUID		0x37
+#define IPMI_CMD_GET_CHANNEL_INFO		0x42
+#define IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT	0x4E
+#define IPMI_CMD_GET_CHANNEL_PAYLOAD_VERSION	0x4F
+#define IPMI_CMD_GET_CHANNEL_CIPHER_SUITES	0x54
 /* Chassis */
 #define IPMI_CMD_GET_CHASSIS_STATUS 0x01
 #define IPMI_CMD_CHASSIS_CONTROL    0x02
@@ -132,6 +137,7 @@ int ipmi_v15_parse(const uint8_t *buf, size_t len, const uint8_t **msg, size_t *
 #define IPMI_CMD_GET_BOOT_OPTIONS   0x09
 /* Sensor/Event */
 #define IPMI_CMD_GET_SENSOR_READING 0x2D
+#define IPMI_CMD_GET_SENSOR_THRESHOLDS 0x27
 /* Storage */
 #define IPMI_CMD_GET_FRU_AREA_INFO 0x10
 #define IPMI_CMD_READ_FRU_DATA	   0x11
@@ -140,6 +146,11 @@ int ipmi_v15_parse(const uint8_t *buf, size_t len, const uint8_t **msg, size_t *
 #define IPMI_CMD_GET_SDR	   0x23
 #define IPMI_CMD_GET_SEL_INFO	   0x40
 #define IPMI_CMD_GET_SEL_ENTRY	   0x43
+#define IPMI_CMD_RESERVE_SEL	   0x42
+#define IPMI_CMD_GET_SEL_TIME	   0x48
+/* Transport */
+#define IPMI_CMD_SET_SOL_CONFIG 0x21
+#define IPMI_CMD_GET_SOL_CONFIG 0x22
 
 /*
  * An IPMI request message: rsAddr, netFn/LUN, checksum, rqAddr, rqSeq/LUN,

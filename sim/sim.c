@@ -1,5 +1,5 @@
 /*
- * sim-model.c - the state of every simulated BMC: sensors, SEL, FRU strings,
+ * sim.c - the state of every simulated BMC: sensors, SEL, FRU strings,
  * power, boot options, reboots.  Protocol front ends read and change it.
  *
  * A sensor's reading is a pure function of time (its nominal value, a slow

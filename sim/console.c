@@ -1,5 +1,5 @@
 /*
- * sim-console.c - the fake host behind each simulated BMC's serial port: a
+ * console.c - the fake host behind each simulated BMC's serial port: a
  * login prompt, a password prompt, a shell with a few commands (help,
  * uname, seq N, dmesg, echo, hostname, uptime, exit) and a boot log when
  * the host powers on.  It echoes what is typed, as a tty does.
@@ -243,8 +243,8 @@ static void run_command(struct sim_bmc *b, char *line)
 	if (*cmd == '\0')
 		return;
 	if (strcmp(cmd, "help") == 0) {
-		sim_console_print(
-		    b, "commands: help uname [-a] seq N bigdump N dmesg echo TEXT hostname uptime exit\r\n");
+		sim_console_print(b, "commands: help uname [-a] seq N bigdump N dmesg echo TEXT "
+				     "hostname uptime exit\r\n");
 	} else if (strcmp(cmd, "uname") == 0) {
 		if (strcmp(arg, "-a") == 0)
 			printf_console(
