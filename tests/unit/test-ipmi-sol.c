@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ipmi/msg.h"
 #include "ipmi/sol.h"
 #include "runner.h"
 
