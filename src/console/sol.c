@@ -47,6 +47,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "ipmi/host-session.h"
 #include "ipmi/rakp.h"
 #include "ipmi/session.h"
 #include "ipmi/sol.h"
@@ -407,19 +408,19 @@ static void on_check_timer(uv_timer_t *t)
 
 /* Packets from the BMC. */
 
-static void on_payload(struct ipmi_session *s, const struct ipmi_rmcpp_packet *rp)
+static void on_payload(void *ctx, const struct ipmi_rmcpp_packet *rp)
 {
-	struct sol_console *sc = s->payload_arg;
+	struct sol_console *sc = ctx;
 	struct sol_packet p;
 	struct sol_rx_result r;
 	uint8_t prev_seq;
 
 	if (rp->type != IPMI_PAYLOAD_SOL || sc->phase != PH_ACTIVE) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		sc->c->host->counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	if (sol_parse(rp->payload, rp->payload_len, &p) != 0) {
-		s->host->counters[CNT_DROP_MALFORMED]++;
+		sc->c->host->counters[CNT_DROP_MALFORMED]++;
 		return;
 	}
 	prev_seq = sc->proto.rx_seq;
@@ -680,9 +681,11 @@ static void send_activate(struct sol_console *sc)
 
 /* Session lifecycle. */
 
-static void on_session_error(struct ipmi_session *s, int status, const char *msg)
+/* The console's own session reports here, not on the host: a console that
+ * failed must not mark a host failed that polls well. */
+static void on_session_error(void *ctx, int status, const char *msg)
 {
-	struct sol_console *sc = s->payload_arg;
+	struct sol_console *sc = ctx;
 
 	/* Inside the session's own failure path: act from the loop. */
 	free(sc->failure_msg);
@@ -693,12 +696,16 @@ static void on_session_error(struct ipmi_session *s, int status, const char *msg
 
 static int session_begin(struct sol_console *sc, char **err)
 {
-	if (ipmi_session_init_transport(&sc->session, sc->c->host, sc->transport, err) != 0)
+	struct ipmi_session_params par;
+
+	ipmi_host_session_params(&par, sc->c->host);
+	par.transport = sc->transport;
+	par.min_attempts = SOL_MIN_TRIES;
+	par.error = on_session_error;
+	par.payload = on_payload;
+	par.ctx = sc;
+	if (ipmi_session_init(&sc->session, &par, err) != 0)
 		return BMC_ECONFIG;
-	sc->session.payload_cb = on_payload;
-	sc->session.payload_arg = sc;
-	sc->session.error_cb = on_session_error;
-	sc->session.min_attempts = SOL_MIN_TRIES;
 	sc->session_live = 1;
 	sc->session_closing = 0;
 	send_activate(sc);
@@ -709,7 +716,7 @@ static void finish_close(struct sol_console *sc);
 
 static void on_session_closed(struct ipmi_session *s)
 {
-	struct sol_console *sc = s->payload_arg;
+	struct sol_console *sc = s->par.ctx;
 
 	sc->session_live = 0;
 	sc->session_closing = 0;

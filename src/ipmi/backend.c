@@ -20,6 +20,7 @@
 #include "core/paths.h"
 #include "core/xalloc.h"
 #include "ipmi/fru.h"
+#include "ipmi/host-session.h"
 #include "ipmi/sdr-cache.h"
 #include "ipmi/sdr.h"
 #include "ipmi/sel.h"
@@ -1089,8 +1090,10 @@ static int ipmi_identify(struct bmc_host *h, int seconds, bmc_op_cb cb, void *ar
 static int ipmi_attach(struct bmc_host *h, char **err)
 {
 	struct ipmi_host *ih = xcalloc(1, sizeof *ih);
+	struct ipmi_session_params par;
 
-	if (ipmi_session_init(&ih->session, h, err) != 0) {
+	ipmi_host_session_params(&par, h);
+	if (ipmi_session_init(&ih->session, &par, err) != 0) {
 		free(ih);
 		return -1;
 	}
@@ -1098,19 +1101,11 @@ static int ipmi_attach(struct bmc_host *h, char **err)
 	return 0;
 }
 
-static void on_transport_released(void *arg)
-{
-	struct bmc_host *h = arg;
-	struct ipmi_host *ih = ipmi_of(h);
-
-	ih->closed(h);
-}
-
 static void on_session_closed(struct ipmi_session *s)
 {
-	struct bmc_host *h = s->host;
+	struct bmc_host *h = s->par.ctx;
 
-	ipmi_transport_release(s->transport, on_transport_released, h);
+	ipmi_of(h)->closed(h);
 }
 
 static void ipmi_close(struct bmc_host *h, void (*done)(struct bmc_host *h))

@@ -11,7 +11,7 @@
  * Every packet from the BMC is checked before it can change anything:
  * integrity, session ID, a replay window on sequence numbers, and a match
  * on netFn, command and rqSeq with the request in flight.  A packet that
- * fails is dropped and counted on the host, never trusted.
+ * fails is dropped and counted (the owner's counters), never trusted.
  */
 #include "config.h"
 
@@ -21,7 +21,9 @@
 
 #include "core/cred.h"
 #include "core/crypto.h"
+#include "core/errors.h"
 #include "core/log.h"
+#include "core/host.h"
 #include "core/xalloc.h"
 #include "ipmi/session.h"
 
@@ -53,42 +55,28 @@ const char *ipmi_session_state_name(enum ipmi_session_state st)
 
 static uint64_t now_ms(const struct ipmi_session *s)
 {
-	return uv_now(s->host->engine->loop);
+	return uv_now(s->par.loop);
 }
 
-static const char *host_name(struct ipmi_session *s)
+static const char *host_name(const struct ipmi_session *s)
 {
-	return s->host->cfg->name;
+	return s->par.name;
 }
 
 static unsigned max_attempts(const struct ipmi_session *s)
 {
-	unsigned n = s->host->cfg->retries > 0 ? (unsigned)s->host->cfg->retries : 1;
+	unsigned n = s->par.retries > 0 ? (unsigned)s->par.retries : 1;
 
-	return n < s->min_attempts ? s->min_attempts : n;
+	return n < s->par.min_attempts ? s->par.min_attempts : n;
 }
 
-int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err)
+/* The password and K_g, checked against IPMI's limits.  0, or -1 with *err set. */
+static int check_secrets(const struct ipmi_session_params *par, char **err)
 {
-	return ipmi_session_init_transport(s, h, NULL, err);
-}
-
-int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
-				struct ipmi_transport *t, char **err)
-{
-	const struct host_config *hc = h->cfg;
 	const struct secret *pw, *kg;
-	struct ipmi_cipher c;
 	char *e = NULL;
 
-	memset(s, 0, sizeof *s);
-	s->host = h;
-	if (hc->user != NULL && strlen(hc->user) > IPMI_MAX_USER) {
-		*err = xasprintf("IPMI user name \"%s\" is longer than %d bytes", hc->user,
-				 IPMI_MAX_USER);
-		return -1;
-	}
-	pw = engine_host_password(h, &e);
+	pw = par->password(par->cfg_ctx, &e);
 	if (pw == NULL) {
 		*err = e;
 		return -1;
@@ -98,7 +86,7 @@ int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
 				 IPMI_MAX_PASSWORD);
 		return -1;
 	}
-	kg = engine_host_kg(h, &e);
+	kg = par->kg(par->cfg_ctx, &e);
 	if (kg == NULL) {
 		*err = e;
 		return -1;
@@ -107,31 +95,61 @@ int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
 		*err = xasprintf("IPMI BMC key (K_g) is longer than %d bytes", IPMI_MAX_PASSWORD);
 		return -1;
 	}
-	if (hc->cipher_suite == CIPHER_SUITE_AUTO) {
-		int cached = ipmi_suite_cache_get(hc);
+	return 0;
+}
 
-		s->suite = cached > 0 ? cached : 17;
+/* The suite to try first, and after it in auto mode.  0, or -1 with *err set. */
+static int choose_suite(struct ipmi_session *s, char **err)
+{
+	const struct ipmi_session_params *par = &s->par;
+	struct ipmi_cipher c;
+
+	if (par->cipher_suite == CIPHER_SUITE_AUTO) {
+		s->suite = par->cached_suite > 0 ? par->cached_suite : 17;
 		s->suite_fallback = s->suite == 17 ? 3 : 0;
-	} else {
-		s->suite = hc->cipher_suite;
-		s->suite_fixed = 1;
-		if (ipmi_cipher_lookup(s->suite, &c) != 0) {
-			*err = xasprintf("cipher suite %d is not supported", s->suite);
-			return -1;
-		}
-		if (c.integrity == IPMI_INTEG_NONE)
-			log_warn("%s: cipher suite %d has no integrity protection; used because the fleet file names it",
-				 hc->name, s->suite);
+		return 0;
 	}
-	s->privilege = (uint8_t)hc->privilege;
-	if (uv_ip4_addr(hc->address, hc->ipmi_port, (struct sockaddr_in *)&s->addr) == 0 ||
-	    uv_ip6_addr(hc->address, hc->ipmi_port, (struct sockaddr_in6 *)&s->addr) == 0)
+	s->suite = par->cipher_suite;
+	s->suite_fixed = 1;
+	if (ipmi_cipher_lookup(s->suite, &c) != 0) {
+		*err = xasprintf("cipher suite %d is not supported", s->suite);
+		return -1;
+	}
+	if (c.integrity == IPMI_INTEG_NONE)
+		log_warn("%s: cipher suite %d has no integrity protection; used because the fleet file names it",
+			 par->name, s->suite);
+	return 0;
+}
+
+static void on_datagram(void *ctx, const uint8_t *buf, size_t len, int truncated);
+
+int ipmi_session_init(struct ipmi_session *s, const struct ipmi_session_params *par, char **err)
+{
+	memset(s, 0, sizeof *s);
+	s->par = *par;
+	if (par->user != NULL && strlen(par->user) > IPMI_MAX_USER) {
+		*err = xasprintf("IPMI user name \"%s\" is longer than %d bytes", par->user,
+				 IPMI_MAX_USER);
+		return -1;
+	}
+	if (check_secrets(par, err) != 0 || choose_suite(s, err) != 0)
+		return -1;
+	s->privilege = (uint8_t)par->privilege;
+	if (uv_ip4_addr(par->address, par->port, (struct sockaddr_in *)&s->ep.addr) == 0 ||
+	    uv_ip6_addr(par->address, par->port, (struct sockaddr_in6 *)&s->ep.addr) == 0)
 		s->addr_ok = 1;
-	s->transport = t != NULL ? t : ipmi_transport_get(h->engine->loop);
-	uv_timer_init(h->engine->loop, &s->timer);
+	s->ep.recv = on_datagram;
+	s->ep.ctx = s;
+	if (par->transport != NULL) {
+		s->transport = par->transport;
+		ipmi_transport_ref(s->transport);
+	} else {
+		s->transport = ipmi_transport_get(par->loop);
+	}
+	uv_timer_init(par->loop, &s->timer);
 	s->timer.data = s;
 	if (s->addr_ok)
-		ipmi_transport_add(s->transport, s);
+		ipmi_transport_add(s->transport, &s->ep);
 	return 0;
 }
 
@@ -173,7 +191,7 @@ void ipmi_session_reset(struct ipmi_session *s)
 		s->state = IPMI_S_IDLE;
 }
 
-/* The session failed: say why on the host, fail the queue, start over later. */
+/* The session failed: tell the owner why, fail the queue, start over later. */
 static void session_fail(struct ipmi_session *s, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -191,19 +209,16 @@ static void session_fail(struct ipmi_session *s, int status, const char *fmt, ..
 		close_finish(s);
 		return;
 	}
-	if (s->error_cb != NULL)
-		s->error_cb(s, status, msg);
-	else
-		host_set_error(s->host, status, "%s", msg);
+	s->par.error(s->par.ctx, status, msg);
 	free(msg);
 	fail_requests(s, status);
 }
 
 static void send_packet(struct ipmi_session *s)
 {
-	int rc = ipmi_transport_send(s->transport, s, s->pkt, s->pkt_len);
+	int rc = ipmi_transport_send(s->transport, &s->ep, s->pkt, s->pkt_len);
 
-	s->host->counters[CNT_TX]++;
+	s->par.counters[CNT_TX]++;
 	if (rc != 0)
 		log_debug("%s: send failed: %s", host_name(s), uv_strerror(rc));
 }
@@ -257,7 +272,7 @@ static void send_open_session(struct ipmi_session *s)
 
 static uint64_t setup_timeout(struct ipmi_session *s)
 {
-	uint64_t t = s->host->cfg->timeout_ms;
+	uint64_t t = s->par.timeout_ms;
 
 	if (s->state == IPMI_S_OPEN && s->suite_fallback != 0 && t > SUITE_PROBE_MS)
 		return SUITE_PROBE_MS;
@@ -292,18 +307,18 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		return;
 	}
 	if (status != 0 || res == NULL) {
-		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->host->cfg->address,
+		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->par.address,
 			     uv_strerror(status));
 		return;
 	}
-	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
-	if (s->addr.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&s->addr)->sin6_port = htons(s->host->cfg->ipmi_port);
+	memcpy(&s->ep.addr, res->ai_addr, res->ai_addrlen);
+	if (s->ep.addr.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&s->ep.addr)->sin6_port = htons(s->par.port);
 	else
-		((struct sockaddr_in *)&s->addr)->sin_port = htons(s->host->cfg->ipmi_port);
+		((struct sockaddr_in *)&s->ep.addr)->sin_port = htons(s->par.port);
 	uv_freeaddrinfo(res);
 	s->addr_ok = 1;
-	ipmi_transport_add(s->transport, s);
+	ipmi_transport_add(s->transport, &s->ep);
 	setup_step(s, send_authcap);
 }
 
@@ -323,11 +338,11 @@ static void start_setup(struct ipmi_session *s)
 	s->state = IPMI_S_RESOLVING;
 	s->resolver.data = s;
 	s->resolving = 1;
-	rc = uv_getaddrinfo(s->host->engine->loop, &s->resolver, on_resolved,
-			    s->host->cfg->address, NULL, &hints);
+	rc = uv_getaddrinfo(s->par.loop, &s->resolver, on_resolved,
+			    s->par.address, NULL, &hints);
 	if (rc != 0) {
 		s->resolving = 0;
-		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->host->cfg->address,
+		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->par.address,
 			     uv_strerror(rc));
 	}
 }
@@ -385,7 +400,7 @@ static int idempotent(const struct ipmi_request *r)
 static uint64_t attempt_timeout(const struct ipmi_session *s, const struct ipmi_request *r,
 				unsigned attempt)
 {
-	uint64_t max = s->host->cfg->timeout_ms, rto;
+	uint64_t max = s->par.timeout_ms, rto;
 	unsigned shift = attempt > 1 ? attempt - 1 : 0;
 
 	if (!s->have_rtt || !idempotent(r))
@@ -405,7 +420,7 @@ static uint64_t attempt_timeout(const struct ipmi_session *s, const struct ipmi_
  */
 static int may_retry(const struct ipmi_session *s, const struct ipmi_request *r)
 {
-	uint64_t budget = s->host->cfg->timeout_ms * max_attempts(s);
+	uint64_t budget = s->par.timeout_ms * max_attempts(s);
 
 	if (r->attempts < max_attempts(s))
 		return 1;
@@ -462,8 +477,8 @@ int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type typ
 			     iv);
 	if (n < 0)
 		return BMC_EPROTO;
-	s->host->counters[CNT_TX]++;
-	rc = ipmi_transport_send(s->transport, s, pkt, (size_t)n);
+	s->par.counters[CNT_TX]++;
+	rc = ipmi_transport_send(s->transport, &s->ep, pkt, (size_t)n);
 	if (rc != 0)
 		log_debug("%s: send failed: %s", host_name(s), uv_strerror(rc));
 	return rc;
@@ -572,7 +587,7 @@ static void dropped_answers(struct ipmi_session *s, uint64_t since_ms, char *buf
 		return;
 	used = (size_t)snprintf(buf, len, ": the BMC answered, but every answer was dropped (so far");
 	for (i = 0; i < sizeof reasons / sizeof reasons[0] && used < len; i++) {
-		uint64_t n = s->host->counters[reasons[i].counter];
+		uint64_t n = s->par.counters[reasons[i].counter];
 
 		if (n == 0)
 			continue;
@@ -622,7 +637,7 @@ static void on_timer(uv_timer_t *t)
 		if (s->setup_attempts < max_attempts(s) &&
 		    s->handshake_restarts < 2 * max_attempts(s)) {
 			s->setup_attempts++;
-			s->host->counters[CNT_RETRANSMITS]++;
+			s->par.counters[CNT_RETRANSMITS]++;
 			if (s->state == IPMI_S_RAKP1 || s->state == IPMI_S_RAKP3) {
 				/* BMCs (ipmi_sim among them) do not answer a repeated RAKP
 				 * message: start the handshake again with a new session. */
@@ -638,9 +653,9 @@ static void on_timer(uv_timer_t *t)
 		dropped_answers(s, s->step_start_ms, why, sizeof why);
 		session_fail(s, BMC_ETIMEDOUT,
 			     "no %sresponse from the BMC at %s port %d (session setup, %s, %u attempts of %llu ms)%s",
-			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
-			     s->host->cfg->ipmi_port, ipmi_session_state_name(s->state),
-			     s->setup_attempts, (unsigned long long)s->host->cfg->timeout_ms, why);
+			     why[0] != '\0' ? "valid " : "", s->par.address,
+			     s->par.port, ipmi_session_state_name(s->state),
+			     s->setup_attempts, (unsigned long long)s->par.timeout_ms, why);
 		return;
 	case IPMI_S_SETPRIV:
 	case IPMI_S_ACTIVE:
@@ -652,7 +667,7 @@ static void on_timer(uv_timer_t *t)
 			return;
 		}
 		if (s->state == IPMI_S_ACTIVE && r->attempts == 1 && !r->reopened &&
-		    now_ms(s) > s->last_rx_ms + s->host->cfg->timeout_ms + STALE_MS) {
+		    now_ms(s) > s->last_rx_ms + s->par.timeout_ms + STALE_MS) {
 			/* Idle long enough that the BMC may have dropped the session
 			 * (its timeout, a reboot): open a new one and send this
 			 * request there, once, instead of failing the poll. */
@@ -663,7 +678,7 @@ static void on_timer(uv_timer_t *t)
 			return;
 		}
 		if (s->state == IPMI_S_ACTIVE && !may_retry(s, r) && !r->reopened &&
-		    s->payload_cb == NULL) {
+		    s->par.payload == NULL) {
 			/* The BMC answered on this session a moment ago and now says
 			 * nothing: it may have rebooted and forgotten the session.
 			 * One new session decides; a dead BMC fails its setup.  (A
@@ -678,7 +693,7 @@ static void on_timer(uv_timer_t *t)
 			 * rqSeq they have answered, so a lost answer would never
 			 * come again.  A late answer to an earlier attempt is
 			 * still taken (see on_session_packet). */
-			s->host->counters[CNT_RETRANSMITS]++;
+			s->par.counters[CNT_RETRANSMITS]++;
 			s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 			send_request(s, r);
 			return;
@@ -686,9 +701,9 @@ static void on_timer(uv_timer_t *t)
 		dropped_answers(s, r->first_sent_ms, why, sizeof why);
 		session_fail(s, BMC_ETIMEDOUT,
 			     "no %sresponse from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)%s",
-			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
-			     s->host->cfg->ipmi_port, r->netfn, r->cmd, r->attempts,
-			     (unsigned long long)s->host->cfg->timeout_ms, why);
+			     why[0] != '\0' ? "valid " : "", s->par.address,
+			     s->par.port, r->netfn, r->cmd, r->attempts,
+			     (unsigned long long)s->par.timeout_ms, why);
 		return;
 	case IPMI_S_CLOSING:
 		close_finish(s);
@@ -711,11 +726,11 @@ static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
 
 	if (ipmi_v15_parse(buf, len, &msg, &mlen) != 0 ||
 	    ipmi_msg_parse_response(msg, mlen, &rsp) != 0) {
-		s->host->counters[CNT_DROP_MALFORMED]++;
+		s->par.counters[CNT_DROP_MALFORMED]++;
 		return;
 	}
 	if (rsp.cmd != IPMI_CMD_GET_CHANNEL_AUTH_CAPS || rsp.rqseq != s->rqseq) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	setup_answered(s);
@@ -733,7 +748,7 @@ static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
 			     "the BMC offers only IPMI v1.5, which bmctop refuses (its logins send the password in clear text or as MD5); enable IPMI v2.0 / RMCP+ on the BMC");
 		return;
 	}
-	if (caps.kg_set && s->host->cfg->kg.kind == SECRET_NONE)
+	if (caps.kg_set && !s->par.kg_given)
 		log_warn("%s: the BMC has a K_g key set but the fleet file gives none", host_name(s));
 	setup_step(s, send_open_session);
 }
@@ -771,17 +786,17 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 	struct ipmi_open_session_rsp rsp;
 	struct ipmi_cipher c;
 	const struct secret *pw, *kg;
-	const struct host_config *hc = s->host->cfg;
+	const char *user = s->par.user ? s->par.user : "";
 	uint8_t rm[16];
 	char *err = NULL;
 
 	if (p->type != IPMI_PAYLOAD_OPEN_SESSION_RSP ||
 	    ipmi_open_session_parse(p->payload, p->payload_len, &rsp) != 0) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	if (rsp.tag != s->tag || rsp.console_sid != s->console_sid) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	setup_answered(s);
@@ -823,8 +838,8 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 		return;
 	}
 	s->bmc_sid = rsp.bmc_sid;
-	pw = engine_host_password(s->host, &err);
-	kg = pw ? engine_host_kg(s->host, &err) : NULL;
+	pw = s->par.password(s->par.cfg_ctx, &err);
+	kg = pw ? s->par.kg(s->par.cfg_ctx, &err) : NULL;
 	if (pw == NULL || kg == NULL) {
 		session_fail(s, BMC_ECONFIG, "%s", err ? err : "no password");
 		free(err);
@@ -832,7 +847,7 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 	}
 	crypto_random(rm, sizeof rm);
 	if (ipmi_rakp_init(&s->rakp, s->suite, (uint8_t)(s->privilege | 0x10),
-			   hc->user ? hc->user : "", hc->user ? strlen(hc->user) : 0,
+			   user, strlen(user),
 			   (const uint8_t *)pw->data, pw->len, (const uint8_t *)kg->data, kg->len,
 			   s->console_sid, rm) != 0) {
 		session_fail(s, BMC_ECONFIG, "user name or password too long for IPMI");
@@ -845,14 +860,14 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 {
 	struct ipmi_rakp2 m2;
-	const char *user = s->host->cfg->user ? s->host->cfg->user : "";
+	const char *user = s->par.user ? s->par.user : "";
 
 	if (p->type != IPMI_PAYLOAD_RAKP2 || ipmi_rakp2_parse(p->payload, p->payload_len, &m2) != 0) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	if (m2.tag != s->tag || m2.console_sid != s->console_sid) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	setup_answered(s);
@@ -862,7 +877,7 @@ static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 
 		session_fail(s, auth ? BMC_EAUTH : BMC_EPROTO,
 			     "the BMC rejected user \"%s\" at %s privilege: %s", user,
-			     fleet_privilege_name(s->host->cfg->privilege),
+			     fleet_privilege_name(s->par.privilege),
 			     ipmi_rmcpp_status_str(m2.status));
 		return;
 	}
@@ -889,11 +904,11 @@ static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 	uint8_t data[1] = { s->privilege };
 
 	if (p->type != IPMI_PAYLOAD_RAKP4 || ipmi_rakp4_parse(p->payload, p->payload_len, &m4) != 0) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	if (m4.tag != s->tag || m4.console_sid != s->console_sid) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	setup_answered(s);
@@ -927,14 +942,14 @@ static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi
 	if (rsp->ccode != 0) {
 		session_fail(s, BMC_ECONFIG,
 			     "the BMC refused %s privilege for user \"%s\": %s; set privilege in the fleet file",
-			     fleet_privilege_name(s->host->cfg->privilege),
-			     s->host->cfg->user ? s->host->cfg->user : "", ipmi_ccode_str(rsp->ccode));
+			     fleet_privilege_name(s->par.privilege),
+			     s->par.user ? s->par.user : "", ipmi_ccode_str(rsp->ccode));
 		return;
 	}
 	s->state = IPMI_S_ACTIVE;
-	s->host->counters[CNT_SESSIONS]++;
-	if (!s->suite_fixed)
-		ipmi_suite_cache_put(s->host->cfg, s->suite);
+	s->par.counters[CNT_SESSIONS]++;
+	if (!s->suite_fixed && s->par.suite_worked != NULL)
+		s->par.suite_worked(s->par.cfg_ctx, s->suite);
 	s->suite_fallback = 0;
 	log_debug("%s: session open, cipher suite %d", host_name(s), s->suite);
 }
@@ -980,7 +995,7 @@ static void count_drop(struct ipmi_session *s, int why)
 	default:
 		break;
 	}
-	s->host->counters[c]++;
+	s->par.counters[c]++;
 }
 
 static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
@@ -997,18 +1012,18 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		return;
 	}
 	if (p.session_id != s->console_sid) {
-		s->host->counters[CNT_DROP_SESSION_ID]++;
+		s->par.counters[CNT_DROP_SESSION_ID]++;
 		return;
 	}
 	if (!seq_acceptable(s, p.seq)) {
-		s->host->counters[CNT_DROP_SEQUENCE]++;
+		s->par.counters[CNT_DROP_SEQUENCE]++;
 		return;
 	}
 	if (p.type != IPMI_PAYLOAD_IPMI) {
-		if (s->payload_cb != NULL)
-			s->payload_cb(s, &p);
+		if (s->par.payload != NULL)
+			s->par.payload(s->par.ctx, &p);
 		else
-			s->host->counters[CNT_DROP_MISMATCH]++;
+			s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	rc = ipmi_msg_parse_response(p.payload, p.payload_len, &rsp);
@@ -1020,7 +1035,7 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 	 * rqSeq after the first. */
 	if (r == NULL || rsp.netfn != (r->netfn | 1) || rsp.cmd != r->cmd ||
 	    ((uint8_t)(rsp.rqseq - r->first_rqseq) & 0x3f) >= r->attempts) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	uv_timer_stop(&s->timer);
@@ -1038,13 +1053,19 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 	session_send_next(s);
 }
 
-void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
+/* A datagram from the BMC's address, through the transport. */
+static void on_datagram(void *ctx, const uint8_t *buf, size_t len, int truncated)
 {
+	struct ipmi_session *s = ctx;
 	struct ipmi_rmcpp_packet p;
 	uint8_t scratch[IPMI_MAX_PACKET * 2];
 	int rc;
 
-	s->host->counters[CNT_RX]++;
+	if (truncated) {
+		s->par.counters[CNT_DROP_MALFORMED]++;
+		return;
+	}
+	s->par.counters[CNT_RX]++;
 	/* Any datagram, valid or not: a timeout says whether the BMC answered. */
 	s->last_rx_ms = now_ms(s);
 	switch (s->state) {
@@ -1055,7 +1076,7 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 	case IPMI_S_RAKP1:
 	case IPMI_S_RAKP3:
 		if (!ipmi_is_rmcpp(buf, len)) {
-			s->host->counters[CNT_DROP_MALFORMED]++;
+			s->par.counters[CNT_DROP_MALFORMED]++;
 			return;
 		}
 		rc = ipmi_rmcpp_parse(buf, len, NULL, &p, scratch, sizeof scratch);
@@ -1064,7 +1085,7 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 			return;
 		}
 		if (p.session_id != 0 && p.session_id != s->console_sid) {
-			s->host->counters[CNT_DROP_SESSION_ID]++;
+			s->par.counters[CNT_DROP_SESSION_ID]++;
 			return;
 		}
 		if (s->state == IPMI_S_OPEN)
@@ -1078,7 +1099,7 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 	case IPMI_S_ACTIVE:
 	case IPMI_S_CLOSING:
 		if (!s->have_keys) {
-			s->host->counters[CNT_DROP_MISMATCH]++;
+			s->par.counters[CNT_DROP_MISMATCH]++;
 			return;
 		}
 		on_session_packet(s, buf, len);
@@ -1087,22 +1108,29 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 	case IPMI_S_RESOLVING:
 	case IPMI_S_CLOSED:
 		/* A late answer to a session we gave up on. */
-		s->host->counters[CNT_DROP_SESSION_ID]++;
+		s->par.counters[CNT_DROP_SESSION_ID]++;
 		break;
 	}
 }
 
 /* Closing. */
 
-static void on_timer_closed(uv_handle_t *h)
+static void on_transport_released(void *arg)
 {
-	struct ipmi_session *s = h->data;
+	struct ipmi_session *s = arg;
 	void (*cb)(struct ipmi_session *) = s->closed_cb;
 
-	s->state = IPMI_S_CLOSED;
 	s->closed_cb = NULL;
 	if (cb != NULL)
 		cb(s);
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+	struct ipmi_session *s = h->data;
+
+	s->state = IPMI_S_CLOSED;
+	ipmi_transport_release(s->transport, on_transport_released, s);
 }
 
 static void close_finish(struct ipmi_session *s)
@@ -1119,7 +1147,7 @@ static void close_finish(struct ipmi_session *s)
 	wipe_keys(s);
 	s->state = IPMI_S_CLOSING;
 	fail_requests(s, BMC_ECANCELED);
-	ipmi_transport_remove(s->transport, s);
+	ipmi_transport_remove(s->transport, &s->ep);
 	uv_close((uv_handle_t *)&s->timer, on_timer_closed);
 }
 
@@ -1142,7 +1170,7 @@ void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *
 		s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 		s->state = IPMI_S_CLOSING;
 		transmit(s, r);
-		arm_timer(s, s->host->cfg->timeout_ms < CLOSE_WAIT_MS ? s->host->cfg->timeout_ms
+		arm_timer(s, s->par.timeout_ms < CLOSE_WAIT_MS ? s->par.timeout_ms
 								      : CLOSE_WAIT_MS);
 		return;
 	}
