@@ -29,8 +29,8 @@
 struct fake_bmc {
 	uv_udp_t udp;
 	int port;
-	const char *password; /* what the BMC holds for the user */
-	uint8_t rakp2_status; /* non-zero: refuse RAKP 1 with it */
+	const char *password;	/* what the BMC holds for the user */
+	uint8_t rakp2_status;	/* non-zero: refuse RAKP 1 with it */
 	unsigned lose_requests; /* IPMI requests to leave unanswered */
 	int garbage_first;	/* before the first answer, send junk and a foreign session */
 
@@ -78,7 +78,7 @@ static void bmc_send_rmcpp(struct fake_bmc *b, enum ipmi_payload_type type, cons
 
 static void bmc_authcap(struct fake_bmc *b, const uint8_t *buf, size_t len)
 {
-	static const uint8_t caps[8] = { 0x01, 0x80, 0x04, 0x02, 0, 0, 0, 0 };
+	static const uint8_t caps[8] = {0x01, 0x80, 0x04, 0x02, 0, 0, 0, 0};
 	struct ipmi_msg_request rq;
 	const uint8_t *msg;
 	size_t mlen;
@@ -113,7 +113,8 @@ static void bmc_open_session(struct fake_bmc *b, const struct ipmi_rmcpp_packet 
 	rsp.integrity = c.integrity;
 	rsp.confidentiality = c.confidentiality;
 	b->console_sid = rq.console_sid;
-	bmc_send_rmcpp(b, IPMI_PAYLOAD_OPEN_SESSION_RSP, out, ipmi_open_session_rsp_build(out, &rsp));
+	bmc_send_rmcpp(b, IPMI_PAYLOAD_OPEN_SESSION_RSP, out,
+		       ipmi_open_session_rsp_build(out, &rsp));
 }
 
 static void bmc_rakp1(struct fake_bmc *b, const struct ipmi_rmcpp_packet *p)
@@ -170,9 +171,9 @@ static void bmc_answer(struct fake_bmc *b, const struct ipmi_msg_request *rq, ui
 
 static void bmc_request(struct fake_bmc *b, const uint8_t *buf, size_t len)
 {
-	static const uint8_t device_id[11] = { 0x20, 0x01, 0x02, 0x03, 0x02, 0xbf,
-					       0x57, 0x01, 0x00, 0x34, 0x12 };
-	static const uint8_t junk[10] = { 0x06, 0x00, 0xff, 0x07, 1, 2, 3, 4, 5, 6 };
+	static const uint8_t device_id[11] = {0x20, 0x01, 0x02, 0x03, 0x02, 0xbf,
+					      0x57, 0x01, 0x00, 0x34, 0x12};
+	static const uint8_t junk[10] = {0x06, 0x00, 0xff, 0x07, 1, 2, 3, 4, 5, 6};
 	uint8_t scratch[IPMI_MAX_PACKET * 2];
 	struct ipmi_rmcpp_packet p;
 	struct ipmi_msg_request rq;
@@ -379,9 +380,9 @@ TEST(ipmi_session_handshake_to_established)
 
 	run_init(&r, "secret");
 	ASSERT_EQ(r.s.state, IPMI_S_IDLE);
-	ASSERT_EQ(ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp,
-				       &r),
-		  0);
+	ASSERT_EQ(
+	    ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp, &r),
+	    0);
 	run_until_closed(&r);
 	ASSERT_EQ(r.answered, 1);
 	ASSERT_EQ(r.rsp_status, 0);
@@ -407,9 +408,9 @@ TEST(ipmi_session_wrong_password_not_retried)
 	struct run r;
 
 	run_init(&r, "another");
-	ASSERT_EQ(ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp,
-				       &r),
-		  0);
+	ASSERT_EQ(
+	    ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp, &r),
+	    0);
 	run_until_closed(&r);
 	ASSERT_EQ(r.error_status, BMC_EAUTH);
 	ASSERT_CONTAINS(r.error_msg, "wrong password for user \"admin\"");
@@ -431,9 +432,9 @@ TEST(ipmi_session_unknown_user_refused)
 
 	run_init(&r, "secret");
 	r.bmc.rakp2_status = 0x0D; /* unauthorized name */
-	ASSERT_EQ(ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp,
-				       &r),
-		  0);
+	ASSERT_EQ(
+	    ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp, &r),
+	    0);
 	run_until_closed(&r);
 	ASSERT_EQ(r.error_status, BMC_EAUTH);
 	ASSERT_CONTAINS(r.error_msg, "the BMC rejected user \"admin\" at admin privilege");
@@ -450,9 +451,9 @@ TEST(ipmi_session_retransmits_a_lost_answer)
 
 	run_init(&r, "secret");
 	r.bmc.lose_requests = 1;
-	ASSERT_EQ(ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp,
-				       &r),
-		  0);
+	ASSERT_EQ(
+	    ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp, &r),
+	    0);
 	run_until_closed(&r);
 	ASSERT_EQ(r.rsp_status, 0);
 	ASSERT_EQ(r.rsp_ccode, 0);
@@ -467,7 +468,7 @@ TEST(ipmi_session_retransmits_a_lost_answer)
 TEST(ipmi_session_drops_and_counts_junk)
 {
 	struct run r;
-	uint8_t junk[4] = { 1, 2, 3, 4 };
+	uint8_t junk[4] = {1, 2, 3, 4};
 
 	run_init(&r, "secret");
 	r.bmc.garbage_first = 1;
@@ -479,9 +480,9 @@ TEST(ipmi_session_drops_and_counts_junk)
 	r.s.ep.recv(r.s.ep.ctx, junk, sizeof junk, 0);
 	ASSERT_EQ(r.counters[CNT_DROP_SESSION_ID], 1);
 	ASSERT_EQ(r.s.state, IPMI_S_IDLE);
-	ASSERT_EQ(ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp,
-				       &r),
-		  0);
+	ASSERT_EQ(
+	    ipmi_session_request(&r.s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp, &r),
+	    0);
 	run_until_closed(&r);
 	ASSERT_EQ(r.rsp_status, 0);
 	ASSERT_EQ(r.answered, 1);
