@@ -54,6 +54,11 @@ struct ipmi_job {
 	step_fn next;
 	const char *step_name;
 
+	/* Poll: the next step of ipmi/poll.c's table, and what a step calls
+	 * when it is done. */
+	unsigned poll_step;
+	void (*step_done)(struct ipmi_job *j);
+
 	/* Actions. */
 	enum bmc_power_action action;
 	enum bmc_boot_device device;

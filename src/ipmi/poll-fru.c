@@ -73,7 +73,7 @@ static void fru_done(struct ipmi_job *j)
 	else if (fi.board_serial[0] != '\0')
 		host_set_string(&h->serial, fi.board_serial);
 	host_changed(h, CHANGED_INVENTORY);
-	ipmi_poll_done(j);
+	j->step_done(j);
 }
 
 static void on_fru_data(struct ipmi_job *j, const struct ipmi_response *rsp);
@@ -146,10 +146,6 @@ void ipmi_poll_inventory(struct ipmi_job *j)
 {
 	uint8_t data[1] = {0};
 
-	if (!(j->what & POLL_INVENTORY)) {
-		ipmi_poll_done(j);
-		return;
-	}
 	ipmi_job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_FRU_AREA_INFO, data, 1, on_fru_info,
 		      "Get FRU Inventory Area Info");
 }

@@ -209,7 +209,7 @@ static void on_repo_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 		/* No SDR repository (VirtualBMC, pyghmi): a BMC without sensors. */
 		host_set_sensors(j->h, NULL, 0);
 		host_changed(j->h, CHANGED_READINGS);
-		ipmi_poll_events(j);
+		j->step_done(j);
 		return;
 	}
 	if (ipmi_job_check_ccode(j, rsp))
@@ -222,7 +222,7 @@ static void on_repo_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 	if (j->repo.record_count == 0) {
 		host_set_sensors(j->h, NULL, 0);
 		host_changed(j->h, CHANGED_READINGS);
-		ipmi_poll_events(j);
+		j->step_done(j);
 		return;
 	}
 	if (ih->have_sdr && ih->sdr_add_ts == j->repo.add_timestamp &&
@@ -254,10 +254,6 @@ static void on_repo_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 
 void ipmi_poll_sensors(struct ipmi_job *j)
 {
-	if (!(j->what & POLL_SENSORS)) {
-		ipmi_poll_events(j);
-		return;
-	}
 	ipmi_job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR_REPO_INFO, NULL, 0, on_repo_info,
 		      "Get SDR Repository Info");
 }
@@ -339,7 +335,7 @@ static void read_next_sensor(struct ipmi_job *j)
 	j->readings = NULL;
 	j->nreadings = 0;
 	host_changed(h, CHANGED_READINGS);
-	ipmi_poll_events(j);
+	j->step_done(j);
 }
 
 static void read_sensors(struct ipmi_job *j)

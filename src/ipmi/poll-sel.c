@@ -46,7 +46,7 @@ static void sel_done(struct ipmi_job *j)
 	j->ih->sel_add_ts = j->sel.add_timestamp;
 	j->ih->sel_entries = j->sel.entries;
 	host_changed(h, CHANGED_EVENTS);
-	ipmi_poll_inventory(j);
+	j->step_done(j);
 }
 
 /* The SDR name of the sensor an event is about, when the SDRs are known. */
@@ -111,7 +111,7 @@ static void on_sel_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 	struct ipmi_host *ih = j->ih;
 
 	if (rsp->ccode == 0xC1) { /* no SEL on this BMC */
-		ipmi_poll_inventory(j);
+		j->step_done(j);
 		return;
 	}
 	if (ipmi_job_check_ccode(j, rsp))
@@ -123,7 +123,7 @@ static void on_sel_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 	}
 	if (ih->have_sel && ih->sel_add_ts == j->sel.add_timestamp &&
 	    ih->sel_entries == j->sel.entries) {
-		ipmi_poll_inventory(j);
+		j->step_done(j);
 		return;
 	}
 	if (j->sel.entries == 0) {
@@ -139,10 +139,6 @@ static void on_sel_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 
 void ipmi_poll_events(struct ipmi_job *j)
 {
-	if (!(j->what & POLL_EVENTS)) {
-		ipmi_poll_inventory(j);
-		return;
-	}
 	ipmi_job_send(j, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_INFO, NULL, 0, on_sel_info,
 		      "Get SEL Info");
 }

@@ -9,7 +9,7 @@
 
 #include "ipmi/poll.h"
 
-static void poll_power(struct ipmi_job *j);
+static void poll_next(struct ipmi_job *j);
 
 /* Vendors by IANA enterprise number. */
 static const char *vendor_name(uint32_t iana)
@@ -57,7 +57,7 @@ static void on_device_id(struct ipmi_job *j, const struct ipmi_response *rsp)
 	}
 	host_set_string(&h->firmware, ih->firmware);
 	h->protocol = SRC_IPMI;
-	poll_power(j);
+	poll_next(j);
 }
 
 static const char *last_power_event(uint8_t b)
@@ -95,20 +95,17 @@ static void on_chassis_status(struct ipmi_job *j, const struct ipmi_response *rs
 		return;
 	ipmi_poll_parse_chassis_status(j, rsp);
 	host_changed(j->h, CHANGED_READINGS);
-	ipmi_poll_sensors(j);
+	poll_next(j);
 }
 
 static void poll_power(struct ipmi_job *j)
 {
-	if (!(j->what & POLL_POWER)) {
-		ipmi_poll_sensors(j);
-		return;
-	}
 	ipmi_job_send(j, IPMI_NETFN_CHASSIS, IPMI_CMD_GET_CHASSIS_STATUS, NULL, 0,
 		      on_chassis_status, "Get Chassis Status");
 }
 
-void ipmi_poll_done(struct ipmi_job *j)
+/* The end of a poll: the host's health from its sensors and the chassis. */
+static void poll_done(struct ipmi_job *j)
 {
 	struct bmc_host *h = j->h;
 	enum bmc_health health = host_rollup_health(h);
@@ -122,16 +119,42 @@ void ipmi_poll_done(struct ipmi_job *j)
 	ipmi_job_finish(j, 0);
 }
 
+/* The steps after Get Device ID, in order; each ends with j->step_done. */
+static const struct {
+	unsigned what; /* POLL_* */
+	void (*run)(struct ipmi_job *j);
+} steps[] = {
+    {POLL_POWER, poll_power},
+    {POLL_SENSORS, ipmi_poll_sensors},
+    {POLL_EVENTS, ipmi_poll_events},
+    {POLL_INVENTORY, ipmi_poll_inventory},
+};
+
+/* Run the next step the poll asked for; after the last, the roll-up. */
+static void poll_next(struct ipmi_job *j)
+{
+	while (j->poll_step < sizeof steps / sizeof steps[0]) {
+		unsigned i = j->poll_step++;
+
+		if (j->what & steps[i].what) {
+			steps[i].run(j);
+			return;
+		}
+	}
+	poll_done(j);
+}
+
 int ipmi_poll_start(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
 {
 	struct ipmi_job *j = ipmi_job_new(h, JOB_POLL, cb, arg);
 
 	j->what = what;
+	j->step_done = poll_next;
 	if (!j->ih->have_device_id || (what & POLL_INVENTORY)) {
 		ipmi_job_send(j, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_device_id,
 			      "Get Device ID");
 		return 0;
 	}
-	poll_power(j);
+	poll_next(j);
 	return 0;
 }

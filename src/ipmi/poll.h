@@ -3,6 +3,8 @@
  * chassis status (ipmi/poll.c), then sensors (ipmi/poll-sdr.c), the event
  * log (ipmi/poll-sel.c) and the inventory (ipmi/poll-fru.c), each step
  * skipped when the poll did not ask for it, then the health roll-up.
+ * ipmi/poll.c runs the steps from a table; a step ends by calling
+ * j->step_done, so the fetchers never call back into poll.c.
  */
 #ifndef BMCTOP_IPMI_POLL_H
 #define BMCTOP_IPMI_POLL_H
@@ -20,10 +22,9 @@ static inline enum bmc_health ipmi_poll_health(int sev)
 	return sev >= 2 ? BMC_HEALTH_CRITICAL : sev == 1 ? BMC_HEALTH_WARNING : BMC_HEALTH_OK;
 }
 
-/* The steps, each starting the next. */
+/* The fetchers: each runs its requests, then j->step_done(j). */
 void ipmi_poll_sensors(struct ipmi_job *j);
 void ipmi_poll_events(struct ipmi_job *j);
 void ipmi_poll_inventory(struct ipmi_job *j);
-void ipmi_poll_done(struct ipmi_job *j);
 
 #endif
