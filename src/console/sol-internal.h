@@ -100,6 +100,14 @@ struct sol_console {
 
 	/* For the log at close. */
 	uint64_t retransmits, duplicates, guesses, clamped, overruns;
+
+	/* What the link (console/sol-link.c) reports to the console, which
+	 * sets these at open: the link was lost (the console reconnects), or
+	 * another client took the payload over (it does not). */
+	void (*link_lost)(struct sol_console *sc, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+	void (*link_taken_over)(struct sol_console *sc, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 };
 
 static inline const char *host_name(const struct sol_console *sc)
@@ -118,15 +126,6 @@ static inline unsigned max_tries(const struct sol_console *sc)
 
 	return r + 1 > SOL_MIN_TRIES ? (unsigned)r + 1 : SOL_MIN_TRIES;
 }
-
-/* sol.c */
-
-/* The link is lost: close the session, say so, reconnect with backoff. */
-void console_sol_lost(struct sol_console *sc, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Another client took the payload: say so, and leave it (console_steal() takes it back). */
-void console_sol_taken_over(struct sol_console *sc, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* sol-link.c */
 

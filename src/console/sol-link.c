@@ -129,8 +129,8 @@ static void on_retx_timer(uv_timer_t *t)
 		return;
 	}
 	if (sc->tries >= max_tries(sc)) {
-		console_sol_lost(sc, "no acknowledgement from the BMC after %u tries of %llu ms",
-				 sc->tries, (unsigned long long)timeout_ms(sc));
+		sc->link_lost(sc, "no acknowledgement from the BMC after %u tries of %llu ms",
+			      sc->tries, (unsigned long long)timeout_ms(sc));
 		return;
 	}
 	sc->tries++;
@@ -218,7 +218,7 @@ static void on_holder_rsp(struct ipmi_session *s, int status, const struct ipmi_
 	if (s->bmc_sid != sc->active_sid) {
 		/* The session layer opened a new session under us (the BMC
 		 * forgot the old one): the payload went with the old one. */
-		console_sol_lost(sc, "the BMC lost the IPMI session SOL was running on");
+		sc->link_lost(sc, "the BMC lost the IPMI session SOL was running on");
 		return;
 	}
 	/* A BMC without the command still answered: the session is alive. */
@@ -230,9 +230,9 @@ static void on_holder_rsp(struct ipmi_session *s, int status, const struct ipmi_
 	if (holder == sc->active_sid || holder == s->console_sid)
 		sc->holder_named = 1;
 	else if (holder != 0)
-		console_sol_taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
+		sc->link_taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
 	else if (sc->holder_named)
-		console_sol_taken_over(sc, "SOL was deactivated on the BMC");
+		sc->link_taken_over(sc, "SOL was deactivated on the BMC");
 }
 
 /* Ask which session holds the payload (unless a question is out already). */
@@ -246,7 +246,7 @@ void sol_link_check_holder(struct sol_console *sc)
 	sc->check_pending = 1;
 	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data,
 				 n, on_holder_rsp, sc) != 0)
-		console_sol_lost(sc, "the IPMI session closed");
+		sc->link_lost(sc, "the IPMI session closed");
 }
 
 void sol_link_on_check_timer(uv_timer_t *t)
@@ -289,7 +289,7 @@ void sol_link_on_payload(void *ctx, const struct ipmi_rmcpp_packet *rp)
 		sc->synced = 1;
 	}
 	if (r.stray && sc->proto.stray_acks >= STRAY_LIMIT) {
-		console_sol_lost(
+		sc->link_lost(
 		    sc,
 		    "SOL sequence numbers out of step with the BMC (%u acknowledgements of "
 		    "packets never sent; did it restart?)",
@@ -297,7 +297,7 @@ void sol_link_on_payload(void *ctx, const struct ipmi_rmcpp_packet *rp)
 		return;
 	}
 	if (r.status & SOL_ST_DEACTIVATING) {
-		console_sol_taken_over(sc, "the BMC is deactivating SOL on ours");
+		sc->link_taken_over(sc, "the BMC is deactivating SOL on ours");
 		return;
 	}
 	if ((r.status & SOL_ST_OVERRUN) && sc->overruns++ == 0)

@@ -58,6 +58,10 @@
 
 static void send_activate(struct sol_console *sc);
 static void end_session(struct sol_console *sc);
+static void lost(struct sol_console *sc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void taken_over(struct sol_console *sc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void on_failure_timer(uv_timer_t *t);
 static void on_reconnect_timer(uv_timer_t *t);
 
@@ -146,7 +150,7 @@ static void start_steal(struct sol_console *sc, int quiet)
 		return;
 	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_DEACTIVATE_PAYLOAD, data, n,
 				 on_deactivate_rsp, sc) != 0)
-		console_sol_lost(sc, "the IPMI session closed");
+		lost(sc, "the IPMI session closed");
 }
 
 static void on_deactivate_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
@@ -190,7 +194,7 @@ static void on_instance_info(struct ipmi_session *s, int status, const struct ip
 	}
 	if (rsp->ccode == 0 && holder != 0) {
 		/* Ours before the loss, another session's now. */
-		console_sol_taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
+		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
 		return;
 	}
 	busy(sc, "SOL payload already active");
@@ -218,7 +222,7 @@ static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipm
 			if (ipmi_session_request(&sc->session, IPMI_NETFN_APP,
 						 IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data, n,
 						 on_instance_info, sc) != 0)
-				console_sol_lost(sc, "the IPMI session closed");
+				lost(sc, "the IPMI session closed");
 		} else {
 			busy(sc, sol_ccode_str(IPMI_CMD_ACTIVATE_PAYLOAD, rsp->ccode));
 		}
@@ -228,7 +232,7 @@ static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipm
 		msg = xasprintf("cannot activate SOL on %s: %s", host_name(sc),
 				sol_ccode_str(IPMI_CMD_ACTIVATE_PAYLOAD, rsp->ccode));
 		if (rsp->ccode == 0xC0)
-			console_sol_lost(sc, "%s", msg); /* node busy: try again later */
+			lost(sc, "%s", msg); /* node busy: try again later */
 		else
 			fail(sc, msg);
 		free(msg);
@@ -255,7 +259,7 @@ static void send_activate(struct sol_console *sc)
 	sc->phase = PH_ACTIVATING;
 	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_ACTIVATE_PAYLOAD, data, n,
 				 on_activate_rsp, sc) != 0)
-		console_sol_lost(sc, "the IPMI session closed");
+		lost(sc, "the IPMI session closed");
 }
 
 /* Session lifecycle. */
@@ -315,7 +319,7 @@ static void end_session(struct sol_console *sc)
 	}
 }
 
-void console_sol_lost(struct sol_console *sc, const char *fmt, ...)
+static void lost(struct sol_console *sc, const char *fmt, ...)
 {
 	va_list ap;
 	char *why;
@@ -348,7 +352,7 @@ void console_sol_lost(struct sol_console *sc, const char *fmt, ...)
  * console we no longer have, and leave the BMC alone (no reconnecting: the
  * other user meant it).  console_steal() takes it back.
  */
-void console_sol_taken_over(struct sol_console *sc, const char *fmt, ...)
+static void taken_over(struct sol_console *sc, const char *fmt, ...)
 {
 	size_t dropped = sc->qlen;
 	va_list ap;
@@ -392,7 +396,7 @@ static void on_failure_timer(uv_timer_t *t)
 	if (status == BMC_EAUTH || status == BMC_ECONFIG || status == BMC_EREFUSED)
 		fail(sc, msg); /* a wrong password is not retried in a loop */
 	else
-		console_sol_lost(sc, "%s", msg);
+		lost(sc, "%s", msg);
 	free(msg);
 }
 
@@ -426,6 +430,8 @@ static int sol_open(struct console *c, char **err)
 	int rc;
 
 	sc->c = c;
+	sc->link_lost = lost;
+	sc->link_taken_over = taken_over;
 	sc->transport = ipmi_transport_new(c->loop);
 	timer_init(sc, &sc->retx_timer);
 	timer_init(sc, &sc->guess_timer);
