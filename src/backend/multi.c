@@ -131,20 +131,6 @@ static struct multi_host *multi_of(struct bmc_host *h)
 	return h->backend_data;
 }
 
-struct bmc_host *multi_sub_host(struct bmc_host *h, enum bmc_source which)
-{
-	struct multi_host *mh;
-	struct multi_half *half;
-
-	if (h->backend != &auto_backend && h->backend != &both_backend)
-		return NULL;
-	mh = multi_of(h);
-	if (mh == NULL || which == SRC_NONE)
-		return NULL;
-	half = &mh->half[which == SRC_REDFISH ? RF : IPMI];
-	return half->attached ? &half->sub : NULL;
-}
-
 /* Copying results onto the real host. */
 
 static void copy_string(char **dst, const char *src)

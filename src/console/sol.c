@@ -35,6 +35,9 @@
  * CON_BUSY, and console_steal() deactivates the other instance first --
  * except when the holder is our own session from before the loss, which is
  * taken back without asking.
+ *
+ * This file is the session and the payload's life; the character stream on
+ * an active payload is console/sol-link.c.
  */
 #include "config.h"
 
@@ -47,439 +50,20 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "console/sol-internal.h"
+#include "ipmi/host-session.h"
 #include "ipmi/rakp.h"
 #include "ipmi/session.h"
 #include "ipmi/sol.h"
 
-#define SOL_INSTANCE 1
-
-/* Tries per packet toward the BMC, at least (the fleet's retries may say more). */
-#define SOL_MIN_TRIES 7
-/*
- * Ask the BMC who holds the payload this often, busy or not: SOL traffic
- * does not keep a session alive everywhere (ipmi_sim closes a session after
- * 30 s without an IPMI message, in the middle of a stream), the answer
- * tells whether the session is still the one SOL runs on, and it is how an
- * idle console learns that another client took it over.
- */
-#define HOLDER_CHECK_MS 3000
-/*
- * A stream stalled after a packet this long: guess.  Echoed keys are short.
- * The wait is a few round trips (measured from our ack to the BMC's next
- * packet in a stream), so a slow link is not flooded with guesses.
- */
-#define GUESS_MIN_LEN  64
-#define GUESS_RTTS     4
-#define GUESS_MIN_MS   20
-#define GUESS_MAX_MS   1000
-#define GUESS_FIRST_MS 100
-#define GUESS_ROUNDS   5
-/* Acknowledgements in a row that match nothing we sent: the BMC restarted. */
-#define STRAY_LIMIT	   8
-#define RECONNECT_FIRST_MS 1000
-#define RECONNECT_MAX_MS   10000
-/*
- * Deactivate Payload on close is polite, and spares the next client an
- * "already active" until the BMC times our session out: three tries of the
- * fleet's timeout, within these bounds.
- */
-#define CLOSE_WAIT_MIN_MS 1500
-#define CLOSE_WAIT_MAX_MS 6000
-
-enum sol_phase {
-	PH_IDLE,       /* no session: waiting to reconnect */
-	PH_ACTIVATING, /* Activate Payload queued or sent */
-	PH_CHECKING,   /* "already active": asking which session holds it */
-	PH_BUSY,       /* another session holds it; console_steal() takes it */
-	PH_STEALING,   /* Deactivate Payload sent; Activate follows */
-	PH_ACTIVE,
-	PH_TAKEN,  /* another client took the payload; console_steal() takes it back */
-	PH_FAILED, /* gave up; waiting for console_close() */
-	PH_CLOSING
-};
-
-struct sol_console {
-	struct console *c;
-	struct ipmi_transport *transport;
-	struct ipmi_session session;
-	int session_live;    /* initialised and not closed yet */
-	int session_closing; /* ipmi_session_close() called, callback pending */
-	enum sol_phase phase;
-	int steal_wanted;    /* steal as soon as "already active" comes */
-	int stole;	     /* this activation follows a steal: no second one */
-	int was_active;	     /* a payload was active before: say "reconnected" */
-	uint32_t active_sid; /* BMC session ID our payload is on */
-	uint32_t lost_sid;   /* ... and of the one we lost, to know it again */
-	uint32_t lost_console_sid; /* its ID at our end, which some BMCs name */
-
-	struct sol_state proto;
-	size_t chars_per_packet;
-	int synced;  /* our first (empty) packet was answered */
-	int holding; /* the BMC said NACK or unavailable */
-	/* Characters toward the host: q[qhead .. qhead + qlen). */
-	uint8_t *q;
-	size_t qhead, qlen, qcap;
-	int break_pending;
-	uint8_t pkt[SOL_HEADER_LEN + SOL_MAX_CHARS]; /* in flight */
-	size_t pkt_len;
-	unsigned tries;
-	unsigned guess_round;
-	uint64_t srtt_us;  /* smoothed round trip in a stream; 0: none yet */
-	uint64_t acked_us; /* when we acked the last new packet; 0: no sample */
-	uint8_t acked_seq; /* ... which was this one */
-	int check_pending; /* Get Payload Instance Info in flight */
-	int holder_named;  /* ... and it named our session as the holder */
-
-	uv_timer_t retx_timer, guess_timer, check_timer, failure_timer, reconnect_timer;
-	unsigned open_handles;
-
-	/* A session failure, handled from the loop rather than inside the session. */
-	int failure_status;
-	char *failure_msg;
-	uint64_t backoff_ms;
-
-	/* For the log at close. */
-	uint64_t retransmits, duplicates, guesses, clamped, overruns;
-};
-
 static void send_activate(struct sol_console *sc);
-static void send_next(struct sol_console *sc);
 static void end_session(struct sol_console *sc);
 static void lost(struct sol_console *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void taken_over(struct sol_console *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void check_holder(struct sol_console *sc);
 static void on_failure_timer(uv_timer_t *t);
 static void on_reconnect_timer(uv_timer_t *t);
-
-static const char *host_name(const struct sol_console *sc)
-{
-	return sc->c->host->cfg->name;
-}
-
-static uint64_t timeout_ms(const struct sol_console *sc)
-{
-	return sc->c->host->cfg->timeout_ms > 0 ? sc->c->host->cfg->timeout_ms : 2000;
-}
-
-static unsigned max_tries(const struct sol_console *sc)
-{
-	int r = sc->c->host->cfg->retries;
-
-	return r + 1 > SOL_MIN_TRIES ? (unsigned)r + 1 : SOL_MIN_TRIES;
-}
-
-static void stop_link_timers(struct sol_console *sc)
-{
-	uv_timer_stop(&sc->retx_timer);
-	uv_timer_stop(&sc->guess_timer);
-	uv_timer_stop(&sc->check_timer);
-}
-
-/* The queue toward the host. */
-
-static void queue_append(struct sol_console *sc, const uint8_t *buf, size_t len)
-{
-	if (sc->qhead + sc->qlen + len > sc->qcap) {
-		if (sc->qhead > 0) {
-			memmove(sc->q, sc->q + sc->qhead, sc->qlen);
-			sc->qhead = 0;
-		}
-		if (sc->qlen + len > sc->qcap) {
-			size_t cap = sc->qcap ? sc->qcap : 1024;
-
-			while (cap < sc->qlen + len)
-				cap *= 2;
-			sc->q = xrealloc(sc->q, cap);
-			sc->qcap = cap;
-		}
-	}
-	memcpy(sc->q + sc->qhead + sc->qlen, buf, len);
-	sc->qlen += len;
-}
-
-static void queue_consume(struct sol_console *sc, size_t n)
-{
-	if (n > sc->qlen)
-		n = sc->qlen;
-	sc->qhead += n;
-	sc->qlen -= n;
-	if (sc->qlen == 0)
-		sc->qhead = 0;
-}
-
-/* Packets. */
-
-static void send_sol(struct sol_console *sc, const uint8_t *buf, size_t len)
-{
-	int rc = ipmi_session_send_payload(&sc->session, IPMI_PAYLOAD_SOL, buf, len);
-
-	/* BMC_EAGAIN: the session is being re-opened; the retransmit
-	 * timer or the holder check finds out what became of it. */
-	if (rc != 0 && rc != BMC_EAGAIN)
-		log_debug("%s: SOL send: %s", host_name(sc), bmc_strerror(rc));
-}
-
-static void send_ack(struct sol_console *sc, uint8_t seq, uint8_t count)
-{
-	struct sol_packet p = {.seq = 0, .ack_seq = seq, .accepted = count};
-	uint8_t buf[SOL_HEADER_LEN];
-	ssize_t n = sol_build(buf, sizeof buf, &p);
-
-	if (n > 0)
-		send_sol(sc, buf, (size_t)n);
-}
-
-static void on_retx_timer(uv_timer_t *t);
-
-static void send_next(struct sol_console *sc)
-{
-	struct sol_packet p;
-	size_t n = 0;
-	ssize_t len;
-
-	if (sc->phase != PH_ACTIVE || sc->proto.tx_seq != 0 || sc->holding)
-		return;
-	if (sc->synced) {
-		n = sc->qlen < sc->chars_per_packet ? sc->qlen : sc->chars_per_packet;
-		if (n == 0 && !sc->break_pending)
-			return;
-	}
-	/*
-	 * Until synced, an empty packet goes first: a BMC that remembers the
-	 * sequence number of the last packet of an earlier SOL session
-	 * (ipmi_sim does) would take our first one for a retransmission and
-	 * drop its characters.
-	 */
-	memset(&p, 0, sizeof p);
-	p.flags = sc->break_pending ? SOL_OP_BREAK : 0;
-	p.data = sc->q + sc->qhead;
-	p.len = n;
-	p.seq = sol_tx_begin(&sc->proto, n);
-	sc->break_pending = 0;
-	len = sol_build(sc->pkt, sizeof sc->pkt, &p);
-	if (len < 0)
-		fatal("sol: packet does not fit");
-	sc->pkt_len = (size_t)len;
-	sc->tries = 1;
-	send_sol(sc, sc->pkt, sc->pkt_len);
-	uv_timer_start(&sc->retx_timer, on_retx_timer, timeout_ms(sc), 0);
-}
-
-static void on_retx_timer(uv_timer_t *t)
-{
-	struct sol_console *sc = t->data;
-
-	if (sc->phase != PH_ACTIVE)
-		return;
-	if (sc->proto.tx_seq == 0) {
-		/* Held after a NACK and no word since: try again. */
-		sc->holding = 0;
-		send_next(sc);
-		return;
-	}
-	if (sc->tries >= max_tries(sc)) {
-		lost(sc, "no acknowledgement from the BMC after %u tries of %llu ms", sc->tries,
-		     (unsigned long long)timeout_ms(sc));
-		return;
-	}
-	sc->tries++;
-	sc->retransmits++;
-	sc->c->host->counters[CNT_RETRANSMITS]++;
-	send_sol(sc, sc->pkt, sc->pkt_len);
-	uv_timer_start(&sc->retx_timer, on_retx_timer, timeout_ms(sc), 0);
-	/* Lost, or ignored because the payload is no longer ours: ask. */
-	if (sc->tries == 2)
-		check_holder(sc);
-}
-
-static uint64_t guess_wait_ms(const struct sol_console *sc)
-{
-	uint64_t ms;
-
-	if (sc->srtt_us == 0)
-		return GUESS_FIRST_MS;
-	ms = GUESS_RTTS * sc->srtt_us / 1000 + GUESS_MIN_MS / 2;
-	if (ms < GUESS_MIN_MS)
-		return GUESS_MIN_MS;
-	return ms > GUESS_MAX_MS ? GUESS_MAX_MS : ms;
-}
-
-/* In a stream the BMC answers our ack with its next packet at once. */
-static void measure_round_trip(struct sol_console *sc, uint8_t prev_seq, const struct sol_packet *p,
-			       const struct sol_rx_result *r)
-{
-	uint64_t now = uv_hrtime() / 1000;
-
-	if (r->deliver_len == 0) {
-		sc->acked_us = 0;
-		return;
-	}
-	if (sc->acked_us != 0 && prev_seq == sc->acked_seq && p->seq == sol_next_seq(prev_seq)) {
-		uint64_t sample = now - sc->acked_us;
-
-		sc->srtt_us = sc->srtt_us == 0 ? sample : (7 * sc->srtt_us + sample) / 8;
-	}
-	sc->acked_us = now;
-	sc->acked_seq = p->seq;
-}
-
-static void on_guess_timer(uv_timer_t *t)
-{
-	struct sol_console *sc = t->data;
-	unsigned k;
-
-	if (sc->phase != PH_ACTIVE)
-		return;
-	if (sc->guess_round >= GUESS_ROUNDS) {
-		sol_guess_clear(&sc->proto);
-		return;
-	}
-	/*
-	 * Round k guesses k numbers ahead: a guess the BMC took makes it
-	 * resend under the next number, and that packet may be lost too.
-	 * The repeated acknowledgement covers the other case, where our
-	 * last acknowledgement was lost and the BMC is still waiting.
-	 */
-	sc->guess_round++;
-	sc->acked_us = 0; /* the next packet's delay includes the stall */
-	for (k = 1; k <= sc->guess_round; k++) {
-		uint8_t g = sol_guess(&sc->proto, k);
-
-		if (g != 0) {
-			send_ack(sc, g, 0);
-			sc->guesses++;
-		}
-	}
-	send_ack(sc, sc->proto.rx_seq, sc->proto.rx_accepted);
-	uv_timer_start(&sc->guess_timer, on_guess_timer, guess_wait_ms(sc), 0);
-}
-
-static void on_holder_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
-			  void *arg)
-{
-	struct sol_console *sc = arg;
-	uint32_t holder;
-
-	sc->check_pending = 0;
-	/* A failed session has already called on_session_error. */
-	if (status != 0 || sc->phase != PH_ACTIVE)
-		return;
-	if (s->bmc_sid != sc->active_sid) {
-		/* The session layer opened a new session under us (the BMC
-		 * forgot the old one): the payload went with the old one. */
-		lost(sc, "the BMC lost the IPMI session SOL was running on");
-		return;
-	}
-	/* A BMC without the command still answered: the session is alive. */
-	if (rsp->ccode != 0 || sol_parse_instance_info(rsp->data, rsp->len, &holder) != 0)
-		return;
-	/* Some BMCs may name the session by our end's ID: ours too.  "None"
-	 * counts once the BMC has named us: one that always says 0 does not
-	 * fill the field in. */
-	if (holder == sc->active_sid || holder == s->console_sid)
-		sc->holder_named = 1;
-	else if (holder != 0)
-		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
-	else if (sc->holder_named)
-		taken_over(sc, "SOL was deactivated on the BMC");
-}
-
-/* Ask which session holds the payload (unless a question is out already). */
-static void check_holder(struct sol_console *sc)
-{
-	uint8_t data[2];
-	size_t n = sol_build_instance_info(data, SOL_INSTANCE);
-
-	if (sc->phase != PH_ACTIVE || sc->check_pending)
-		return;
-	sc->check_pending = 1;
-	if (ipmi_session_request(&sc->session, IPMI_NETFN_APP, IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data,
-				 n, on_holder_rsp, sc) != 0)
-		lost(sc, "the IPMI session closed");
-}
-
-static void on_check_timer(uv_timer_t *t)
-{
-	check_holder(t->data);
-}
-
-/* Packets from the BMC. */
-
-static void on_payload(struct ipmi_session *s, const struct ipmi_rmcpp_packet *rp)
-{
-	struct sol_console *sc = s->payload_arg;
-	struct sol_packet p;
-	struct sol_rx_result r;
-	uint8_t prev_seq;
-
-	if (rp->type != IPMI_PAYLOAD_SOL || sc->phase != PH_ACTIVE) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	if (sol_parse(rp->payload, rp->payload_len, &p) != 0) {
-		s->host->counters[CNT_DROP_MALFORMED]++;
-		return;
-	}
-	prev_seq = sc->proto.rx_seq;
-	sol_receive(&sc->proto, &p, &r);
-	if (r.ack)
-		send_ack(sc, r.ack_seq, r.ack_count);
-	measure_round_trip(sc, prev_seq, &p, &r);
-	if (r.duplicate)
-		sc->duplicates++;
-	if (r.tx_done) {
-		uv_timer_stop(&sc->retx_timer);
-		/* The first, empty packet may draw a stale count: not news. */
-		if (r.tx_clamped && sc->synced && sc->clamped++ == 0)
-			log_warn("%s: the BMC acknowledged more SOL characters than we sent; "
-				 "counting only ours",
-				 host_name(sc));
-		queue_consume(sc, r.tx_accepted);
-		sc->synced = 1;
-	}
-	if (r.stray && sc->proto.stray_acks >= STRAY_LIMIT) {
-		lost(sc,
-		     "SOL sequence numbers out of step with the BMC (%u acknowledgements of "
-		     "packets never sent; did it restart?)",
-		     sc->proto.stray_acks);
-		return;
-	}
-	if (r.status & SOL_ST_DEACTIVATING) {
-		taken_over(sc, "the BMC is deactivating SOL on ours");
-		return;
-	}
-	if ((r.status & SOL_ST_OVERRUN) && sc->overruns++ == 0)
-		log_warn(
-		    "%s: the BMC reports host output lost before it reached SOL (transmit overrun)",
-		    host_name(sc));
-	if (r.hold) {
-		if (!sc->holding)
-			log_debug("%s: the BMC holds SOL input (status 0x%02x)", host_name(sc),
-				  r.status);
-		sc->holding = 1;
-		if (sc->proto.tx_seq == 0)
-			uv_timer_start(&sc->retx_timer, on_retx_timer, timeout_ms(sc), 0);
-	} else if (sc->holding) {
-		sc->holding = 0;
-		if (sc->proto.tx_seq == 0)
-			uv_timer_stop(&sc->retx_timer); /* the probe, not a retransmission */
-	}
-	if (p.len >= GUESS_MIN_LEN) {
-		/* A stream (refused copies too: the BMC has more to send). */
-		sc->guess_round = 0;
-		uv_timer_start(&sc->guess_timer, on_guess_timer, guess_wait_ms(sc), 0);
-	} else if (p.seq != 0) {
-		uv_timer_stop(&sc->guess_timer);
-	}
-	if (r.deliver_len > 0) {
-		console_deliver(sc->c, r.deliver, r.deliver_len);
-		if (sc->phase != PH_ACTIVE)
-			return; /* the front end closed the console */
-	}
-	send_next(sc);
-}
 
 /* Activation. */
 
@@ -501,7 +85,7 @@ static void set_state(struct sol_console *sc, enum console_state st, const char 
 static void fail(struct sol_console *sc, const char *msg)
 {
 	sc->phase = PH_FAILED;
-	stop_link_timers(sc);
+	sol_link_stop_timers(sc);
 	end_session(sc);
 	set_state(sc, CON_FAILED, "%s", msg);
 }
@@ -533,12 +117,12 @@ static void activated(struct sol_console *sc, const struct sol_activate_rsp *ar)
 		 hc->name, sc->active_sid, sc->chars_per_packet, ar->outbound_size);
 	sc->check_pending = 0;
 	sc->holder_named = 0;
-	uv_timer_start(&sc->check_timer, on_check_timer, HOLDER_CHECK_MS, HOLDER_CHECK_MS);
+	uv_timer_start(&sc->check_timer, sol_link_on_check_timer, HOLDER_CHECK_MS, HOLDER_CHECK_MS);
 	if (reconnected)
 		set_state(sc, CON_ACTIVE, "reconnected");
 	else
 		set_state(sc, CON_ACTIVE, "SOL active on %s port %d", hc->address, hc->ipmi_port);
-	send_next(sc);
+	sol_link_send_next(sc);
 }
 
 static void busy(struct sol_console *sc, const char *why)
@@ -680,9 +264,11 @@ static void send_activate(struct sol_console *sc)
 
 /* Session lifecycle. */
 
-static void on_session_error(struct ipmi_session *s, int status, const char *msg)
+/* The console's own session reports here, not on the host: a console that
+ * failed must not mark a host failed that polls well. */
+static void on_session_error(void *ctx, int status, const char *msg)
 {
-	struct sol_console *sc = s->payload_arg;
+	struct sol_console *sc = ctx;
 
 	/* Inside the session's own failure path: act from the loop. */
 	free(sc->failure_msg);
@@ -693,12 +279,16 @@ static void on_session_error(struct ipmi_session *s, int status, const char *msg
 
 static int session_begin(struct sol_console *sc, char **err)
 {
-	if (ipmi_session_init_transport(&sc->session, sc->c->host, sc->transport, err) != 0)
+	struct ipmi_session_params par;
+
+	ipmi_host_session_params(&par, sc->c->host);
+	par.transport = sc->transport;
+	par.min_attempts = SOL_MIN_TRIES;
+	par.error = on_session_error;
+	par.payload = sol_link_on_payload;
+	par.ctx = sc;
+	if (ipmi_session_init(&sc->session, &par, err) != 0)
 		return BMC_ECONFIG;
-	sc->session.payload_cb = on_payload;
-	sc->session.payload_arg = sc;
-	sc->session.error_cb = on_session_error;
-	sc->session.min_attempts = SOL_MIN_TRIES;
 	sc->session_live = 1;
 	sc->session_closing = 0;
 	send_activate(sc);
@@ -709,7 +299,7 @@ static void finish_close(struct sol_console *sc);
 
 static void on_session_closed(struct ipmi_session *s)
 {
-	struct sol_console *sc = s->payload_arg;
+	struct sol_console *sc = s->par.ctx;
 
 	sc->session_live = 0;
 	sc->session_closing = 0;
@@ -741,7 +331,7 @@ static void lost(struct sol_console *sc, const char *fmt, ...)
 		sc->lost_sid = sc->active_sid;
 		sc->lost_console_sid = sc->session.console_sid;
 	}
-	stop_link_timers(sc);
+	sol_link_stop_timers(sc);
 	sol_state_reset(&sc->proto);
 	sc->holding = 0;
 	sc->phase = PH_IDLE;
@@ -771,12 +361,12 @@ static void taken_over(struct sol_console *sc, const char *fmt, ...)
 	va_start(ap, fmt);
 	why = xvasprintf(fmt, ap);
 	va_end(ap);
-	stop_link_timers(sc);
+	sol_link_stop_timers(sc);
 	sol_state_reset(&sc->proto);
 	sc->holding = 0;
 	sc->lost_sid = sc->lost_console_sid = 0; /* not ours to take back without asking */
 	sc->break_pending = 0;
-	queue_consume(sc, sc->qlen);
+	sol_link_queue_consume(sc, sc->qlen);
 	sc->phase = PH_TAKEN;
 	end_session(sc);
 	if (dropped > 0)
@@ -840,6 +430,8 @@ static int sol_open(struct console *c, char **err)
 	int rc;
 
 	sc->c = c;
+	sc->link_lost = lost;
+	sc->link_taken_over = taken_over;
 	sc->transport = ipmi_transport_new(c->loop);
 	timer_init(sc, &sc->retx_timer);
 	timer_init(sc, &sc->guess_timer);
@@ -867,8 +459,8 @@ static int sol_write(struct console *c, const uint8_t *buf, size_t len)
 		return BMC_ECANCELED;
 	if (sc->qlen + len > CONSOLE_MAX_QUEUED)
 		return BMC_EAGAIN;
-	queue_append(sc, buf, len);
-	send_next(sc);
+	sol_link_queue_append(sc, buf, len);
+	sol_link_send_next(sc);
 	return 0;
 }
 
@@ -879,7 +471,7 @@ static int sol_send_break(struct console *c)
 	if (sc->phase != PH_ACTIVE)
 		return BMC_EAGAIN;
 	sc->break_pending = 1;
-	send_next(sc);
+	sol_link_send_next(sc);
 	return 0;
 }
 
@@ -933,7 +525,7 @@ static void sol_close(struct console *c)
 	enum sol_phase was = sc->phase;
 
 	sc->phase = PH_CLOSING;
-	stop_link_timers(sc);
+	sol_link_stop_timers(sc);
 	uv_timer_stop(&sc->failure_timer);
 	uv_timer_stop(&sc->reconnect_timer);
 	log_info(

@@ -326,6 +326,17 @@ static size_t rakp34_frame(uint8_t *out, size_t cap, uint8_t tag, uint8_t status
 	return RAKP34_FIXED_LEN + n;
 }
 
+/* The fields of a RAKP 3 or 4 frame of len >= RAKP34_FIXED_LEN bytes. */
+static void rakp34_unframe(const uint8_t *p, size_t len, uint8_t *tag, uint8_t *status,
+			   uint32_t *sid, const uint8_t **code, size_t *code_len)
+{
+	*tag = p[0];
+	*status = p[1];
+	*sid = get_le32(p + 4);
+	*code = p + RAKP34_FIXED_LEN;
+	*code_len = len - RAKP34_FIXED_LEN;
+}
+
 size_t ipmi_rakp3_build(uint8_t *out, size_t cap, uint8_t tag, uint8_t status,
 			const struct ipmi_rakp *r)
 {
@@ -355,11 +366,7 @@ int ipmi_rakp4_parse(const uint8_t *p, size_t len, struct ipmi_rakp4 *out)
 	if (len < RAKP34_FIXED_LEN)
 		return IPMI_DROP_MALFORMED;
 	memset(out, 0, sizeof(*out));
-	out->tag = p[0];
-	out->status = p[1];
-	out->console_sid = get_le32(p + 4);
-	out->icv = p + RAKP34_FIXED_LEN;
-	out->icv_len = len - RAKP34_FIXED_LEN;
+	rakp34_unframe(p, len, &out->tag, &out->status, &out->console_sid, &out->icv, &out->icv_len);
 	return 0;
 }
 
@@ -490,11 +497,8 @@ int ipmi_rakp3_parse(const uint8_t *p, size_t len, struct ipmi_rakp3 *out)
 	if (len < RAKP34_FIXED_LEN)
 		return IPMI_DROP_MALFORMED;
 	memset(out, 0, sizeof(*out));
-	out->tag = p[0];
-	out->status = p[1];
-	out->bmc_sid = get_le32(p + 4);
-	out->auth_code = p + RAKP34_FIXED_LEN;
-	out->auth_code_len = len - RAKP34_FIXED_LEN;
+	rakp34_unframe(p, len, &out->tag, &out->status, &out->bmc_sid, &out->auth_code,
+		       &out->auth_code_len);
 	return 0;
 }
 

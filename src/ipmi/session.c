@@ -11,7 +11,7 @@
  * Every packet from the BMC is checked before it can change anything:
  * integrity, session ID, a replay window on sequence numbers, and a match
  * on netFn, command and rqSeq with the request in flight.  A packet that
- * fails is dropped and counted on the host, never trusted.
+ * fails is dropped and counted (the owner's counters), never trusted.
  */
 #include "config.h"
 
@@ -21,10 +21,12 @@
 
 #include "core/cred.h"
 #include "core/crypto.h"
+#include "core/errors.h"
+#include "core/host.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "ipmi/session-internal.h"
 #include "ipmi/session.h"
-
 
 /* A BMC drops an idle session after 60 s by default (IPMI v2.0 22.18). */
 #define KEEPALIVE_MS 45000
@@ -32,15 +34,10 @@
 #define STALE_MS 20000
 /* Close Session is polite, not essential: wait this long at most. */
 #define CLOSE_WAIT_MS 500
-/* In auto mode, how long suite 17 may go unanswered before trying 3. */
-#define SUITE_PROBE_MS 1000
 /* The shortest retransmission timeout the round-trip estimate may give. */
 #define MIN_RTO_MS 500
 
 static void session_send_next(struct ipmi_session *s);
-static void rtt_sample(struct ipmi_session *s, uint64_t ms);
-static void start_setup(struct ipmi_session *s);
-static void close_finish(struct ipmi_session *s);
 
 const char *ipmi_session_state_name(enum ipmi_session_state st)
 {
@@ -51,44 +48,25 @@ const char *ipmi_session_state_name(enum ipmi_session_state st)
 	return names[st];
 }
 
-static uint64_t now_ms(const struct ipmi_session *s)
+static const char *host_name(const struct ipmi_session *s)
 {
-	return uv_now(s->host->engine->loop);
+	return s->par.name;
 }
 
-static const char *host_name(struct ipmi_session *s)
+unsigned ipmi_session_max_attempts(const struct ipmi_session *s)
 {
-	return s->host->cfg->name;
+	unsigned n = s->par.retries > 0 ? (unsigned)s->par.retries : 1;
+
+	return n < s->par.min_attempts ? s->par.min_attempts : n;
 }
 
-static unsigned max_attempts(const struct ipmi_session *s)
+/* The password and K_g, checked against IPMI's limits.  0, or -1 with *err set. */
+static int check_secrets(const struct ipmi_session_params *par, char **err)
 {
-	unsigned n = s->host->cfg->retries > 0 ? (unsigned)s->host->cfg->retries : 1;
-
-	return n < s->min_attempts ? s->min_attempts : n;
-}
-
-int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err)
-{
-	return ipmi_session_init_transport(s, h, NULL, err);
-}
-
-int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
-				struct ipmi_transport *t, char **err)
-{
-	const struct host_config *hc = h->cfg;
 	const struct secret *pw, *kg;
-	struct ipmi_cipher c;
 	char *e = NULL;
 
-	memset(s, 0, sizeof *s);
-	s->host = h;
-	if (hc->user != NULL && strlen(hc->user) > IPMI_MAX_USER) {
-		*err = xasprintf("IPMI user name \"%s\" is longer than %d bytes", hc->user,
-				 IPMI_MAX_USER);
-		return -1;
-	}
-	pw = engine_host_password(h, &e);
+	pw = par->password(par->cfg_ctx, &e);
 	if (pw == NULL) {
 		*err = e;
 		return -1;
@@ -98,7 +76,7 @@ int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
 				 IPMI_MAX_PASSWORD);
 		return -1;
 	}
-	kg = engine_host_kg(h, &e);
+	kg = par->kg(par->cfg_ctx, &e);
 	if (kg == NULL) {
 		*err = e;
 		return -1;
@@ -107,31 +85,61 @@ int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
 		*err = xasprintf("IPMI BMC key (K_g) is longer than %d bytes", IPMI_MAX_PASSWORD);
 		return -1;
 	}
-	if (hc->cipher_suite == CIPHER_SUITE_AUTO) {
-		int cached = ipmi_suite_cache_get(hc);
+	return 0;
+}
 
-		s->suite = cached > 0 ? cached : 17;
+/* The suite to try first, and after it in auto mode.  0, or -1 with *err set. */
+static int choose_suite(struct ipmi_session *s, char **err)
+{
+	const struct ipmi_session_params *par = &s->par;
+	struct ipmi_cipher c;
+
+	if (par->cipher_suite == CIPHER_SUITE_AUTO) {
+		s->suite = par->cached_suite > 0 ? par->cached_suite : 17;
 		s->suite_fallback = s->suite == 17 ? 3 : 0;
-	} else {
-		s->suite = hc->cipher_suite;
-		s->suite_fixed = 1;
-		if (ipmi_cipher_lookup(s->suite, &c) != 0) {
-			*err = xasprintf("cipher suite %d is not supported", s->suite);
-			return -1;
-		}
-		if (c.integrity == IPMI_INTEG_NONE)
-			log_warn("%s: cipher suite %d has no integrity protection; used because the fleet file names it",
-				 hc->name, s->suite);
+		return 0;
 	}
-	s->privilege = (uint8_t)hc->privilege;
-	if (uv_ip4_addr(hc->address, hc->ipmi_port, (struct sockaddr_in *)&s->addr) == 0 ||
-	    uv_ip6_addr(hc->address, hc->ipmi_port, (struct sockaddr_in6 *)&s->addr) == 0)
+	s->suite = par->cipher_suite;
+	s->suite_fixed = 1;
+	if (ipmi_cipher_lookup(s->suite, &c) != 0) {
+		*err = xasprintf("cipher suite %d is not supported", s->suite);
+		return -1;
+	}
+	if (c.integrity == IPMI_INTEG_NONE)
+		log_warn("%s: cipher suite %d has no integrity protection; used because the fleet file names it",
+			 par->name, s->suite);
+	return 0;
+}
+
+static void on_datagram(void *ctx, const uint8_t *buf, size_t len, int truncated);
+
+int ipmi_session_init(struct ipmi_session *s, const struct ipmi_session_params *par, char **err)
+{
+	memset(s, 0, sizeof *s);
+	s->par = *par;
+	if (par->user != NULL && strlen(par->user) > IPMI_MAX_USER) {
+		*err = xasprintf("IPMI user name \"%s\" is longer than %d bytes", par->user,
+				 IPMI_MAX_USER);
+		return -1;
+	}
+	if (check_secrets(par, err) != 0 || choose_suite(s, err) != 0)
+		return -1;
+	s->privilege = (uint8_t)par->privilege;
+	if (uv_ip4_addr(par->address, par->port, (struct sockaddr_in *)&s->ep.addr) == 0 ||
+	    uv_ip6_addr(par->address, par->port, (struct sockaddr_in6 *)&s->ep.addr) == 0)
 		s->addr_ok = 1;
-	s->transport = t != NULL ? t : ipmi_transport_get(h->engine->loop);
-	uv_timer_init(h->engine->loop, &s->timer);
+	s->ep.recv = on_datagram;
+	s->ep.ctx = s;
+	if (par->transport != NULL) {
+		s->transport = par->transport;
+		ipmi_transport_ref(s->transport);
+	} else {
+		s->transport = ipmi_transport_get(par->loop);
+	}
+	uv_timer_init(par->loop, &s->timer);
 	s->timer.data = s;
 	if (s->addr_ok)
-		ipmi_transport_add(s->transport, s);
+		ipmi_transport_add(s->transport, &s->ep);
 	return 0;
 }
 
@@ -155,7 +163,7 @@ static void fail_requests(struct ipmi_session *s, int status)
 	}
 }
 
-static void wipe_keys(struct ipmi_session *s)
+void ipmi_session_wipe_keys(struct ipmi_session *s)
 {
 	ipmi_rakp_wipe(&s->rakp);
 	secure_zero(&s->keys, sizeof s->keys);
@@ -165,7 +173,7 @@ static void wipe_keys(struct ipmi_session *s)
 void ipmi_session_reset(struct ipmi_session *s)
 {
 	uv_timer_stop(&s->timer);
-	wipe_keys(s);
+	ipmi_session_wipe_keys(s);
 	s->bmc_sid = 0;
 	s->in_seq = 0;
 	s->in_seen = 0;
@@ -173,11 +181,8 @@ void ipmi_session_reset(struct ipmi_session *s)
 		s->state = IPMI_S_IDLE;
 }
 
-/* The session failed: say why on the host, fail the queue, start over later. */
-static void session_fail(struct ipmi_session *s, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void session_fail(struct ipmi_session *s, int status, const char *fmt, ...)
+/* The session failed: tell the owner why, fail the queue, start over later. */
+void ipmi_session_fail(struct ipmi_session *s, int status, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -188,148 +193,28 @@ static void session_fail(struct ipmi_session *s, int status, const char *fmt, ..
 	ipmi_session_reset(s);
 	if (s->close_requested) {
 		free(msg);
-		close_finish(s);
+		ipmi_session_close_finish(s);
 		return;
 	}
-	if (s->error_cb != NULL)
-		s->error_cb(s, status, msg);
-	else
-		host_set_error(s->host, status, "%s", msg);
+	s->par.error(s->par.ctx, status, msg);
 	free(msg);
 	fail_requests(s, status);
 }
 
-static void send_packet(struct ipmi_session *s)
+void ipmi_session_send_packet(struct ipmi_session *s)
 {
-	int rc = ipmi_transport_send(s->transport, s, s->pkt, s->pkt_len);
+	int rc = ipmi_transport_send(s->transport, &s->ep, s->pkt, s->pkt_len);
 
-	s->host->counters[CNT_TX]++;
+	s->par.counters[CNT_TX]++;
 	if (rc != 0)
 		log_debug("%s: send failed: %s", host_name(s), uv_strerror(rc));
 }
 
 static void on_timer(uv_timer_t *t);
 
-static void arm_timer(struct ipmi_session *s, uint64_t ms)
+void ipmi_session_arm_timer(struct ipmi_session *s, uint64_t ms)
 {
 	uv_timer_start(&s->timer, on_timer, ms, 0);
-}
-
-/* Session setup packets: unauthenticated, session ID 0. */
-static void send_setup_payload(struct ipmi_session *s, enum ipmi_payload_type type,
-			       const uint8_t *payload, size_t len)
-{
-	ssize_t n = ipmi_rmcpp_build(s->pkt, sizeof s->pkt, type, 0, 0, payload, len, NULL, NULL);
-
-	if (n < 0)
-		fatal("ipmi: setup packet does not fit");
-	s->pkt_len = (size_t)n;
-	send_packet(s);
-}
-
-static void send_authcap(struct ipmi_session *s)
-{
-	uint8_t msg[32];
-	uint8_t data[2] = { 0x8E, s->privilege }; /* this channel, IPMI v2.0 data */
-	ssize_t n = ipmi_msg_build_request(msg, sizeof msg, IPMI_NETFN_APP, IPMI_CMD_GET_CHANNEL_AUTH_CAPS,
-					   s->rqseq, data, sizeof data);
-
-	n = ipmi_v15_build(s->pkt, sizeof s->pkt, msg, (size_t)n);
-	s->pkt_len = (size_t)n;
-	s->state = IPMI_S_AUTHCAP;
-	send_packet(s);
-}
-
-static void send_open_session(struct ipmi_session *s)
-{
-	struct ipmi_cipher c;
-	uint8_t payload[32];
-
-	ipmi_cipher_lookup(s->suite, &c);
-	do {
-		crypto_random(&s->console_sid, sizeof s->console_sid);
-	} while (s->console_sid == 0);
-	s->tag++;
-	ipmi_open_session_build(payload, s->tag, s->privilege, s->console_sid, &c);
-	s->state = IPMI_S_OPEN;
-	send_setup_payload(s, IPMI_PAYLOAD_OPEN_SESSION_REQ, payload, sizeof payload);
-}
-
-static uint64_t setup_timeout(struct ipmi_session *s)
-{
-	uint64_t t = s->host->cfg->timeout_ms;
-
-	if (s->state == IPMI_S_OPEN && s->suite_fallback != 0 && t > SUITE_PROBE_MS)
-		return SUITE_PROBE_MS;
-	return t;
-}
-
-/* A setup step was answered: stop its timer, and time a first attempt. */
-static void setup_answered(struct ipmi_session *s)
-{
-	uv_timer_stop(&s->timer);
-	if (s->setup_attempts == 1)
-		rtt_sample(s, now_ms(s) - s->step_start_ms);
-}
-
-static void setup_step(struct ipmi_session *s, void (*send)(struct ipmi_session *s))
-{
-	s->setup_attempts = 1;
-	s->step_start_ms = now_ms(s);
-	send(s);
-	arm_timer(s, setup_timeout(s));
-}
-
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
-{
-	struct ipmi_session *s = req->data;
-
-	s->resolving = 0;
-	if (s->state == IPMI_S_CLOSING || s->close_requested) {
-		if (res != NULL)
-			uv_freeaddrinfo(res);
-		close_finish(s);
-		return;
-	}
-	if (status != 0 || res == NULL) {
-		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->host->cfg->address,
-			     uv_strerror(status));
-		return;
-	}
-	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
-	if (s->addr.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&s->addr)->sin6_port = htons(s->host->cfg->ipmi_port);
-	else
-		((struct sockaddr_in *)&s->addr)->sin_port = htons(s->host->cfg->ipmi_port);
-	uv_freeaddrinfo(res);
-	s->addr_ok = 1;
-	ipmi_transport_add(s->transport, s);
-	setup_step(s, send_authcap);
-}
-
-static void start_setup(struct ipmi_session *s)
-{
-	struct addrinfo hints;
-	int rc;
-
-	s->handshake_restarts = 0;
-	if (s->addr_ok) {
-		setup_step(s, send_authcap);
-		return;
-	}
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	s->state = IPMI_S_RESOLVING;
-	s->resolver.data = s;
-	s->resolving = 1;
-	rc = uv_getaddrinfo(s->host->engine->loop, &s->resolver, on_resolved,
-			    s->host->cfg->address, NULL, &hints);
-	if (rc != 0) {
-		s->resolving = 0;
-		session_fail(s, BMC_ETIMEDOUT, "cannot resolve %s: %s", s->host->cfg->address,
-			     uv_strerror(rc));
-	}
 }
 
 /* Authenticated IPMI request packet for r, with a fresh sequence number. */
@@ -385,7 +270,7 @@ static int idempotent(const struct ipmi_request *r)
 static uint64_t attempt_timeout(const struct ipmi_session *s, const struct ipmi_request *r,
 				unsigned attempt)
 {
-	uint64_t max = s->host->cfg->timeout_ms, rto;
+	uint64_t max = s->par.timeout_ms, rto;
 	unsigned shift = attempt > 1 ? attempt - 1 : 0;
 
 	if (!s->have_rtt || !idempotent(r))
@@ -405,17 +290,18 @@ static uint64_t attempt_timeout(const struct ipmi_session *s, const struct ipmi_
  */
 static int may_retry(const struct ipmi_session *s, const struct ipmi_request *r)
 {
-	uint64_t budget = s->host->cfg->timeout_ms * max_attempts(s);
+	uint64_t budget = s->par.timeout_ms * ipmi_session_max_attempts(s);
 
-	if (r->attempts < max_attempts(s))
+	if (r->attempts < ipmi_session_max_attempts(s))
 		return 1;
 	if (r->attempts >= 32 || !s->have_rtt || !idempotent(r))
 		return 0;
-	return now_ms(s) - r->first_sent_ms + attempt_timeout(s, r, r->attempts + 1) <= budget;
+	return ipmi_session_now(s) - r->first_sent_ms + attempt_timeout(s, r, r->attempts + 1) <=
+	       budget;
 }
 
 /* A round trip measured on a first attempt (Karn: never on a retry). */
-static void rtt_sample(struct ipmi_session *s, uint64_t ms)
+void ipmi_session_rtt_sample(struct ipmi_session *s, uint64_t ms)
 {
 	uint32_t r = ms > 60000 ? 60000 : (uint32_t)ms;
 
@@ -434,16 +320,16 @@ static void transmit(struct ipmi_session *s, struct ipmi_request *r)
 {
 	if (r->attempts++ == 0) {
 		r->first_rqseq = s->rqseq;
-		r->first_sent_ms = now_ms(s);
+		r->first_sent_ms = ipmi_session_now(s);
 	}
 	build_request(s, r);
-	send_packet(s);
+	ipmi_session_send_packet(s);
 }
 
-static void send_request(struct ipmi_session *s, struct ipmi_request *r)
+void ipmi_session_send_request(struct ipmi_session *s, struct ipmi_request *r)
 {
 	transmit(s, r);
-	arm_timer(s, attempt_timeout(s, r, r->attempts));
+	ipmi_session_arm_timer(s, attempt_timeout(s, r, r->attempts));
 }
 
 int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type type,
@@ -462,23 +348,16 @@ int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type typ
 			     iv);
 	if (n < 0)
 		return BMC_EPROTO;
-	s->host->counters[CNT_TX]++;
-	rc = ipmi_transport_send(s->transport, s, pkt, (size_t)n);
+	s->par.counters[CNT_TX]++;
+	rc = ipmi_transport_send(s->transport, &s->ep, pkt, (size_t)n);
 	if (rc != 0)
 		log_debug("%s: send failed: %s", host_name(s), uv_strerror(rc));
 	return rc;
 }
 
-static void send_setpriv(struct ipmi_session *s)
-{
-	struct ipmi_request *r = s->inflight;
-
-	send_request(s, r);
-}
-
 /* An internal request used during setup and for keepalive. */
-static struct ipmi_request *new_request(uint8_t netfn, uint8_t cmd, const uint8_t *data,
-					size_t len, ipmi_rsp_cb cb, void *arg)
+struct ipmi_request *ipmi_session_new_request(uint8_t netfn, uint8_t cmd, const uint8_t *data,
+					      size_t len, ipmi_rsp_cb cb, void *arg)
 {
 	struct ipmi_request *r = xcalloc(1, sizeof *r);
 
@@ -500,12 +379,12 @@ static void session_send_next(struct ipmi_session *s)
 		return;
 	if (s->state != IPMI_S_ACTIVE) {
 		if (s->state == IPMI_S_IDLE && s->queue_head != NULL)
-			start_setup(s);
+			ipmi_session_setup_start(s);
 		return;
 	}
 	r = s->queue_head;
 	if (r == NULL) {
-		arm_timer(s, KEEPALIVE_MS);
+		ipmi_session_arm_timer(s, KEEPALIVE_MS);
 		return;
 	}
 	s->queue_head = r->next;
@@ -514,7 +393,7 @@ static void session_send_next(struct ipmi_session *s)
 	r->next = NULL;
 	s->inflight = r;
 	s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
-	send_request(s, r);
+	ipmi_session_send_request(s, r);
 }
 
 int ipmi_session_request(struct ipmi_session *s, uint8_t netfn, uint8_t cmd, const uint8_t *data,
@@ -526,7 +405,7 @@ int ipmi_session_request(struct ipmi_session *s, uint8_t netfn, uint8_t cmd, con
 		return BMC_ECANCELED;
 	if (len > sizeof r->data)
 		return BMC_EPROTO;
-	r = new_request(netfn, cmd, data, len, cb, arg);
+	r = ipmi_session_new_request(netfn, cmd, data, len, cb, arg);
 	if (s->queue_tail != NULL)
 		s->queue_tail->next = r;
 	else
@@ -551,7 +430,7 @@ static void on_keepalive_rsp(struct ipmi_session *s, int status, const struct ip
  * since_ms is when the first attempt went out: the valid packet that
  * started this step arrived before it, so it is not counted.
  */
-static void dropped_answers(struct ipmi_session *s, uint64_t since_ms, char *buf, size_t len)
+void ipmi_session_dropped_answers(struct ipmi_session *s, uint64_t since_ms, char *buf, size_t len)
 {
 	static const struct {
 		enum bmc_counter counter;
@@ -572,7 +451,7 @@ static void dropped_answers(struct ipmi_session *s, uint64_t since_ms, char *buf
 		return;
 	used = (size_t)snprintf(buf, len, ": the BMC answered, but every answer was dropped (so far");
 	for (i = 0; i < sizeof reasons / sizeof reasons[0] && used < len; i++) {
-		uint64_t n = s->host->counters[reasons[i].counter];
+		uint64_t n = s->par.counters[reasons[i].counter];
 
 		if (n == 0)
 			continue;
@@ -596,7 +475,7 @@ static void reopen_for(struct ipmi_session *s, struct ipmi_request *r)
 	if (s->queue_tail == NULL)
 		s->queue_tail = r;
 	ipmi_session_reset(s);
-	start_setup(s);
+	ipmi_session_setup_start(s);
 }
 
 static void on_timer(uv_timer_t *t)
@@ -610,37 +489,7 @@ static void on_timer(uv_timer_t *t)
 	case IPMI_S_OPEN:
 	case IPMI_S_RAKP1:
 	case IPMI_S_RAKP3:
-		if (s->state == IPMI_S_OPEN && s->suite_fallback != 0) {
-			/* Suite 17 unanswered: some BMCs ignore what they do not offer. */
-			log_info("%s: no answer to cipher suite %d; trying %d", host_name(s),
-				 s->suite, s->suite_fallback);
-			s->suite = s->suite_fallback;
-			s->suite_fallback = 0;
-			setup_step(s, send_open_session);
-			return;
-		}
-		if (s->setup_attempts < max_attempts(s) &&
-		    s->handshake_restarts < 2 * max_attempts(s)) {
-			s->setup_attempts++;
-			s->host->counters[CNT_RETRANSMITS]++;
-			if (s->state == IPMI_S_RAKP1 || s->state == IPMI_S_RAKP3) {
-				/* BMCs (ipmi_sim among them) do not answer a repeated RAKP
-				 * message: start the handshake again with a new session. */
-				wipe_keys(s);
-				s->handshake_restarts++;
-				send_open_session(s);
-			} else {
-				send_packet(s);
-			}
-			arm_timer(s, setup_timeout(s));
-			return;
-		}
-		dropped_answers(s, s->step_start_ms, why, sizeof why);
-		session_fail(s, BMC_ETIMEDOUT,
-			     "no %sresponse from the BMC at %s port %d (session setup, %s, %u attempts of %llu ms)%s",
-			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
-			     s->host->cfg->ipmi_port, ipmi_session_state_name(s->state),
-			     s->setup_attempts, (unsigned long long)s->host->cfg->timeout_ms, why);
+		ipmi_session_setup_timeout(s);
 		return;
 	case IPMI_S_SETPRIV:
 	case IPMI_S_ACTIVE:
@@ -652,18 +501,19 @@ static void on_timer(uv_timer_t *t)
 			return;
 		}
 		if (s->state == IPMI_S_ACTIVE && r->attempts == 1 && !r->reopened &&
-		    now_ms(s) > s->last_rx_ms + s->host->cfg->timeout_ms + STALE_MS) {
+		    ipmi_session_now(s) > s->last_rx_ms + s->par.timeout_ms + STALE_MS) {
 			/* Idle long enough that the BMC may have dropped the session
 			 * (its timeout, a reboot): open a new one and send this
 			 * request there, once, instead of failing the poll. */
-			log_info("%s: no answer on a session idle for %llu s; opening a new one",
-				 host_name(s),
-				 (unsigned long long)((now_ms(s) - s->last_rx_ms) / 1000));
+			log_info(
+			    "%s: no answer on a session idle for %llu s; opening a new one",
+			    host_name(s),
+			    (unsigned long long)((ipmi_session_now(s) - s->last_rx_ms) / 1000));
 			reopen_for(s, r);
 			return;
 		}
 		if (s->state == IPMI_S_ACTIVE && !may_retry(s, r) && !r->reopened &&
-		    s->payload_cb == NULL) {
+		    s->par.payload == NULL) {
 			/* The BMC answered on this session a moment ago and now says
 			 * nothing: it may have rebooted and forgotten the session.
 			 * One new session decides; a dead BMC fails its setup.  (A
@@ -678,265 +528,26 @@ static void on_timer(uv_timer_t *t)
 			 * rqSeq they have answered, so a lost answer would never
 			 * come again.  A late answer to an earlier attempt is
 			 * still taken (see on_session_packet). */
-			s->host->counters[CNT_RETRANSMITS]++;
+			s->par.counters[CNT_RETRANSMITS]++;
 			s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
-			send_request(s, r);
+			ipmi_session_send_request(s, r);
 			return;
 		}
-		dropped_answers(s, r->first_sent_ms, why, sizeof why);
-		session_fail(s, BMC_ETIMEDOUT,
-			     "no %sresponse from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)%s",
-			     why[0] != '\0' ? "valid " : "", s->host->cfg->address,
-			     s->host->cfg->ipmi_port, r->netfn, r->cmd, r->attempts,
-			     (unsigned long long)s->host->cfg->timeout_ms, why);
+		ipmi_session_dropped_answers(s, r->first_sent_ms, why, sizeof why);
+		ipmi_session_fail(s, BMC_ETIMEDOUT,
+				  "no %sresponse from the BMC at %s port %d (netfn 0x%02x cmd 0x%02x, %u attempts of %llu ms)%s",
+				  why[0] != '\0' ? "valid " : "", s->par.address, s->par.port,
+				  r->netfn, r->cmd, r->attempts,
+				  (unsigned long long)s->par.timeout_ms, why);
 		return;
 	case IPMI_S_CLOSING:
-		close_finish(s);
+		ipmi_session_close_finish(s);
 		return;
 	case IPMI_S_IDLE:
 	case IPMI_S_RESOLVING:
 	case IPMI_S_CLOSED:
 		return;
 	}
-}
-
-/* Setup replies. */
-
-static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
-{
-	const uint8_t *msg;
-	size_t mlen;
-	struct ipmi_response rsp;
-	struct ipmi_auth_caps caps;
-
-	if (ipmi_v15_parse(buf, len, &msg, &mlen) != 0 ||
-	    ipmi_msg_parse_response(msg, mlen, &rsp) != 0) {
-		s->host->counters[CNT_DROP_MALFORMED]++;
-		return;
-	}
-	if (rsp.cmd != IPMI_CMD_GET_CHANNEL_AUTH_CAPS || rsp.rqseq != s->rqseq) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	setup_answered(s);
-	if (rsp.ccode != 0) {
-		session_fail(s, BMC_EPROTO, "Get Channel Authentication Capabilities failed: %s",
-			     ipmi_ccode_str(rsp.ccode));
-		return;
-	}
-	if (ipmi_parse_auth_caps(rsp.data, rsp.len, &caps) != 0) {
-		session_fail(s, BMC_EPROTO, "malformed authentication capabilities from the BMC");
-		return;
-	}
-	if (!caps.ipmi20) {
-		session_fail(s, BMC_EREFUSED,
-			     "the BMC offers only IPMI v1.5, which bmctop refuses (its logins send the password in clear text or as MD5); enable IPMI v2.0 / RMCP+ on the BMC");
-		return;
-	}
-	if (caps.kg_set && s->host->cfg->kg.kind == SECRET_NONE)
-		log_warn("%s: the BMC has a K_g key set but the fleet file gives none", host_name(s));
-	setup_step(s, send_open_session);
-}
-
-static int status_means_suite(uint8_t st)
-{
-	/* Invalid or unmatched algorithms, or no cipher suite match. */
-	return (st >= 0x04 && st <= 0x07) || st == 0x10 || st == 0x11;
-}
-
-static void send_rakp1(struct ipmi_session *s)
-{
-	uint8_t payload[64];
-	size_t n;
-
-	s->tag++;
-	n = ipmi_rakp1_build(payload, sizeof payload, s->tag, &s->rakp);
-	s->state = IPMI_S_RAKP1;
-	send_setup_payload(s, IPMI_PAYLOAD_RAKP1, payload, n);
-}
-
-static void send_rakp3(struct ipmi_session *s)
-{
-	uint8_t payload[64];
-	size_t n;
-
-	s->tag++;
-	n = ipmi_rakp3_build(payload, sizeof payload, s->tag, 0, &s->rakp);
-	s->state = IPMI_S_RAKP3;
-	send_setup_payload(s, IPMI_PAYLOAD_RAKP3, payload, n);
-}
-
-static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
-{
-	struct ipmi_open_session_rsp rsp;
-	struct ipmi_cipher c;
-	const struct secret *pw, *kg;
-	const struct host_config *hc = s->host->cfg;
-	uint8_t rm[16];
-	char *err = NULL;
-
-	if (p->type != IPMI_PAYLOAD_OPEN_SESSION_RSP ||
-	    ipmi_open_session_parse(p->payload, p->payload_len, &rsp) != 0) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	if (rsp.tag != s->tag || rsp.console_sid != s->console_sid) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	setup_answered(s);
-	if (rsp.status != 0) {
-		if (status_means_suite(rsp.status) && s->suite_fallback != 0) {
-			log_info("%s: BMC refused cipher suite %d (%s); trying %d", host_name(s),
-				 s->suite, ipmi_rmcpp_status_str(rsp.status), s->suite_fallback);
-			s->suite = s->suite_fallback;
-			s->suite_fallback = 0;
-			setup_step(s, send_open_session);
-			return;
-		}
-		session_fail(s, rsp.status == 0x01 || rsp.status == 0x0B ? BMC_EBUSY : BMC_EPROTO,
-			     "the BMC refused to open a session with cipher suite %d: %s", s->suite,
-			     ipmi_rmcpp_status_str(rsp.status));
-		return;
-	}
-	ipmi_cipher_lookup(s->suite, &c);
-	if (rsp.auth != c.auth || rsp.integrity != c.integrity ||
-	    rsp.confidentiality != c.confidentiality) {
-		if (s->suite_fallback != 0) {
-			/* Some BMCs (pyghmi, so VirtualBMC) answer every proposal with
-			 * suite 3's algorithms instead of refusing it. */
-			log_info("%s: BMC answered cipher suite %d with other algorithms (auth %d, integrity %d, confidentiality %d); trying %d",
-				 host_name(s), s->suite, rsp.auth, rsp.integrity,
-				 rsp.confidentiality, s->suite_fallback);
-			s->suite = s->suite_fallback;
-			s->suite_fallback = 0;
-			setup_step(s, send_open_session);
-			return;
-		}
-		session_fail(s, BMC_EREFUSED,
-			     "the BMC chose algorithms we did not offer (auth %d, integrity %d, confidentiality %d for suite %d); refusing the session",
-			     rsp.auth, rsp.integrity, rsp.confidentiality, s->suite);
-		return;
-	}
-	if (rsp.bmc_sid == 0) {
-		session_fail(s, BMC_EPROTO, "the BMC gave session ID 0");
-		return;
-	}
-	s->bmc_sid = rsp.bmc_sid;
-	pw = engine_host_password(s->host, &err);
-	kg = pw ? engine_host_kg(s->host, &err) : NULL;
-	if (pw == NULL || kg == NULL) {
-		session_fail(s, BMC_ECONFIG, "%s", err ? err : "no password");
-		free(err);
-		return;
-	}
-	crypto_random(rm, sizeof rm);
-	if (ipmi_rakp_init(&s->rakp, s->suite, (uint8_t)(s->privilege | 0x10),
-			   hc->user ? hc->user : "", hc->user ? strlen(hc->user) : 0,
-			   (const uint8_t *)pw->data, pw->len, (const uint8_t *)kg->data, kg->len,
-			   s->console_sid, rm) != 0) {
-		session_fail(s, BMC_ECONFIG, "user name or password too long for IPMI");
-		return;
-	}
-	s->rakp.bmc_sid = s->bmc_sid;
-	setup_step(s, send_rakp1);
-}
-
-static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
-{
-	struct ipmi_rakp2 m2;
-	const char *user = s->host->cfg->user ? s->host->cfg->user : "";
-
-	if (p->type != IPMI_PAYLOAD_RAKP2 || ipmi_rakp2_parse(p->payload, p->payload_len, &m2) != 0) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	if (m2.tag != s->tag || m2.console_sid != s->console_sid) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	setup_answered(s);
-	if (m2.status != 0) {
-		int auth = m2.status == 0x0D || m2.status == 0x09 || m2.status == 0x0A ||
-			   m2.status == 0x0C;
-
-		session_fail(s, auth ? BMC_EAUTH : BMC_EPROTO,
-			     "the BMC rejected user \"%s\" at %s privilege: %s", user,
-			     fleet_privilege_name(s->host->cfg->privilege),
-			     ipmi_rmcpp_status_str(m2.status));
-		return;
-	}
-	memcpy(s->rakp.rc, m2.rc, sizeof m2.rc);
-	memcpy(s->rakp.guid, m2.guid, sizeof m2.guid);
-	if (ipmi_rakp2_verify(&s->rakp, &m2) != 0) {
-		/* Wrong password: the BMC's proof does not match ours.  No RAKP 3,
-		 * and no retry: BMCs lock accounts after a few failures. */
-		session_fail(s, BMC_EAUTH,
-			     "wrong password for user \"%s\" (the BMC's RAKP 2 did not verify); not retrying until you ask, to avoid locking the account",
-			     user);
-		return;
-	}
-	ipmi_rakp_derive_keys(&s->rakp);
-	setup_step(s, send_rakp3);
-}
-
-static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
-			   void *arg);
-
-static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
-{
-	struct ipmi_rakp4 m4;
-	uint8_t data[1] = { s->privilege };
-
-	if (p->type != IPMI_PAYLOAD_RAKP4 || ipmi_rakp4_parse(p->payload, p->payload_len, &m4) != 0) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	if (m4.tag != s->tag || m4.console_sid != s->console_sid) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
-		return;
-	}
-	setup_answered(s);
-	if (m4.status != 0) {
-		session_fail(s, m4.status == 0x0F ? BMC_EAUTH : BMC_EPROTO,
-			     "the BMC refused our RAKP 3: %s", ipmi_rmcpp_status_str(m4.status));
-		return;
-	}
-	if (ipmi_rakp4_verify(&s->rakp, &m4) != 0) {
-		session_fail(s, BMC_EREFUSED,
-			     "the BMC's RAKP 4 integrity check value is wrong (a wrong K_g, or not the BMC we think); refusing the session");
-		return;
-	}
-	s->keys = s->rakp.keys;
-	s->have_keys = 1;
-	s->out_seq = 0;
-	s->in_seq = 0;
-	s->in_seen = 0;
-	s->state = IPMI_S_SETPRIV;
-	s->inflight = new_request(IPMI_NETFN_APP, IPMI_CMD_SET_SESSION_PRIVILEGE, data, 1, on_setpriv_rsp,
-				  NULL);
-	s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
-	send_setpriv(s);
-}
-
-static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
-			   void *arg)
-{
-	if (status != 0)
-		return;
-	if (rsp->ccode != 0) {
-		session_fail(s, BMC_ECONFIG,
-			     "the BMC refused %s privilege for user \"%s\": %s; set privilege in the fleet file",
-			     fleet_privilege_name(s->host->cfg->privilege),
-			     s->host->cfg->user ? s->host->cfg->user : "", ipmi_ccode_str(rsp->ccode));
-		return;
-	}
-	s->state = IPMI_S_ACTIVE;
-	s->host->counters[CNT_SESSIONS]++;
-	if (!s->suite_fixed)
-		ipmi_suite_cache_put(s->host->cfg, s->suite);
-	s->suite_fallback = 0;
-	log_debug("%s: session open, cipher suite %d", host_name(s), s->suite);
 }
 
 /* Replay protection: accept each sequence number once, within a window. */
@@ -965,7 +576,7 @@ static int seq_acceptable(struct ipmi_session *s, uint32_t seq)
 	return 0;
 }
 
-static void count_drop(struct ipmi_session *s, int why)
+void ipmi_session_count_drop(struct ipmi_session *s, int why)
 {
 	enum bmc_counter c = CNT_DROP_MALFORMED;
 
@@ -980,7 +591,7 @@ static void count_drop(struct ipmi_session *s, int why)
 	default:
 		break;
 	}
-	s->host->counters[c]++;
+	s->par.counters[c]++;
 }
 
 static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
@@ -993,43 +604,43 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 
 	rc = ipmi_rmcpp_parse(buf, len, &s->keys, &p, scratch, sizeof scratch);
 	if (rc != 0) {
-		count_drop(s, rc);
+		ipmi_session_count_drop(s, rc);
 		return;
 	}
 	if (p.session_id != s->console_sid) {
-		s->host->counters[CNT_DROP_SESSION_ID]++;
+		s->par.counters[CNT_DROP_SESSION_ID]++;
 		return;
 	}
 	if (!seq_acceptable(s, p.seq)) {
-		s->host->counters[CNT_DROP_SEQUENCE]++;
+		s->par.counters[CNT_DROP_SEQUENCE]++;
 		return;
 	}
 	if (p.type != IPMI_PAYLOAD_IPMI) {
-		if (s->payload_cb != NULL)
-			s->payload_cb(s, &p);
+		if (s->par.payload != NULL)
+			s->par.payload(s->par.ctx, &p);
 		else
-			s->host->counters[CNT_DROP_MISMATCH]++;
+			s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	rc = ipmi_msg_parse_response(p.payload, p.payload_len, &rsp);
 	if (rc != 0) {
-		count_drop(s, rc);
+		ipmi_session_count_drop(s, rc);
 		return;
 	}
 	/* An answer to any attempt of this request: each retry took the next
 	 * rqSeq after the first. */
 	if (r == NULL || rsp.netfn != (r->netfn | 1) || rsp.cmd != r->cmd ||
 	    ((uint8_t)(rsp.rqseq - r->first_rqseq) & 0x3f) >= r->attempts) {
-		s->host->counters[CNT_DROP_MISMATCH]++;
+		s->par.counters[CNT_DROP_MISMATCH]++;
 		return;
 	}
 	uv_timer_stop(&s->timer);
 	if (r->attempts == 1)
-		rtt_sample(s, now_ms(s) - r->first_sent_ms);
+		ipmi_session_rtt_sample(s, ipmi_session_now(s) - r->first_sent_ms);
 	s->inflight = NULL;
 	if (s->state == IPMI_S_CLOSING) {
 		free(r);
-		close_finish(s);
+		ipmi_session_close_finish(s);
 		return;
 	}
 	if (r->cb != NULL)
@@ -1038,47 +649,30 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 	session_send_next(s);
 }
 
-void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
+/* A datagram from the BMC's address, through the transport. */
+static void on_datagram(void *ctx, const uint8_t *buf, size_t len, int truncated)
 {
-	struct ipmi_rmcpp_packet p;
-	uint8_t scratch[IPMI_MAX_PACKET * 2];
-	int rc;
+	struct ipmi_session *s = ctx;
 
-	s->host->counters[CNT_RX]++;
+	if (truncated) {
+		s->par.counters[CNT_DROP_MALFORMED]++;
+		return;
+	}
+	s->par.counters[CNT_RX]++;
 	/* Any datagram, valid or not: a timeout says whether the BMC answered. */
-	s->last_rx_ms = now_ms(s);
+	s->last_rx_ms = ipmi_session_now(s);
 	switch (s->state) {
 	case IPMI_S_AUTHCAP:
-		on_authcap(s, buf, len);
-		break;
 	case IPMI_S_OPEN:
 	case IPMI_S_RAKP1:
 	case IPMI_S_RAKP3:
-		if (!ipmi_is_rmcpp(buf, len)) {
-			s->host->counters[CNT_DROP_MALFORMED]++;
-			return;
-		}
-		rc = ipmi_rmcpp_parse(buf, len, NULL, &p, scratch, sizeof scratch);
-		if (rc != 0) {
-			count_drop(s, rc);
-			return;
-		}
-		if (p.session_id != 0 && p.session_id != s->console_sid) {
-			s->host->counters[CNT_DROP_SESSION_ID]++;
-			return;
-		}
-		if (s->state == IPMI_S_OPEN)
-			on_open_session(s, &p);
-		else if (s->state == IPMI_S_RAKP1)
-			on_rakp2(s, &p);
-		else
-			on_rakp4(s, &p);
+		ipmi_session_setup_packet(s, buf, len);
 		break;
 	case IPMI_S_SETPRIV:
 	case IPMI_S_ACTIVE:
 	case IPMI_S_CLOSING:
 		if (!s->have_keys) {
-			s->host->counters[CNT_DROP_MISMATCH]++;
+			s->par.counters[CNT_DROP_MISMATCH]++;
 			return;
 		}
 		on_session_packet(s, buf, len);
@@ -1087,25 +681,32 @@ void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t l
 	case IPMI_S_RESOLVING:
 	case IPMI_S_CLOSED:
 		/* A late answer to a session we gave up on. */
-		s->host->counters[CNT_DROP_SESSION_ID]++;
+		s->par.counters[CNT_DROP_SESSION_ID]++;
 		break;
 	}
 }
 
 /* Closing. */
 
-static void on_timer_closed(uv_handle_t *h)
+static void on_transport_released(void *arg)
 {
-	struct ipmi_session *s = h->data;
+	struct ipmi_session *s = arg;
 	void (*cb)(struct ipmi_session *) = s->closed_cb;
 
-	s->state = IPMI_S_CLOSED;
 	s->closed_cb = NULL;
 	if (cb != NULL)
 		cb(s);
 }
 
-static void close_finish(struct ipmi_session *s)
+static void on_timer_closed(uv_handle_t *h)
+{
+	struct ipmi_session *s = h->data;
+
+	s->state = IPMI_S_CLOSED;
+	ipmi_transport_release(s->transport, on_transport_released, s);
+}
+
+void ipmi_session_close_finish(struct ipmi_session *s)
 {
 	if (s->state == IPMI_S_CLOSED || uv_is_closing((uv_handle_t *)&s->timer))
 		return;
@@ -1116,10 +717,10 @@ static void close_finish(struct ipmi_session *s)
 		return;
 	}
 	uv_timer_stop(&s->timer);
-	wipe_keys(s);
+	ipmi_session_wipe_keys(s);
 	s->state = IPMI_S_CLOSING;
 	fail_requests(s, BMC_ECANCELED);
-	ipmi_transport_remove(s->transport, s);
+	ipmi_transport_remove(s->transport, &s->ep);
 	uv_close((uv_handle_t *)&s->timer, on_timer_closed);
 }
 
@@ -1137,14 +738,15 @@ void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *
 		data[2] = (uint8_t)(s->bmc_sid >> 16);
 		data[3] = (uint8_t)(s->bmc_sid >> 24);
 		fail_requests(s, BMC_ECANCELED);
-		r = new_request(IPMI_NETFN_APP, IPMI_CMD_CLOSE_SESSION, data, 4, NULL, NULL);
+		r = ipmi_session_new_request(IPMI_NETFN_APP, IPMI_CMD_CLOSE_SESSION, data, 4, NULL,
+					     NULL);
 		s->inflight = r;
 		s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
 		s->state = IPMI_S_CLOSING;
 		transmit(s, r);
-		arm_timer(s, s->host->cfg->timeout_ms < CLOSE_WAIT_MS ? s->host->cfg->timeout_ms
-								      : CLOSE_WAIT_MS);
+		ipmi_session_arm_timer(s, s->par.timeout_ms < CLOSE_WAIT_MS ? s->par.timeout_ms
+									    : CLOSE_WAIT_MS);
 		return;
 	}
-	close_finish(s);
+	ipmi_session_close_finish(s);
 }

@@ -1,12 +1,14 @@
 /*
- * ipmi/session.h - one RMCP+ session with one BMC, on the engine's loop.
+ * ipmi/session.h - one RMCP+ session with one BMC, on a libuv loop.
  *
  * A session queues IPMI requests and sends them one at a time; it opens
  * itself on the first request (Get Channel Authentication Capabilities, Open
  * Session, RAKP 1-4, Set Session Privilege Level), keeps itself alive while
  * idle, retransmits on timeout, and opens itself again when the BMC lost it.
- * All hosts share one UDP socket per address family (ipmi/transport.c), so
- * ten thousand BMCs cost two file descriptors.
+ * It knows nothing of hosts: whoever opens it fills a struct
+ * ipmi_session_params (the IPMI backend from a host, the SOL console from
+ * its host with its own error handling, a unit test from nothing at all).
+ * Datagrams come through an endpoint on ipmi/transport.c's shared sockets.
  */
 #ifndef BMCTOP_IPMI_SESSION_H
 #define BMCTOP_IPMI_SESSION_H
@@ -15,12 +17,14 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "core/engine.h"
+#include "core/cred.h"
+#include "core/fleet.h"
 #include "ipmi/msg.h"
 #include "ipmi/rakp.h"
+#include "ipmi/suite-cache.h" /* tests/unit/test-state-file.c takes it from here */
+#include "ipmi/transport.h"
 
 struct ipmi_session;
-struct ipmi_transport;
 
 /* A request's completion: status 0 with rsp (whose ccode may be non-zero),
  * or a negative BMC_E* with rsp NULL. */
@@ -54,11 +58,48 @@ struct ipmi_request {
 	uint64_t first_sent_ms; /* when the first attempt went out */
 };
 
-struct ipmi_session {
-	struct bmc_host *host;
+/*
+ * What a session needs from its owner.  Strings and the counters are
+ * borrowed: they must outlive the session.
+ */
+struct ipmi_session_params {
+	uv_loop_t *loop;
+	/* NULL: the loop's shared sockets.  Else the owner's (from
+	 * ipmi_transport_new): the session takes a reference of its own. */
 	struct ipmi_transport *transport;
+	const char *name;    /* the host, for log lines */
+	const char *address; /* the BMC's name or address */
+	int port;
+	const char *user;    /* NULL: the anonymous user */
+	/* The password and K_g: asked for at init, and again when the
+	 * handshake needs them (the owner's storage may move meanwhile).
+	 * NULL with *err set to a malloc'd message when unavailable. */
+	const struct secret *(*password)(void *cfg_ctx, char **err);
+	const struct secret *(*kg)(void *cfg_ctx, char **err);
+	int kg_given;	      /* the configuration names a K_g */
+	enum fleet_privilege privilege;
+	int cipher_suite;     /* CIPHER_SUITE_AUTO (17, then 3) or the one suite */
+	int cached_suite;     /* auto: the suite that worked last time; 0: none */
+	/* auto: a suite worked (to remember for next time); may be NULL. */
+	void (*suite_worked)(void *cfg_ctx, int suite);
+	void *cfg_ctx;	      /* for password, kg and suite_worked */
+	uint64_t timeout_ms;  /* per attempt */
+	int retries;	      /* attempts per packet (at least 1) */
+	unsigned min_attempts; /* ... but at least this many (a console rides out loss) */
+	uint64_t *counters;   /* CNT__MAX counters, indexed by enum bmc_counter */
+	/* The session failed (status, and a message for a person); its queued
+	 * requests fail next.  Runs inside the session: do not close it here. */
+	void (*error)(void *ctx, int status, const char *msg);
+	/* Payloads other than IPMI messages (SOL); NULL: dropped and counted. */
+	void (*payload)(void *ctx, const struct ipmi_rmcpp_packet *p);
+	void *ctx;
+};
+
+struct ipmi_session {
+	struct ipmi_session_params par;
+	struct ipmi_transport *transport; /* one reference, released on close */
+	struct ipmi_endpoint ep;	  /* the BMC's address, once known */
 	enum ipmi_session_state state;
-	struct sockaddr_storage addr;
 	int addr_ok;
 	uv_getaddrinfo_t resolver;
 	int resolving;
@@ -95,28 +136,13 @@ struct ipmi_session {
 	struct ipmi_request *queue_head, *queue_tail;
 	struct ipmi_request *inflight;
 
-	/* SOL and other payloads route here when set (console issue). */
-	void (*payload_cb)(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p);
-	void *payload_arg;
-	/* When set, a failed session reports here instead of on the host: a
-	 * console's own session must not mark a host failed that polls well. */
-	void (*error_cb)(struct ipmi_session *s, int status, const char *msg);
-	/* At least this many attempts per packet, whatever the fleet's
-	 * retries (a console rides out loss that a poll would report). */
-	unsigned min_attempts;
-
 	void (*closed_cb)(struct ipmi_session *s);
 	int close_requested;
-	struct ipmi_session *hash_next; /* ipmi/transport.c's address table */
-	int registered;
 };
 
-/* Set up a session for h (no traffic yet).  0, or -1 with *err set. */
-int ipmi_session_init(struct ipmi_session *s, struct bmc_host *h, char **err);
-/* The same on transport t (from ipmi_transport_new, still the caller's to
- * release): a second session to a BMC that has one on the shared sockets. */
-int ipmi_session_init_transport(struct ipmi_session *s, struct bmc_host *h,
-				struct ipmi_transport *t, char **err);
+/* Set up a session (no traffic yet); *par is copied.  0, or -1 with *err
+ * set to a malloc'd message. */
+int ipmi_session_init(struct ipmi_session *s, const struct ipmi_session_params *par, char **err);
 /* Queue a request; the session opens itself if needed.  Returns 0 (cb will
  * run) or a negative code when it cannot even be queued. */
 int ipmi_session_request(struct ipmi_session *s, uint8_t netfn, uint8_t cmd, const uint8_t *data,
@@ -128,29 +154,11 @@ int ipmi_session_request(struct ipmi_session *s, uint8_t netfn, uint8_t cmd, con
 int ipmi_session_send_payload(struct ipmi_session *s, enum ipmi_payload_type type,
 			      const uint8_t *payload, size_t len);
 /* Send Close Session (waiting briefly), fail queued requests with
- * BMC_ECANCELED, close the timer; cb runs when done. */
+ * BMC_ECANCELED, close the timer, let go of the transport; cb runs when
+ * done. */
 void ipmi_session_close(struct ipmi_session *s, void (*cb)(struct ipmi_session *s));
 /* Forget the session (BMC lost it); queued requests stay queued. */
 void ipmi_session_reset(struct ipmi_session *s);
 const char *ipmi_session_state_name(enum ipmi_session_state st);
-
-/* For ipmi/transport.c: a datagram from this session's BMC. */
-void ipmi_session_on_packet(struct ipmi_session *s, const uint8_t *buf, size_t len);
-
-/* The shared sockets. */
-struct ipmi_transport *ipmi_transport_get(uv_loop_t *loop);
-/* A transport of one's own, with its own sockets (one reference). */
-struct ipmi_transport *ipmi_transport_new(uv_loop_t *loop);
-void ipmi_transport_add(struct ipmi_transport *t, struct ipmi_session *s);
-void ipmi_transport_remove(struct ipmi_transport *t, struct ipmi_session *s);
-/* Send a datagram to s's BMC; 0 or a negative libuv code. */
-int ipmi_transport_send(struct ipmi_transport *t, struct ipmi_session *s, const uint8_t *buf,
-			size_t len);
-/* Drop one reference; the last closes the sockets, then calls cb. */
-void ipmi_transport_release(struct ipmi_transport *t, void (*cb)(void *arg), void *arg);
-
-/* Cipher suites that worked, remembered per host in the state directory. */
-int ipmi_suite_cache_get(const struct host_config *hc);
-void ipmi_suite_cache_put(const struct host_config *hc, int suite);
 
 #endif

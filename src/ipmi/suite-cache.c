@@ -19,7 +19,7 @@
 #include "core/paths.h"
 #include "core/state-file.h"
 #include "core/xalloc.h"
-#include "ipmi/session.h"
+#include "ipmi/suite-cache.h"
 
 /* Far more than one line per host of the largest fleet. */
 #define SUITE_FILE_MAX (64u << 20)

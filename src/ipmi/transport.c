@@ -2,9 +2,9 @@
  * ipmi/transport.c - the UDP sockets all IPMI sessions share.
  *
  * One socket per address family serves every BMC on a loop; a datagram is
- * routed to its session by source address and port, through a small
+ * routed to its endpoint by source address and port, through a small
  * chained hash table.  Datagrams from addresses we never sent to are
- * dropped and counted.  The sockets close when the last session lets go.
+ * dropped and counted.  The sockets close when the last user lets go.
  */
 #include "config.h"
 
@@ -13,13 +13,14 @@
 
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "ipmi/session.h"
+#include "ipmi/msg.h"
+#include "ipmi/transport.h"
 
 struct ipmi_transport {
 	uv_loop_t *loop;
 	uv_udp_t udp4, udp6;
 	int have4, have6;
-	struct ipmi_session **buckets;
+	struct ipmi_endpoint **buckets;
 	size_t nbuckets, count;
 	unsigned refs;
 	unsigned open_handles;
@@ -83,35 +84,35 @@ static int addr_equal(const struct sockaddr_storage *a, const struct sockaddr_st
 
 static void rehash(struct ipmi_transport *t, size_t n)
 {
-	struct ipmi_session **old = t->buckets;
+	struct ipmi_endpoint **old = t->buckets;
 	size_t oldn = t->nbuckets, i;
 
 	t->buckets = xcalloc(n, sizeof *t->buckets);
 	t->nbuckets = n;
 	for (i = 0; i < oldn; i++) {
-		struct ipmi_session *s = old[i];
+		struct ipmi_endpoint *ep = old[i];
 
-		while (s != NULL) {
-			struct ipmi_session *next = s->hash_next;
-			size_t b = addr_hash(&s->addr) & (n - 1);
+		while (ep != NULL) {
+			struct ipmi_endpoint *next = ep->hash_next;
+			size_t b = addr_hash(&ep->addr) & (n - 1);
 
-			s->hash_next = t->buckets[b];
-			t->buckets[b] = s;
-			s = next;
+			ep->hash_next = t->buckets[b];
+			t->buckets[b] = ep;
+			ep = next;
 		}
 	}
 	free(old);
 }
 
-static struct ipmi_session *lookup(struct ipmi_transport *t, const struct sockaddr_storage *ss)
+static struct ipmi_endpoint *lookup(struct ipmi_transport *t, const struct sockaddr_storage *ss)
 {
-	struct ipmi_session *s;
+	struct ipmi_endpoint *ep;
 
 	if (t->nbuckets == 0)
 		return NULL;
-	for (s = t->buckets[addr_hash(ss) & (t->nbuckets - 1)]; s != NULL; s = s->hash_next)
-		if (addr_equal(&s->addr, ss))
-			return s;
+	for (ep = t->buckets[addr_hash(ss) & (t->nbuckets - 1)]; ep != NULL; ep = ep->hash_next)
+		if (addr_equal(&ep->addr, ss))
+			return ep;
 	return NULL;
 }
 
@@ -126,7 +127,7 @@ static void on_recv(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf, const str
 {
 	struct ipmi_transport *t = udp->data;
 	struct sockaddr_storage ss;
-	struct ipmi_session *s;
+	struct ipmi_endpoint *ep;
 
 	if (nread <= 0 || from == NULL) /* nothing, or the end of a batch */
 		return;
@@ -135,14 +136,14 @@ static void on_recv(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf, const str
 		memcpy(&ss, from, sizeof(struct sockaddr_in6));
 	else
 		memcpy(&ss, from, sizeof(struct sockaddr_in));
-	s = lookup(t, &ss);
-	if (s == NULL || (flags & UV_UDP_PARTIAL)) {
+	ep = lookup(t, &ss);
+	if (ep == NULL || (flags & UV_UDP_PARTIAL)) {
 		t->unknown_drops++;
-		if (s != NULL)
-			s->host->counters[CNT_DROP_MALFORMED]++;
+		if (ep != NULL)
+			ep->recv(ep->ctx, (const uint8_t *)buf->base, (size_t)nread, 1);
 		return;
 	}
-	ipmi_session_on_packet(s, (const uint8_t *)buf->base, (size_t)nread);
+	ep->recv(ep->ctx, (const uint8_t *)buf->base, (size_t)nread, 0);
 }
 
 static int open_socket(struct ipmi_transport *t, int family)
@@ -215,37 +216,42 @@ struct ipmi_transport *ipmi_transport_new(uv_loop_t *loop)
 	return t;
 }
 
-void ipmi_transport_add(struct ipmi_transport *t, struct ipmi_session *s)
+void ipmi_transport_ref(struct ipmi_transport *t)
+{
+	t->refs++;
+}
+
+void ipmi_transport_add(struct ipmi_transport *t, struct ipmi_endpoint *ep)
 {
 	size_t b;
 
-	if (s->registered)
+	if (ep->registered)
 		return;
 	if (t->count + 1 > t->nbuckets)
 		rehash(t, t->nbuckets ? t->nbuckets * 2 : 64);
-	b = addr_hash(&s->addr) & (t->nbuckets - 1);
-	s->hash_next = t->buckets[b];
-	t->buckets[b] = s;
+	b = addr_hash(&ep->addr) & (t->nbuckets - 1);
+	ep->hash_next = t->buckets[b];
+	t->buckets[b] = ep;
 	t->count++;
-	s->registered = 1;
+	ep->registered = 1;
 }
 
-void ipmi_transport_remove(struct ipmi_transport *t, struct ipmi_session *s)
+void ipmi_transport_remove(struct ipmi_transport *t, struct ipmi_endpoint *ep)
 {
-	struct ipmi_session **pp;
+	struct ipmi_endpoint **pp;
 
-	if (!s->registered)
+	if (!ep->registered)
 		return;
-	for (pp = &t->buckets[addr_hash(&s->addr) & (t->nbuckets - 1)]; *pp != NULL;
+	for (pp = &t->buckets[addr_hash(&ep->addr) & (t->nbuckets - 1)]; *pp != NULL;
 	     pp = &(*pp)->hash_next) {
-		if (*pp == s) {
-			*pp = s->hash_next;
+		if (*pp == ep) {
+			*pp = ep->hash_next;
 			t->count--;
 			break;
 		}
 	}
-	s->hash_next = NULL;
-	s->registered = 0;
+	ep->hash_next = NULL;
+	ep->registered = 0;
 }
 
 struct send_req {
@@ -258,10 +264,10 @@ static void on_sent(uv_udp_send_t *req, int status)
 	free(req->data);
 }
 
-int ipmi_transport_send(struct ipmi_transport *t, struct ipmi_session *s, const uint8_t *buf,
-			size_t len)
+int ipmi_transport_send(struct ipmi_transport *t, const struct ipmi_endpoint *ep,
+			const uint8_t *buf, size_t len)
 {
-	int family = s->addr.ss_family;
+	int family = ep->addr.ss_family;
 	uv_udp_t *udp = family == AF_INET6 ? &t->udp6 : &t->udp4;
 	uv_buf_t b;
 	int rc = open_socket(t, family);
@@ -270,7 +276,7 @@ int ipmi_transport_send(struct ipmi_transport *t, struct ipmi_session *s, const 
 	if (rc != 0)
 		return rc;
 	b = uv_buf_init((char *)buf, (unsigned)len);
-	rc = uv_udp_try_send(udp, &b, 1, (const struct sockaddr *)&s->addr);
+	rc = uv_udp_try_send(udp, &b, 1, (const struct sockaddr *)&ep->addr);
 	if (rc >= 0)
 		return 0;
 	if (rc != UV_EAGAIN)
@@ -280,7 +286,7 @@ int ipmi_transport_send(struct ipmi_transport *t, struct ipmi_session *s, const 
 	memcpy(sr->data, buf, len);
 	sr->req.data = sr;
 	b = uv_buf_init((char *)sr->data, (unsigned)len);
-	rc = uv_udp_send(&sr->req, udp, &b, 1, (const struct sockaddr *)&s->addr, on_sent);
+	rc = uv_udp_send(&sr->req, udp, &b, 1, (const struct sockaddr *)&ep->addr, on_sent);
 	if (rc != 0)
 		free(sr);
 	return rc;
