@@ -98,7 +98,6 @@ static struct bmc_engine *shadow_get(struct bmc_engine *real)
 		s->engine.loop = real->loop;
 		s->engine.fleet = real->fleet;
 		s->engine.creds = real->creds;
-		s->engine.sched_opts = real->sched_opts;
 		s->engine.observers = xcalloc(1, sizeof *s->engine.observers);
 		s->engine.observers[0].action_done = forward_action;
 		s->engine.nobservers = 1;

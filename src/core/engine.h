@@ -71,10 +71,8 @@ struct bmc_engine {
 	size_t nhooks;
 
 	/* The scheduler's state (core/sched.h), made on its first use and
-	 * opaque here.  sched_opts points at its options, for backend/multi.c,
-	 * which copies it into its shadow engines; use sched_options(). */
+	 * opaque here; its options through sched_options(). */
 	struct sched *sched;
-	struct sched_options *sched_opts;
 
 	/* Shutdown. */
 	int closing;

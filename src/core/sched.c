@@ -95,7 +95,6 @@ static struct sched *sched_of(struct bmc_engine *e)
 	hook.ctx = s;
 	engine_add_hook(e, &hook);
 	e->sched = s;
-	e->sched_opts = &s->opts;
 	return s;
 }
 
@@ -614,7 +613,6 @@ static void sched_free(void *ctx)
 
 	s->timers_open = 0;
 	s->e->sched = NULL;
-	s->e->sched_opts = NULL;
 	free(s->hosts);
 	free(s);
 }

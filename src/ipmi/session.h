@@ -21,7 +21,6 @@
 #include "core/fleet.h"
 #include "ipmi/msg.h"
 #include "ipmi/rakp.h"
-#include "ipmi/suite-cache.h" /* tests/unit/test-state-file.c takes it from here */
 #include "ipmi/transport.h"
 
 struct ipmi_session;

@@ -24,7 +24,7 @@
 #include "core/state-file.h"
 #include "core/xalloc.h"
 #include "ipmi/sdr-cache.h"
-#include "ipmi/session.h"
+#include "ipmi/suite-cache.h"
 #include "runner.h"
 #include "tls/trust.h"
 
