@@ -17,6 +17,8 @@
 #      console's scrollback reach no libuv, libcurl, curses or libvterm
 #      header, not even through the headers they include: checked with the
 #      preprocessor's own list of what a file pulls in.
+#   4. ui/tui/ includes no ui/cli/ header: the command line starts the
+#      dashboard, never the other way round.
 #
 # Sources are found with find, so a file moved or added is checked too.
 # Prints TAP; exits 1 when a rule is broken.
@@ -109,5 +111,16 @@ if [ -z "$found" ]; then
 	ok "codecs reach no libuv, libcurl or curses header ($checked codecs)"
 else
 	bad "codecs reach no libuv, libcurl or curses header:$found"
+fi
+# Rule 4.
+found=""
+for f in $(find "$SRCDIR/ui/tui" -name '*.[ch]' | sort); do
+	hits=$(includes "$f" | grep -E '^cli/')
+	[ -n "$hits" ] && found="$found ${f#"$SRCDIR"/}($(echo $hits))"
+done
+if [ -z "$found" ]; then
+	ok "ui/tui includes no ui/cli header"
+else
+	bad "ui/tui includes no ui/cli header:$found"
 fi
 [ "$fails" = 0 ]

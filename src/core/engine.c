@@ -20,7 +20,7 @@
 #include "core/xalloc.h"
 
 int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet,
-		const struct bmc_backend *backend)
+		engine_backend_for backend_for)
 {
 	size_t i;
 
@@ -39,7 +39,7 @@ int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet
 		h->engine = e;
 		h->cfg = &fleet->hosts[i];
 		h->index = i;
-		h->backend = backend ? backend : backend_for_protocol(h->cfg->protocol);
+		h->backend = backend_for ? backend_for(h->cfg->protocol) : NULL;
 		if (h->backend == NULL) {
 			host_set_error(h, BMC_ENOTSUP,
 				       "no backend for protocol %s is built into this bmctop yet",

@@ -87,12 +87,18 @@ struct bmc_engine {
 	void *front_end;
 };
 
+/* Which backend serves a protocol: backend_for_protocol() (the registry,
+ * backend/registry.c), or a test's own.  Handed in by the front end, so the
+ * engine never names the backends that sit above it. */
+typedef const struct bmc_backend *(*engine_backend_for)(enum fleet_protocol p);
+
 /*
- * Set up one host per fleet entry.  Each host gets the backend its protocol
- * asks for, or `backend` for all of them when it is not NULL (tests).
+ * Set up one host per fleet entry, each with the backend backend_for gives
+ * its protocol (none, with an error on the host, when it gives NULL or is
+ * NULL).
  */
 int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet,
-		const struct bmc_backend *backend);
+		engine_backend_for backend_for);
 void engine_add_observer(struct bmc_engine *e, const struct engine_observer *obs);
 void engine_add_hook(struct bmc_engine *e, const struct engine_hook *hook);
 /* Keep engine_shutdown's callback waiting for one more thing to close. */

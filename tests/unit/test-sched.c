@@ -74,6 +74,12 @@ static const struct bmc_backend fake_backend = {
 	.poll = fake_poll,
 };
 
+static const struct bmc_backend *fake_for(enum fleet_protocol p)
+{
+	(void)p;
+	return &fake_backend;
+}
+
 static void make_fleet(struct fleet *f, size_t n, uint64_t interval_ms)
 {
 	char *text = xstrdup("[host h[0000-2999]]\naddress = 127.0.0.1\nipmi-port = [20000-22999]\n");
@@ -137,7 +143,7 @@ TEST(jitter_stays_in_bounds)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 10000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->seed = 42;
 	sched_options(&e)->jitter = 0.1;
 	for (i = 0; i < 10000; i++) {
@@ -167,7 +173,7 @@ TEST(backoff_doubles_to_cap)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 10000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->jitter = 0;
 	sched_options(&e)->backoff_max_ms = 60000;
 	h = &e.hosts[0];
@@ -189,7 +195,7 @@ TEST(periodic_polls_and_backoff_on_a_real_loop)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 2, 40);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->jitter = 0;
 	sched_options(&e)->backoff_max_ms = 100000;
 	fake.latency_ms = 1;
@@ -215,7 +221,7 @@ TEST(auth_failure_parks_until_asked)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 2, 20);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	fake.latency_ms = 1;
 	fake.status[1] = BMC_EAUTH;
 	sched_start(&e);
@@ -247,7 +253,7 @@ TEST(login_refused_to_a_command_parks_the_waiting_host)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 20);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->jitter = 0;
 	fake.latency_ms = 1;
 	sched_start(&e);
@@ -285,7 +291,7 @@ TEST(in_flight_cap_holds)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 150, 60000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->max_in_flight = 7;
 	fake.latency_ms = 5;
 	for (i = 0; i < 150; i++)
@@ -314,7 +320,7 @@ TEST(adaptive_cap_grows_under_backlog)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, MAX_HOSTS, 60000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	ASSERT_EQ(sched_options(&e)->max_in_flight, 0);
 	fake.latency_ms = 400;
 	for (i = 0; i < MAX_HOSTS; i++)
@@ -396,7 +402,7 @@ TEST(interval_runs_start_to_start)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 1, 100);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->jitter = 0;
 	fake.latency_ms = 40;
 	sched_start(&e);
@@ -415,7 +421,7 @@ TEST(cap_holds_with_periodic_polling)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 100, 30);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->max_in_flight = 10;
 	fake.latency_ms = 3;
 	sched_start(&e);
@@ -439,7 +445,7 @@ TEST(unanswered_hosts_do_not_starve_live_ones)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 60, 50);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->max_in_flight = 8;
 	sched_options(&e)->backoff_max_ms = 50; /* dead hosts come back every interval */
 	fake.latency_ms = 2;
@@ -474,7 +480,7 @@ TEST(shutdown_cancels_timers)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 3, 10000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	fake.latency_ms = 1;
 	sched_start(&e);
 	run_for(&loop, 50);
@@ -493,7 +499,7 @@ TEST(start_hosts_polls_only_those)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 4, 20);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	fake.latency_ms = 1;
 	list[0] = &e.hosts[3];
 	list[1] = &e.hosts[1];
@@ -532,7 +538,7 @@ TEST(fanout_runs_each_host_once_under_the_cap)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 40, 60000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	sched_options(&e)->max_in_flight = 5;
 	fake.latency_ms = 2;
 	fake.status[7] = BMC_ETIMEDOUT;
@@ -563,7 +569,7 @@ TEST(engine_without_scheduler_shuts_down)
 
 	uv_loop_init(&loop);
 	make_fleet(&f, 3, 10000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	ASSERT(e.sched == NULL);
 	finish(&e, &f, &loop);
 }
@@ -618,7 +624,7 @@ TEST(engine_hooks_hold_shutdown_until_released)
 	uv_loop_init(&loop);
 	k.e = &e;
 	make_fleet(&f, 1, 10000);
-	engine_init(&e, &loop, &f, &fake_backend);
+	engine_init(&e, &loop, &f, fake_for);
 	uv_timer_init(&loop, &k.timer);
 	k.timer.data = &k;
 	engine_add_hook(&e, &hook);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "cli/cli.h"
 #include "core/cred.h"
 #include "core/hostrange.h"
@@ -221,7 +222,7 @@ int cli_start_engine(struct cli *c)
 	}
 	free(logpath);
 	uv_loop_init(&c->loop);
-	engine_init(&c->engine, &c->loop, &c->fleet, NULL);
+	engine_init(&c->engine, &c->loop, &c->fleet, backend_for_protocol);
 	engine_handle_signals(&c->engine);
 	c->engine_started = 1;
 	return 0;

@@ -24,6 +24,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "cli/cli.h"
 #include "console/console.h"
 #include "core/log.h"
@@ -634,7 +635,7 @@ static void start_engine(struct cli *c)
 		log_open(NULL);
 	free(logpath);
 	uv_loop_init(&c->loop);
-	engine_init(&c->engine, &c->loop, &c->fleet, NULL);
+	engine_init(&c->engine, &c->loop, &c->fleet, backend_for_protocol);
 	c->engine_started = 1;
 }
 

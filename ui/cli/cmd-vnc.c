@@ -21,10 +21,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/vnc-viewer.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "vnc/relay.h"
+#include "vnc/viewer.h"
 
 struct vnc_cmd {
 	struct cli *cli;

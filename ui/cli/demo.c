@@ -379,8 +379,12 @@ int demo_run(struct cli *c)
 	if (demo_setup(&d, bmcsim) == 0 && setenv("XDG_STATE_HOME", d.state_dir, 1) == 0) {
 		c->fleet_path = d.fleet_file;
 		rc = cli_load_fleet(c);
-		if (rc == 0)
-			rc = tui_run(c);
+		if (rc == 0 && tui_check_terminal() != 0)
+			rc = EXIT_USAGE;
+		if (rc == 0) {
+			cli_start_engine(c);
+			rc = tui_run(&c->engine, c->fleet_path);
+		}
 		/* Close the BMC sessions while the simulator still answers. */
 		cli_finish(c);
 	}

@@ -114,8 +114,12 @@ int main(int argc, char **argv)
 		if (demo)
 			return demo_run(&c);
 		rc = cli_load_fleet(&c);
-		if (rc == 0)
-			rc = tui_run(&c);
+		if (rc == 0 && tui_check_terminal() != 0)
+			rc = EXIT_USAGE;
+		if (rc == 0) {
+			cli_start_engine(&c);
+			rc = tui_run(&c.engine, c.fleet_path);
+		}
 		cli_finish(&c);
 		return rc;
 	}

@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "cli/cli.h"
 #include "core/engine.h"
 
 enum tui_pair {
@@ -100,7 +99,6 @@ struct tui_pane_ops {
 };
 
 struct tui {
-	struct cli *cli;
 	struct bmc_engine *e;
 	const struct tui_pane_ops *const *panes; /* NULL-terminated */
 	size_t closing_pane;			 /* tui_quit() has come this far */

@@ -239,26 +239,29 @@ static void log_frame_stats(struct tui *t)
 /* In this order: the way out closes the VNC viewers, then the consoles. */
 static const struct tui_pane_ops *const panes[] = { &tui_vnc_pane, &tui_console_pane, NULL };
 
-int tui_run(struct cli *c)
+int tui_check_terminal(void)
+{
+	if (!isatty(0) || !isatty(1)) {
+		fprintf(stderr, "bmctop: the dashboard needs a terminal; for scripts use 'bmctop status'\n");
+		return -1;
+	}
+	return 0;
+}
+
+int tui_run(struct bmc_engine *e, const char *title)
 {
 	struct tui t;
 	struct engine_observer obs = { on_host_changed, NULL, NULL };
 	size_t i;
 
-	if (!isatty(0) || !isatty(1)) {
-		fprintf(stderr, "bmctop: the dashboard needs a terminal; for scripts use 'bmctop status'\n");
-		return EXIT_USAGE;
-	}
 	memset(&t, 0, sizeof t);
 	t.panes = panes;
-	t.cli = c;
-	t.e = &c->engine;
-	cli_start_engine(c);
+	t.e = e;
 	obs.ctx = &t;
 	engine_add_observer(t.e, &obs);
 	t.marked = xcalloc(t.e->nhosts ? t.e->nhosts : 1, 1);
 	t.order_dirty = 1;
-	snprintf(t.status, sizeof t.status, "%s: %zu hosts.  ? for help.", c->fleet_path,
+	snprintf(t.status, sizeof t.status, "%s: %zu hosts.  ? for help.", title,
 		 t.e->nhosts);
 
 	setlocale(LC_ALL, "");
@@ -279,17 +282,17 @@ int tui_run(struct cli *c)
 	write_terminal(bracketed_paste_on);
 	tui_panes_init(&t);
 
-	uv_poll_init(&c->loop, &t.input, 0);
+	uv_poll_init(e->loop, &t.input, 0);
 	t.input.data = &t;
 	t.on_input = on_input;
 	uv_poll_start(&t.input, UV_READABLE, on_input);
-	uv_signal_init(&c->loop, &t.sigwinch);
+	uv_signal_init(e->loop, &t.sigwinch);
 	t.sigwinch.data = &t;
 	uv_signal_start(&t.sigwinch, on_sigwinch, SIGWINCH);
-	uv_prepare_init(&c->loop, &t.redraw);
+	uv_prepare_init(e->loop, &t.redraw);
 	t.redraw.data = &t;
 	uv_prepare_start(&t.redraw, on_redraw);
-	uv_timer_init(&c->loop, &t.tick);
+	uv_timer_init(e->loop, &t.tick);
 	t.tick.data = &t;
 	uv_timer_start(&t.tick, on_tick, 1000, 1000);
 
@@ -297,7 +300,7 @@ int tui_run(struct cli *c)
 	t.e->on_signal = on_engine_signal;
 	t.e->front_end = &t;
 	sched_start(t.e);
-	uv_run(&c->loop, UV_RUN_DEFAULT);
+	uv_run(e->loop, UV_RUN_DEFAULT);
 	t.e->on_signal = NULL;
 	t.e->front_end = NULL;
 
@@ -309,7 +312,7 @@ int tui_run(struct cli *c)
 	uv_close((uv_handle_t *)&t.sigwinch, NULL);
 	uv_close((uv_handle_t *)&t.redraw, NULL);
 	uv_close((uv_handle_t *)&t.tick, NULL);
-	uv_run(&c->loop, UV_RUN_DEFAULT);
+	uv_run(e->loop, UV_RUN_DEFAULT);
 	for (i = 0; i < t.nlog; i++)
 		free(t.log[i]);
 	free(t.order);
@@ -317,5 +320,5 @@ int tui_run(struct cli *c)
 	free(t.targets);
 	free(t.frame_ns);
 	free(t.key_ns);
-	return EXIT_ALL_OK;
+	return 0;
 }

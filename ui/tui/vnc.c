@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/vnc-viewer.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
 #include "vnc/relay.h"
+#include "vnc/viewer.h"
 
 struct tui_vnc {
 	struct tui *t;

@@ -1,5 +1,5 @@
 /*
- * cli/vnc-viewer.c - finding and starting a VNC viewer.
+ * vnc/viewer.c - finding and starting a VNC viewer.
  *
  * Viewers are started with uv_spawn on the loop, so the relay keeps
  * running while the viewer is open and its exit is an event like any
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/vnc-viewer.h"
+#include "vnc/viewer.h"
 #include "core/cred.h"
 #include "core/errors.h"
 #include "core/xalloc.h"

@@ -1,5 +1,5 @@
 /*
- * cli/vnc-viewer.h - starting a VNC viewer at a local relay, for "bmctop vnc"
+ * vnc/viewer.h - starting a VNC viewer at a local relay, for "bmctop vnc"
  * and the dashboard's key.
  *
  * The command comes from the fleet's vnc-viewer = template (split at
