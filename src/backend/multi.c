@@ -23,6 +23,8 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,34 +140,41 @@ static void copy_string(char **dst, const char *src)
 		host_set_string(dst, src);
 }
 
-static void copy_sensors(struct bmc_host *h, const struct bmc_host *from, enum bmc_source src)
+/* A copy of n records of size bytes whose enum bmc_source field (at
+ * src_at) says src where it said nothing; NULL when n is 0. */
+static void *copy_tagged(const void *from, size_t n, size_t size, size_t src_at,
+			 enum bmc_source src)
 {
-	struct bmc_sensor *s = NULL;
+	uint8_t *copy;
+	enum bmc_source *tag;
 	size_t i;
 
-	if (from->nsensors > 0) {
-		s = xcalloc(from->nsensors, sizeof *s);
-		memcpy(s, from->sensors, from->nsensors * sizeof *s);
-		for (i = 0; i < from->nsensors; i++)
-			if (s[i].source == SRC_NONE)
-				s[i].source = src;
+	if (n == 0)
+		return NULL;
+	copy = xcalloc(n, size);
+	memcpy(copy, from, n * size);
+	for (i = 0; i < n; i++) {
+		tag = (enum bmc_source *)(copy + i * size + src_at);
+		if (*tag == SRC_NONE)
+			*tag = src;
 	}
-	host_set_sensors(h, s, from->nsensors);
+	return copy;
+}
+
+static void copy_sensors(struct bmc_host *h, const struct bmc_host *from, enum bmc_source src)
+{
+	host_set_sensors(h,
+			 copy_tagged(from->sensors, from->nsensors, sizeof *from->sensors,
+				     offsetof(struct bmc_sensor, source), src),
+			 from->nsensors);
 }
 
 static void copy_events(struct bmc_host *h, const struct bmc_host *from, enum bmc_source src)
 {
-	struct bmc_event *ev = NULL;
-	size_t i;
-
-	if (from->nevents > 0) {
-		ev = xcalloc(from->nevents, sizeof *ev);
-		memcpy(ev, from->events, from->nevents * sizeof *ev);
-		for (i = 0; i < from->nevents; i++)
-			if (ev[i].source == SRC_NONE)
-				ev[i].source = src;
-	}
-	host_set_events(h, ev, from->nevents);
+	host_set_events(h,
+			copy_tagged(from->events, from->nevents, sizeof *from->events,
+				    offsetof(struct bmc_event, source), src),
+			from->nevents);
 }
 
 static void copy_inventory(struct bmc_host *h, const struct bmc_host *from)
