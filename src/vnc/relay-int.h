@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "core/outq.h"
 #include "redfish/session.h"
 #include "tls/conn.h"
 #include "vnc/relay.h"
@@ -22,6 +23,16 @@
 #define PENDING_MAX	  (64 * 1024) /* viewer bytes held while the BMC side connects */
 #define HANDSHAKE_MAX	  (RFB_MAX_REASON + 1024)
 #define MAX_FAILURES	  3
+/*
+ * A side's queue passes high water only by what the relay makes before it
+ * stops reading: one read from each side (READ_CHUNK, plus a TLS record
+ * OpenSSL held back) and the viewer's PENDING_MAX bytes sent once the BMC
+ * side is ready, in WebSocket and TLS framing - at worst about 6.3 times
+ * the bytes (16-byte frames, max-frame-out's least, each in its own TLS 1.2
+ * CBC-SHA384 record): under 1 MiB.  A queue past OUT_LIMIT means that
+ * reasoning broke, and the side fails.
+ */
+#define OUT_LIMIT (4 * VNC_RELAY_HIGH_WATER)
 
 enum up_stage {
 	UP_IDLE,    /* no viewer authenticated yet */
@@ -52,8 +63,7 @@ struct side {
 	int open;      /* tcp is initialised and not closing */
 	int connected; /* may be read: connected and not shutting down */
 	int reading;
-	int full;	      /* queued went above high water, not yet below low water */
-	size_t queued;	      /* bytes in writes not yet completed */
+	struct outq out;      /* toward this side; initialised with tcp */
 	struct rfb_server rs; /* accepted connections: the relay as VNC server */
 	struct bytes in;      /* candidates: handshake bytes not yet used */
 	uint8_t rbuf[READ_CHUNK];
@@ -119,6 +129,8 @@ void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Free the relay once it ends and nothing is left open. */
 void relay_maybe_finish(struct vnc_relay *r);
+/* Initialise s's socket and the queue toward it; s is open from then on. */
+void relay_side_init(struct side *s);
 /* Write to a side, queueing what the socket does not take (backpressure). */
 void relay_side_write(struct side *s, const uint8_t *p, size_t n);
 /* Bytes of the stream to the viewer, counted. */

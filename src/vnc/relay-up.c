@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/outq.h"
 #include "core/xalloc.h"
 #include "tls/conn.h"
 #include "tls/pin.h"
@@ -76,7 +77,7 @@ void relay_up_answer_ping(struct vnc_relay *r)
 	uint8_t payload[WS_MAX_CONTROL];
 	size_t n;
 
-	if (r->ending || r->t.transport != VNC_TRANSPORT_WS || r->up.queued > 0)
+	if (r->ending || r->t.transport != VNC_TRANSPORT_WS || outq_queued(&r->up.out) > 0)
 		return;
 	if (ws_pong_take(&r->wsd, payload, &n))
 		ws_send(r, WS_OP_PONG, payload, n);
@@ -405,11 +406,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 			  uv_strerror(status));
 		return;
 	}
-	uv_tcp_init(r->loop, &r->up.tcp);
-	r->up.tcp.data = &r->up;
-	r->up.open = 1;
-	r->up.handles = 1;
-	r->pending_handles++;
+	relay_side_init(&r->up);
 	c = xcalloc(1, sizeof *c);
 	c->data = r;
 	r->stage = UP_CONNECT;

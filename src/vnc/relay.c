@@ -22,13 +22,14 @@
  * side is relay-up.c (TCP, TLS through tls/conn.c, WebSocket, the RFB
  * handshake), and the Redfish session some targets need relay-login.c.
  *
- * Backpressure: each side counts the bytes queued in its pending writes.
- * Reading from either side can make bytes for either (the BMC's pings are
- * answered toward the BMC, TLS answers itself), so once either queue is
- * above VNC_RELAY_HIGH_WATER neither side is read, until both have
+ * Backpressure: each side's writes go through an outq (core/outq.c), which
+ * counts the bytes not yet written and says when they cross the water
+ * marks.  Reading from either side can make bytes for either (the BMC's
+ * pings are answered toward the BMC, TLS answers itself), so once either
+ * queue is above VNC_RELAY_HIGH_WATER neither side is read, until both have
  * drained below VNC_RELAY_LOW_WATER.  Pongs are not queued at all beyond
  * one: the decoder keeps the latest ping's payload and the answer goes out
- * when nothing else is waiting to be written to the BMC.
+ * when nothing else is waiting to be written to the BMC (the outq drained).
  */
 #include "config.h"
 
@@ -42,6 +43,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/outq.h"
 #include "core/paths.h"
 #include "core/xalloc.h"
 #include "redfish/session.h"
@@ -143,6 +145,7 @@ static void side_close(struct side *s)
 		startups_remove(s);
 	if (s->handles == 0)
 		return;
+	outq_close(&s->out);
 	if (!uv_is_closing((uv_handle_t *)&s->tcp))
 		uv_close((uv_handle_t *)&s->tcp, on_side_handle_closed);
 	if (s != &s->r->up && !uv_is_closing((uv_handle_t *)&s->grace))
@@ -162,7 +165,7 @@ static void side_close_after_flush(struct side *s)
 {
 	uv_shutdown_t *req;
 
-	if (!s->open || !s->connected || s->queued > 0) {
+	if (!s->open || !s->connected || outq_queued(&s->out) > 0) {
 		side_close(s);
 		return;
 	}
@@ -211,7 +214,7 @@ void relay_end(struct vnc_relay *r, int status, const char *fmt, ...)
 			side_close(r->startups[i]);
 	if (v != NULL && v->open) {
 		/* A viewer still in the handshake hears why (RFB 3.8 reason). */
-		if (r->stage != UP_PASS && v->queued == 0) {
+		if (r->stage != UP_PASS && outq_queued(&v->out) == 0) {
 			rfb_server_result(&v->rs, 0, r->msg);
 			if (v->rs.outlen > 0) {
 				uv_buf_t b = uv_buf_init((char *)v->rs.out, (unsigned)v->rs.outlen);
@@ -258,71 +261,67 @@ static void side_failed(struct side *s, int err, const char *doing)
 
 /* Writing with backpressure. */
 
-struct write_req {
-	uv_write_t req;
-	struct side *s;
-	size_t n;
-	uint8_t data[];
-};
-
-static void on_written(uv_write_t *req, int status)
+static void on_out_flow(struct outq *q, int full)
 {
-	struct write_req *w = (struct write_req *)req;
-	struct side *s = w->s;
+	struct side *s = q->data;
 	struct vnc_relay *r = s->r;
 
-	s->queued -= w->n;
-	free(w);
 	if (r->ending || !s->open)
 		return;
-	if (status < 0) {
-		side_failed(s, status, "writing to");
+	relay_update_reading(r);
+}
+
+static void on_out_drained(struct outq *q)
+{
+	struct side *s = q->data;
+	struct vnc_relay *r = s->r;
+
+	if (r->ending || !s->open)
 		return;
-	}
-	if (s->full && s->queued < VNC_RELAY_LOW_WATER) {
-		s->full = 0;
-		relay_update_reading(r);
-	}
-	if (s == &r->up && s->queued == 0)
+	if (s == &r->up)
 		relay_up_answer_ping(r);
 }
 
+static void on_out_failed(struct outq *q, int status)
+{
+	struct side *s = q->data;
+	struct vnc_relay *r = s->r;
+
+	if (r->ending || !s->open)
+		return;
+	side_failed(s, status, "writing to");
+}
+
+static const struct outq_ops side_out_ops = {
+    .flow = on_out_flow,
+    .drained = on_out_drained,
+    .failed = on_out_failed,
+};
+
+void relay_side_init(struct side *s)
+{
+	struct vnc_relay *r = s->r;
+
+	uv_tcp_init(r->loop, &s->tcp);
+	s->tcp.data = s;
+	outq_init(&s->out, (uv_stream_t *)&s->tcp, &side_out_ops, VNC_RELAY_LOW_WATER,
+		  VNC_RELAY_HIGH_WATER, OUT_LIMIT, s);
+	s->open = 1;
+	s->handles++;
+	r->pending_handles++;
+}
+
+/* The outq sends at once what the socket takes and copies only the rest. */
 void relay_side_write(struct side *s, const uint8_t *p, size_t n)
 {
 	struct vnc_relay *r = s->r;
-	struct write_req *w;
-	uv_buf_t b;
 	int rc;
 
 	if (n == 0 || r->ending || !s->open)
 		return;
-	/* Most writes go out at once: no copy unless the socket is full. */
-	if (s->queued == 0) {
-		b = uv_buf_init((char *)p, (unsigned)n);
-		rc = uv_try_write((uv_stream_t *)&s->tcp, &b, 1);
-		if (rc > 0) {
-			p += rc;
-			n -= (size_t)rc;
-			if (n == 0)
-				return;
-		}
-	}
-	w = xmalloc(sizeof *w + n);
-	memcpy(w->data, p, n);
-	w->s = s;
-	w->n = n;
-	b = uv_buf_init((char *)w->data, (unsigned)n);
-	rc = uv_write(&w->req, (uv_stream_t *)&s->tcp, &b, 1, on_written);
-	if (rc != 0) {
-		free(w);
+	rc = outq_write(&s->out, p, n);
+	if (rc != 0)
 		side_failed(s, rc, "writing to");
-		return;
-	}
-	s->queued += n;
-	if (!s->full && s->queued > VNC_RELAY_HIGH_WATER) {
-		s->full = 1;
-		relay_update_reading(r);
-	}
 }
 
 void relay_to_viewer(struct vnc_relay *r, const uint8_t *p, size_t n)
@@ -378,7 +377,7 @@ static void side_set_reading(struct side *s, int want)
  */
 void relay_update_reading(struct vnc_relay *r)
 {
-	int throttled = r->up.full || (r->viewer != NULL && r->viewer->full);
+	int throttled = outq_full(&r->up.out) || (r->viewer != NULL && outq_full(&r->viewer->out));
 
 	if (r->up.connected)
 		side_set_reading(&r->up, !r->ending && !throttled);
@@ -388,7 +387,7 @@ void relay_update_reading(struct vnc_relay *r)
 		struct side *c = r->startups[i];
 
 		if (c != NULL && c->connected)
-			side_set_reading(c, !r->ending && !c->full);
+			side_set_reading(c, !r->ending && !outq_full(&c->out));
 	}
 }
 
@@ -529,13 +528,11 @@ static void on_connection(uv_stream_t *server, int status)
 	}
 	c = xcalloc(1, sizeof *c);
 	c->r = r;
-	uv_tcp_init(r->loop, &c->tcp);
-	c->tcp.data = c;
+	relay_side_init(c);
 	uv_timer_init(r->loop, &c->grace);
 	c->grace.data = c;
-	c->handles = 2;
-	c->open = 1;
-	r->pending_handles += 2;
+	c->handles++;
+	r->pending_handles++;
 	r->startups[slot] = c;
 	if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
 		side_close(c);
