@@ -12,7 +12,7 @@
 #include "core/fleet.h"
 #include "core/host-json.h"
 
-void format_utc(char *buf, size_t len, int64_t ms)
+void host_json_utc(char *buf, size_t len, int64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -62,7 +62,7 @@ static json_t *event_to_json(const struct bmc_event *ev)
 
 	json_object_set_new(o, "id", json_integer(ev->id));
 	if (ev->timestamp > 0) {
-		format_utc(when, sizeof when, ev->timestamp * 1000);
+		host_json_utc(when, sizeof when, ev->timestamp * 1000);
 		json_object_set_new(o, "time", json_string(when));
 	} else {
 		json_object_set_new(o, "time", json_null());
@@ -164,7 +164,7 @@ json_t *host_to_json(const struct bmc_host *h, unsigned parts)
 	}
 	json_object_set_new(o, "error", str_or_null(h->error));
 	if (h->updated_ms > 0) {
-		format_utc(when, sizeof when, h->updated_ms);
+		host_json_utc(when, sizeof when, h->updated_ms);
 		json_object_set_new(o, "updated", json_string(when));
 	} else {
 		json_object_set_new(o, "updated", json_null());

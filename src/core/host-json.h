@@ -19,6 +19,6 @@ enum host_json_part {
 
 json_t *host_to_json(const struct bmc_host *h, unsigned parts);
 /* ISO 8601 UTC ("2026-11-24T08:00:00Z") of Unix milliseconds into buf. */
-void format_utc(char *buf, size_t len, int64_t ms);
+void host_json_utc(char *buf, size_t len, int64_t ms);
 
 #endif

@@ -386,7 +386,7 @@ static void print_events(const struct bmc_host *h)
 		char when[32] = "-";
 
 		if (ev->timestamp > 0)
-			format_utc(when, sizeof when, ev->timestamp * 1000);
+			host_json_utc(when, sizeof when, ev->timestamp * 1000);
 		printf("%-6u %-20s %-24s %-9s %s\n", ev->id, when, ev->sensor,
 		       bmc_health_name(ev->severity), ev->message);
 	}

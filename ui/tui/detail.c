@@ -135,7 +135,7 @@ static int draw_events(struct tui *t, const struct bmc_host *h, int y, int rows)
 		char when[32] = "-";
 
 		if (ev->timestamp > 0)
-			format_utc(when, sizeof when, ev->timestamp * 1000);
+			host_json_utc(when, sizeof when, ev->timestamp * 1000);
 		mvprintw(y + 1 + line, 1, "%-6u %-20s %-22.22s ", ev->id, when, ev->sensor);
 		tui_set_color(t, tui_health_pair(ev->severity), 1);
 		printw("%-9s", bmc_health_name(ev->severity));
