@@ -17,7 +17,8 @@
  * When a stream from the BMC stalls after a full packet, a few "guess"
  * acknowledgements ask for the lost packet at once instead of waiting for
  * the BMC's own timer (ipmi_sim waits a second, and gives the data up after
- * five retransmissions in a whole burst).
+ * five retransmissions in a whole burst); a burst cut off in the middle is
+ * asked again more slowly for a while (console/sol-link.c says why).
  *
  * Another client may take the console (Deactivate Payload from its own
  * session, then Activate).  The spec has the BMC send us a packet with the
@@ -107,6 +108,7 @@ static void activated(struct sol_console *sc, const struct sol_activate_rsp *ar)
 	sc->synced = 0;
 	sc->holding = 0;
 	sc->guess_round = 0;
+	sc->rx_longest = 0;
 	sc->srtt_us = 0;
 	sc->acked_us = 0;
 	if (ar->port != 0 && ar->port != hc->ipmi_port && ar->port != 623)
