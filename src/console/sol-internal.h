@@ -69,7 +69,7 @@ struct sol_console {
 	int session_closing; /* ipmi_session_close() called, callback pending */
 	enum sol_phase phase;
 	int steal_wanted;	   /* steal as soon as "already active" comes */
-	int stole;		   /* this activation follows a steal: no second one */
+	int stole;		   /* Deactivate Payloads sent before this activation */
 	int was_active;		   /* a payload was active before: say "reconnected" */
 	uint32_t active_sid;	   /* BMC session ID our payload is on */
 	uint32_t lost_sid;	   /* ... and of the one we lost, to know it again */
