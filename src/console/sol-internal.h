@@ -33,7 +33,10 @@
 #define GUESS_MIN_MS   20
 #define GUESS_MAX_MS   1000
 #define GUESS_FIRST_MS 100
-#define GUESS_ROUNDS   5
+/* After the fast rounds, a burst cut off is asked again this often (well
+ * inside ipmi_sim's one second) for this long after its last packet. */
+#define GUESS_SLOW_MS  250
+#define GUESS_PROBE_MS 10000
 /* Acknowledgements in a row that match nothing we sent: the BMC restarted. */
 #define STRAY_LIMIT	   8
 #define RECONNECT_FIRST_MS 1000
@@ -66,7 +69,7 @@ struct sol_console {
 	int session_closing; /* ipmi_session_close() called, callback pending */
 	enum sol_phase phase;
 	int steal_wanted;	   /* steal as soon as "already active" comes */
-	int stole;		   /* this activation follows a steal: no second one */
+	int stole;		   /* Deactivate Payloads sent before this activation */
 	int was_active;		   /* a payload was active before: say "reconnected" */
 	uint32_t active_sid;	   /* BMC session ID our payload is on */
 	uint32_t lost_sid;	   /* ... and of the one we lost, to know it again */
@@ -84,6 +87,9 @@ struct sol_console {
 	size_t pkt_len;
 	unsigned tries;
 	unsigned guess_round;
+	size_t rx_longest; /* the longest packet from the BMC this activation */
+	int stream_cut;	   /* the stream stopped after a packet that long */
+	uint64_t cut_ms;   /* ... at this loop time */
 	uint64_t srtt_us;  /* smoothed round trip in a stream; 0: none yet */
 	uint64_t acked_us; /* when we acked the last new packet; 0: no sample */
 	uint8_t acked_seq; /* ... which was this one */

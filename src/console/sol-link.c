@@ -5,7 +5,15 @@
  * rules): ours is retransmitted on the fleet's timeout a bounded number of
  * times, and characters the BMC did not accept go out again in the next
  * one.  When a stream from the BMC stalls after a full packet, a few
- * "guess" acknowledgements ask for the lost packet at once.  Every few
+ * "guess" acknowledgements ask for the lost packet at once instead of
+ * waiting for the BMC's own timer (ipmi_sim waits a second, and gives the
+ * data up after five retransmissions in a whole burst).  A stream that
+ * stopped in the middle of a burst is asked again, more slowly, for
+ * GUESS_PROBE_MS: ipmi_sim (2.0.33) gives a packet up with its whole
+ * buffer, and if that buffer was full it stops reading the host and sends
+ * nothing more, on this session or the next, until some packet
+ * acknowledges the number after the one it gave up.  The slow rounds keep
+ * its timer from firing, and restart it if it did.  Every few
  * seconds Get Payload Instance Info asks which session holds the payload,
  * which is how a console learns it was taken over.
  */
@@ -155,13 +163,18 @@ static uint64_t guess_wait_ms(const struct sol_console *sc)
 	return ms > GUESS_MAX_MS ? GUESS_MAX_MS : ms;
 }
 
-/* In a stream the BMC answers our ack with its next packet at once. */
+/*
+ * In a stream the BMC answers our ack with its next packet at once.  Short
+ * packets (echo, prompts) are not a stream: the next one waits for the
+ * host, or for the BMC's retransmission timer when our ack was lost, and a
+ * sample of ipmi_sim's second would make every guess wait as long.
+ */
 static void measure_round_trip(struct sol_console *sc, uint8_t prev_seq, const struct sol_packet *p,
 			       const struct sol_rx_result *r)
 {
 	uint64_t now = uv_hrtime() / 1000;
 
-	if (r->deliver_len == 0) {
+	if (r->deliver_len < GUESS_MIN_LEN) {
 		sc->acked_us = 0;
 		return;
 	}
@@ -177,32 +190,28 @@ static void measure_round_trip(struct sol_console *sc, uint8_t prev_seq, const s
 static void on_guess_timer(uv_timer_t *t)
 {
 	struct sol_console *sc = t->data;
-	unsigned k;
+	struct sol_packet acks[SOL_STALL_MAX_ACKS];
+	uint64_t wait;
+	size_t i, n;
 
 	if (sc->phase != PH_ACTIVE)
 		return;
-	if (sc->guess_round >= GUESS_ROUNDS) {
+	if (sc->guess_round >= SOL_STALL_FAST_ROUNDS &&
+	    (!sc->stream_cut || uv_now(sc->c->loop) - sc->cut_ms >= GUESS_PROBE_MS)) {
 		sol_guess_clear(&sc->proto);
 		return;
 	}
-	/*
-	 * Round k guesses k numbers ahead: a guess the BMC took makes it
-	 * resend under the next number, and that packet may be lost too.
-	 * The repeated acknowledgement covers the other case, where our
-	 * last acknowledgement was lost and the BMC is still waiting.
-	 */
+	/* Guesses, then our last acknowledgement again (ipmi/sol.h). */
 	sc->guess_round++;
 	sc->acked_us = 0; /* the next packet's delay includes the stall */
-	for (k = 1; k <= sc->guess_round; k++) {
-		uint8_t g = sol_guess(&sc->proto, k);
-
-		if (g != 0) {
-			send_ack(sc, g, 0);
-			sc->guesses++;
-		}
-	}
-	send_ack(sc, sc->proto.rx_seq, sc->proto.rx_accepted);
-	uv_timer_start(&sc->guess_timer, on_guess_timer, guess_wait_ms(sc), 0);
+	n = sol_stall_acks(&sc->proto, sc->guess_round, acks);
+	for (i = 0; i < n; i++)
+		send_ack(sc, acks[i].ack_seq, acks[i].accepted);
+	sc->guesses += n > 0 ? n - 1 : 0;
+	wait = guess_wait_ms(sc);
+	if (sc->guess_round >= SOL_STALL_FAST_ROUNDS && wait < GUESS_SLOW_MS)
+		wait = GUESS_SLOW_MS;
+	uv_timer_start(&sc->guess_timer, on_guess_timer, wait, 0);
 }
 
 static void on_holder_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
@@ -318,6 +327,10 @@ void sol_link_on_payload(void *ctx, const struct ipmi_rmcpp_packet *rp)
 	}
 	if (p.len >= GUESS_MIN_LEN) {
 		/* A stream (refused copies too: the BMC has more to send). */
+		if (p.len > sc->rx_longest)
+			sc->rx_longest = p.len;
+		sc->stream_cut = p.len >= sc->rx_longest;
+		sc->cut_ms = uv_now(sc->c->loop);
 		sc->guess_round = 0;
 		uv_timer_start(&sc->guess_timer, on_guess_timer, guess_wait_ms(sc), 0);
 	} else if (p.seq != 0) {

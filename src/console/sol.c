@@ -17,7 +17,8 @@
  * When a stream from the BMC stalls after a full packet, a few "guess"
  * acknowledgements ask for the lost packet at once instead of waiting for
  * the BMC's own timer (ipmi_sim waits a second, and gives the data up after
- * five retransmissions in a whole burst).
+ * five retransmissions in a whole burst); a burst cut off in the middle is
+ * asked again more slowly for a while (console/sol-link.c says why).
  *
  * Another client may take the console (Deactivate Payload from its own
  * session, then Activate).  The spec has the BMC send us a packet with the
@@ -33,8 +34,9 @@
  * match nothing we sent, the session failing) closes the session, reports
  * CON_LOST and reconnects with backoff.  "Payload already active" is
  * CON_BUSY, and console_steal() deactivates the other instance first --
- * except when the holder is our own session from before the loss, which is
- * taken back without asking.
+ * except when the holder is our own session from before the loss, or this
+ * very session (a copy of our Activate Payload sent again after its answer
+ * was lost), which is deactivated and activated again without asking.
  *
  * This file is the session and the payload's life; the character stream on
  * an active payload is console/sol-link.c.
@@ -107,6 +109,7 @@ static void activated(struct sol_console *sc, const struct sol_activate_rsp *ar)
 	sc->synced = 0;
 	sc->holding = 0;
 	sc->guess_round = 0;
+	sc->rx_longest = 0;
 	sc->srtt_us = 0;
 	sc->acked_us = 0;
 	if (ar->port != 0 && ar->port != hc->ipmi_port && ar->port != 623)
@@ -141,7 +144,7 @@ static void start_steal(struct sol_console *sc, int quiet)
 	size_t n = sol_build_deactivate(data, SOL_INSTANCE);
 
 	sc->phase = PH_STEALING;
-	sc->stole = 1;
+	sc->stole++;
 	sc->steal_wanted = 0;
 	if (!quiet)
 		set_state(sc, CON_CONNECTING, "taking over SOL on %s (Deactivate Payload)",
@@ -192,12 +195,26 @@ static void on_instance_info(struct ipmi_session *s, int status, const struct ip
 		start_steal(sc, 1);
 		return;
 	}
-	if (rsp->ccode == 0 && holder != 0) {
+	/* Our own Activate Payload, answered once already (the answer was
+	 * lost and the session layer sent it again): ipmi_sim refuses the
+	 * copy.  Deactivating our own payload and activating again is safe. */
+	if (rsp->ccode == 0 && holder != 0 && (holder == s->bmc_sid || holder == s->console_sid)) {
+		log_info("%s: SOL is active on this very session (an answer was lost); "
+			 "activating it again",
+			 host_name(sc));
+		start_steal(sc, 1);
+		return;
+	}
+	if (sc->stole) {
+		busy(sc, "SOL payload still active elsewhere after Deactivate Payload");
+		return;
+	}
+	if (rsp->ccode == 0 && holder != 0 && sc->lost_sid != 0) {
 		/* Ours before the loss, another session's now. */
 		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
 		return;
 	}
-	busy(sc, "SOL payload already active");
+	busy(sc, sol_ccode_str(IPMI_CMD_ACTIVATE_PAYLOAD, SOL_CC_ALREADY_ACTIVE));
 }
 
 static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
@@ -210,11 +227,12 @@ static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipm
 	if (status != 0 || sc->phase != PH_ACTIVATING)
 		return;
 	if (rsp->ccode == SOL_CC_ALREADY_ACTIVE || rsp->ccode == SOL_CC_LIMIT_REACHED) {
-		if (sc->stole) {
+		if (sc->stole >= 3) {
 			busy(sc, "SOL payload still active elsewhere after Deactivate Payload");
 		} else if (sc->steal_wanted) {
 			start_steal(sc, 0);
-		} else if (sc->lost_sid != 0) {
+		} else {
+			/* Whose is it: ours from before a loss, ours now, or another's? */
 			uint8_t data[2];
 			size_t n = sol_build_instance_info(data, SOL_INSTANCE);
 
@@ -223,8 +241,6 @@ static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipm
 						 IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data, n,
 						 on_instance_info, sc) != 0)
 				lost(sc, "the IPMI session closed");
-		} else {
-			busy(sc, sol_ccode_str(IPMI_CMD_ACTIVATE_PAYLOAD, rsp->ccode));
 		}
 		return;
 	}

@@ -269,3 +269,22 @@ void sol_guess_clear(struct sol_state *st)
 	st->guessed = 0;
 	st->last_guess = 0;
 }
+
+size_t sol_stall_acks(struct sol_state *st, unsigned round,
+		      struct sol_packet acks[SOL_STALL_MAX_ACKS])
+{
+	unsigned guesses = round <= SOL_STALL_FAST_ROUNDS ? round : SOL_STALL_GUESSES;
+	size_t n = 0;
+	unsigned k;
+
+	if (st->rx_seq == 0 || round == 0)
+		return 0;
+	for (k = 1; k <= guesses; k++) {
+		memset(&acks[n], 0, sizeof acks[n]);
+		acks[n++].ack_seq = sol_guess(st, k);
+	}
+	memset(&acks[n], 0, sizeof acks[n]);
+	acks[n].ack_seq = st->rx_seq;
+	acks[n++].accepted = st->rx_accepted;
+	return n;
+}

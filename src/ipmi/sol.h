@@ -168,4 +168,21 @@ uint8_t sol_guess(struct sol_state *st, unsigned guess);
 /* The stall is over (or given up): forget the guesses. */
 void sol_guess_clear(struct sol_state *st);
 
+/*
+ * What to send in round `round` (from 1) of a stall: guesses (acks with
+ * 0, from sol_guess), then our last acknowledgement again, in case it was
+ * the one lost.  Round k of the first SOL_STALL_FAST_ROUNDS guesses k
+ * numbers ahead: a guess the BMC took makes it resend under the next
+ * number, and that packet may be lost too.  Later rounds guess
+ * SOL_STALL_GUESSES ahead: the fast rounds can move ipmi_sim's number up
+ * to 6 ahead, and giving a packet up moves it one more, and a stalled
+ * ipmi_sim only starts again when acknowledged under that number (see
+ * console/sol.c).  Returns the count, 0 before anything was received.
+ */
+#define SOL_STALL_FAST_ROUNDS 5
+#define SOL_STALL_GUESSES     (SOL_STALL_FAST_ROUNDS + 2)
+#define SOL_STALL_MAX_ACKS    (SOL_STALL_GUESSES + 1)
+size_t sol_stall_acks(struct sol_state *st, unsigned round,
+		      struct sol_packet acks[SOL_STALL_MAX_ACKS]);
+
 #endif

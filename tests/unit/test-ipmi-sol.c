@@ -569,3 +569,118 @@ TEST(sol_guess_forgotten_once_the_bmc_moved_past)
 	sol_receive(&st, &p, &r);
 	ASSERT_EQ(r.deliver_len, 0);
 }
+
+/*
+ * ipmi_sim's side of a stream (OpenIPMI 2.0.33, lanserv/sol.c), as far as
+ * a stall goes: an acknowledgement counts only under the number it is
+ * waiting on (curr); then it resends what was not accepted, or sends its
+ * next characters, under the next number.  After its retransmissions it
+ * gives the packet up (with its whole buffer), moves to the next number
+ * and, its buffer having been full, stops reading the host: nothing more
+ * until acknowledged under that number.
+ */
+struct sim_bmc {
+	uint8_t curr;
+	int wedged;
+	char chunk; /* the characters in flight: 'A', 'B', ... */
+	int sent;   /* it sent curr (chunk) in answer to the last round */
+};
+
+static void sim_round(struct sim_bmc *b, const struct sol_packet *acks, size_t n)
+{
+	size_t i;
+
+	b->sent = 0;
+	for (i = 0; i < n; i++) {
+		if (acks[i].ack_seq != b->curr)
+			continue;
+		b->curr = sol_next_seq(b->curr);
+		if (b->wedged)
+			b->wedged = 0; /* reading again: its next characters */
+		else if (acks[i].accepted > 0)
+			b->chunk++;
+		b->sent = 1;
+	}
+}
+
+/* A stream stops after packet 6; fast_acks_arrive: whether the fast
+ * rounds reach ipmi_sim (its answers are all lost either way).  Returns
+ * the characters the console takes after ipmi_sim gave up. */
+static char stall_then_give_up(int fast_acks_arrive)
+{
+	struct sol_state st;
+	struct sol_rx_result r;
+	struct sol_packet acks[SOL_STALL_MAX_ACKS];
+	struct sim_bmc b = {.curr = 7, .chunk = 'B'};
+	struct sol_packet p = bmc_data(6, "A");
+	char text[2] = {0, 0};
+	unsigned round;
+	size_t n;
+
+	sol_state_reset(&st);
+	sol_receive(&st, &p, &r);
+	ASSERT_EQ(r.deliver_len, 1);
+	for (round = 1; round <= SOL_STALL_FAST_ROUNDS; round++) {
+		n = sol_stall_acks(&st, round, acks);
+		ASSERT(n > 0);
+		ASSERT_EQ(acks[n - 1].ack_seq, 6); /* our last ack, again */
+		ASSERT_EQ(acks[n - 1].accepted, 1);
+		if (fast_acks_arrive)
+			sim_round(&b, acks, n);
+	}
+	/* A second without an answer, five times: it gives chunk B up. */
+	b.curr = sol_next_seq(b.curr);
+	b.wedged = 1;
+	b.chunk = 'C';
+	/* The next round reaches it: it must name that number. */
+	n = sol_stall_acks(&st, round, acks);
+	sim_round(&b, acks, n);
+	ASSERT(b.sent);
+	/* What it sends now must be taken, once (a guessed number is
+	 * refused, and the characters come again under the next). */
+	for (;;) {
+		text[0] = b.chunk;
+		p = bmc_data(b.curr, text);
+		sol_receive(&st, &p, &r);
+		if (r.deliver_len > 0)
+			break;
+		ASSERT(r.ack);
+		ASSERT_EQ(r.ack_count, 0);
+		sim_round(&b, &(struct sol_packet){.ack_seq = r.ack_seq}, 1);
+		ASSERT(b.sent);
+	}
+	return (char)r.deliver[0];
+}
+
+TEST(sol_stall_rounds_restart_an_ipmi_sim_that_gave_up)
+{
+	/* The fast rounds lost: it gave 7 up and waits under 8. */
+	ASSERT_EQ(stall_then_give_up(0), 'C');
+	/* The fast rounds took it to 12 (its resends lost); it gave that
+	 * up and waits under 13, seven ahead of what we have. */
+	ASSERT_EQ(stall_then_give_up(1), 'C');
+}
+
+TEST(sol_stall_acks_never_guess_the_received_packet)
+{
+	struct sol_state st;
+	struct sol_rx_result r;
+	struct sol_packet acks[SOL_STALL_MAX_ACKS];
+	struct sol_packet p = bmc_data(15, "A");
+	unsigned round;
+	size_t i, n;
+
+	sol_state_reset(&st);
+	ASSERT_EQ(sol_stall_acks(&st, 1, acks), 0); /* nothing received yet */
+	sol_receive(&st, &p, &r);
+	for (round = 1; round <= 40; round++) {
+		n = sol_stall_acks(&st, round, acks);
+		ASSERT_EQ(n,
+			  (round <= SOL_STALL_FAST_ROUNDS ? round : SOL_STALL_FAST_ROUNDS + 2) + 1);
+		for (i = 0; i + 1 < n; i++) {
+			ASSERT(acks[i].ack_seq >= 1 && acks[i].ack_seq <= 15);
+			ASSERT(acks[i].ack_seq != 15);
+			ASSERT_EQ(acks[i].accepted, 0);
+		}
+	}
+}
