@@ -85,7 +85,8 @@ int fleet_parse_duration(const char *s, uint64_t *ms);
 const char *fleet_protocol_name(enum fleet_protocol p);
 const char *fleet_tls_name(enum fleet_tls t);
 const char *fleet_privilege_name(enum fleet_privilege p);
-/* The Redfish base URL of a host (its redfish key, or https://ADDRESS). */
+/* The Redfish base URL of a host (its redfish key, or https://ADDRESS),
+ * without a trailing slash (malloc'd). */
 char *fleet_redfish_url(const struct host_config *hc);
 
 /* Parse "HOST:PORT" (HOST may be [v6]); host is malloc'd.  0 or -1. */

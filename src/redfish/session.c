@@ -22,12 +22,9 @@
 
 int rf_session_init(struct rf_session *s, const struct host_config *hc, char **err)
 {
-	char *url = fleet_redfish_url(hc);
-	size_t n = strlen(url);
+	char *url = fleet_redfish_url(hc); /* without a trailing slash */
 
 	memset(s, 0, sizeof *s);
-	while (n > 0 && url[n - 1] == '/')
-		url[--n] = '\0';
 	if (rf_url_check(url, hc->tls, err) != 0) {
 		free(url);
 		return BMC_ECONFIG;
