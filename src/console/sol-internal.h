@@ -70,6 +70,7 @@ struct sol_console {
 	enum sol_phase phase;
 	int steal_wanted;	   /* steal as soon as "already active" comes */
 	int stole;		   /* Deactivate Payloads sent before this activation */
+	uint8_t refused;	   /* Activate Payload's refusal, while we ask whose it is */
 	int was_active;		   /* a payload was active before: say "reconnected" */
 	uint32_t active_sid;	   /* BMC session ID our payload is on */
 	uint32_t lost_sid;	   /* ... and of the one we lost, to know it again */

@@ -214,7 +214,7 @@ static void on_instance_info(struct ipmi_session *s, int status, const struct ip
 		taken_over(sc, "BMC session 0x%08x holds SOL now", holder);
 		return;
 	}
-	busy(sc, sol_ccode_str(IPMI_CMD_ACTIVATE_PAYLOAD, SOL_CC_ALREADY_ACTIVE));
+	busy(sc, sol_ccode_str(IPMI_CMD_ACTIVATE_PAYLOAD, sc->refused));
 }
 
 static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipmi_response *rsp,
@@ -237,6 +237,7 @@ static void on_activate_rsp(struct ipmi_session *s, int status, const struct ipm
 			size_t n = sol_build_instance_info(data, SOL_INSTANCE);
 
 			sc->phase = PH_CHECKING;
+			sc->refused = rsp->ccode;
 			if (ipmi_session_request(&sc->session, IPMI_NETFN_APP,
 						 IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, data, n,
 						 on_instance_info, sc) != 0)
