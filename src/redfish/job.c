@@ -75,6 +75,7 @@ void rf_job_finish(struct rf_job *j, int status)
 		session_release(j->rh, status ? status : BMC_EPROTO);
 	rf_job_queue_clear(j);
 	rf_free_links(j->chassis_links, j->nchassis);
+	free(j->merged);
 	if (j->log_members != NULL)
 		json_decref(j->log_members);
 	free(j->body);

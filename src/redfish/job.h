@@ -30,6 +30,10 @@ struct rf_host {
 	char manager_logs[RF_LINK_MAX];
 	int manager_read;
 	unsigned manager_caps;
+	/* The chassis sources worth reading (a bit per rf_job.stage), learnt by a poll. */
+	unsigned sensor_plan; /* 0: not known, every source is read */
+	size_t plan_chassis;  /* the chassis (index in the collection) it was learnt on */
+	unsigned plan_age;    /* polls since it was learnt */
 	void (*closed)(struct bmc_host *h);
 };
 
@@ -100,7 +104,11 @@ struct rf_job {
 	char queue_message[800];
 	void (*queue_done)(struct rf_job *j);
 	struct rf_chassis chassis;
-	int stage;	      /* 0 Sensors, 1 Thermal/PowerSubsystem, 2 legacy Thermal/Power */
+	int stage;		   /* 0 Sensors, 1 Thermal/PowerSubsystem, 2 legacy Thermal/Power */
+	int learning;		   /* every stage is read, and rh->sensor_plan learnt from them */
+	unsigned stages_used;	   /* bit per stage that gave a kind of reading */
+	struct bmc_sensor *merged; /* this chassis' sensors so far, per kind (rf_sensors_merge) */
+	size_t nmerged, capmerged;
 	char **chassis_links; /* tried in order until one has sensors */
 	size_t nchassis, chassis_index;
 	/* events */

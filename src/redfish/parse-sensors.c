@@ -544,3 +544,32 @@ int rf_parse_power_supply_metrics(json_t *j, struct bmc_sensor *supply)
 		supply->status = BMC_HEALTH_OK;
 	return 0;
 }
+
+/* Sources per kind of reading. */
+
+int rf_sensors_have_kind(const struct bmc_sensor *s, size_t n, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s[i].type, type) == 0)
+			return 1;
+	return 0;
+}
+
+size_t rf_sensors_merge(struct bmc_sensor **s, size_t *n, size_t *cap, const struct bmc_sensor *add,
+			size_t nadd)
+{
+	size_t before = *n, i;
+	struct bmc_sensor *x;
+
+	for (i = 0; i < nadd; i++) {
+		if (rf_sensors_have_kind(*s, before, add[i].type))
+			continue;
+		x = sensor_append(s, n, cap);
+		if (x == NULL)
+			break;
+		*x = add[i];
+	}
+	return *n - before;
+}

@@ -188,6 +188,21 @@ int rf_parse_power_supply(json_t *j, struct bmc_sensor **s, size_t *n, size_t *c
 int rf_parse_power_supply_metrics(json_t *j, struct bmc_sensor *supply);
 
 /*
+ * A chassis offers its readings in up to three sources, preferred first:
+ * the Sensors collection, ThermalSubsystem/PowerSubsystem, then the legacy
+ * Thermal and Power.  Firmware fills them unevenly (AMI MegaRAC's Sensors
+ * holds only power and energy, its Thermal the temperatures), so each kind
+ * of reading (the model's type: temperature, fan, voltage, power, ...) is
+ * taken from the first source that has any of it.  rf_sensors_merge()
+ * appends the sensors of the next source in order whose type none of *s had
+ * before the call, and returns how many it added.
+ */
+size_t rf_sensors_merge(struct bmc_sensor **s, size_t *n, size_t *cap, const struct bmc_sensor *add,
+			size_t nadd);
+/* Whether one of the n sensors is of that type. */
+int rf_sensors_have_kind(const struct bmc_sensor *s, size_t n, const char *type);
+
+/*
  * The message of a Redfish error body (error.@Message.ExtendedInfo[0].Message,
  * else error.message), as display text; 0, or -1 when there is none.
  */

@@ -11,7 +11,10 @@
  * own results so that the order of the sensors does not depend on which
  * answer came first.  With $expand (when the service root offers it) a
  * collection brings its members along and the queue only fetches what the
- * service left as links.
+ * service left as links.  A chassis' sources (Sensors, the subsystems, the
+ * legacy Thermal and Power) are read in that order, each kind of reading
+ * from the first that has it, and a host remembers which ones gave
+ * something so that later polls skip the others.
  */
 #include "config.h"
 
@@ -29,6 +32,7 @@
 #define MAX_ITEMS	  1024 /* queued resources in one poll, expanded ones included */
 #define MAX_PAGES	  16   /* Members@odata.nextLink pages followed per collection */
 #define MAX_CHASSIS_TRIED 8
+#define PLAN_POLLS	  20 /* polls that read only the sources learnt, then all again */
 
 /*
  * GET the first member of the collection in body, then next; when the
@@ -446,41 +450,99 @@ static void try_next_chassis(struct rf_job *j)
 
 static void chassis_stage(struct rf_job *j);
 
-/* One way of reading this chassis is done: keep what it found, else the next. */
+/* Start reading the current chassis' sources from the first. */
+static void chassis_begin(struct rf_job *j, int learning)
+{
+	free(j->merged);
+	j->merged = NULL;
+	j->nmerged = j->capmerged = 0;
+	j->stages_used = 0;
+	j->stage = 0;
+	j->learning = learning;
+	chassis_stage(j);
+}
+
+/* This chassis has given all it will: keep its sensors and what was learnt. */
+static void chassis_done(struct rf_job *j)
+{
+	struct rf_host *rh = j->rh;
+	struct bmc_sensor *s = j->merged;
+	size_t n = j->nmerged;
+
+	if (n == 0 && !j->learning) {
+		/* What the plan named has gone: walk every source again. */
+		rh->sensor_plan = 0;
+		chassis_begin(j, 1);
+		return;
+	}
+	if (n == 0) {
+		try_next_chassis(j);
+		return;
+	}
+	if (j->learning) {
+		rh->sensor_plan = j->stages_used;
+		rh->plan_chassis = j->chassis_index - 1;
+		rh->plan_age = 0;
+	} else {
+		rh->plan_age++;
+	}
+	j->merged = NULL;
+	j->nmerged = j->capmerged = 0;
+	sensors_finish(j, s, n);
+}
+
+/* One source is read: keep the kinds of reading no earlier source gave. */
 static void stage_done(struct rf_job *j)
 {
 	struct bmc_sensor *s;
 	size_t n;
 
 	queue_take_sensors(j, &s, &n);
-	if (n > 0) {
-		sensors_finish(j, s, n);
-		return;
-	}
+	if (rf_sensors_merge(&j->merged, &j->nmerged, &j->capmerged, s, n) > 0)
+		j->stages_used |= 1u << j->stage;
 	free(s);
 	rf_job_queue_clear(j);
 	j->stage++;
 	chassis_stage(j);
 }
 
-/* Sensors collection, else Thermal/PowerSubsystem, else legacy Thermal and Power. */
+/* Whether the chassis has no reading of kind a, or none of b, yet. */
+static int lacking(const struct rf_job *j, const char *a, const char *b)
+{
+	return !rf_sensors_have_kind(j->merged, j->nmerged, a) ||
+	       !rf_sensors_have_kind(j->merged, j->nmerged, b);
+}
+
+/*
+ * Sensors collection, then Thermal/PowerSubsystem, then legacy Thermal and
+ * Power, each kind of reading from the first that has it (rf_sensors_merge),
+ * until every kind has one.  Once a poll has learnt which sources gave
+ * something, the next ones read only those, on the same chassis, and walk
+ * them all again every PLAN_POLLS polls or when they give nothing.
+ */
 static void chassis_stage(struct rf_job *j)
 {
 	const struct rf_chassis *c = &j->chassis;
+	int thermal = lacking(j, "temperature", "fan"), power = lacking(j, "power", "voltage");
 
 	for (; j->stage <= 2; j->stage++) {
+		if (!thermal && !power)
+			break;
+		if (!j->learning && !(j->rh->sensor_plan & (1u << j->stage)))
+			continue;
 		if (j->stage == 0 && c->sensors[0] != '\0') {
 			queue_add_collection(j, ITEM_SENSOR, c->sensors, 0);
-		} else if (j->stage == 1 &&
-			   (c->thermal_subsystem[0] != '\0' || c->power_subsystem[0] != '\0')) {
-			if (c->thermal_subsystem[0] != '\0')
+		} else if (j->stage == 1 && ((thermal && c->thermal_subsystem[0] != '\0') ||
+					     (power && c->power_subsystem[0] != '\0'))) {
+			if (thermal && c->thermal_subsystem[0] != '\0')
 				queue_add(j, ITEM_THERMAL_SUBSYSTEM, c->thermal_subsystem);
-			if (c->power_subsystem[0] != '\0')
+			if (power && c->power_subsystem[0] != '\0')
 				queue_add(j, ITEM_POWER_SUBSYSTEM, c->power_subsystem);
-		} else if (j->stage == 2 && (c->thermal[0] != '\0' || c->power[0] != '\0')) {
-			if (c->thermal[0] != '\0')
+		} else if (j->stage == 2 &&
+			   ((thermal && c->thermal[0] != '\0') || (power && c->power[0] != '\0'))) {
+			if (thermal && c->thermal[0] != '\0')
 				queue_add(j, ITEM_LEGACY_THERMAL, c->thermal);
-			if (c->power[0] != '\0')
+			if (power && c->power[0] != '\0')
 				queue_add(j, ITEM_LEGACY_POWER, c->power);
 		} else {
 			continue;
@@ -488,19 +550,21 @@ static void chassis_stage(struct rf_job *j)
 		queue_run(j, stage_done);
 		return;
 	}
-	try_next_chassis(j);
+	chassis_done(j);
 }
 
 static void on_chassis(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
+	const struct rf_host *rh = j->rh;
+
 	if (rsp->status != 200 || body == NULL) {
 		try_next_chassis(j);
 		return;
 	}
 	memset(&j->chassis, 0, sizeof j->chassis);
 	rf_parse_chassis(body, &j->chassis);
-	j->stage = 0;
-	chassis_stage(j);
+	chassis_begin(j, rh->sensor_plan == 0 || rh->plan_chassis != j->chassis_index - 1 ||
+			     rh->plan_age >= PLAN_POLLS);
 }
 
 static void on_chassis_list(struct rf_job *j, json_t *body, struct rf_response *rsp)

@@ -62,7 +62,8 @@ redfish_stop loop
 
 # ThermalSubsystem and PowerSubsystem, for a chassis without a Sensors
 # collection: the fans (RPM), ThermalMetrics temperatures and power supplies
-# (watts from PowerSupplyMetrics) of the mockup.
+# (watts from PowerSupplyMetrics) of the mockup; the voltages, which neither
+# has, from the legacy Power (each kind from the first source that has it).
 redfish_start sub "$S" --hide /redfish/v1/Chassis/1U/Sensors || fail "sub starts"
 REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sub.conf" sub
 "$BMCTOP" -c "$T_TMP/sub.conf" status --json >"$T_TMP/sub.json" 2>"$T_TMP/err"
@@ -74,11 +75,28 @@ Fan Bay 2=2400.0 RPM ok
 Fan for CPU 1=1490.0 RPM ok
 Fan for CPU 2=1490.0 RPM ok
 Intake=24.8 C ok
-Power Supply Bay 1=937.4 W warning"
+Power Supply Bay 1=937.4 W warning
+VRM1 Voltage=12.0 V ok
+VRM2 Voltage=5.0 V ok"
 is "subsystems: the hidden Sensors collection was not asked for" "$(requests sub /redfish/v1/Chassis/1U/Sensors)" 0
-is "subsystems: legacy Thermal and Power were not needed" \
-	"$(redfish_stats sub requests | pyj 'print(d.get("/redfish/v1/Chassis/1U/Thermal", 0) + d.get("/redfish/v1/Chassis/1U/Power", 0))')" 0
+is "subsystems: legacy Thermal not needed, legacy Power read once for its voltages" \
+	"$(redfish_stats sub requests | pyj 'print(d.get("/redfish/v1/Chassis/1U/Thermal", 0), d.get("/redfish/v1/Chassis/1U/Power", 0))')" "0 1"
 redfish_stop sub
+
+# iLO 6: its Sensors collection is only temperatures; the fans and supplies
+# come from the subsystems, and the legacy Power is asked once for volts it
+# does not have.  Later polls read only the sources that gave something.
+redfish_start i6 hpe-ilo6-dl380a-gen11 || fail "i6 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/i6.conf" i6
+"$BMCTOP" -c "$T_TMP/i6.conf" status --json --sweeps 3 >"$T_TMP/i6.json" 2>"$T_TMP/err"
+is "ilo6: status --sweeps 3 exits 0" "$?" 0
+is "ilo6: 29 temperatures, 6 fans and 4 supplies, each once" \
+	"$(pyj 't = [s["type"] for s in d[0]["sensors"]]; print(t.count("temperature"), t.count("fan"), t.count("power"), len(t))' <"$T_TMP/i6.json")" "29 6 4 39"
+is "ilo6: the Sensors collection read at each of the 3 polls" \
+	"$(redfish_stats i6 requests | pyj 'print(d.get("/redfish/v1/Chassis/1/Sensors", 0))')" 3
+is "ilo6: the legacy Power (no volts there) asked once, the legacy Thermal never" \
+	"$(redfish_stats i6 requests | pyj 'print(d.get("/redfish/v1/Chassis/1/Power", 0), d.get("/redfish/v1/Chassis/1/Thermal", 0))')" "1 0"
+redfish_stop i6
 
 # An event log in pages (Members@odata.nextLink): every entry, newest first.
 redfish_start pg hpe-ilo6-dl380a-gen11 --page-size 50 || fail "pg starts"

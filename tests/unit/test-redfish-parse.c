@@ -1920,3 +1920,159 @@ TEST(redfish_boot_targets_and_errors)
 	ASSERT_EQ(rf_parse_error_message(j, msg, sizeof(msg)), -1);
 	json_decref(j);
 }
+
+/* Sources per kind of reading: each kind from the first source that has it. */
+
+/* Whether one of temperature, fan, voltage and power is missing: the poll reads on. */
+static int lack_kind(const struct sensors *l)
+{
+	static const char *const kinds[] = {"temperature", "fan", "voltage", "power"};
+	size_t k;
+
+	for (k = 0; k < 4; k++)
+		if (!rf_sensors_have_kind(l->s, l->n, kinds[k]))
+			return 1;
+	return 0;
+}
+
+static size_t count_type(const struct sensors *l, const char *type)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < l->n; i++)
+		k += strcmp(l->s[i].type, type) == 0;
+	return k;
+}
+
+/* Merge what src holds into l (as the poll does with one source), then free src. */
+static size_t merge_source(struct sensors *l, struct sensors *src)
+{
+	size_t added = rf_sensors_merge(&l->s, &l->n, &l->cap, src->s, src->n);
+
+	free(src->s);
+	memset(src, 0, sizeof(*src));
+	return added;
+}
+
+/* AMI MegaRAC: Sensors has power and energy only; Thermal the temperatures; Power the volts. */
+TEST(redfish_sources_per_kind_ami)
+{
+	const char *set = "gigabyte-h262-z63-ami-megarac";
+	struct sensors l = {0}, src = {0};
+
+	sensors_from(&src, set, "Chassis/Self/Sensors/Power", rf_parse_sensor);
+	sensors_from(&src, set, "Chassis/Self/Sensors/Energy", rf_parse_sensor);
+	ASSERT_EQ(merge_source(&l, &src), 2);
+	ASSERT(lack_kind(&l));
+	ASSERT_EQ(count_type(&l, "temperature"), 0); /* what bmctop showed before */
+
+	sensors_from(&src, set, "Chassis/Self/Thermal", rf_parse_thermal);
+	sensors_from(&src, set, "Chassis/Self/Power", rf_parse_power);
+	/* 17 temperatures (20 less 3 Absent) and 28 voltages; the Power resource's
+	 * PowerControl is power, which the Sensors collection gave already. */
+	ASSERT_EQ(merge_source(&l, &src), 17 + 28);
+	ASSERT_EQ(count_type(&l, "temperature"), 17);
+	ASSERT_EQ(count_type(&l, "voltage"), 28);
+	ASSERT_EQ(count_type(&l, "power"), 1);
+	ASSERT_EQ(count_type(&l, "fan"), 0); /* the payload has no fans */
+	ASSERT_NEAR(find(&l, "CPU0_TEMP")->value, 40, 1e-9);
+	ASSERT_NEAR(find(&l, "Power Consumption Monitor")->value, 196, 1e-9);
+	for (size_t i = 0; i < l.n; i++)
+		ASSERT(strcmp(l.s[i].name, "Chassis Power Control") != 0);
+	ASSERT(lack_kind(&l)); /* still no fan: nothing more to read though */
+	free(l.s);
+}
+
+/* iLO 6: the Sensors collection is HPE's temperature map; fans and supplies live in the subsystems. */
+TEST(redfish_sources_per_kind_ilo6)
+{
+	const char *set = "hpe-ilo6-dl380a-gen11";
+	struct sensors l = {0}, src = {0};
+	char link[RF_LINK_MAX], *path;
+	size_t i;
+	json_t *j;
+
+	for (i = 0; i <= 52; i++) {
+		path = xasprintf("Chassis/1/Sensors/%zu", i);
+		sensors_from(&src, set, path, rf_parse_sensor);
+		free(path);
+	}
+	ASSERT_EQ(merge_source(&l, &src), 29);
+	ASSERT(lack_kind(&l));
+
+	for (i = 0; i <= 5; i++) {
+		path = xasprintf("Chassis/1/ThermalSubsystem/Fans/%zu", i);
+		sensors_from(&src, set, path, rf_parse_fan);
+		free(path);
+	}
+	sensors_from(&src, set, "Chassis/1/ThermalSubsystem/ThermalMetrics",
+		     rf_parse_thermal_metrics);
+	for (i = 0; i <= 3; i++) {
+		path = xasprintf("Chassis/1/PowerSubsystem/PowerSupplies/%zu", i);
+		j = load(set, path);
+		ASSERT_EQ(rf_parse_power_supply(j, &src.s, &src.n, &src.cap, link, sizeof(link)),
+			  0);
+		json_decref(j);
+		free(path);
+	}
+	merge_source(&l, &src);
+	ASSERT_EQ(count_type(&l, "temperature"), 29); /* ThermalMetrics' copies left out */
+	ASSERT_EQ(count_type(&l, "fan"), 6);
+	ASSERT_EQ(count_type(&l, "power"), 4);
+	ASSERT(lack_kind(&l)); /* no voltage: the legacy Power is read too */
+
+	sensors_from(&src, set, "Chassis/1/Thermal", rf_parse_thermal);
+	sensors_from(&src, set, "Chassis/1/Power", rf_parse_power);
+	ASSERT_EQ(merge_source(&l, &src), 0); /* it has no volts, and the rest is known */
+	ASSERT_EQ(l.n, 29 + 6 + 4);
+	free(l.s);
+}
+
+/* DMTF rackmount1: Sensors has no Rotational sensor; the fans come from ThermalSubsystem. */
+TEST(redfish_sources_per_kind_dmtf)
+{
+	const char *set = "dmtf-public-rackmount1";
+	static const char *const members[] = {"AmbientTemp", "CPUFan1",	   "PS1Energy",
+					      "PS1Out12V", "ExhaustTemp", "TotalPower"};
+	struct sensors l = {0}, src = {0};
+	size_t i, before;
+	char *path;
+
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		path = xasprintf("Chassis/1U/Sensors/%s", members[i]);
+		sensors_from(&src, set, path, rf_parse_sensor);
+		free(path);
+	}
+	merge_source(&l, &src);
+	ASSERT(lack_kind(&l));
+	ASSERT_EQ(count_type(&l, "fan"), 0);
+	ASSERT_EQ(count_type(&l, "percent"), 1); /* CPU #1 Fan Speed, as a duty in percent */
+	before = l.n;
+	sensors_from(&src, set, "Chassis/1U/ThermalSubsystem/Fans/Bay1", rf_parse_fan);
+	sensors_from(&src, set, "Chassis/1U/ThermalSubsystem/ThermalMetrics",
+		     rf_parse_thermal_metrics);
+	ASSERT_EQ(merge_source(&l, &src), 1);
+	ASSERT_EQ(l.n, before + 1);
+	ASSERT_NEAR(find(&l, "Fan Bay 1")->value, 2200, 0.001);
+	ASSERT(!lack_kind(&l));
+	free(l.s);
+}
+
+/* The merge adds kinds only, bounded like every other parser. */
+TEST(redfish_sources_merge_edges)
+{
+	struct sensors l = {0};
+	struct bmc_sensor add[3];
+
+	memset(add, 0, sizeof(add));
+	snprintf(add[0].type, sizeof(add[0].type), "fan");
+	snprintf(add[1].type, sizeof(add[1].type), "fan");
+	snprintf(add[2].type, sizeof(add[2].type), "temperature");
+	ASSERT(!rf_sensors_have_kind(NULL, 0, "fan"));
+	ASSERT_EQ(rf_sensors_merge(&l.s, &l.n, &l.cap, add, 0), 0);
+	ASSERT_EQ(rf_sensors_merge(&l.s, &l.n, &l.cap, add, 2), 2); /* one source: both fans */
+	ASSERT_EQ(rf_sensors_merge(&l.s, &l.n, &l.cap, add, 3), 1); /* only the new kind */
+	ASSERT_EQ(l.n, 3);
+	ASSERT_STREQ(l.s[2].type, "temperature");
+	free(l.s);
+}
