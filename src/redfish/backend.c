@@ -40,15 +40,40 @@ static int rf_probe(struct bmc_host *h, bmc_op_cb cb, void *arg)
 	return 0;
 }
 
-/* Power. */
+/*
+ * Power: each bmctop action as the ResetTypes it may be sent as, in order,
+ * the first the system allows (ResetType@Redfish.AllowableValues or its
+ * ActionInfo; a system that lists none is taken to allow all).  The table
+ * in bmctop(1) says the same.  PushPowerButton is a fallback only where
+ * the power state says what the press does.  power cycle without PowerCycle
+ * is emulated: ForceOff, the state re-read until Off (bounded), then On.
+ */
 
-static const char *const *reset_preferences(enum bmc_power_action a)
+#define CYCLE_READS	 60   /* state re-reads while waiting for Off */
+#define CYCLE_READ_DELAY 1000 /* ms before each */
+
+struct reset_rule {
+	const char *type;
+	enum bmc_power when; /* BMC_POWER_UNKNOWN: whatever the state */
+};
+
+static const struct reset_rule *reset_rules(enum bmc_power_action a)
 {
-	static const char *const on[] = {"On", "ForceOn", NULL};
-	static const char *const off[] = {"ForceOff", NULL};
-	static const char *const cycle[] = {"PowerCycle", NULL};
-	static const char *const reset[] = {"ForceRestart", "GracefulRestart", NULL};
-	static const char *const soft[] = {"GracefulShutdown", NULL};
+	static const struct reset_rule on[] = {{"On", BMC_POWER_UNKNOWN},
+					       {"ForceOn", BMC_POWER_UNKNOWN},
+					       {"PushPowerButton", BMC_POWER_OFF},
+					       {NULL, BMC_POWER_UNKNOWN}};
+	static const struct reset_rule off[] = {{"ForceOff", BMC_POWER_UNKNOWN},
+						{NULL, BMC_POWER_UNKNOWN}};
+	static const struct reset_rule cycle[] = {{"PowerCycle", BMC_POWER_UNKNOWN},
+						  {NULL, BMC_POWER_UNKNOWN}};
+	static const struct reset_rule reset[] = {{"ForceRestart", BMC_POWER_UNKNOWN},
+						  {"PowerCycle", BMC_POWER_UNKNOWN},
+						  {"GracefulRestart", BMC_POWER_UNKNOWN},
+						  {NULL, BMC_POWER_UNKNOWN}};
+	static const struct reset_rule soft[] = {{"GracefulShutdown", BMC_POWER_UNKNOWN},
+						 {"PushPowerButton", BMC_POWER_ON},
+						 {NULL, BMC_POWER_UNKNOWN}};
 
 	switch (a) {
 	case POWER_ON:
@@ -66,31 +91,183 @@ static const char *const *reset_preferences(enum bmc_power_action a)
 	return soft;
 }
 
+static int reset_allowed(const struct rf_system *s, const char *type)
+{
+	size_t i;
+
+	if (s->nreset_types == 0)
+		return 1;
+	for (i = 0; i < s->nreset_types; i++)
+		if (strcmp(s->reset_types[i], type) == 0)
+			return 1;
+	return 0;
+}
+
+/* The first rule of a that s allows in its state: its ResetType, or NULL. */
+static const char *reset_choose(const struct rf_system *s, enum bmc_power_action a)
+{
+	const struct reset_rule *r;
+
+	for (r = reset_rules(a); r->type != NULL; r++)
+		if (reset_allowed(s, r->type) &&
+		    (r->when == BMC_POWER_UNKNOWN || r->when == s->power))
+			return r->type;
+	return NULL;
+}
+
+static void power_what(const struct rf_job *j, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "power %s", bmc_power_action_name(j->action));
+}
+
+/* A Reset POST that was not accepted: the job fails, saying so. */
+static int reset_refused(struct rf_job *j, json_t *body, struct rf_response *rsp, const char *type,
+			 const char *after)
+{
+	char what[32], msg[256] = "";
+
+	if (rsp->status >= 200 && rsp->status < 300)
+		return 0;
+	power_what(j, what, sizeof what);
+	rf_parse_error_message(body, msg, sizeof msg);
+	rf_job_fail(j, BMC_ECOMPLETION, "%s: %s refused by the BMC (HTTP %ld)%s%s%s", what, type,
+		    rsp->status, msg[0] ? ": " : "", msg, after);
+	return 1;
+}
+
 static void on_reset(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
-	char what[32];
+	const struct reset_rule *first = reset_rules(j->action);
+	char what[32], msg[160] = "done";
 
-	snprintf(what, sizeof what, "power %s", bmc_power_action_name(j->action));
-	if (rsp->status < 200 || rsp->status >= 300) {
-		char msg[256] = "";
+	if (reset_refused(j, body, rsp, j->reset_type, ""))
+		return;
+	power_what(j, what, sizeof what);
+	if (strcmp(j->reset_type, first->type) != 0)
+		snprintf(msg, sizeof msg, "done, as %s (the BMC does not offer %s)", j->reset_type,
+			 first->type);
+	host_action_done(j->h, what, 0, msg);
+	rf_job_finish(j, 0);
+}
 
-		rf_parse_error_message(body, msg, sizeof msg);
-		rf_job_fail(j, BMC_ECOMPLETION, "%s refused by the BMC (HTTP %ld)%s%s", what,
-			    rsp->status, msg[0] ? ": " : "", msg);
+static void send_reset(struct rf_job *j, const char *type, rf_step next)
+{
+	json_t *req = json_pack("{s:s}", "ResetType", type);
+
+	j->reset_type = type;
+	rf_job_send(j, "POST", j->rh->sys.reset_target, json_dumps(req, JSON_COMPACT), next,
+		    RF_BODY_RESOURCE);
+	json_decref(req);
+}
+
+/* power cycle, emulated. */
+
+static void on_cycle_on(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	char msg[160];
+
+	if (reset_refused(j, body, rsp, j->reset_type, " after ForceOff: the host is off"))
+		return;
+	if (j->cycle_off)
+		snprintf(msg, sizeof msg,
+			 "done, emulated: ForceOff, then %s once it read Off (the BMC offers no "
+			 "PowerCycle)",
+			 j->reset_type);
+	else
+		snprintf(msg, sizeof msg,
+			 "done, as %s: the host was off (the BMC offers no PowerCycle)",
+			 j->reset_type);
+	host_action_done(j->h, "power cycle", 0, msg);
+	rf_job_finish(j, 0);
+}
+
+static void cycle_power_on(struct rf_job *j)
+{
+	send_reset(j, reset_allowed(&j->rh->sys, "On") ? "On" : "ForceOn", on_cycle_on);
+}
+
+static void on_cycle_state(struct rf_job *j, json_t *body, struct rf_response *rsp);
+
+static void on_wait_closed(uv_handle_t *t)
+{
+	free(t);
+}
+
+static void on_cycle_wait(uv_timer_t *t)
+{
+	struct rf_job *j = t->data;
+	char link[RF_LINK_MAX];
+
+	j->rh->cycle_wait = NULL;
+	j->rh->cycle_job = NULL;
+	uv_close((uv_handle_t *)t, on_wait_closed);
+	snprintf(link, sizeof link, "%s", strstr(j->rh->system_url, "/redfish/"));
+	rf_job_get(j, link, on_cycle_state, RF_BODY_RESOURCE);
+}
+
+/* Re-read the power state in a while (rf_close ends the wait, if it comes first). */
+static void cycle_wait(struct rf_job *j)
+{
+	uv_timer_t *t = xmalloc(sizeof *t);
+
+	uv_timer_init(j->h->engine->loop, t);
+	t->data = j;
+	j->rh->cycle_wait = t;
+	j->rh->cycle_job = j;
+	uv_timer_start(t, on_cycle_wait, CYCLE_READ_DELAY, 0);
+}
+
+static void on_cycle_state(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	struct rf_system *s = &j->rh->sys;
+	char target[RF_LINK_MAX], types[RF_MAX_RESET_TYPES][24];
+	size_t ntypes = s->nreset_types;
+
+	/* Keep what was learnt of the Reset action (its ActionInfo among it). */
+	snprintf(target, sizeof target, "%s", s->reset_target);
+	memcpy(types, s->reset_types, sizeof types);
+	if (rf_poll_read_system(j, body, rsp) != 0)
+		return;
+	snprintf(s->reset_target, sizeof s->reset_target, "%s", target);
+	memcpy(s->reset_types, types, sizeof types);
+	s->nreset_types = ntypes;
+	j->h->power = s->power;
+	if (s->power == BMC_POWER_OFF) {
+		cycle_power_on(j);
 		return;
 	}
-	host_action_done(j->h, what, 0, "done");
-	rf_job_finish(j, 0);
+	if (++j->cycle_reads >= CYCLE_READS) {
+		rf_job_fail(
+		    j, BMC_ETIMEDOUT,
+		    "power cycle: the BMC offers no PowerCycle, so bmctop sent ForceOff, but "
+		    "the host still reads %s after %d s; On was not sent",
+		    bmc_power_name(s->power), CYCLE_READS * CYCLE_READ_DELAY / 1000);
+		return;
+	}
+	cycle_wait(j);
+}
+
+static void on_cycle_off(struct rf_job *j, json_t *body, struct rf_response *rsp)
+{
+	if (reset_refused(j, body, rsp, "ForceOff", " (power cycle emulated: no PowerCycle)"))
+		return;
+	j->cycle_reads = 0;
+	cycle_wait(j);
+}
+
+/* Whether power cycle can be emulated here: ForceOff and On (or ForceOn). */
+static int cycle_emulable(const struct rf_system *s)
+{
+	return reset_allowed(s, "ForceOff") &&
+	       (reset_allowed(s, "On") || reset_allowed(s, "ForceOn"));
 }
 
 static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
 	struct rf_system *s = &j->rh->sys;
-	const char *const *pref = reset_preferences(j->action);
-	const char *chosen = NULL;
+	const char *chosen;
 	char allowed[256] = "";
-	json_t *req;
-	size_t i, k;
+	size_t i;
 
 	if (rsp->status != 200 || body == NULL) {
 		rf_job_fail(j, BMC_EPROTO, "GET %s: HTTP %ld", j->url, rsp->status);
@@ -102,6 +279,7 @@ static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_res
 	} else {
 		memset(s, 0, sizeof *s);
 		rf_parse_system(body, s);
+		snprintf(j->rh->system_url, sizeof j->rh->system_url, "%s", j->url);
 		if (s->nreset_types == 0 && s->reset_action_info[0] != '\0') {
 			char info[RF_LINK_MAX];
 
@@ -110,29 +288,29 @@ static void after_system_for_reset(struct rf_job *j, json_t *body, struct rf_res
 			return;
 		}
 	}
-	for (k = 0; pref[k] != NULL && chosen == NULL; k++) {
-		if (s->nreset_types == 0)
-			chosen = pref[k];
-		for (i = 0; i < s->nreset_types; i++)
-			if (strcmp(s->reset_types[i], pref[k]) == 0)
-				chosen = pref[k];
-	}
-	if (chosen == NULL) {
-		for (i = 0; i < s->nreset_types; i++)
-			snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed),
-				 "%s%s", i ? ", " : "", s->reset_types[i]);
-		rf_job_fail(j, BMC_ENOTSUP, "power %s is not offered by this BMC; it allows: %s",
-			    bmc_power_action_name(j->action), allowed);
-		return;
-	}
 	if (s->reset_target[0] == '\0') {
 		rf_job_fail(j, BMC_ENOTSUP, "the system offers no Reset action");
 		return;
 	}
-	req = json_pack("{s:s}", "ResetType", chosen);
-	rf_job_send(j, "POST", s->reset_target, json_dumps(req, JSON_COMPACT), on_reset,
-		    RF_BODY_RESOURCE);
-	json_decref(req);
+	chosen = reset_choose(s, j->action);
+	if (chosen != NULL) {
+		send_reset(j, chosen, on_reset);
+		return;
+	}
+	if (j->action == POWER_CYCLE && cycle_emulable(s)) {
+		if (s->power == BMC_POWER_OFF) {
+			cycle_power_on(j);
+			return;
+		}
+		j->cycle_off = 1;
+		send_reset(j, "ForceOff", on_cycle_off);
+		return;
+	}
+	for (i = 0; i < s->nreset_types; i++)
+		snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+			 i ? ", " : "", s->reset_types[i]);
+	rf_job_fail(j, BMC_ENOTSUP, "power %s is not offered by this BMC; it allows: %s",
+		    bmc_power_action_name(j->action), allowed);
 }
 
 static void start_reset(struct rf_job *j)
@@ -312,6 +490,17 @@ static void rf_close(struct bmc_host *h, void (*done)(struct bmc_host *h))
 	struct rf_host *rh = rf_host_of(h);
 
 	rh->closed = done;
+	if (rh->cycle_wait != NULL) {
+		struct rf_job *j = rh->cycle_job;
+
+		/* A power cycle waiting for Off: it ends here, before the On. */
+		uv_timer_stop(rh->cycle_wait);
+		uv_close((uv_handle_t *)rh->cycle_wait, on_wait_closed);
+		rh->cycle_wait = NULL;
+		rh->cycle_job = NULL;
+		rf_job_fail(j, BMC_ECANCELED,
+			    "power cycle: ended while waiting for the host to power off");
+	}
 	if (rf_session_delete(&rh->s, 1000, on_session_deleted, h) != 0)
 		rf_http_release(rh->s.http, on_http_released, h);
 }

@@ -14,8 +14,11 @@
  * the others wait for it (session_open).  A 401 mid-poll means the session
  * expired: it is DELETEd, then one new login, and the request repeated.  A
  * login refused (400, 401, 403), or a new session refused at once, is an
- * authentication failure: the host parks until someone asks.  No sessions
- * at all (404, 405, 501) is said once and not asked again.  What each
+ * authentication failure: the host parks until someone asks.  A login
+ * answered 404, 405 or 501 means the service has no sessions after all
+ * (whatever its root says): every request then carries HTTP Basic
+ * credentials, as sushy's session-or-basic auth does, and the host keeps
+ * to Basic while its service root stays the same (use_basic).  What each
  * answer means is redfish/session.c's, shared with the VNC relay.
  */
 #include "config.h"
@@ -320,6 +323,20 @@ void rf_job_get(struct rf_job *j, const char *link, rf_step next, enum rf_body_k
 
 /* Trust and the service root. */
 
+/*
+ * Whether a root read now is the service that had no sessions: the same
+ * version, identity and session links.  A firmware update that brings
+ * sessions changes at least one of them (RedfishVersion, as a rule).
+ */
+static int same_service(const struct rf_root *a, const struct rf_root *b)
+{
+	return strcmp(a->redfish_version, b->redfish_version) == 0 &&
+	       strcmp(a->uuid, b->uuid) == 0 && strcmp(a->product, b->product) == 0 &&
+	       strcmp(a->vendor_string, b->vendor_string) == 0 &&
+	       strcmp(a->sessions, b->sessions) == 0 &&
+	       strcmp(a->session_service, b->session_service) == 0;
+}
+
 static void after_root(struct rf_job *j);
 
 static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
@@ -344,7 +361,13 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 	}
 	rf_parse_root(body, &rh->root);
 	rh->have_root = 1;
-	rh->basic = rh->root.sessions[0] == '\0' && rh->root.session_service[0] == '\0';
+	if (rh->s.no_sessions && !same_service(&rh->basic_root, &rh->root)) {
+		log_info("%s: the Redfish service root changed; trying a session login again",
+			 h->cfg->name);
+		rh->s.no_sessions = 0;
+	}
+	rh->basic = (rh->root.sessions[0] == '\0' && rh->root.session_service[0] == '\0') ||
+		    rh->s.no_sessions != 0;
 	if (h->vendor == NULL || rh->root.vendor != RF_VENDOR_OTHER)
 		host_set_string(&h->vendor, rf_vendor_name(rh->root.vendor));
 	h->protocol = SRC_REDFISH;
@@ -403,13 +426,25 @@ static const char *user_of(const struct rf_job *j)
 	return j->h->cfg->user ? j->h->cfg->user : "";
 }
 
-/* Said the same way each time, so that it is logged once. */
-static void fail_no_sessions(struct rf_job *j)
+/*
+ * The login was answered 404, 405 or 501: no sessions here after all.  The
+ * password was not refused (that is 400, 401 or 403), so HTTP Basic is no
+ * second try of it; a Basic request refused with 401 parks the host like a
+ * refused login (on_response).  Remembered with the root it came with, so
+ * later polls do not log in again until that root changes (same_service:
+ * a BMC whose firmware update brings sessions).
+ */
+static void use_basic(struct rf_job *j)
 {
-	rf_job_fail(j, BMC_ENOTSUP,
-		    "the Redfish service has no sessions (HTTP %ld on its Sessions collection); "
-		    "bmctop logs in with one only, so it does not try again until restarted",
-		    j->rh->s.no_sessions);
+	struct rf_host *rh = j->rh;
+
+	log_info("%s: the Redfish service has no sessions (HTTP %ld on its Sessions collection); "
+		 "using HTTP Basic authentication",
+		 j->h->cfg->name, rh->s.no_sessions);
+	rh->basic = 1;
+	rh->basic_root = rh->root;
+	session_release(rh, 0);
+	job_continue(j);
 }
 
 static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
@@ -424,7 +459,7 @@ static void on_login(struct rf_job *j, json_t *body, struct rf_response *rsp)
 			  user_of(j), rsp->status);
 		return;
 	case RF_LOGIN_NO_SESSIONS:
-		fail_no_sessions(j);
+		use_basic(j);
 		return;
 	case RF_LOGIN_FAILED:
 		rf_job_fail(j, BMC_EPROTO, "session login failed (HTTP %ld)", rsp->status);
@@ -445,10 +480,6 @@ static void do_login(struct rf_job *j)
 	char *err = NULL, *body;
 	size_t len;
 
-	if (rh->s.no_sessions) {
-		fail_no_sessions(j);
-		return;
-	}
 	if (j->auth_seen != rh->s.auth_failures) {
 		rf_job_finish(j, BMC_EAUTH); /* refused meanwhile: the host says why */
 		return;
@@ -487,7 +518,7 @@ static void session_open(struct rf_job *j)
 		rh->session_waiters = j;
 		return;
 	}
-	if (rh->s.token[0] != '\0') {
+	if (rh->s.token[0] != '\0' || rh->basic) {
 		job_continue(j);
 		return;
 	}

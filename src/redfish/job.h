@@ -23,6 +23,9 @@ struct rf_host {
 	uint64_t busy_until;		/* uv_now(): the BMC asked us to wait until then */
 	char busy_message[800];
 	int basic; /* no sessions offered: Basic auth on every request */
+	struct rf_root basic_root; /* the root of the service whose login said it has none */
+	uv_timer_t *cycle_wait;	   /* an emulated power cycle waiting to re-read the state */
+	struct rf_job *cycle_job;  /* ... and its job */
 	struct rf_root root;
 	int have_root;
 	struct rf_system sys;
@@ -80,6 +83,9 @@ struct rf_job {
 	int want_pin;
 	int probe_only;
 	enum bmc_power_action action;
+	const char *reset_type; /* the ResetType POSTed last */
+	int cycle_off;		/* power cycle emulated: ForceOff was sent */
+	unsigned cycle_reads;	/* ... and the state re-read so many times */
 	enum bmc_boot_device device;
 	int persistent;
 	int patched;

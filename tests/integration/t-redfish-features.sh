@@ -161,3 +161,96 @@ like "no sessions, tofu: ... before any credential" "$out" 'changed: known sha25
 is "no sessions, tofu: no Basic credential reached the new key" \
 	"$(redfish_stats nb basic_auth)/$(redfish_stats nb unauthorized)" "$sent/$tried"
 redfish_stop nb
+
+# Sessions named by the root but not there (the iDRAC9 R6515 and Supermicro
+# SYS-510T partial sets as captured): the login is 404, 405 or 501, and
+# bmctop goes on with HTTP Basic, as sushy does.  A wrong password is
+# still one attempt: the login (no password check) then one Basic request.
+for sm in "dell-idrac9-r6515-partial 404" "supermicro-sys510t-mr-partial 405" "dell-idrac9-r6515-partial 501"; do
+	set -- $sm
+	redfish_start sm "$1" --sessions-missing "$2" || fail "sm $1 starts"
+	REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sm.conf" sm
+	want=$(/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["PowerState"].lower())' "$(ls -d "$REDFISH_DATA/$1"/redfish/v1/Systems/*/index.json | head -1)")
+	out=$("$BMCTOP" -c "$T_TMP/sm.conf" power sm status 2>&1); rc=$?
+	is "$1, login $2: power status on Basic auth" "$rc:$out" "0:sm: $want"
+	is "$1, login $2: one login attempt, then Basic" \
+		"$(redfish_stats sm login_attempts) $(test "$(redfish_stats sm basic_auth)" -ge 1 && echo basic)" "1 basic"
+	sed "s|^password-file = .*|password-file = $T_TMP/bad.pw|" "$T_TMP/sm.conf" >"$T_TMP/smbad.conf"; chmod 600 "$T_TMP/smbad.conf"
+	out=$("$BMCTOP" -c "$T_TMP/smbad.conf" status 2>&1); rc=$?
+	is "$1, login $2, wrong password: exit 1" "$rc" 1
+	like "$1, login $2, wrong password: named as such" "$out" 'sm: wrong password for user "admin" \(the Redfish service refused Basic auth\)'
+	is "$1, login $2, wrong password: one more login, one Basic refusal, nothing else" \
+		"$(redfish_stats sm login_attempts) $(redfish_stats sm basic_failures) $(redfish_stats sm unauthorized)" "2 1 1"
+	redfish_stop sm
+done
+
+# A login refused with 401 (a wrong password on a service with sessions)
+# never falls back to Basic, even where Basic would be accepted.
+redfish_start wp "$S" --basic || fail "wp starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/wp.conf" wp
+sed "s|^password-file = .*|password-file = $T_TMP/bad.pw|" "$T_TMP/wp.conf" >"$T_TMP/wpbad.conf"; chmod 600 "$T_TMP/wpbad.conf"
+out=$("$BMCTOP" -c "$T_TMP/wpbad.conf" status 2>&1); rc=$?
+is "login 401: exit 1" "$rc" 1
+like "login 401: a wrong password" "$out" 'wp: wrong password for user "admin" \(the Redfish service refused the login with HTTP 401\)'
+is "login 401: one login, no Basic attempt" \
+	"$(redfish_stats wp login_attempts) $(redfish_stats wp basic_failures) $(redfish_stats wp basic_auth)" "1 0 0"
+redfish_stop wp
+
+# power cycle where the service offers no PowerCycle (DMTF rackmount1: On,
+# ForceOff, ..., no PowerCycle): ForceOff, the state re-read until Off (the
+# peer says PoweringOff for two reads first), then On; the result says so.
+redfish_start cy "$S" --off-after-reads 2 || fail "cy starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/cy.conf" cy
+# (The command line prints "done"; the action's own message, which says how,
+# is in the log and on the dashboard.)
+rflog() { cat "$XDG_STATE_HOME/bmctop/bmctop.log"; }
+out=$("$BMCTOP" -c "$T_TMP/cy.conf" power cy cycle 2>&1); rc=$?
+is "cycle emulated: exit 0" "$rc:$out" "0:cy: power cycle: done"
+like "cycle emulated: the result says how" "$(rflog)" \
+	'cy: power cycle: done, emulated: ForceOff, then On once it read Off \(the BMC offers no PowerCycle\)'
+is "cycle emulated: the peer got ForceOff, then On" "$(redfish_stats cy reset_sequence | pyj 'print(" ".join(d))')" "ForceOff On"
+is "cycle emulated: the system read once, then twice more until it read Off" \
+	"$(redfish_stats cy requests | pyj 'print(d["/redfish/v1/Systems/437XR1138R2"])')" 3
+is "cycle emulated: the host is on again" "$("$BMCTOP" -c "$T_TMP/cy.conf" power cy status 2>&1)" "cy: on"
+# From off, the emulation only powers on.
+"$BMCTOP" -c "$T_TMP/cy.conf" power cy off >/dev/null 2>&1
+"$BMCTOP" -c "$T_TMP/cy.conf" status >/dev/null 2>&1 # two reads: PoweringOff settles
+"$BMCTOP" -c "$T_TMP/cy.conf" status >/dev/null 2>&1
+out=$("$BMCTOP" -c "$T_TMP/cy.conf" power cy cycle 2>&1); rc=$?
+is "cycle emulated from off: On alone" "$rc:$out $(redfish_stats cy reset_sequence | pyj 'print(" ".join(d))')" \
+	"0:cy: power cycle: done ForceOff On ForceOff On"
+like "cycle emulated from off: the result says so" "$(rflog)" \
+	'cy: power cycle: done, as On: the host was off \(the BMC offers no PowerCycle\)'
+# soft where GracefulShutdown is not offered: the power button, once, while on.
+redfish_start sf "$S" || fail "sf starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sf.conf" sf
+out=$("$BMCTOP" -c "$T_TMP/sf.conf" power sf soft 2>&1); rc=$?
+is "soft: GracefulShutdown where offered" "$rc:$out $(redfish_stats sf reset_sequence | pyj 'print(" ".join(d))')" \
+	"0:sf: power soft: done GracefulShutdown"
+redfish_stop sf
+redfish_start sf2 "$S" --reset-types On,ForceOff,PushPowerButton,GracefulRestart || fail "sf2 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sf2.conf" sf2
+out=$("$BMCTOP" -c "$T_TMP/sf2.conf" power sf2 soft 2>&1); rc=$?
+is "soft without GracefulShutdown: the power button, while on" \
+	"$rc:$out $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" "0:sf2: power soft: done PushPowerButton"
+like "soft without GracefulShutdown: the result names it" "$(rflog)" \
+	'sf2: power soft: done, as PushPowerButton \(the BMC does not offer GracefulShutdown\)'
+out=$("$BMCTOP" -c "$T_TMP/sf2.conf" power sf2 soft 2>&1); rc=$?
+is "soft without GracefulShutdown, host off: refused, the button not pressed again" \
+	"$rc $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" "1 PushPowerButton"
+like "... naming what the BMC allows" "$out" 'power soft is not offered by this BMC; it allows: On, ForceOff, PushPowerButton, GracefulRestart'
+out=$("$BMCTOP" -c "$T_TMP/sf2.conf" power sf2 reset 2>&1); rc=$?
+is "reset without ForceRestart or PowerCycle: GracefulRestart" \
+	"$rc:$out $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" "0:sf2: power reset: done PushPowerButton GracefulRestart"
+redfish_stop sf2
+redfish_stop cy
+# A service that offers PowerCycle gets it, alone.
+redfish_start cy2 openbmc-bmcweb-stock || fail "cy2 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/cy2.conf" cy2
+out=$("$BMCTOP" -c "$T_TMP/cy2.conf" power cy2 cycle 2>&1); rc=$?
+is "cycle offered: PowerCycle, done" "$rc:$out $(redfish_stats cy2 reset_sequence | pyj 'print(" ".join(d))')" \
+	"0:cy2: power cycle: done PowerCycle"
+redfish_stop cy2

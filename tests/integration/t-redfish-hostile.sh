@@ -5,7 +5,8 @@
 #   * no account lockout: a login refused with 400 is tried once and the host
 #     parks; a service that takes the login but refuses every GET costs at
 #     most two sessions, each deleted before the next, then the host parks;
-#     no sessions (404) and busy (429 with Retry-After) are not hammered;
+#     no sessions (404: Basic auth instead, remembered) and busy (429 with
+#     Retry-After) are not hammered;
 #   * bounded memory: a body of millions of JSON values, or nested deep, is
 #     refused with an error naming the limit, and peak RSS stays small;
 #   * no secret lingers: after a login the password is in bmctop's memory
@@ -56,12 +57,17 @@ like "get 401: the error says the session is refused" "$(cat "$T_TMP/g401.err")"
 	'g401: .*refuse.*session.*not retrying until you ask'
 redfish_stop g401
 
-# No sessions (404 on the Sessions collection): a clear error, one attempt.
-redfish_start l404 "$S" --login-status 404 || fail "l404 starts"
+# No sessions after all (the root names them, the login is 404): HTTP Basic
+# from then on, and the host remembers it: one login attempt in all the
+# polls, each poll on Basic credentials.
+redfish_start l404 "$S" --sessions-missing 404 || fail "l404 starts"
 watch l404
 is "login 404: exactly one login attempt in ${WATCH} s" "$(redfish_stats l404 login_attempts)" 1
-like "login 404: the error says the service has no sessions" "$(cat "$T_TMP/l404.err")" \
-	'l404: .*no sessions.*HTTP 404'
+is "login 404: the host reads, on Basic auth" "$(state_of l404)" "ok"
+check "login 404: several polls, each on Basic credentials" test "$(redfish_stats l404 basic_auth)" -ge 10
+is "login 404: no Basic credential refused" "$(redfish_stats l404 basic_failures)" 0
+like "login 404: the log says why it uses Basic" "$(cat "$XDG_STATE_HOME/bmctop/bmctop.log")" \
+	'l404: the Redfish service has no sessions \(HTTP 404 on its Sessions collection\); using HTTP Basic'
 redfish_stop l404
 
 # Busy (429) asking for 60 s: bmctop waits that long, whatever its backoff.

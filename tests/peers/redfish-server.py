@@ -22,7 +22,10 @@ Behaviour:
     values (the action's ResetType@Redfish.AllowableValues, else its
     @Redfish.ActionInfo if the set has it, else every Redfish ResetType);
     anything else -> 400 naming the allowed values.  PowerState changes in
-    memory.  PATCH of the system's Boot override is validated and kept in
+    memory (the order of the ResetTypes in stats reset_sequence, the
+    last 64); with --off-after-reads N, a system told ForceOff or
+    GracefulShutdown reads PoweringOff for N GETs of it before Off.  PATCH of
+    the system's Boot override is validated and kept in
     memory.
   * $expand=. / * / ~ with ($levels=N) expands the Members of collections, only
     when the ServiceRoot's ProtocolFeaturesSupported.ExpandQuery allows that
@@ -33,11 +36,19 @@ Behaviour:
     Members@odata.nextLink (?$skip=) to the next page.
   * --no-sessions: the root names no SessionService and no Sessions, logins
     are 404, and HTTP Basic is the way in (a service without sessions).
+  * --sessions-missing [CODE]: the root still names SessionService and
+    Links.Sessions, but neither is there: a login POST is answered CODE
+    (404 by default; 405, 501 as other firmware does) and counted in
+    login_attempts, and HTTP Basic is the way in (as the iDRAC9 R6515 and
+    Supermicro SYS-510T partial sets are when nothing is synthesized).
+    Refused Basic credentials count in basic_failures.
   * --hide PATH: PATH and everything under it are 404, and links to it are
     left out of the resources that name them (e.g. a chassis without a
     Sensors collection).
   * --boot-targets A,B: every system allows only these boot override targets
     (BootSourceOverrideTarget@Redfish.AllowableValues).
+  * --reset-types A,B: every system's Reset action allows only these
+    ResetTypes (inline AllowableValues, its ActionInfo link dropped).
   * Stats count requests being answered at once (max_in_flight).
   * --extra-ports K: K more listeners on ports the kernel picks, each its own
     BMC (own sessions) over the same tree; the ready file's second line lists
@@ -139,8 +150,8 @@ class Stats:
             "requests": {}, "methods": {}, "status": {},
             "sessions_created": 0, "sessions_deleted": 0, "sessions_expired": 0,
             "sessions_live": 0, "sessions_max_live": 0, "login_failures": 0, "login_attempts": 0,
-            "session_limit_rejections": 0, "unauthorized": 0, "basic_auth": 0,
-            "resets": 0, "reset_types": {}, "resets_rejected": 0,
+            "session_limit_rejections": 0, "unauthorized": 0, "basic_auth": 0, "basic_failures": 0,
+            "resets": 0, "reset_types": {}, "reset_sequence": [], "resets_rejected": 0,
             "patches": 0, "patches_rejected": 0, "expands": 0, "expands_ignored": 0, "pages": 0,
             "in_flight": 0, "max_in_flight": 0,
             "not_found": 0, "tls_handshake_failures": 0, "rekeys": 0,
@@ -156,6 +167,10 @@ class Stats:
             else:
                 d = self.c[key]
                 d[sub] = d.get(sub, 0) + n
+
+    def append(self, key, value, keep=64):
+        with self.lock:
+            self.c[key] = (self.c[key] + [value])[-keep:]
 
     def set(self, key, value):
         with self.lock:
@@ -343,6 +358,7 @@ class Server(ThreadingHTTPServer):
         self.sessions_lock = threading.Lock()
         self.next_session = 1
         self.stall_next = False       # --stall-after-login: the next GET waits
+        self.powering_off = {}        # --off-after-reads: system path -> GETs left
         self.ctx = self.make_context()
         super().__init__(("127.0.0.1", opts.port), Handler)
 
@@ -605,6 +621,7 @@ class Handler(BaseHTTPRequestHandler):
             if pw is not None and self.check_credentials(user, pw):
                 self.server.stats.inc("basic_auth")
                 return "basic"
+            self.server.stats.inc("basic_failures")
             self.unauthorized("wrong user name or password")
             return None
         self.unauthorized("no credentials")
@@ -667,6 +684,7 @@ class Handler(BaseHTTPRequestHandler):
         sess = self.session_resource(p)
         if sess is not None:
             return self.send_body(200, sess)
+        self.power_off_settles(p)
         got = m.get(p)
         if got is None:
             if p == ROOT + "/odata":
@@ -680,7 +698,7 @@ class Handler(BaseHTTPRequestHandler):
             d = dict(d)
             d["SessionTimeout"] = self.server.opts.token_ttl
             raw = None
-        if p == ROOT and opts.no_sessions and isinstance(d, dict):
+        if p == ROOT and opts.no_sessions and not opts.sessions_missing and isinstance(d, dict):
             d = copy.deepcopy(d)
             d.pop("SessionService", None)
             if isinstance(d.get("Links"), dict):
@@ -702,6 +720,19 @@ class Handler(BaseHTTPRequestHandler):
             ctype = "application/xml" if p.endswith("$metadata") else "application/json; charset=utf-8"
             return self.send_body(200, raw, ctype=ctype)
         return self.send_body(200, d)
+
+    def power_off_settles(self, p):
+        """--off-after-reads: a system powering off reads Off after N GETs."""
+        srv = self.server
+        with srv.mockup.lock:
+            left = srv.powering_off.get(p)
+            if left is None:
+                return
+            if left > 1:
+                srv.powering_off[p] = left - 1
+                return
+            del srv.powering_off[p]
+            srv.mockup.mutable(p)["PowerState"] = "Off"
 
     def hidden(self, p):
         return any(p == h or p.startswith(h + "/") for h in self.server.opts.hide)
@@ -841,6 +872,10 @@ class Handler(BaseHTTPRequestHandler):
         p = self.path_n
         m = self.server.mockup
         srv = self.server
+        if p == m.sessions_path and srv.opts.sessions_missing:
+            srv.stats.inc("login_attempts")
+            return self.send_error_json(srv.opts.sessions_missing, "ResourceMissingAtURI",
+                                        "The resource at the URI '%s' was not found." % p, [p])
         if p == m.sessions_path and not srv.opts.no_sessions:
             return self.login()
         if not self.authenticate():
@@ -939,6 +974,9 @@ class Handler(BaseHTTPRequestHandler):
                 new = "On"
             elif rt in ("ForceOff", "GracefulShutdown"):
                 new = "Off"
+                if self.server.opts.off_after_reads > 0 and cur != "Off":
+                    new = "PoweringOff"
+                    self.server.powering_off[system] = self.server.opts.off_after_reads
             elif rt == "PushPowerButton":
                 new = "Off" if cur == "On" else "On"
             else:                       # Nmi, Suspend, Pause: power unchanged
@@ -946,6 +984,7 @@ class Handler(BaseHTTPRequestHandler):
             sysd["PowerState"] = new
         st.inc("resets")
         st.inc("reset_types", rt)
+        st.append("reset_sequence", rt)
         self.send_no_content(204)
         return None
 
@@ -1087,6 +1126,14 @@ def parse_args(argv):
                     help="serve collections N members a page, with Members@odata.nextLink")
     ap.add_argument("--no-sessions", action="store_true",
                     help="no SessionService: logins are 404, HTTP Basic is accepted")
+    ap.add_argument("--sessions-missing", type=int, nargs="?", const=404, default=0, metavar="CODE",
+                    help="the root names a SessionService that is not there: logins are CODE "
+                         "(default 404), HTTP Basic is accepted")
+    ap.add_argument("--reset-types", metavar="A,B",
+                    help="every system's Reset action allows only these ResetType values (inline)")
+    ap.add_argument("--off-after-reads", type=int, default=0, metavar="N",
+                    help="after ForceOff or GracefulShutdown the system reads PoweringOff for "
+                         "N GETs of it, then Off")
     ap.add_argument("--hide", action="append", default=[], metavar="PATH",
                     help="PATH and below are 404, and links to them are left out")
     ap.add_argument("--boot-targets", metavar="A,B",
@@ -1117,6 +1164,8 @@ def parse_args(argv):
     o.bad_json = set(norm(p) for p in o.bad_json)
     o.huge = set(norm(p) for p in o.huge)
     o.hide = set(norm(p) for p in o.hide)
+    if o.sessions_missing:
+        o.no_sessions = True    # the same service, but its root still names them
     if o.extra_ports < 0 or o.extra_ports > 1000:
         ap.error("--extra-ports takes 0 to 1000")
     o.slow_body = set(p if p == "*" else norm(p) for p in o.slow_body)
@@ -1151,6 +1200,15 @@ def main(argv):
             b = d.get("Boot") if isinstance(d.get("Boot"), dict) else {}
             b["BootSourceOverrideTarget@Redfish.AllowableValues"] = opts.boot_targets.split(",")
             d["Boot"] = b
+    if opts.reset_types:
+        for sysp in set(mockup.systems.values()):
+            d = mockup.mutable(sysp)
+            acts = d.get("Actions") if isinstance(d.get("Actions"), dict) else {}
+            act = dict(acts.get("#ComputerSystem.Reset") or {})
+            act.pop("@Redfish.ActionInfo", None)
+            act["ResetType@Redfish.AllowableValues"] = opts.reset_types.split(",")
+            acts["#ComputerSystem.Reset"] = act
+            d["Actions"] = acts
     srv = Server(opts, mockup, stats, password)
     port = srv.server_address[1]
     extra = []
