@@ -331,7 +331,11 @@ static int rf_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb, v
 	return 0;
 }
 
-/* Boot override: PATCH the system's Boot, then read it back. */
+/*
+ * Boot override: PATCH the system's Boot, with If-Match when the service
+ * gave the system an ETag (so a change made meanwhile is not overwritten:
+ * 412), then read it back.
+ */
 
 static void on_boot_readback(struct rf_job *j, json_t *body, struct rf_response *rsp)
 {
@@ -395,6 +399,9 @@ static void after_system_for_boot(struct rf_job *j, json_t *body, struct rf_resp
 			    bmc_boot_device_name(j->device), target, allowed);
 		return;
 	}
+	/* The service's ETag (header, else @odata.etag) guards the PATCH: If-Match. */
+	snprintf(j->if_match, sizeof j->if_match, "%s",
+		 rf_etag_valid(rsp->etag) ? rsp->etag : s->etag);
 	req = json_pack("{s:{s:s, s:s}}", "Boot", "BootSourceOverrideTarget", target,
 			"BootSourceOverrideEnabled", j->persistent ? "Continuous" : "Once");
 	snprintf(link, sizeof link, "%s", strstr(j->url, "/redfish/"));

@@ -222,6 +222,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 
 	header_value(data, len, "X-Auth-Token", x->rsp.token, sizeof x->rsp.token);
 	header_value(data, len, "Location", x->rsp.location, sizeof x->rsp.location);
+	header_value(data, len, "ETag", x->rsp.etag, sizeof x->rsp.etag);
 	header_value(data, len, "Retry-After", retry, sizeof retry);
 	if (retry[0] != '\0')
 		x->rsp.retry_after = retry_after_seconds(retry);
@@ -593,6 +594,12 @@ int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_
 		add_secret_header(x, xasprintf("X-Auth-Token: %s", o->token));
 	if (o->basic_user != NULL)
 		add_basic_auth(x, o->basic_user, o->basic_password ? o->basic_password : "");
+	if (o->if_match != NULL && strpbrk(o->if_match, "\r\n") == NULL) {
+		char *hdr = xasprintf("If-Match: %s", o->if_match);
+
+		x->headers = curl_slist_append(x->headers, hdr);
+		free(hdr);
+	}
 	curl_easy_setopt(e, CURLOPT_URL, o->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);

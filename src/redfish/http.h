@@ -24,6 +24,7 @@ struct rf_response {
 	size_t len;
 	char location[512];
 	char token[256];   /* X-Auth-Token response header */
+	char etag[128];	   /* ETag response header, "" if none (or too long) */
 	char pin[72];	   /* sha256//BASE64 of the server's key, when asked */
 	long retry_after;  /* Retry-After in seconds from now (0 if past), -1 if none */
 	int too_big;	   /* error is the body going over max_body */
@@ -44,6 +45,7 @@ struct rf_request_opts {
 	size_t secret_len;
 	const char *token;  /* X-Auth-Token to send, or NULL */
 	const char *basic_user, *basic_password; /* Basic auth, only when no sessions */
+	const char *if_match; /* If-Match: an entity tag the caller checked (rf_etag_valid), or NULL */
 	long timeout_ms;    /* connect and low-speed limit; total is 4 x */
 	int verify;	    /* check the chain against CAs (tls = verify) */
 	const char *ca_file;

@@ -280,6 +280,8 @@ static int job_request(struct rf_job *j, char *secret, size_t secret_len)
 		}
 	}
 	o.body = j->body;
+	if (j->if_match[0] != '\0' && strcmp(j->method, "PATCH") == 0)
+		o.if_match = j->if_match;
 	o.secret_body = secret;
 	o.secret_len = secret_len;
 	o.want_pin = j->want_pin;

@@ -89,6 +89,7 @@ struct rf_job {
 	enum bmc_boot_device device;
 	int persistent;
 	int patched;
+	char if_match[128];		  /* what a PATCH sends as If-Match, "" for none */
 	unsigned gen;			  /* rh->s.gen when the last request (or 401) was sent */
 	unsigned auth_seen;		  /* rh->s.auth_failures when the job started */
 	int sent_token;			  /* the last request carried the session's token */

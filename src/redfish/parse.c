@@ -391,7 +391,21 @@ int rf_parse_system(json_t *j, struct rf_system *out)
 	rf_json_copy_whole(out->log_services, sizeof(out->log_services),
 			   rf_json_link(j, "LogServices"));
 	parse_console(j, &out->console);
+	if (rf_etag_valid(rf_json_str(j, "@odata.etag")))
+		snprintf(out->etag, sizeof(out->etag), "%s", rf_json_str(j, "@odata.etag"));
 	return 0;
+}
+
+int rf_etag_valid(const char *etag)
+{
+	size_t i;
+
+	if (etag == NULL || etag[0] == '\0')
+		return 0;
+	for (i = 0; etag[i] != '\0'; i++)
+		if (i >= 127 || etag[i] < 0x20 || etag[i] > 0x7e)
+			return 0;
+	return 1;
 }
 
 int rf_parse_action_info(json_t *j, char types[][24], size_t max, size_t *n)

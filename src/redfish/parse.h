@@ -135,9 +135,16 @@ struct rf_system {
 	size_t nboot_targets;
 	char log_services[RF_LINK_MAX];
 	struct rf_console console;
+	char etag[128]; /* @odata.etag, when rf_etag_valid() */
 };
 
 int rf_parse_system(json_t *j, struct rf_system *out);
+/*
+ * Whether a peer's entity tag may go into an If-Match header: 1 to 127
+ * bytes, each printable ASCII (no CR, LF or other control to split the
+ * header with).
+ */
+int rf_etag_valid(const char *etag);
 /* An ActionInfo resource: Parameters[Name=ResetType].AllowableValues. */
 int rf_parse_action_info(json_t *j, char types[][24], size_t max, size_t *n);
 

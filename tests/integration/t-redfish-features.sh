@@ -133,6 +133,27 @@ is "boot: ... without sending a PATCH" "$(redfish_stats bt2 patches)/$(redfish_s
 out=$("$BMCTOP" -c "$T_TMP/bt2.conf" boot bt2 disk 2>&1); rc=$?
 is "boot: an allowed target works" "$rc:$(boot_of bt2)" "0:Hdd Once"
 redfish_stop bt2
+# If-Match: the system's ETag (@odata.etag, or the ETag header) guards the
+# PATCH; none is sent where the service gives none (bt above).
+is "boot, no ETag given: no If-Match sent" "$(redfish_stats bt if_match | pyj 'print(d)')" "[None, None, None, None]"
+redfish_start et gigabyte-h262-z63-ami-megarac || fail "et starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/et.conf" et
+out=$("$BMCTOP" -c "$T_TMP/et.conf" boot et pxe 2>&1); rc=$?
+is "boot, @odata.etag: done" "$rc:$out" "0:et: next boot pxe: done"
+"$BMCTOP" -c "$T_TMP/et.conf" boot et disk >/dev/null 2>&1
+is "boot, @odata.etag: If-Match carried the payload's, then the new one" \
+	"$(redfish_stats et if_match | pyj 'print(" ".join(d))')" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["@odata.etag"])' \
+		"$REDFISH_DATA/gigabyte-h262-z63-ami-megarac/redfish/v1/Systems/Self/index.json") W/\"bmctop-peer-1\""
+is "boot, @odata.etag: both PATCHes accepted" "$(redfish_stats et patches) $(redfish_stats et patches_rejected)" "2 0"
+redfish_stop et
+redfish_start et2 supermicro-sys510t-mr-partial --etag header || fail "et2 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/et2.conf" et2
+out=$("$BMCTOP" -c "$T_TMP/et2.conf" boot et2 cdrom 2>&1); rc=$?
+is "boot, ETag header only: done" "$rc:$out" "0:et2: next boot cdrom: done"
+is "boot, ETag header only: If-Match carried it" "$(redfish_stats et2 if_match | pyj 'print(" ".join(d))')" \
+	'"27ffd39c216000b3013c84008394dffd"'
+redfish_stop et2
 
 # A service without sessions: Basic auth on each request, no login.
 redfish_start nb "$S" --no-sessions || fail "nb starts"

@@ -47,6 +47,10 @@ Behaviour:
     Sensors collection).
   * --boot-targets A,B: every system allows only these boot override targets
     (BootSourceOverrideTarget@Redfish.AllowableValues).
+  * A system's @odata.etag (as the set has it; --etag header moves it to an
+    ETag response header, --etag both sends both) is checked against a
+    PATCH's If-Match (412 PreconditionFailed when it differs; every If-Match
+    received, or null, in stats if_match) and changes with each PATCH.
   * --reset-types A,B: every system's Reset action allows only these
     ResetTypes (inline AllowableValues, its ActionInfo link dropped).
   * Stats count requests being answered at once (max_in_flight).
@@ -152,7 +156,7 @@ class Stats:
             "sessions_live": 0, "sessions_max_live": 0, "login_failures": 0, "login_attempts": 0,
             "session_limit_rejections": 0, "unauthorized": 0, "basic_auth": 0, "basic_failures": 0,
             "resets": 0, "reset_types": {}, "reset_sequence": [], "resets_rejected": 0,
-            "patches": 0, "patches_rejected": 0, "expands": 0, "expands_ignored": 0, "pages": 0,
+            "patches": 0, "patches_rejected": 0, "if_match": [], "etag_changes": 0, "expands": 0, "expands_ignored": 0, "pages": 0,
             "in_flight": 0, "max_in_flight": 0,
             "not_found": 0, "tls_handshake_failures": 0, "rekeys": 0,
             "faults": {"delay": 0, "slow": 0, "break": 0, "bad_json": 0,
@@ -716,10 +720,17 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_body(200, paged)
             if expanded is not None:
                 return self.send_body(200, expanded)
+        etag_hdrs = []
+        if opts.etag != "body" and p in m.systems.values() and isinstance(d, dict) \
+                and isinstance(d.get("@odata.etag"), str):
+            etag_hdrs = [("ETag", d["@odata.etag"])]
+            if opts.etag == "header":
+                d = {k: v for k, v in d.items() if k != "@odata.etag"}
+                raw = None
         if raw is not None:
             ctype = "application/xml" if p.endswith("$metadata") else "application/json; charset=utf-8"
-            return self.send_body(200, raw, ctype=ctype)
-        return self.send_body(200, d)
+            return self.send_body(200, raw, etag_hdrs, ctype=ctype)
+        return self.send_body(200, d, etag_hdrs)
 
     def power_off_settles(self, p):
         """--off-after-reads: a system powering off reads Off after N GETs."""
@@ -1004,6 +1015,14 @@ class Handler(BaseHTTPRequestHandler):
         d = self.json_body()
         if d is None:
             return None
+        if_match = self.headers.get("If-Match")
+        st.append("if_match", if_match, keep=16)
+        with m.lock:
+            etag = m.get(p)[1].get("@odata.etag")
+        if if_match is not None and isinstance(etag, str) and if_match != etag:
+            st.inc("patches_rejected")
+            return self.send_error_json(412, "PreconditionFailed",
+                                        "The ETag supplied did not match the ETag required to change this resource.")
         for k in d:
             if k != "Boot":
                 st.inc("patches_rejected")
@@ -1037,6 +1056,9 @@ class Handler(BaseHTTPRequestHandler):
             b = sysd.get("Boot") if isinstance(sysd.get("Boot"), dict) else {}
             sysd["Boot"] = b
             b.update(boot)
+            if isinstance(sysd.get("@odata.etag"), str):
+                st.inc("etag_changes")
+                sysd["@odata.etag"] = 'W/"bmctop-peer-%d"' % st.c["etag_changes"]
         st.inc("patches")
         self.send_no_content(204)
         return None
@@ -1129,6 +1151,9 @@ def parse_args(argv):
     ap.add_argument("--sessions-missing", type=int, nargs="?", const=404, default=0, metavar="CODE",
                     help="the root names a SessionService that is not there: logins are CODE "
                          "(default 404), HTTP Basic is accepted")
+    ap.add_argument("--etag", choices=("body", "header", "both"), default="body",
+                    help="where a system's ETag is given: its @odata.etag as in the set (body, "
+                         "the default), an ETag header alone, or both")
     ap.add_argument("--reset-types", metavar="A,B",
                     help="every system's Reset action allows only these ResetType values (inline)")
     ap.add_argument("--off-after-reads", type=int, default=0, metavar="N",

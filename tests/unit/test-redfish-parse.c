@@ -2076,3 +2076,36 @@ TEST(redfish_sources_merge_edges)
 	ASSERT_STREQ(l.s[2].type, "temperature");
 	free(l.s);
 }
+
+/* An ETag goes into a request header: only printable ASCII, bounded. */
+TEST(redfish_etag)
+{
+	struct rf_system s;
+	char longtag[200];
+	json_t *j;
+
+	j = load("gigabyte-h262-z63-ami-megarac", "Systems/Self");
+	rf_parse_system(j, &s);
+	json_decref(j);
+	ASSERT_STREQ(s.etag, "W/\"1649881751\"");
+	j = load("dmtf-public-rackmount1", "Systems/437XR1138R2");
+	rf_parse_system(j, &s);
+	json_decref(j);
+	ASSERT_STREQ(s.etag, "");
+	ASSERT(rf_etag_valid("\"27ffd39c216000b3013c84008394dffd\""));
+	ASSERT(!rf_etag_valid(NULL));
+	ASSERT(!rf_etag_valid(""));
+	ASSERT(!rf_etag_valid("W/\"1\"\r\nX-Evil: 1"));
+	ASSERT(!rf_etag_valid("\"caf\xc3\xa9\""));
+	memset(longtag, 'a', sizeof(longtag) - 1);
+	longtag[sizeof(longtag) - 1] = '\0';
+	ASSERT(!rf_etag_valid(longtag));
+	longtag[128] = '\0';
+	ASSERT(!rf_etag_valid(longtag)); /* 128 bytes */
+	longtag[127] = '\0';
+	ASSERT(rf_etag_valid(longtag)); /* 127 */
+	j = json_pack("{s:s}", "@odata.etag", "\"a\"\n\"b\"");
+	rf_parse_system(j, &s);
+	json_decref(j);
+	ASSERT_STREQ(s.etag, "");
+}
