@@ -40,6 +40,8 @@ void rf_job_queue_clear(struct rf_job *j)
 	for (i = 0; i < j->nitems; i++) {
 		free(j->items[i].link);
 		free(j->items[i].s);
+		if (j->items[i].entry != NULL)
+			json_decref(j->items[i].entry);
 	}
 	free(j->items);
 	j->items = NULL;

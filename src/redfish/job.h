@@ -54,6 +54,7 @@ enum item_kind {
 	ITEM_POWER_SUBSYSTEM,
 	ITEM_LEGACY_THERMAL,
 	ITEM_LEGACY_POWER,
+	ITEM_LOG_ENTRY, /* one LogEntry, listed by its collection as a link only */
 	ITEM_COLLECTION /* of member_kind */
 };
 
@@ -65,6 +66,7 @@ struct rf_item {
 	int done;
 	struct bmc_sensor *s;
 	size_t n, cap;
+	json_t *entry; /* ITEM_LOG_ENTRY: its body */
 };
 
 struct rf_job {
@@ -122,6 +124,7 @@ struct rf_job {
 	json_t *log_members;
 	unsigned log_pages;
 	int log_on_manager;
+	int log_linked; /* the entries listed as links only were fetched */
 };
 
 static inline struct rf_host *rf_host_of(struct bmc_host *h)

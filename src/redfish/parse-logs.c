@@ -271,3 +271,71 @@ int rf_parse_log_entries(json_t *j, struct bmc_event **ev, size_t *n)
 	free(keys);
 	return 0;
 }
+
+/* Entries listed as links only. */
+
+struct linked {
+	unsigned long long number; /* what the link ends with */
+	size_t index;		   /* in Members */
+};
+
+static int compare_linked_newest(const void *pa, const void *pb)
+{
+	const struct linked *a = pa, *b = pb;
+
+	if (a->number != b->number)
+		return a->number > b->number ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int compare_size(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The number a link ends with (".../Entries/151"): 0, or -1 when it does not. */
+static int link_number(const char *link, unsigned long long *out)
+{
+	const char *slash = strrchr(link, '/'), *p;
+
+	if (slash == NULL || slash[1] == '\0' || strlen(slash + 1) > 18)
+		return -1;
+	for (p = slash + 1; *p != '\0'; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	*out = strtoull(slash + 1, NULL, 10);
+	return 0;
+}
+
+size_t rf_pick_linked_entries(json_t *members, size_t max, size_t *idx)
+{
+	size_t i, n = 0, total = json_array_size(members), numbered = 0;
+	struct linked *l;
+
+	if (total == 0 || max == 0)
+		return 0;
+	l = xcalloc(total, sizeof(*l));
+	for (i = 0; i < total; i++) {
+		json_t *m = json_array_get(members, i);
+		const char *id = rf_json_str(m, "@odata.id");
+
+		if (id == NULL || rf_member_expanded(m) || !rf_json_fits_clean(id, RF_LINK_MAX))
+			continue;
+		l[n].index = i;
+		numbered += link_number(id, &l[n].number) == 0;
+		n++;
+	}
+	if (n > 0 && numbered == n)
+		qsort(l, n, sizeof(*l), compare_linked_newest);
+	else if (n > max)
+		memmove(l, l + (n - max), max * sizeof(*l)); /* the last ones listed */
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		idx[i] = l[i].index;
+	qsort(idx, n, sizeof(*idx), compare_size);
+	free(l);
+	return n;
+}

@@ -225,6 +225,15 @@ int rf_pick_log_entries(json_t *log_services_expanded_or_collection, char *out, 
 int rf_parse_log_entries(json_t *j, struct bmc_event **ev, size_t *n);
 
 /*
+ * The members of a LogEntry collection served as links only (no entry in
+ * them), the newest max of them: by the number their links end with when
+ * each does (record ids grow), else the last max listed (services list
+ * oldest first).  Their indexes in members go to idx (room for max), in
+ * the collection's order; returns how many.
+ */
+size_t rf_pick_linked_entries(json_t *members, size_t max, size_t *idx);
+
+/*
  * A LogService resource -> the link of its Entries.  0, or -1 when it has
  * none (for services that list LogServices without expanding them).
  */

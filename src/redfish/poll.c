@@ -32,6 +32,7 @@
 #define MAX_ITEMS	  1024 /* queued resources in one poll, expanded ones included */
 #define MAX_PAGES	  16   /* Members@odata.nextLink pages followed per collection */
 #define MAX_CHASSIS_TRIED 8
+#define MAX_LINKED_ENTRIES 50 /* log entries listed as links only: the newest fetched */
 #define PLAN_POLLS	  20 /* polls that read only the sources learnt, then all again */
 
 /*
@@ -171,6 +172,10 @@ static void item_read(struct rf_job *j, size_t i, json_t *body)
 		break;
 	case ITEM_LEGACY_POWER:
 		rf_parse_power(body, &it->s, &it->n, &it->cap);
+		break;
+	case ITEM_LOG_ENTRY:
+		if (it->entry == NULL)
+			it->entry = json_incref(body);
 		break;
 	case ITEM_COLLECTION:
 		read_collection(j, i, body);
@@ -640,12 +645,61 @@ static void poll_manager(struct rf_job *j)
 /* Events: the system's log services, else the manager's. */
 
 static void on_log_entries(struct rf_job *j, json_t *body, struct rf_response *rsp);
+static void events_finish(struct rf_job *j);
+
+/* The fetched entries take the place of the links: the log is whole again. */
+static void linked_entries_done(struct rf_job *j)
+{
+	json_t *listed = j->log_members, *all = json_array(), *m;
+	size_t i;
+
+	json_array_foreach(listed, i, m)
+	{
+		if (rf_member_expanded(m))
+			json_array_append(all, m);
+	}
+	for (i = 0; i < j->nitems; i++)
+		if (j->items[i].entry != NULL)
+			json_array_append(all, j->items[i].entry);
+	json_decref(listed);
+	j->log_members = all;
+	rf_job_queue_clear(j);
+	events_finish(j);
+}
+
+/*
+ * Entries the service listed as links only (no $expand, or one it
+ * ignored): fetch the newest MAX_LINKED_ENTRIES through the queue.  0 when
+ * there are none, 1 when the queue runs (it calls events_finish again).
+ */
+static int fetch_linked_entries(struct rf_job *j)
+{
+	size_t idx[MAX_LINKED_ENTRIES], n, i;
+	json_t *m;
+
+	if (j->log_linked || j->log_members == NULL)
+		return 0;
+	j->log_linked = 1;
+	n = rf_pick_linked_entries(j->log_members, MAX_LINKED_ENTRIES, idx);
+	if (n == 0)
+		return 0;
+	rf_job_queue_clear(j);
+	for (i = 0; i < n; i++) {
+		m = json_array_get(j->log_members, idx[i]);
+		queue_add(j, ITEM_LOG_ENTRY, json_string_value(json_object_get(m, "@odata.id")));
+	}
+	queue_run(j, linked_entries_done);
+	return 1;
+}
 
 static void events_finish(struct rf_job *j)
 {
 	struct bmc_event *ev = NULL;
 	size_t n = 0;
 	json_t *all;
+
+	if (fetch_linked_entries(j))
+		return;
 
 	if (j->log_members != NULL) {
 		all = json_pack("{s:O}", "Members", j->log_members);

@@ -109,6 +109,31 @@ is "pages: newest first across pages" \
 	"$(echo "$json" | pyj 'e=d["events"]; t=[x["time"] for x in e if x["time"]]; print(e[0]["id"], len(set(x["id"] for x in e)), t == sorted(t, reverse=True))')" "117 117 True"
 redfish_stop pg
 
+# Log entries listed as links only ({"@odata.id"}, no body): each fetched,
+# the newest 50 at most (by the number their links end with).
+entry_gets() {
+	redfish_stats "$1" requests | /usr/bin/python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+ids = sorted(int(m.group(1)) for k in d for m in [re.match(re.escape(sys.argv[1]) + r"/(\d+)$", k)] if m)
+print(len(ids), ids[0] if ids else "-", ids[-1] if ids else "-")' "$2"
+}
+redfish_start ll hpe-ilo7-dl360-gen12 --log-links || fail "ll starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/ll.conf" ll
+json=$("$BMCTOP" -c "$T_TMP/ll.conf" sel ll --json 2>"$T_TMP/err"); rc=$?
+is "linked entries: sel exits 0" "$rc" 0
+is "linked entries: the 5 entries, fetched one by one, newest first" \
+	"$(echo "$json" | pyj 'print(len(d["events"]), [e["id"] for e in d["events"]])') $(entry_gets ll /redfish/v1/Systems/1/LogServices/IML/Entries)" \
+	"5 [5, 4, 3, 2, 1] 5 1 5"
+redfish_stop ll
+redfish_start ll6 hpe-ilo6-dl380a-gen11 --log-links || fail "ll6 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/ll6.conf" ll6
+json=$("$BMCTOP" -c "$T_TMP/ll6.conf" sel ll6 --json 2>"$T_TMP/err"); rc=$?
+is "117 linked entries: sel exits 0, no error" "$rc:$(cat "$T_TMP/err")" "0:"
+is "117 linked entries: only the newest 50 asked for (68 to 117)" \
+	"$(entry_gets ll6 /redfish/v1/Systems/1/LogServices/IML/Entries)" "50 68 117"
+redfish_stop ll6
+
 # Boot override: PATCH Boot, read back; the peer keeps what was set.
 boot_of() { redfish_stats "$1" boot | pyj 'b=list(d.values())[0]; print(b.get("BootSourceOverrideTarget"), b.get("BootSourceOverrideEnabled"))'; }
 redfish_start bt "$S" || fail "bt starts"

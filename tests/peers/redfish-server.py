@@ -51,6 +51,8 @@ Behaviour:
     ETag response header, --etag both sends both) is checked against a
     PATCH's If-Match (412 PreconditionFailed when it differs; every If-Match
     received, or null, in stats if_match) and changes with each PATCH.
+  * --log-links: a log's Entries collection lists its members as links only
+    ({"@odata.id"}), never expanded: the client must fetch each entry.
   * --reset-types A,B: every system's Reset action allows only these
     ResetTypes (inline AllowableValues, its ActionInfo link dropped).
   * Stats count requests being answered at once (max_in_flight).
@@ -711,6 +713,11 @@ class Handler(BaseHTTPRequestHandler):
         if opts.hide and isinstance(d, dict):
             d = {k: v for k, v in d.items() if not (isinstance(v, dict) and self.hidden(odata_id(v) or ""))}
             raw = None
+        if opts.log_links and p.endswith("/Entries") and isinstance(d, dict) \
+                and isinstance(d.get("Members"), list):
+            d = dict(d)
+            d["Members"] = [{"@odata.id": odata_id(x)} for x in d["Members"] if odata_id(x)]
+            return self.send_body(200, d)
         if isinstance(d, dict) and isinstance(d.get("Members"), list):
             expanded = self.expand(p, d)
             if expanded is not None:
@@ -1154,6 +1161,9 @@ def parse_args(argv):
     ap.add_argument("--etag", choices=("body", "header", "both"), default="body",
                     help="where a system's ETag is given: its @odata.etag as in the set (body, "
                          "the default), an ETag header alone, or both")
+    ap.add_argument("--log-links", action="store_true",
+                    help="serve log entry collections (.../Entries) with their Members as links "
+                         "only, whatever $expand asks")
     ap.add_argument("--reset-types", metavar="A,B",
                     help="every system's Reset action allows only these ResetType values (inline)")
     ap.add_argument("--off-after-reads", type=int, default=0, metavar="N",

@@ -2109,3 +2109,38 @@ TEST(redfish_etag)
 	json_decref(j);
 	ASSERT_STREQ(s.etag, "");
 }
+
+/* Entries listed as links only: the newest few, by number when they have one. */
+TEST(redfish_pick_linked_entries)
+{
+	size_t idx[4], n;
+	json_t *j;
+
+	j = json_loads("[{\"@odata.id\": \"/redfish/v1/L/Entries/9\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/151\", \"Message\": \"x\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/10\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/2\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/100\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/11\"}, 7, {}]",
+		       0, NULL);
+	n = rf_pick_linked_entries(j, 3, idx);
+	ASSERT_EQ(n, 3); /* 100, 11, 10: the expanded 151 is no link */
+	ASSERT_EQ(idx[0], 2);
+	ASSERT_EQ(idx[1], 4);
+	ASSERT_EQ(idx[2], 5);
+	ASSERT_EQ(rf_pick_linked_entries(j, 0, idx), 0);
+	json_decref(j);
+
+	/* Names, not numbers: the last ones listed. */
+	j = json_loads("[{\"@odata.id\": \"/redfish/v1/L/Entries/a\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/3\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/b\"},"
+		       " {\"@odata.id\": \"/redfish/v1/L/Entries/c\"}]",
+		       0, NULL);
+	n = rf_pick_linked_entries(j, 2, idx);
+	ASSERT_EQ(n, 2);
+	ASSERT_EQ(idx[0], 2);
+	ASSERT_EQ(idx[1], 3);
+	json_decref(j);
+	ASSERT_EQ(rf_pick_linked_entries(NULL, 4, idx), 0);
+}
