@@ -32,7 +32,6 @@
 #define MAX_ITEMS	  1024 /* queued resources in one poll, expanded ones included */
 #define MAX_PAGES	  16   /* Members@odata.nextLink pages followed per collection */
 #define MAX_CHASSIS_TRIED 8
-#define MAX_LINKED_ENTRIES 50 /* log entries listed as links only: the newest fetched */
 #define PLAN_POLLS	  20 /* polls that read only the sources learnt, then all again */
 
 /*
@@ -643,6 +642,8 @@ static void poll_manager(struct rf_job *j)
 }
 
 /* Events: the system's log services, else the manager's. */
+
+#define MAX_LINKED_ENTRIES 50 /* log entries listed as links only: the newest fetched */
 
 static void on_log_entries(struct rf_job *j, json_t *body, struct rf_response *rsp);
 static void events_finish(struct rf_job *j);
