@@ -376,6 +376,7 @@ static void on_root(struct rf_job *j, json_t *body, struct rf_response *rsp)
 		host_set_string(&h->vendor, rf_vendor_name(rh->root.vendor));
 	h->protocol = SRC_REDFISH;
 	if (j->probe_only) {
+		rh->root_fresh = 1;
 		rf_job_finish(j, 0);
 		return;
 	}
@@ -398,6 +399,14 @@ void rf_job_start(struct rf_job *j)
 		rf_job_fail(j, BMC_EBUSY, "%s", rh->busy_message);
 		return;
 	}
+	/* protocol = auto: the probe that chose Redfish read the root (and
+	 * settled trust) an instant ago; the poll it starts goes on from it. */
+	if (rh->root_fresh && rh->have_root && !j->want_pin) {
+		rh->root_fresh = 0;
+		after_root(j);
+		return;
+	}
+	rh->root_fresh = 0;
 	rf_job_get(j, "/redfish/v1/", on_root, RF_BODY_RESOURCE);
 }
 

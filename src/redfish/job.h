@@ -28,6 +28,7 @@ struct rf_host {
 	struct rf_job *cycle_job;  /* ... and its job */
 	struct rf_root root;
 	int have_root;
+	int root_fresh; /* read by a probe just now: the next job starts from it */
 	struct rf_system sys;
 	char system_url[RF_LINK_MAX];
 	char manager_logs[RF_LINK_MAX];
