@@ -149,13 +149,25 @@ timeout 90 "$BMCTOP" -c "$T_TMP/r5.conf" status >/dev/null 2>"$T_TMP/err"; rc=$?
 is "slow body: exit 1 (timed out), not a hang" "$rc" 1
 check "slow body: gave up within a minute" test $(( $(date +%s) - start )) -lt 60
 
-# Reset types from an ActionInfo resource (AMI MegaRAC): what is not offered
-# gets a message naming what is.
+# Reset types from an ActionInfo resource (AMI MegaRAC: GracefulShutdown,
+# ForceRestart, ForceOff, On): no PowerCycle there, so power cycle is
+# emulated with the ForceOff and On it lists.
 redfish_start g1 gigabyte-h262-z63-ami-megarac || fail "g1 starts"
 REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/g1.conf" g1
 out=$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 cycle 2>&1); rc=$?
-is "ActionInfo: power cycle is not offered: exit 1" "$rc" 1
-like "ActionInfo: the message names what is allowed" "$out" 'power cycle is not offered by this BMC; it allows: .*ForceRestart'
+is "ActionInfo: power cycle, emulated: exit 0" "$rc:$out" "0:g1: power cycle: done"
+is "ActionInfo: ... as ForceOff then On" "$(redfish_stats g1 reset_sequence | pyj 'print(" ".join(d))')" "ForceOff On"
+# What is not offered gets a message naming what is.
+redfish_start g2 gigabyte-h262-z63-ami-megarac --reset-types On,ForceRestart || fail "g2 starts"
+REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/g2.conf" g2
+out=$("$BMCTOP" -c "$T_TMP/g2.conf" power g2 off 2>&1); rc=$?
+is "power off not offered: exit 1" "$rc" 1
+like "power off not offered: the message names what is allowed" "$out" 'power off is not offered by this BMC; it allows: On, ForceRestart'
+out=$("$BMCTOP" -c "$T_TMP/g2.conf" power g2 cycle 2>&1); rc=$?
+is "power cycle without PowerCycle or ForceOff: not emulated, exit 1" "$rc" 1
+like "... the message names what is allowed" "$out" 'power cycle is not offered by this BMC; it allows: On, ForceRestart'
+is "... and nothing was sent" "$(redfish_stats g2 resets) $(redfish_stats g2 resets_rejected)" "0 0"
+redfish_stop g2
 out=$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 off 2>&1); rc=$?
 is "ActionInfo: power off (ForceOff) works" "$rc" 0
 is "ActionInfo: the service says Off" "$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 status 2>&1)" "g1: off"
