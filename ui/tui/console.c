@@ -478,6 +478,22 @@ static const struct prefix_binding prefix_bindings[] = {
 
 #define NPREFIX (sizeof prefix_bindings / sizeof prefix_bindings[0])
 
+/* The prefix keys in the dashboard's help overlay, then the prefix itself. */
+static int console_pane_help_line(const struct tui *t, size_t i, const char **names,
+				  const char **help)
+{
+	if (i < NPREFIX) {
+		*names = prefix_bindings[i].names;
+		*help = prefix_bindings[i].help;
+		return 1;
+	}
+	if (i > NPREFIX)
+		return 0;
+	*names = t->con->prefix_name;
+	*help = "twice: send the prefix key itself to the host";
+	return 1;
+}
+
 static void prefix_command(struct tui *t, int key, int is_code)
 {
 	struct tui_consoles *cs = t->con;
@@ -769,4 +785,6 @@ const struct tui_pane_ops tui_console_pane = {
 	.click = console_pane_click,
 	.flush = console_list_flush_all,
 	.close_all = console_list_close_all,
+	.help_title = "Console keys: the prefix (^] or BMCTOP_CONSOLE_PREFIX), then",
+	.help_line = console_pane_help_line,
 };

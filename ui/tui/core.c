@@ -92,6 +92,7 @@ void tui_quit(struct tui *t)
 	if (t->quitting)
 		return;
 	t->quitting = 1;
+	tui_help_close(t);
 	uv_poll_stop(&t->input);
 	uv_timer_stop(&t->tick);
 	uv_prepare_stop(&t->redraw);

@@ -1,6 +1,7 @@
 /*
  * tui/internal.h - state shared by the dashboard's files, from the bottom up:
- * tui/draw.c (drawing primitives), tui/core.c (what everything calls on, and
+ * tui/draw.c (drawing primitives), tui/help.c (the help overlay, on draw.c
+ * alone), tui/core.c (what everything calls on, and
  * the dispatch to the panes), tui/list.c (the host list), tui/detail.c (the
  * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c
  * over tui/console-list.c, tui/terminal.c and tui/scrollback.c: serial
@@ -96,7 +97,22 @@ struct tui_pane_ops {
 	void (*flush)(struct tui *t);
 	/* Close everything; then(t) runs once all of it is closed. */
 	void (*close_all)(struct tui *t, void (*then)(struct tui *t));
+	/* The pane's keys for the help overlay, under help_title: see
+	 * struct tui_help_source's line. */
+	const char *help_title;
+	int (*help_line)(const struct tui *t, size_t i, const char **names, const char **help);
 };
+
+/*
+ * A table of the help overlay (tui/help.c): its heading, and its i-th line
+ * (the key names and what they do); 0 past its end.  *names NULL: a line
+ * not shown (a second row of the same binding).
+ */
+struct tui_help_source {
+	const char *title;
+	int (*line)(const struct tui *t, size_t i, const char **names, const char **help);
+};
+struct tui_help;
 
 struct tui {
 	struct bmc_engine *e;
@@ -150,6 +166,8 @@ struct tui {
 	int list_cols;		  /* columns the host list may use (a pane beside it) */
 	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
+
+	struct tui_help *help; /* the help overlay while it is open (tui/help.c) */
 };
 
 /* tui/draw.c */
@@ -191,6 +209,13 @@ int tui_panes_cursor(struct tui *t);
 int tui_panes_input(struct tui *t, int key, int is_code);
 int tui_panes_click(struct tui *t, int y, int x);
 void tui_panes_flush(struct tui *t);
+
+/* tui/help.c: the help overlay, from the tables in src[] in turn. */
+void tui_help_open(struct tui *t, const struct tui_help_source *src, size_t nsrc);
+void tui_help_close(struct tui *t);
+/* A key while the overlay is open: 0 once it has closed. */
+int tui_help_key(struct tui *t, int key);
+void tui_help_draw(struct tui *t);
 
 /* tui/list.c */
 void tui_list_reorder(struct tui *t);

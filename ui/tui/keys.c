@@ -385,10 +385,7 @@ static void k_log(struct tui *t, int key)
 	t->dialog = DIALOG_LOG;
 }
 
-static void k_help(struct tui *t, int key)
-{
-	t->dialog = DIALOG_HELP;
-}
+static void k_help(struct tui *t, int key);
 
 static void k_quit(struct tui *t, int key)
 {
@@ -445,6 +442,36 @@ static const struct binding bindings[] = {
 
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
 
+/* The help overlay: this table, then each pane's keys. */
+
+static int bindings_help_line(const struct tui *t, size_t i, const char **names,
+			      const char **help)
+{
+	(void)t;
+	if (i >= NBINDINGS)
+		return 0;
+	*names = bindings[i].names;
+	*help = bindings[i].help;
+	return 1;
+}
+
+static void k_help(struct tui *t, int key)
+{
+	struct tui_help_source src[8];
+	const struct tui_pane_ops *const *p;
+	size_t n = 0;
+
+	src[n].title = "Dashboard keys";
+	src[n++].line = bindings_help_line;
+	for (p = t->panes; *p != NULL && n < sizeof src / sizeof src[0]; p++) {
+		if ((*p)->help_line == NULL)
+			continue;
+		src[n].title = (*p)->help_title;
+		src[n++].line = (*p)->help_line;
+	}
+	tui_help_open(t, src, n);
+}
+
 /* Dialogs. */
 
 static void draw_confirm(struct tui *t)
@@ -480,20 +507,6 @@ static void draw_boot(struct tui *t)
 	mvprintw(y + 3, x + 2, "p  network (PXE)     d  disk");
 	mvprintw(y + 4, x + 2, "B  BIOS setup        C  CD/DVD");
 	mvprintw(y + 6, x + 2, "Esc: cancel");
-}
-
-static void draw_help(struct tui *t)
-{
-	int w = COLS > 72 ? 68 : COLS - 2, h, y, x, row = 0;
-	size_t i;
-
-	h = tui_draw_dialog(w, (int)NBINDINGS + 3, "Keys  (any key closes)", &y, &x);
-	for (i = 0; i < NBINDINGS && row < h - 2; i++) {
-		if (bindings[i].names == NULL)
-			continue;
-		tui_draw_key_line(y + 1 + row, x, w, 10, bindings[i].names, bindings[i].help);
-		row++;
-	}
 }
 
 static void draw_log(struct tui *t)
@@ -540,6 +553,9 @@ static void dialog_key(struct tui *t, int key)
 		snprintf(a.label, sizeof a.label, "next boot %s", bmc_boot_device_name(a.boot));
 		t->pending = a;
 		t->dialog = DIALOG_CONFIRM;
+	} else if (d == DIALOG_HELP) {
+		if (tui_help_key(t, key))
+			t->dialog = DIALOG_HELP;
 	} else {
 		tui_panes_dialog_key(t, d, key);
 	}
@@ -575,6 +591,7 @@ static void mouse_key(struct tui *t)
 		return;
 	if (t->dialog != DIALOG_NONE) {
 		t->dialog = DIALOG_NONE;
+		tui_help_close(t);
 		return;
 	}
 	if (tui_panes_click(t, ev.y, ev.x))
@@ -641,7 +658,7 @@ void tui_keys_draw_dialog(struct tui *t)
 	else if (t->dialog == DIALOG_BOOT)
 		draw_boot(t);
 	else if (t->dialog == DIALOG_HELP)
-		draw_help(t);
+		tui_help_draw(t);
 	else if (t->dialog == DIALOG_LOG)
 		draw_log(t);
 }

@@ -1,0 +1,65 @@
+# t-tui-fix.sh - the dashboard's defects of issue 16 that are not about the
+# list (help overlay, consoles opened only on purpose, quitting, bulk
+# confirmation, the action log, the detail view, --readonly, VNC relays,
+# the boot override read back), driven in tmux at 80x24 and 200x60 against
+# bmcsim's BMCs and one host that never answers.
+. "$SRCDIR/tests/lib/tap.sh"
+need tmux ipmitool timeout
+[ -x /usr/bin/python3 ] || skip_all "/usr/bin/python3 not installed"
+BMCSIM=${BMCSIM:-$BUILDDIR/bmcsim}
+[ -x "$BMCSIM" ] || { fail "bmcsim is built at $BMCSIM"; exit 0; }
+
+PW=$(tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c 16)
+PWF="$T_TMP/password"
+(umask 077 && printf '%s\n' "$PW" >"$PWF")
+
+spawn "$BMCSIM" --count 12 --seed 3 --password-file "$PWF" --fleet-out "$T_TMP/sim.conf" \
+	--ready-file "$T_TMP/sim.ready" --max-seconds 900 2>"$T_TMP/sim.err"
+wait_for 60 test -f "$T_TMP/sim.ready" || { fail "bmcsim starts"; diag "$(cat "$T_TMP/sim.err")"; exit 0; }
+port_of() { sed -n "/^\[host $1\]/,/^\$/s/^ipmi-port = //p" "$T_TMP/sim.conf"; }
+dead=$(free_port udp)
+{
+	sed '/^\[defaults\]$/a interval = 2s\ntimeout = 300ms\nretries = 1' "$T_TMP/sim.conf"
+	printf '\n[host ghost]\naddress = 127.0.0.1\nipmi-port = %s\n' "$dead"
+} >"$T_TMP/fleet.conf"
+
+# start NAME W H [ARGS...]: a dashboard in tmux session NAME; sets sock.
+start() {
+	local name=$1 w=$2 h=$3
+	shift 3
+	sock="$T_TMP/$name.sock"
+	tmux -S "$sock" new-session -d -x "$w" -y "$h" \
+		"LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '$T_TMP/fleet.conf' $*; echo EXITED \$?; sleep 60"
+	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
+	see "$name: dashboard up" '^ *.? bmc01 .* on ' 20
+}
+screen() { tmux -S "$sock" capture-pane -p; }
+keys() { tmux -S "$sock" send-keys "$@"; sleep 0.4; }
+see() {
+	if wait_for "${3:-10}" sh -c "tmux -S '$sock' capture-pane -p | grep -qE -- '$2'"; then ok "$1"; else
+		fail "$1"; diag "$(screen)"; diag "wanted /$2/"; return 1; fi
+}
+unsee() {
+	if wait_for 10 sh -c "! tmux -S '$sock' capture-pane -p | grep -qE -- '$2'"; then ok "$1"; else
+		fail "$1"; diag "$(screen)"; diag "unwanted /$2/"; fi
+}
+it() { timeout 30 ipmitool -I lanplus -H 127.0.0.1 -p "$(port_of "$1")" -U admin -f "$PWF" "${@:2}"; }
+
+start small 80 24
+
+# Defect 1: the help overlay fits 80x24, scrolls, is searched, and lists
+# every key of the table and the console's prefix keys.
+keys '?'
+see "80x24: help opens at its first line" 'j Down +next host'
+keys j j PageDown
+see "80x24: j and PgDn scroll the help, not close it" 'Keys .*[0-9]+-[0-9]+ of [0-9]+'
+keys G
+see "80x24: G shows the end of the help (the console keys)" 'q +close this console'
+see "... the console keys have their own heading" 'Console keys'
+keys g
+see "80x24: g is back at the top" 'j Down +next host'
+keys / q u i t Enter
+see "80x24: / finds quit" 'q +quit'
+see "80x24: the help's footer (its keys) is on the screen" 'j k PgDn PgUp g G scroll'
+keys Escape
+unsee "Esc closes the help" 'Keys .*of [0-9]+'
