@@ -59,7 +59,40 @@ see "... the console keys have their own heading" 'Console keys'
 keys g
 see "80x24: g is back at the top" 'j Down +next host'
 keys / q u i t Enter
-see "80x24: / finds quit" 'q +quit'
+see "80x24: / finds quit" 'q \^C +quit'
 see "80x24: the help's footer (its keys) is on the screen" 'j k PgDn PgUp g G scroll'
 keys Escape
 unsee "Esc closes the help" 'Keys .*of [0-9]+'
+
+# Defect 2: number keys switch tabs and never open a console; Enter on the
+# Console tab (or C) does.
+keys g Enter 5
+see "Enter, 5: the Console tab" 'Console: +sol'
+keys 1
+see "1 leaves for the Sensors tab" 'SENSOR +TYPE'
+keys 5 2
+see "5 then 2: the Power tab" 'Power state:'
+sleep 1
+unlike "no console opened by the number keys" "$(screen)" 'consoles 1|bmc01: (connecting|active)'
+keys 5 Enter
+see "Enter on the Console tab opens the console" 'bmc01: (connecting|active)'
+
+# Defect 5: quitting with a console open asks first; so does Ctrl-C; ^] q
+# with no console open does not quit.
+prefix() { tmux -S "$sock" send-keys C-]; tmux -S "$sock" send-keys "$@"; sleep 0.4; }
+prefix o
+keys q
+see "q with a console open asks first" '1 console open; quitting closes them'
+keys n
+unsee "n stays" 'Quit\?'
+keys C-c
+see "Ctrl-C with a console open asks too" '1 console open; quitting closes them'
+keys Escape
+unsee "Esc stays" 'Quit\?'
+prefix q
+see "^] q closes the console" 'bmc01: console closed'
+prefix q
+see "^] q with no console open says so" 'no console is open'
+sleep 1
+unlike "... and does not quit" "$(screen)" 'EXITED'
+keys Escape

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "console/console.h"
 #include "core/xalloc.h"
@@ -601,18 +603,20 @@ static int console_pane_input(struct tui *t, int key, int is_code)
 	if (is_code && key == TUI_KEY_PASTE_END)
 		return 1;
 	if (cs->prefix_armed) {
+		/* The key after the prefix is the prefix's even with no
+		 * console open: ^] q must not reach the dashboard's q. */
 		cs->prefix_armed = 0;
 		if (p != NULL)
 			prefix_command(t, key, is_code);
+		else if (!is_code && key == '?')
+			p_help(t, key);
+		else
+			tui_logf(t, "%s: no console is open (C opens the selected host's)",
+				 cs->prefix_name);
 		tui_mark_dirty(t);
 		return 1;
 	}
 	if (!is_code && key == cs->prefix) {
-		if (p == NULL) {
-			tui_logf(t, "%s: no console is open (C opens the selected host's)",
-				 cs->prefix_name);
-			return 1;
-		}
 		cs->prefix_armed = 1;
 		tui_logf(t, "%s  (? lists the console keys)", cs->prefix_name);
 		return 1;
@@ -764,6 +768,27 @@ static int console_pane_draw_host(struct tui *t, const struct bmc_host *h, int y
 }
 
 
+static size_t console_pane_open_count(struct tui *t)
+{
+	return t->con->npanes;
+}
+
+/* Ctrl-C reaches the dashboard as a key, not as SIGINT, so that quitting
+ * with consoles open can ask first (a focused console sends it to the
+ * host, as before).  def_prog_mode() keeps it through cbreak() and raw();
+ * endwin() gives the terminal back as it was. */
+static void console_pane_init(struct tui *t)
+{
+	struct termios tio;
+
+	console_list_init(t);
+	if (tcgetattr(STDIN_FILENO, &tio) != 0)
+		return;
+	tio.c_cc[VINTR] = _POSIX_VDISABLE;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+		def_prog_mode();
+}
+
 static void console_pane_status(struct tui *t, char *buf, size_t len)
 {
 	if (t->con->npanes > 0)
@@ -771,7 +796,7 @@ static void console_pane_status(struct tui *t, char *buf, size_t len)
 }
 
 const struct tui_pane_ops tui_console_pane = {
-	.init = console_list_init,
+	.init = console_pane_init,
 	.free = console_list_free,
 	.open = console_list_open,
 	.layout = console_list_layout,
@@ -787,4 +812,6 @@ const struct tui_pane_ops tui_console_pane = {
 	.close_all = console_list_close_all,
 	.help_title = "Console keys: the prefix (^] or BMCTOP_CONSOLE_PREFIX), then",
 	.help_line = console_pane_help_line,
+	.open_count = console_pane_open_count,
+	.open_noun = "console",
 };

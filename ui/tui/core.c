@@ -216,3 +216,24 @@ void tui_panes_flush(struct tui *t)
 		if ((*p)->flush != NULL)
 			(*p)->flush(t);
 }
+
+size_t tui_panes_open(struct tui *t, char *buf, size_t len)
+{
+	const struct tui_pane_ops *const *p;
+	size_t total = 0, n, used = 0;
+
+	buf[0] = '\0';
+	for (p = t->panes; *p != NULL; p++) {
+		if ((*p)->open_count == NULL)
+			continue;
+		n = (*p)->open_count(t);
+		if (n == 0)
+			continue;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%zu %s%s",
+						 total ? ", " : "", n, (*p)->open_noun,
+						 n == 1 ? "" : "s");
+		total += n;
+	}
+	return total;
+}

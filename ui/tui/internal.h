@@ -44,7 +44,8 @@ enum tui_dialog {
 	DIALOG_LOG,
 	DIALOG_BOOT,
 	DIALOG_CONSOLES,
-	DIALOG_CONSOLE_HELP
+	DIALOG_CONSOLE_HELP,
+	DIALOG_QUIT /* consoles or relays are open: quit anyway? */
 };
 enum tui_sort { SORT_NAME, SORT_HEALTH, SORT_TEMP, SORT_POWER, SORT__MAX };
 enum tui_tab { TAB_SENSORS, TAB_POWER, TAB_EVENTS, TAB_INVENTORY, TAB_CONSOLE, TAB__MAX };
@@ -101,6 +102,10 @@ struct tui_pane_ops {
 	 * struct tui_help_source's line. */
 	const char *help_title;
 	int (*help_line)(const struct tui *t, size_t i, const char **names, const char **help);
+	/* How many of the pane's things (open_noun, singular) are open: the
+	 * way out asks first when there are any. */
+	size_t (*open_count)(struct tui *t);
+	const char *open_noun;
 };
 
 /*
@@ -209,6 +214,8 @@ int tui_panes_cursor(struct tui *t);
 int tui_panes_input(struct tui *t, int key, int is_code);
 int tui_panes_click(struct tui *t, int y, int x);
 void tui_panes_flush(struct tui *t);
+/* What the panes have open, as "2 consoles, 1 VNC relay" in buf; the count. */
+size_t tui_panes_open(struct tui *t, char *buf, size_t len);
 
 /* tui/help.c: the help overlay, from the tables in src[] in turn. */
 void tui_help_open(struct tui *t, const struct tui_help_source *src, size_t nsrc);

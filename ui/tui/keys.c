@@ -205,16 +205,20 @@ static void k_vnc(struct tui *t, int key)
 		tui_vnc_pane.open(t, h);
 }
 
-static void k_enter(struct tui *t, int key)
+static void open_detail(struct tui *t)
 {
-	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE) {
-		k_console(t, key);
-		return;
-	}
 	if (tui_selected_host(t) != NULL) {
 		t->view = VIEW_DETAIL;
 		t->detail_scroll = 0;
 	}
+}
+
+static void k_enter(struct tui *t, int key)
+{
+	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE)
+		k_console(t, key);
+	else
+		open_detail(t);
 }
 
 static void k_back(struct tui *t, int key)
@@ -238,9 +242,11 @@ static void k_tab(struct tui *t, int key)
 	t->detail_scroll = 0;
 }
 
+/* A tab by number: never opens a console (on a real BMC that activates
+ * the payload and can take a colleague's console); C and Enter do. */
 static void k_tab_n(struct tui *t, int key)
 {
-	k_enter(t, key);
+	open_detail(t);
 	t->tab = (enum tui_tab)(key - '1');
 }
 
@@ -389,7 +395,12 @@ static void k_help(struct tui *t, int key);
 
 static void k_quit(struct tui *t, int key)
 {
-	tui_quit(t);
+	char open[128];
+
+	if (tui_panes_open(t, open, sizeof open) == 0)
+		tui_quit(t);
+	else
+		t->dialog = DIALOG_QUIT;
 }
 
 static void k_redraw(struct tui *t, int key)
@@ -437,7 +448,8 @@ static const struct binding bindings[] = {
 	{ { 'L' }, "L", "action log", k_log },
 	{ { '?' }, "?", "this help", k_help },
 	{ { KEY_CTRL('l') }, "^L", "redraw the screen", k_redraw },
-	{ { 'q' }, "q", "quit (closes every BMC session)", k_quit },
+	{ { 'q', KEY_CTRL('c') }, "q ^C", "quit (asks first while consoles or relays are open)",
+	  k_quit },
 };
 
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
@@ -497,6 +509,20 @@ static void draw_confirm(struct tui *t)
 	mvprintw(y + 6, x + 2, "y: do it    n, Esc: cancel");
 }
 
+static void draw_quit(struct tui *t)
+{
+	char open[128], line[160];
+	int h, y, x, w = COLS > 64 ? 60 : COLS - 4;
+
+	tui_panes_open(t, open, sizeof open);
+	h = tui_draw_dialog(w, 7, "Quit?", &y, &x);
+	snprintf(line, sizeof line, "%s open; quitting closes them.", open);
+	tui_set_color(t, PAIR_WARN, 1);
+	mvaddnstr(y + 2, x + 2, line, w - 4);
+	tui_set_color(t, PAIR_WARN, 0);
+	mvaddnstr(y + h - 2, x + 2, "y: quit    n, Esc: stay", w - 4);
+}
+
 static void draw_boot(struct tui *t)
 {
 	int w = 50, h = 8, y = (LINES - h) / 2, x = (COLS - w) / 2;
@@ -553,6 +579,9 @@ static void dialog_key(struct tui *t, int key)
 		snprintf(a.label, sizeof a.label, "next boot %s", bmc_boot_device_name(a.boot));
 		t->pending = a;
 		t->dialog = DIALOG_CONFIRM;
+	} else if (d == DIALOG_QUIT) {
+		if (key == 'y' || key == 'Y')
+			tui_quit(t);
 	} else if (d == DIALOG_HELP) {
 		if (tui_help_key(t, key))
 			t->dialog = DIALOG_HELP;
@@ -661,4 +690,6 @@ void tui_keys_draw_dialog(struct tui *t)
 		tui_help_draw(t);
 	else if (t->dialog == DIALOG_LOG)
 		draw_log(t);
+	else if (t->dialog == DIALOG_QUIT)
+		draw_quit(t);
 }

@@ -167,9 +167,23 @@ static void vnc_close_all(struct tui *t, void (*then)(struct tui *t))
 	then(t);
 }
 
+static size_t vnc_open_count(struct tui *t)
+{
+	struct tui_vnc *v;
+	size_t n = 0;
+
+	(void)t;
+	for (v = relays; v != NULL; v = v->next)
+		if (v->relay != NULL)
+			n++;
+	return n;
+}
+
 /* A pane in a window of its own: the dashboard only opens and closes it. */
 const struct tui_pane_ops tui_vnc_pane = {
 	.free = vnc_stop_all,
 	.open = vnc_open,
 	.close_all = vnc_close_all,
+	.open_count = vnc_open_count,
+	.open_noun = "VNC relay",
 };
