@@ -96,3 +96,29 @@ see "^] q with no console open says so" 'no console is open'
 sleep 1
 unlike "... and does not quit" "$(screen)" 'EXITED'
 keys Escape
+
+# 200x60 from here on (the small dashboard stays open for the end).
+small_sock=$sock
+start big 200 60
+
+# Defect 9: a bulk confirmation names the hosts as ranges, warns of the
+# unreachable ones, wants the count typed above 8 hosts; marks are cleared
+# once the action ran; identify does not ask.
+see "ghost is unreachable before marking" '^ *.? ghost .*(no response|unreachable)' 20
+keys a x
+see "the confirmation compresses the names to ranges" 'bmc\[01-12\], ghost'
+see "... warns of the unreachable host" 'warning: 1 of them are unreachable'
+see "... and wants the count typed" 'type 13 and Enter to do it'
+keys 1 2 Enter
+see "a wrong count cancels" 'power off canceled: typed 12, not 13'
+see "... and the marks stay" 'marked 13 '
+is "nothing was powered off" "$(it bmc05 chassis power status)" "Chassis Power is on"
+keys o 1 3 Enter
+unsee "the right count runs the action and clears the marks" 'marked 13 '
+keys g Space Space i
+unsee "identify runs without asking and clears the marks too" 'marked 2 |Confirm'
+keys L
+see "the log: power on sent to 13 hosts" 'power on sent to 13 hosts'
+see "the log: identify sent to 2 hosts" 'identify \(15 s\) sent to 2 hosts'
+see "the log: identify reached the BMCs" 'bmc02: identify \(15 s\): done'
+keys Escape

@@ -173,7 +173,12 @@ struct tui {
 	int input_paused;	  /* a console cannot take more keys yet */
 
 	struct tui_help *help; /* the help overlay while it is open (tui/help.c) */
+	char confirm_typed[16]; /* the count typed to confirm a large bulk action */
+	int targets_marked;	/* the targets are the marked hosts */
 };
+
+/* Above this many hosts, a bulk action is confirmed by typing the count. */
+#define TUI_CONFIRM_TYPED 8
 
 /* tui/draw.c */
 void tui_draw_init_colors(struct tui *t);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hostrange.h"
 #include "core/sched.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
@@ -76,6 +77,11 @@ static void run_action(struct tui *t)
 			free(call);
 		}
 	}
+	if (t->targets_marked) {
+		/* Done with them: the next key acts on the selected host. */
+		memset(t->marked, 0, t->e->nhosts ? t->e->nhosts : 1);
+		t->nmarked = 0;
+	}
 	if (t->pending.kind == ACT_RETRY)
 		tui_logf(t, "%s: polling now", t->ntargets == 1 ? t->e->hosts[t->targets[0]].cfg->name
 								 : "marked hosts");
@@ -92,6 +98,7 @@ static void collect_targets(struct tui *t)
 	free(t->targets);
 	t->targets = xcalloc(t->e->nhosts ? t->e->nhosts : 1, sizeof *t->targets);
 	t->ntargets = 0;
+	t->targets_marked = t->nmarked > 0;
 	if (t->nmarked > 0) {
 		for (i = 0; i < t->e->nhosts; i++)
 			if (t->marked[i])
@@ -107,10 +114,12 @@ static void ask(struct tui *t, struct tui_action a)
 	if (t->ntargets == 0)
 		return;
 	t->pending = a;
-	if (a.kind == ACT_RETRY) {
+	/* Polling and blinking a light harm nothing: no question. */
+	if (a.kind == ACT_RETRY || a.kind == ACT_IDENTIFY) {
 		run_action(t);
 		return;
 	}
+	t->confirm_typed[0] = '\0';
 	t->dialog = DIALOG_CONFIRM;
 }
 
@@ -486,27 +495,127 @@ static void k_help(struct tui *t, int key)
 
 /* Dialogs. */
 
+/* The targets' names as ranges (node[01-64]). */
+static char *target_names(struct tui *t)
+{
+	const char **names = xcalloc(t->ntargets ? t->ntargets : 1, sizeof *names);
+	char *s;
+	size_t i;
+
+	for (i = 0; i < t->ntargets; i++)
+		names[i] = t->e->hosts[t->targets[i]].cfg->name;
+	s = hostrange_compress(names, t->ntargets);
+	free(names);
+	return s;
+}
+
+/* Targets that did not answer their last poll (or were never polled). */
+static size_t targets_unreachable(struct tui *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ntargets; i++) {
+		enum bmc_host_state st = t->e->hosts[t->targets[i]].state;
+
+		if (st == HOST_UNREACHABLE || st == HOST_PARKED || st == HOST_ERROR)
+			n++;
+	}
+	return n;
+}
+
+/* Draw s in lines of w columns from y, broken after ", " or ","; at most
+ * rows lines, the last one ending in "..." if there is more. */
+static void draw_wrapped(int y, int x, int w, int rows, const char *s)
+{
+	int row = 0;
+
+	while (*s != '\0' && row < rows) {
+		size_t n = strlen(s), cut = n;
+
+		if ((int)n > w) {
+			cut = (size_t)w;
+			while (cut > 0 && s[cut - 1] != ',' && s[cut - 1] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)w;
+		}
+		if (row == rows - 1 && cut < n) {
+			mvaddnstr(y + row, x, s, w - 4 > 0 ? w - 4 : 0);
+			addstr(" ...");
+			return;
+		}
+		mvaddnstr(y + row, x, s, (int)cut);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		row++;
+	}
+}
+
 static void draw_confirm(struct tui *t)
 {
-	int w = COLS > 70 ? 66 : COLS - 4, h = 8, y = (LINES - h) / 2, x = (COLS - w) / 2;
-	char names[512];
-	size_t i, len = 0;
+	int w = COLS > 80 ? 76 : COLS - 4, h = 12, y, x, line;
+	size_t down = targets_unreachable(t);
+	char *names = target_names(t), msg[128];
 
-	names[0] = '\0';
-	for (i = 0; i < t->ntargets && len + 40 < sizeof names; i++)
-		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
-					t->e->hosts[t->targets[i]].cfg->name);
-	if (i < t->ntargets)
-		snprintf(names + len, sizeof names - len, " and %zu more", t->ntargets - i);
-	tui_draw_box(y, x, h, w, "Confirm");
+	h = tui_draw_dialog(w, h, "Confirm", &y, &x);
 	tui_set_color(t, PAIR_WARN, 1);
 	mvprintw(y + 2, x + 2, "%s on %zu host%s:", t->pending.label, t->ntargets,
 		 t->ntargets == 1 ? "" : "s");
 	tui_set_color(t, PAIR_WARN, 0);
-	mvaddnstr(y + 3, x + 2, names, w - 4);
-	if ((int)strlen(names) > w - 4)
-		mvaddnstr(y + 4, x + 2, names + w - 4, w - 4);
-	mvprintw(y + 6, x + 2, "y: do it    n, Esc: cancel");
+	draw_wrapped(y + 3, x + 2, w - 4, h - 8, names);
+	free(names);
+	line = y + h - 4;
+	if (down > 0) {
+		snprintf(msg, sizeof msg, "warning: %zu of them are unreachable or failing (last poll)", down);
+		tui_set_color(t, PAIR_CRIT, 1);
+		mvaddnstr(line, x + 2, msg, w - 4);
+		tui_set_color(t, PAIR_CRIT, 0);
+	}
+	if (t->ntargets > TUI_CONFIRM_TYPED) {
+		snprintf(msg, sizeof msg, "type %zu and Enter to do it: %s", t->ntargets,
+			 t->confirm_typed);
+		mvaddnstr(y + h - 2, x + 2, msg, w - 4);
+		addstr("    Esc: cancel");
+	} else {
+		mvaddnstr(y + h - 2, x + 2, "y: do it    n, Esc: cancel", w - 4);
+	}
+}
+
+/* A key in the confirmation: 1 while it stays open. */
+static int confirm_key(struct tui *t, int key)
+{
+	char want[24];
+	size_t n = strlen(t->confirm_typed);
+
+	if (t->ntargets <= TUI_CONFIRM_TYPED) {
+		if (key == 'y' || key == 'Y')
+			run_action(t);
+		else
+			tui_logf(t, "%s canceled", t->pending.label);
+		return 0;
+	}
+	if (key >= '0' && key <= '9' && n + 1 < sizeof t->confirm_typed) {
+		t->confirm_typed[n] = (char)key;
+		t->confirm_typed[n + 1] = '\0';
+		return 1;
+	}
+	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0) {
+		t->confirm_typed[n - 1] = '\0';
+		return 1;
+	}
+	if (key != '\r' && key != '\n' && key != KEY_ENTER) {
+		tui_logf(t, "%s canceled", t->pending.label);
+		return 0;
+	}
+	snprintf(want, sizeof want, "%zu", t->ntargets);
+	if (strcmp(want, t->confirm_typed) == 0) {
+		run_action(t);
+		return 0;
+	}
+	tui_logf(t, "%s canceled: typed %s, not %zu (the number of hosts)", t->pending.label,
+		 t->confirm_typed[0] ? t->confirm_typed : "nothing", t->ntargets);
+	return 0;
 }
 
 static void draw_quit(struct tui *t)
@@ -553,10 +662,8 @@ static void dialog_key(struct tui *t, int key)
 
 	t->dialog = DIALOG_NONE;
 	if (d == DIALOG_CONFIRM) {
-		if (key == 'y' || key == 'Y')
-			run_action(t);
-		else
-			tui_logf(t, "%s canceled", t->pending.label);
+		if (confirm_key(t, key))
+			t->dialog = DIALOG_CONFIRM;
 	} else if (d == DIALOG_BOOT) {
 		struct tui_action a = { .kind = ACT_BOOT };
 
@@ -578,6 +685,7 @@ static void dialog_key(struct tui *t, int key)
 		}
 		snprintf(a.label, sizeof a.label, "next boot %s", bmc_boot_device_name(a.boot));
 		t->pending = a;
+		t->confirm_typed[0] = '\0';
 		t->dialog = DIALOG_CONFIRM;
 	} else if (d == DIALOG_QUIT) {
 		if (key == 'y' || key == 'Y')
