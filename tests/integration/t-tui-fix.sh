@@ -122,3 +122,26 @@ see "the log: power on sent to 13 hosts" 'power on sent to 13 hosts'
 see "the log: identify sent to 2 hosts" 'identify \(15 s\) sent to 2 hosts'
 see "the log: identify reached the BMCs" 'bmc02: identify \(15 s\): done'
 keys Escape
+
+# Defect 10 (back at 80x24): sorting and marking are not logged; long
+# entries wrap; the log scrolls.
+sock=$small_sock
+keys s s s a u
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	tmux -S "$sock" send-keys r
+done
+keys G o y
+see "the power on of ghost fails" 'ghost: power on failed'
+keys L
+see "80x24: the log opens at its newest line" 'ghost: power on failed'
+unlike "the log has no sorted-by or marks lines" "$(screen)" 'sorted by|hosts marked|marks cleared'
+see "the long entry wraps: its end is on the next line" '^ *│ +[^ ].*300 ms\)'
+keys g
+see "g: the oldest entries (the console of defect 2)" 'bmc01: console (connecting|active)'
+unsee "... and the newest is out of view" '│ .*ghost: power on failed'
+keys G
+see "G: the newest again" 'ghost: power on failed'
+keys k k k
+see "k scrolls up a line at a time" 'Action log +[0-9]+-[0-9]+ of [0-9]+ lines'
+keys Escape
+unsee "Esc closes the log" 'Action log'

@@ -197,11 +197,11 @@ static void search(struct tui *t, struct pane *p, long from, int dir)
 			top = v - rows / 3;
 			scroll_to(p, (long)p->sb->count - top);
 		}
-		tui_logf(t, "%s: \"%s\" found %ld lines up", p->host->cfg->name, pat,
+		tui_statusf(t, "%s: \"%s\" found %ld lines up", p->host->cfg->name, pat,
 			 (long)p->sb->count + rows - 1 - v);
 		return;
 	}
-	tui_logf(t, "%s: \"%s\" not found %s", p->host->cfg->name, pat,
+	tui_statusf(t, "%s: \"%s\" not found %s", p->host->cfg->name, pat,
 		 dir < 0 ? "above" : "below");
 }
 
@@ -344,7 +344,7 @@ static void p_number(struct tui *t, int key)
 	if ((size_t)(key - '1') < t->con->npanes)
 		console_list_select(t, (size_t)(key - '1'));
 	else
-		tui_logf(t, "no console %c: %zu open", key, t->con->npanes);
+		tui_statusf(t, "no console %c: %zu open", key, t->con->npanes);
 }
 
 static void p_list(struct tui *t, int key)
@@ -573,7 +573,7 @@ static void paste_done(struct tui *t)
 		t->filter[n] = '\0';
 		t->order_dirty = 1;
 	} else if (cs->npaste > 0) {
-		tui_logf(t, "paste ignored: no console has the keyboard (%s o gives it one)",
+		tui_statusf(t, "paste ignored: no console has the keyboard (%s o gives it one)",
 			 cs->prefix_name);
 	}
 	cs->npaste = 0;
@@ -611,14 +611,14 @@ static int console_pane_input(struct tui *t, int key, int is_code)
 		else if (!is_code && key == '?')
 			p_help(t, key);
 		else
-			tui_logf(t, "%s: no console is open (C opens the selected host's)",
+			tui_statusf(t, "%s: no console is open (C opens the selected host's)",
 				 cs->prefix_name);
 		tui_mark_dirty(t);
 		return 1;
 	}
 	if (!is_code && key == cs->prefix) {
 		cs->prefix_armed = 1;
-		tui_logf(t, "%s  (? lists the console keys)", cs->prefix_name);
+		tui_statusf(t, "%s  (? lists the console keys)", cs->prefix_name);
 		return 1;
 	}
 	if (p == NULL || !cs->focus || !cs->visible)

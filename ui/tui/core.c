@@ -24,6 +24,16 @@ void tui_mark_dirty(struct tui *t)
 	t->dirty = 1;
 }
 
+void tui_statusf(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->status, sizeof t->status, fmt, ap);
+	va_end(ap);
+	tui_mark_dirty(t);
+}
+
 void tui_logf(struct tui *t, const char *fmt, ...)
 {
 	char when[16], *msg;
@@ -45,6 +55,54 @@ void tui_logf(struct tui *t, const char *fmt, ...)
 	t->log[t->nlog++] = xasprintf("%s  %s", when, msg);
 	free(msg);
 	tui_mark_dirty(t);
+}
+
+/* Wrapping long text: breaks after a space or a comma. */
+
+size_t tui_wrap_cut(const char *s, int w)
+{
+	size_t n = strlen(s), cut;
+
+	if (w < 1)
+		w = 1;
+	if (n <= (size_t)w)
+		return n;
+	for (cut = (size_t)w; cut > 0; cut--)
+		if (s[cut - 1] == ' ' || s[cut - 1] == ',')
+			break;
+	return cut > (size_t)w / 3 ? cut : (size_t)w;
+}
+
+int tui_wrap_lines(const char *s, int w, int indent)
+{
+	int n = 0, width = w;
+
+	while (*s != '\0') {
+		s += tui_wrap_cut(s, width);
+		while (*s == ' ')
+			s++;
+		n++;
+		width = w - indent;
+	}
+	return n > 0 ? n : 1;
+}
+
+int tui_draw_wrapped(int y, int x, int w, int skip, int rows, const char *s, int indent)
+{
+	int line = 0, width = w;
+
+	while (*s != '\0' && line - skip < rows) {
+		size_t cut = tui_wrap_cut(s, width);
+
+		if (line >= skip)
+			mvaddnstr(y + line - skip, x + (line ? indent : 0), s, (int)cut);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		line++;
+		width = w - indent;
+	}
+	return line > skip ? line - skip : 0;
 }
 
 struct bmc_host *tui_selected_host(struct tui *t)

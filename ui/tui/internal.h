@@ -175,6 +175,7 @@ struct tui {
 	struct tui_help *help; /* the help overlay while it is open (tui/help.c) */
 	char confirm_typed[16]; /* the count typed to confirm a large bulk action */
 	int targets_marked;	/* the targets are the marked hosts */
+	size_t log_scroll;	/* the action log's lines below the view */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */
@@ -199,8 +200,18 @@ const char *tui_age(int64_t updated_ms, char *buf, size_t len);
 
 /* tui/core.c */
 void tui_mark_dirty(struct tui *t);
+/* A user action or its result: the message line and the action log. */
 void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A view change or a hint: the message line only. */
+void tui_statusf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
+/* Long text in lines of w columns, broken after a space or a comma, the
+ * lines after the first indented by indent: the bytes of s the first line
+ * takes, how many lines s takes, and drawing lines skip to skip + rows - 1
+ * of them from y, x (returns how many it drew). */
+size_t tui_wrap_cut(const char *s, int w);
+int tui_wrap_lines(const char *s, int w, int indent);
+int tui_draw_wrapped(int y, int x, int w, int skip, int rows, const char *s, int indent);
 /* Stop or resume reading the keyboard (a console's output queue is full). */
 void tui_input_pause(struct tui *t, int paused);
 /* Close the panes, then the engine, then stop the loop (q, or a signal). */

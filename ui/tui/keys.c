@@ -291,14 +291,14 @@ static void k_group(struct tui *t, int key)
 	}
 	t->group = next;
 	t->order_dirty = 1;
-	tui_logf(t, "group: %s", next ? next : "all");
+	tui_statusf(t, "group: %s", next ? next : "all");
 }
 
 static void k_sort(struct tui *t, int key)
 {
 	t->sort = (enum tui_sort)((t->sort + 1) % SORT__MAX);
 	t->order_dirty = 1;
-	tui_logf(t, "sorted by %s", tui_sort_name(t->sort));
+	tui_statusf(t, "sorted by %s", tui_sort_name(t->sort));
 }
 
 static void set_mark(struct tui *t, size_t host, int on)
@@ -330,7 +330,7 @@ static void k_mark_range(struct tui *t, int key)
 
 	for (; a <= b && a < t->norder; a++)
 		set_mark(t, t->order[a], 1);
-	tui_logf(t, "%zu hosts marked", t->nmarked);
+	tui_statusf(t, "%zu hosts marked", t->nmarked);
 }
 
 static void k_mark_all(struct tui *t, int key)
@@ -339,14 +339,14 @@ static void k_mark_all(struct tui *t, int key)
 
 	for (i = 0; i < t->norder; i++)
 		set_mark(t, t->order[i], 1);
-	tui_logf(t, "%zu hosts marked", t->nmarked);
+	tui_statusf(t, "%zu hosts marked", t->nmarked);
 }
 
 static void k_unmark_all(struct tui *t, int key)
 {
 	memset(t->marked, 0, t->e->nhosts ? t->e->nhosts : 1);
 	t->nmarked = 0;
-	tui_logf(t, "marks cleared");
+	tui_statusf(t, "marks cleared");
 }
 
 static void k_power_on(struct tui *t, int key)
@@ -397,6 +397,7 @@ static void k_retry(struct tui *t, int key)
 
 static void k_log(struct tui *t, int key)
 {
+	t->log_scroll = 0;
 	t->dialog = DIALOG_LOG;
 }
 
@@ -523,38 +524,9 @@ static size_t targets_unreachable(struct tui *t)
 	return n;
 }
 
-/* Draw s in lines of w columns from y, broken after ", " or ","; at most
- * rows lines, the last one ending in "..." if there is more. */
-static void draw_wrapped(int y, int x, int w, int rows, const char *s)
-{
-	int row = 0;
-
-	while (*s != '\0' && row < rows) {
-		size_t n = strlen(s), cut = n;
-
-		if ((int)n > w) {
-			cut = (size_t)w;
-			while (cut > 0 && s[cut - 1] != ',' && s[cut - 1] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)w;
-		}
-		if (row == rows - 1 && cut < n) {
-			mvaddnstr(y + row, x, s, w - 4 > 0 ? w - 4 : 0);
-			addstr(" ...");
-			return;
-		}
-		mvaddnstr(y + row, x, s, (int)cut);
-		s += cut;
-		while (*s == ' ')
-			s++;
-		row++;
-	}
-}
-
 static void draw_confirm(struct tui *t)
 {
-	int w = COLS > 80 ? 76 : COLS - 4, h = 12, y, x, line;
+	int w = COLS > 80 ? 76 : COLS - 4, h = 12, y, x, line, rows;
 	size_t down = targets_unreachable(t);
 	char *names = target_names(t), msg[128];
 
@@ -563,7 +535,14 @@ static void draw_confirm(struct tui *t)
 	mvprintw(y + 2, x + 2, "%s on %zu host%s:", t->pending.label, t->ntargets,
 		 t->ntargets == 1 ? "" : "s");
 	tui_set_color(t, PAIR_WARN, 0);
-	draw_wrapped(y + 3, x + 2, w - 4, h - 8, names);
+	rows = h - 8;
+	if (tui_wrap_lines(names, w - 4, 0) > rows) {
+		tui_draw_wrapped(y + 3, x + 2, w - 4, 0, rows - 1, names, 0);
+		mvaddnstr(y + 2 + rows, x + 2, "... (more: narrow them with ranges or a filter)",
+			  w - 4);
+	} else {
+		tui_draw_wrapped(y + 3, x + 2, w - 4, 0, rows, names, 0);
+	}
 	free(names);
 	line = y + h - 4;
 	if (down > 0) {
@@ -644,16 +623,87 @@ static void draw_boot(struct tui *t)
 	mvprintw(y + 6, x + 2, "Esc: cancel");
 }
 
+/* The action log, newest at the bottom, long entries wrapped under their
+ * text; it opens at the bottom and scrolls (t->log_scroll lines below). */
+static int log_rows(void)
+{
+	return LINES - 6 > 1 ? LINES - 6 : 1;
+}
+
+static size_t log_lines(struct tui *t, int w)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < t->nlog; k++)
+		n += (size_t)tui_wrap_lines(t->log[k], w, 10);
+	return n;
+}
+
 static void draw_log(struct tui *t)
 {
-	int w = COLS - 4, h = LINES - 4, y = 2, x = 2, i, rows = h - 2;
-	size_t start = t->nlog > (size_t)rows ? t->nlog - (size_t)rows : 0, k;
+	int w = COLS - 4, h = LINES - 4, y = 2, x = 2, rows = log_rows(), tw = w - 4;
+	size_t total = log_lines(t, tw), first, line = 0, k;
+	char title[96];
 
-	tui_draw_box(y, x, h, w, "Action log  (any key closes)");
+	if (t->log_scroll + (size_t)rows > total)
+		t->log_scroll = total > (size_t)rows ? total - (size_t)rows : 0;
+	first = total > (size_t)rows + t->log_scroll ? total - (size_t)rows - t->log_scroll : 0;
+	snprintf(title, sizeof title, "Action log  %zu-%zu of %zu lines", total ? first + 1 : 0,
+		 first + (size_t)rows < total ? first + (size_t)rows : total, total);
+	tui_draw_box(y, x, h, w, title);
 	if (t->nlog == 0)
 		mvprintw(y + 1, x + 2, "No actions yet.");
-	for (k = start, i = 0; k < t->nlog; k++, i++)
-		mvaddnstr(y + 1 + i, x + 2, t->log[k], w - 4);
+	for (k = 0; k < t->nlog && line < first + (size_t)rows; k++) {
+		int n = tui_wrap_lines(t->log[k], tw, 10);
+
+		if (line + (size_t)n > first) {
+			int skip = line < first ? (int)(first - line) : 0;
+
+			tui_draw_wrapped(y + 1 + (int)(line + (size_t)skip - first), x + 2, tw, skip,
+					 rows - (int)(line + (size_t)skip - first), t->log[k], 10);
+		}
+		line += (size_t)n;
+	}
+	mvhline(y + h - 3, x + 1, ACS_HLINE, w - 2);
+	mvaddnstr(y + h - 2, x + 2, "j k PgDn PgUp g G scroll  Esc q L closes", tw);
+}
+
+/* A key in the action log: 1 while it stays open. */
+static int log_key(struct tui *t, int key)
+{
+	size_t page = (size_t)(log_rows() > 1 ? log_rows() - 1 : 1);
+
+	switch (key) {
+	case 'k':
+	case KEY_UP:
+		t->log_scroll++;
+		break;
+	case 'j':
+	case KEY_DOWN:
+		if (t->log_scroll > 0)
+			t->log_scroll--;
+		break;
+	case KEY_PPAGE:
+	case KEY_CTRL('b'):
+		t->log_scroll += page;
+		break;
+	case KEY_NPAGE:
+	case KEY_CTRL('f'):
+	case ' ':
+		t->log_scroll = t->log_scroll > page ? t->log_scroll - page : 0;
+		break;
+	case 'g':
+	case KEY_HOME:
+		t->log_scroll = (size_t)-1 / 2; /* draw_log brings it back to the top */
+		break;
+	case 'G':
+	case KEY_END:
+		t->log_scroll = 0;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
 }
 
 static void dialog_key(struct tui *t, int key)
@@ -690,6 +740,9 @@ static void dialog_key(struct tui *t, int key)
 	} else if (d == DIALOG_QUIT) {
 		if (key == 'y' || key == 'Y')
 			tui_quit(t);
+	} else if (d == DIALOG_LOG) {
+		if (log_key(t, key))
+			t->dialog = DIALOG_LOG;
 	} else if (d == DIALOG_HELP) {
 		if (tui_help_key(t, key))
 			t->dialog = DIALOG_HELP;
