@@ -100,6 +100,7 @@ keys Escape
 # 200x60 from here on (the small dashboard stays open for the end).
 small_sock=$sock
 start big 200 60
+big_sock=$sock
 
 # Defect 9: a bulk confirmation names the hosts as ranges, warns of the
 # unreachable ones, wants the count typed above 8 hosts; marks are cleared
@@ -145,3 +146,24 @@ keys k k k
 see "k scrolls up a line at a time" 'Action log +[0-9]+-[0-9]+ of [0-9]+ lines'
 keys Escape
 unsee "Esc closes the log" 'Action log'
+
+# Defect 11 (80x24): the error line wraps; unknown keys answer; Left and
+# Right switch tabs.
+keys G Enter 2
+see "80x24: ghost's error wraps: its end is on the next line" '^   .*attempts of 300 ms\)'
+keys Right
+see "Right: the next tab (Events)" 'ID +TIME +SENSOR'
+keys Left Left
+see "Left twice: the Sensors tab" 'SENSOR +TYPE'
+keys Escape Z
+see "an unknown key says so" 'unknown key Z - \? for help'
+
+# (200x60) a watt meter typed "current" by its BMC shows as power; events
+# show threshold values in units.
+sock=$big_sock
+keys g Enter 1
+see "200x60: Pwr Consumption is a power sensor" 'Pwr Consumption +power +[0-9.]+ +W '
+keys Escape j Enter 3
+see "200x60: threshold events in units, as ipmitool shows them" 'going high, reading [0-9.]+ C, threshold [0-9.]+ C' 20
+unlike "... and not in hex" "$(screen)" 'reading 0x'
+keys Escape

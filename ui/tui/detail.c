@@ -177,7 +177,7 @@ void tui_detail_draw(struct tui *t, int y0, int rows)
 {
 	struct bmc_host *h = tui_selected_host(t);
 	char age[16];
-	int n;
+	int n, err_lines = 1;
 
 	if (h == NULL)
 		return;
@@ -189,18 +189,23 @@ void tui_detail_draw(struct tui *t, int y0, int rows)
 		 bmc_power_name(h->power), bmc_health_name(h->health),
 		 tui_age(h->updated_ms, age, sizeof age));
 	tui_set_color(t, PAIR_TITLE, 0);
+	/* The error in full, wrapped on up to three lines. */
 	if (h->error != NULL) {
+		err_lines = tui_wrap_lines(h->error, COLS - 2, 2);
+		if (err_lines > 3)
+			err_lines = 3;
 		tui_set_color(t, h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN, 1);
-		mvaddnstr(y0 + 1, 1, h->error, COLS - 1);
+		tui_draw_wrapped(y0 + 1, 1, COLS - 2, 0, err_lines, h->error, 2);
 		tui_set_color(t, h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN, 0);
 	}
-	draw_tabs(t, y0 + 2);
-	mvhline(y0 + 3, 0, ACS_HLINE, COLS);
-	rows -= 4;
+	t->tab_row = y0 + 1 + err_lines;
+	draw_tabs(t, t->tab_row);
+	mvhline(t->tab_row + 1, 0, ACS_HLINE, COLS);
+	rows -= 3 + err_lines;
 	if (tabs[t->tab] != NULL)
-		n = tabs[t->tab](t, h, y0 + 4, rows);
+		n = tabs[t->tab](t, h, t->tab_row + 2, rows);
 	else
-		n = tui_panes_draw_host(t, h, y0 + 4, rows);
+		n = tui_panes_draw_host(t, h, t->tab_row + 2, rows);
 	if (t->detail_scroll > 0 && (int)t->detail_scroll >= n)
 		t->detail_scroll = n > 0 ? (size_t)n - 1 : 0;
 }

@@ -176,6 +176,7 @@ struct tui {
 	char confirm_typed[16]; /* the count typed to confirm a large bulk action */
 	int targets_marked;	/* the targets are the marked hosts */
 	size_t log_scroll;	/* the action log's lines below the view */
+	int tab_row;		/* the detail view's tab bar, for mouse clicks */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */

@@ -253,6 +253,19 @@ static void k_tab(struct tui *t, int key)
 
 /* A tab by number: never opens a console (on a real BMC that activates
  * the payload and can take a colleague's console); C and Enter do. */
+/* Left and right: the previous and next tab of a host; right opens the
+ * selected host from the list. */
+static void k_left_right(struct tui *t, int key)
+{
+	if (t->view == VIEW_LIST) {
+		if (key == KEY_RIGHT)
+			open_detail(t);
+		return;
+	}
+	t->tab = (enum tui_tab)((t->tab + (key == KEY_LEFT ? TAB__MAX - 1 : 1)) % TAB__MAX);
+	t->detail_scroll = 0;
+}
+
 static void k_tab_n(struct tui *t, int key)
 {
 	open_detail(t);
@@ -436,6 +449,8 @@ static const struct binding bindings[] = {
 	  k_enter },
 	{ { KEY_ESC, KEY_BACKSPACE, 127, 'h' }, "Esc h", "back to the list; clear the filter", k_back },
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", "next / previous tab", k_tab },
+	{ { KEY_LEFT, KEY_RIGHT }, "Left Right", "previous / next tab (Right opens the host)",
+	  k_left_right },
 	{ { '1', '2', '3', '4' }, "1-5", "Sensors, Power, Events, Inventory, Console tab", k_tab_n },
 	{ { '5' }, NULL, NULL, k_tab_n },
 	{ { '/' }, "/", "filter hosts by name, group, address or error", k_filter },
@@ -787,7 +802,7 @@ static void mouse_key(struct tui *t)
 	if (tui_panes_click(t, ev.y, ev.x))
 		return;
 	if (t->view == VIEW_DETAIL) {
-		if (ev.y == 2)
+		if (ev.y == t->tab_row)
 			t->tab = (enum tui_tab)tui_tab_at(ev.x);
 		return;
 	}
@@ -800,6 +815,18 @@ static void mouse_key(struct tui *t)
 			t->selected = pos;
 		}
 	}
+}
+
+static void unknown_key(struct tui *t, int key, int is_code)
+{
+	const char *name = NULL;
+
+	if (is_code || key < 256)
+		name = keyname(key);
+	if (name != NULL)
+		tui_statusf(t, "unknown key %s - ? for help", name);
+	else
+		tui_statusf(t, "unknown key U+%04X - ? for help", (unsigned)key);
 }
 
 void tui_keys_handle(struct tui *t, int key, int is_code)
@@ -823,8 +850,10 @@ void tui_keys_handle(struct tui *t, int key, int is_code)
 	}
 	if (tui_panes_input(t, key, is_code))
 		return;
-	if (!is_code && key > 255)
-		return; /* no dashboard key is a wide character */
+	if (!is_code && key > 255) {
+		unknown_key(t, key, is_code); /* no dashboard key is a wide character */
+		return;
+	}
 	if (t->typing_filter) {
 		filter_key(t, key);
 		tui_mark_dirty(t);
@@ -839,6 +868,7 @@ void tui_keys_handle(struct tui *t, int key, int is_code)
 			}
 		}
 	}
+	unknown_key(t, key, is_code);
 }
 
 void tui_keys_draw_dialog(struct tui *t)
