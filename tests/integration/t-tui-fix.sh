@@ -29,7 +29,7 @@ start() {
 	shift 3
 	sock="$T_TMP/$name.sock"
 	tmux -S "$sock" new-session -d -x "$w" -y "$h" \
-		"LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '$T_TMP/fleet.conf' $*; echo EXITED \$?; sleep 60"
+		"LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '${FLEET:-$T_TMP/fleet.conf}' $*; echo EXITED \$?; sleep 60"
 	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
 	see "$name: dashboard up" '^ *.? bmc01 .* on ' 20
 }
@@ -167,3 +167,42 @@ keys Escape j Enter 3
 see "200x60: threshold events in units, as ipmitool shows them" 'going high, reading [0-9.]+ C, threshold [0-9.]+ C' 20
 unlike "... and not in hex" "$(screen)" 'reading 0x'
 keys Escape
+
+# --readonly (80x24): nothing that acts on a BMC, and each refusal says so.
+tmux -S "$small_sock" send-keys q y
+start ro 80 24 --readonly
+see "--readonly says so at the start" 'read-only: power, boot, identify'
+keys g x
+see "x: power off refused" 'read-only: power off refused'
+keys c
+see "c: power cycle refused" 'read-only: power cycle refused'
+keys b
+see "b: boot device refused" 'read-only: next boot device refused'
+keys i
+see "i: identify refused" 'read-only: identify \(15 s\) refused'
+keys V
+see "V: the VNC viewer refused (it sends input)" 'read-only: graphical console \(a VNC viewer sends input\) refused'
+unlike "no dialog opened" "$(screen)" 'Confirm|Next boot device'
+is "bmc01 still on" "$(it bmc01 chassis power status)" "Chassis Power is on"
+keys C
+see "C: the console opens to look at" 'bmc01: active'
+tmux -S "$sock" send-keys -l "reboot"
+see "typing into it is refused" 'read-only: console input refused'
+prefix S
+see "^] S: takeover refused" 'read-only: console takeover refused'
+prefix q
+keys q
+see "... q quits at once with no console open" 'EXITED 0'
+
+# readonly = yes in the fleet file (200x60), and a bad value is refused.
+sed '/^\[defaults\]$/a readonly = yes' "$T_TMP/fleet.conf" >"$T_TMP/ro.conf"
+FLEET="$T_TMP/ro.conf" start rofile 200 60
+see "readonly = yes: READ-ONLY in the status bar" 'READ-ONLY '
+keys g o
+see "o: power on refused" 'read-only: power on refused'
+keys q
+see "q quits" 'EXITED 0'
+sed '/^\[defaults\]$/a readonly = maybe' "$T_TMP/fleet.conf" >"$T_TMP/bad.conf"
+out=$("$BMCTOP" -c "$T_TMP/bad.conf" config check 2>&1)
+is "readonly = maybe: exit 2" "$?" 2
+like "... with what was expected" "$out" 'readonly.*yes or no'

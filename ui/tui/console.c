@@ -302,6 +302,8 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 
 static void send_key(struct pane *p, int key, int is_code)
 {
+	if (tui_readonly_refuses(p->t, "console input"))
+		return;
 	if (terminal_key(p->term, key, is_code))
 		console_list_flush(p);
 }
@@ -411,8 +413,11 @@ static void p_log(struct tui *t, int key)
 static void p_break(struct tui *t, int key)
 {
 	struct pane *p = console_list_current(t);
-	int rc = console_send_break(p->con);
+	int rc;
 
+	if (tui_readonly_refuses(t, "break"))
+		return;
+	rc = console_send_break(p->con);
 	if (rc == 0)
 		tui_logf(t, "%s: break sent", p->host->cfg->name);
 	else
@@ -427,6 +432,8 @@ static void p_steal(struct tui *t, int key)
 	struct pane *p = console_list_current(t);
 	int rc;
 
+	if (tui_readonly_refuses(t, "console takeover"))
+		return;
 	if (p->state != CON_BUSY && p->state != CON_TAKEN) {
 		tui_logf(t, "%s: nothing to take over (console %s)", p->host->cfg->name,
 			 console_state_name(p->state));
@@ -560,6 +567,10 @@ static void paste_done(struct tui *t)
 	size_t i;
 
 	if (p != NULL && cs->focus && cs->visible && !p->scrollback) {
+		if (tui_readonly_refuses(t, "paste into the console")) {
+			cs->npaste = 0;
+			return;
+		}
 		/* One write, wrapped in the host's own paste brackets if it
 		 * asked for them (DECSET 2004). */
 		terminal_paste(p->term, cs->paste, cs->npaste);
@@ -775,13 +786,15 @@ static size_t console_pane_open_count(struct tui *t)
 
 /* Ctrl-C reaches the dashboard as a key, not as SIGINT, so that quitting
  * with consoles open can ask first (a focused console sends it to the
- * host, as before).  def_prog_mode() keeps it through cbreak() and raw();
+ * host, as before).  Read-only says so from the start.  def_prog_mode() keeps it through cbreak() and raw();
  * endwin() gives the terminal back as it was. */
 static void console_pane_init(struct tui *t)
 {
 	struct termios tio;
 
 	console_list_init(t);
+	if (t->e->fleet != NULL && t->e->fleet->readonly)
+		tui_statusf(t, "read-only: power, boot, identify, console input and VNC are refused");
 	if (tcgetattr(STDIN_FILENO, &tio) != 0)
 		return;
 	tio.c_cc[VINTR] = _POSIX_VDISABLE;
@@ -791,6 +804,15 @@ static void console_pane_init(struct tui *t)
 
 static void console_pane_status(struct tui *t, char *buf, size_t len)
 {
+	size_t n;
+
+	/* Until the status bar has a place of its own for it. */
+	if (t->e->fleet != NULL && t->e->fleet->readonly) {
+		snprintf(buf, len, "READ-ONLY  ");
+		n = strlen(buf);
+		buf += n;
+		len -= n;
+	}
 	if (t->con->npanes > 0)
 		snprintf(buf, len, "consoles %zu %s:keys  ", t->con->npanes, t->con->prefix_name);
 }

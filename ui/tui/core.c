@@ -105,6 +105,14 @@ int tui_draw_wrapped(int y, int x, int w, int skip, int rows, const char *s, int
 	return line > skip ? line - skip : 0;
 }
 
+int tui_readonly_refuses(struct tui *t, const char *what)
+{
+	if (t->e->fleet == NULL || !t->e->fleet->readonly)
+		return 0;
+	tui_statusf(t, "read-only: %s refused", what);
+	return 1;
+}
+
 struct bmc_host *tui_selected_host(struct tui *t)
 {
 	if (t->norder == 0 || t->selected >= t->norder)

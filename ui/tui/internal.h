@@ -206,6 +206,9 @@ void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf,
 /* A view change or a hint: the message line only. */
 void tui_statusf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
+/* Under --readonly (or readonly = yes): says "read-only: WHAT refused" and
+ * returns 1; else 0. */
+int tui_readonly_refuses(struct tui *t, const char *what);
 /* Long text in lines of w columns, broken after a space or a comma, the
  * lines after the first indented by indent: the bytes of s the first line
  * takes, how many lines s takes, and drawing lines skip to skip + rows - 1

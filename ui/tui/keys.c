@@ -110,6 +110,8 @@ static void collect_targets(struct tui *t)
 
 static void ask(struct tui *t, struct tui_action a)
 {
+	if (a.kind != ACT_RETRY && tui_readonly_refuses(t, a.label))
+		return;
 	collect_targets(t);
 	if (t->ntargets == 0)
 		return;
@@ -210,7 +212,8 @@ static void k_vnc(struct tui *t, int key)
 	struct bmc_host *h = tui_selected_host(t);
 
 	(void)key;
-	if (h != NULL)
+	/* A viewer sends keys and clicks to the host: not while read-only. */
+	if (h != NULL && !tui_readonly_refuses(t, "graphical console (a VNC viewer sends input)"))
 		tui_vnc_pane.open(t, h);
 }
 
@@ -396,6 +399,8 @@ static void k_identify(struct tui *t, int key)
 
 static void k_boot(struct tui *t, int key)
 {
+	if (tui_readonly_refuses(t, "next boot device"))
+		return;
 	collect_targets(t);
 	if (t->ntargets > 0)
 		t->dialog = DIALOG_BOOT;
