@@ -21,6 +21,8 @@ dead=$(free_port udp)
 {
 	sed '/^\[defaults\]$/a interval = 2s\ntimeout = 300ms\nretries = 1' "$T_TMP/sim.conf"
 	printf '\n[host ghost]\naddress = 127.0.0.1\nipmi-port = %s\n' "$dead"
+	# A graphical console nothing serves: the relay listens all the same.
+	printf 'vnc = rfb:127.0.0.1:%s\nvnc-viewer = vncviewer -passwd %%f %%h::%%p\n' "$(free_port)"
 } >"$T_TMP/fleet.conf"
 
 # start NAME W H [ARGS...]: a dashboard in tmux session NAME; sets sock.
@@ -29,7 +31,7 @@ start() {
 	shift 3
 	sock="$T_TMP/$name.sock"
 	tmux -S "$sock" new-session -d -x "$w" -y "$h" \
-		"LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '${FLEET:-$T_TMP/fleet.conf}' $*; echo EXITED \$?; sleep 60"
+		"env -u DISPLAY -u WAYLAND_DISPLAY LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' -c '${FLEET:-$T_TMP/fleet.conf}' $*; echo EXITED \$?; sleep 60"
 	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
 	see "$name: dashboard up" '^ *.? bmc01 .* on ' 20
 }
@@ -157,6 +159,27 @@ keys Left Left
 see "Left twice: the Sensors tab" 'SENSOR +TYPE'
 keys Escape Z
 see "an unknown key says so" 'unknown key Z - \? for help'
+
+# Defect 4 (80x24): V with no display starts one relay, shows where to
+# point a viewer (127.0.0.1::PORT, the whole command, ssh -L) without
+# cutting it; V again reuses it; the list stops it.
+keys G V
+see "80x24: V opens the relay list" 'VNC relays'
+see "... the relay as 127.0.0.1::PORT" 'ghost +127\.0\.0\.1::[0-9]+ +no viewer'
+see "... the whole viewer command (wrapped)" 'vncviewer -passwd .*'
+see "... its end: the endpoint in viewer form" '127\.0\.0\.1::[0-9]+ *│'
+see "... an ssh -L line" 'ssh -L ([0-9]+):127\.0\.0\.1:\1 '
+keys Escape V
+see "V again shows the same relay" 'ghost +127\.0\.0\.1::[0-9]+ +no viewer'
+is "... one relay, not two" "$(screen | grep -cE 'ghost +127\.0\.0\.1::')" 1
+keys Escape q
+see "q with a relay open asks first" '1 VNC relay open'
+keys n L
+see "the log has the viewer command" 'viewer: vncviewer -passwd'
+keys Escape W x
+see "x in the list stops the relay" 'ghost: (stopping the VNC relay|graphical console closed)'
+keys Escape W
+see "W: no relay left" 'no VNC relay is running'
 
 # (200x60) a watt meter typed "current" by its BMC shows as power; events
 # show threshold values in units.

@@ -45,7 +45,8 @@ enum tui_dialog {
 	DIALOG_BOOT,
 	DIALOG_CONSOLES,
 	DIALOG_CONSOLE_HELP,
-	DIALOG_QUIT /* consoles or relays are open: quit anyway? */
+	DIALOG_QUIT,  /* consoles or relays are open: quit anyway? */
+	DIALOG_RELAYS /* the VNC relays (tui/vnc.c) */
 };
 enum tui_sort { SORT_NAME, SORT_HEALTH, SORT_TEMP, SORT_POWER, SORT__MAX };
 enum tui_tab { TAB_SENSORS, TAB_POWER, TAB_EVENTS, TAB_INVENTORY, TAB_CONSOLE, TAB__MAX };
@@ -257,6 +258,8 @@ int tui_tab_at(int x);
 /* The panes. */
 extern const struct tui_pane_ops tui_console_pane; /* tui/console.c */
 extern const struct tui_pane_ops tui_vnc_pane;	   /* tui/vnc.c */
+/* The list of VNC relays, where one can be stopped (W, and :relays). */
+void tui_vnc_list_dialog(struct tui *t);
 
 /* tui/keys.c */
 /* A key read from the terminal (is_code: a KEY_* code, else a character,

@@ -225,6 +225,11 @@ static void open_detail(struct tui *t)
 	}
 }
 
+static void k_relays(struct tui *t, int key)
+{
+	tui_vnc_list_dialog(t);
+}
+
 static void k_enter(struct tui *t, int key)
 {
 	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE)
@@ -473,6 +478,7 @@ static const struct binding bindings[] = {
 	{ { 'i' }, "i", "identify: blink the chassis light", k_identify },
 	{ { 'C' }, "C", "serial console in a pane (^] then ? for its keys)", k_console },
 	{ { 'V' }, "V", "graphical console: a VNC viewer through a local relay", k_vnc },
+	{ { 'W' }, "W", "VNC relays: where to point a viewer; x stops one", k_relays },
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
