@@ -191,6 +191,19 @@ see "200x60: threshold events in units, as ipmitool shows them" 'going high, rea
 unlike "... and not in hex" "$(screen)" 'reading 0x'
 keys Escape
 
+# Defect 3 (200x60): the Power tab reads the BMC's own boot override (set
+# here by ipmitool) and shows the power transitions it saw.
+keys g j j Enter 2
+see "bmc03's Power tab: no override yet" 'Next boot device: none'
+see "... no power change seen yet" 'Last power event: no change seen'
+it bmc03 chassis bootdev pxe >/dev/null
+see "an override set by ipmitool is read back" 'Next boot device: pxe' 20
+it bmc03 chassis power off >/dev/null
+see "a power change seen: on -> off with its time" 'Last power event: on -> off at [0-9-]+ [0-9:]+' 20
+it bmc03 chassis power on >/dev/null
+see "... and back: off -> on" 'Last power event: off -> on at ' 20
+keys Escape
+
 # --readonly (80x24): nothing that acts on a BMC, and each refusal says so.
 tmux -S "$small_sock" send-keys q y
 start ro 80 24 --readonly

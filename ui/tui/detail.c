@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/host-json.h"
 #include "tui/internal.h"
@@ -110,14 +111,28 @@ static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
 	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 1);
 	printw("%s", bmc_power_name(h->power));
 	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 0);
-	mvprintw(y + 1, 2, "Last power event: %s", h->last_power_event ? h->last_power_event : "-");
-	mvprintw(y + 2, 2, "Next boot device: %s%s", bmc_boot_device_name(h->boot_device),
+	mvprintw(y + 1, 2, "Last power event: ");
+	if (h->power_changed_ms > 0) {
+		time_t when = (time_t)(h->power_changed_ms / 1000);
+		struct tm tm;
+		char at[32];
+
+		localtime_r(&when, &tm);
+		strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
+		printw("%s -> %s at %s", bmc_power_name(h->power_from), bmc_power_name(h->power_to),
+		       at);
+	} else {
+		printw("no change seen since bmctop started");
+	}
+	mvprintw(y + 2, 2, "  the BMC says:   %s", h->last_power_event ? h->last_power_event : "-");
+	mvprintw(y + 3, 2, "Next boot device: %s%s  (read from the BMC on each poll)",
+		 bmc_boot_device_name(h->boot_device),
 		 h->boot_device != BOOT_NONE && h->boot_persistent ? " (persistent)" : "");
-	mvprintw(y + 4, 2, "Actions (on this host, or on the marked hosts):");
-	mvprintw(y + 5, 4, "o power on    x power off    c power cycle    R hard reset");
-	mvprintw(y + 6, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
-	mvprintw(y + 7, 4, "r poll now / retry a parked host");
-	return 8;
+	mvprintw(y + 5, 2, "Actions (on this host, or on the marked hosts):");
+	mvprintw(y + 6, 4, "o power on    x power off    c power cycle    R hard reset");
+	mvprintw(y + 7, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
+	mvprintw(y + 8, 4, "r poll now / retry a parked host");
+	return 9;
 }
 
 static int draw_events(struct tui *t, const struct bmc_host *h, int y, int rows)
