@@ -257,8 +257,9 @@ static void append_items(char **out, size_t *len, size_t *cap, const struct cnam
 		int w = cname_width(&c[i]);
 
 		j = i;
-		while (j + 1 < n && (c[j + 1].value == c[j].value ||
-				     (c[j + 1].value == c[j].value + 1 && cname_fits(&c[j + 1], w))))
+		while (j + 1 < n &&
+		       (c[j + 1].value == c[j].value ||
+			(c[j + 1].value == c[j].value + 1 && cname_fits(&c[j + 1], w))))
 			j++;
 		if (c[j].value == c[i].value)
 			snprintf(buf, sizeof buf, "%s%.*s", i ? "," : "", (int)(c[i].de - c[i].ds),

@@ -253,12 +253,13 @@ TEST(sel_threshold_values_converted)
 	s.base_unit = 1; /* degrees C */
 	parse(upper_critical, &r);
 	sel_describe_sensor(&r, &s, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "Temperature #0x30: Upper Critical going high, reading 90 C, threshold 85 C");
+	ASSERT_STREQ(buf,
+		     "Temperature #0x30: Upper Critical going high, reading 90 C, threshold 85 C");
 	s.m = 5;
 	s.k2 = -1; /* x * 0.5 */
 	sel_describe_sensor(&r, &s, buf, sizeof(buf));
-	ASSERT_STREQ(buf,
-		     "Temperature #0x30: Upper Critical going high, reading 45 C, threshold 42.5 C");
+	ASSERT_STREQ(buf, "Temperature #0x30: Upper Critical going high, "
+			  "reading 45 C, threshold 42.5 C");
 	sel_describe_sensor(&r, NULL, buf, sizeof(buf));
 	ASSERT_STREQ(buf,
 		     "Temperature #0x30: Upper Critical going high, reading 0x5A, threshold 0x55");

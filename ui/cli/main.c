@@ -47,7 +47,7 @@ static void usage(FILE *out)
 	const struct command *cmd;
 
 	fprintf(out,
-		"Usage: bmctop [-c FLEET] [--readonly]    the dashboard (--readonly: look, never act)\n"
+		"Usage: bmctop [-c FLEET] [--readonly]    the dashboard (read-only: look, never act)\n"
 		"       bmctop --demo                     the dashboard on a simulated fleet\n"
 		"       bmctop [-c FLEET] COMMAND [ARGS]\n"
 		"       bmctop --version | --help\n\n"

@@ -786,15 +786,17 @@ static size_t console_pane_open_count(struct tui *t)
 
 /* Ctrl-C reaches the dashboard as a key, not as SIGINT, so that quitting
  * with consoles open can ask first (a focused console sends it to the
- * host, as before).  Read-only says so from the start.  def_prog_mode() keeps it through cbreak() and raw();
- * endwin() gives the terminal back as it was. */
+ * host, as before); def_prog_mode() keeps it through cbreak() and raw(),
+ * and endwin() gives the terminal back as it was.  Read-only says so from
+ * the start. */
 static void console_pane_init(struct tui *t)
 {
 	struct termios tio;
 
 	console_list_init(t);
 	if (t->e->fleet != NULL && t->e->fleet->readonly)
-		tui_statusf(t, "read-only: power, boot, identify, console input and VNC are refused");
+		tui_statusf(t, "read-only: power, boot, identify, console input and VNC are "
+			       "refused");
 	if (tcgetattr(STDIN_FILENO, &tio) != 0)
 		return;
 	tio.c_cc[VINTR] = _POSIX_VDISABLE;

@@ -104,8 +104,8 @@ static int contains(const char *hay, const char *needle)
 
 static int line_matches(const struct tui_help *hp, size_t i)
 {
-	return hp->search[0] != '\0' &&
-	       (contains(hp->lines[i].names, hp->search) || contains(hp->lines[i].help, hp->search));
+	return hp->search[0] != '\0' && (contains(hp->lines[i].names, hp->search) ||
+					 contains(hp->lines[i].help, hp->search));
 }
 
 static size_t max_top(const struct tui_help *hp)
@@ -254,6 +254,7 @@ void tui_help_draw(struct tui *t)
 		snprintf(foot, sizeof foot, "\"%s\" not found  (/ searches again, Esc q closes)",
 			 hp->search);
 	else
-		snprintf(foot, sizeof foot, "j k PgDn PgUp g G scroll  / search  n N  Esc q closes");
+		snprintf(foot, sizeof foot,
+			 "j k PgDn PgUp g G scroll  / search  n N  Esc q closes");
 	mvaddnstr(y + h - 2, x + 2, foot, w - 4);
 }

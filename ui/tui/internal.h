@@ -173,7 +173,7 @@ struct tui {
 	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
 
-	struct tui_help *help; /* the help overlay while it is open (tui/help.c) */
+	struct tui_help *help;	/* the help overlay while it is open (tui/help.c) */
 	char confirm_typed[16]; /* the count typed to confirm a large bulk action */
 	int targets_marked;	/* the targets are the marked hosts */
 	size_t log_scroll;	/* the action log's lines below the view */

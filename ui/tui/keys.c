@@ -572,7 +572,8 @@ static void draw_confirm(struct tui *t)
 	free(names);
 	line = y + h - 4;
 	if (down > 0) {
-		snprintf(msg, sizeof msg, "warning: %zu of them are unreachable or failing (last poll)", down);
+		snprintf(msg, sizeof msg,
+			 "warning: %zu of them are unreachable or failing (last poll)", down);
 		tui_set_color(t, PAIR_CRIT, 1);
 		mvaddnstr(line, x + 2, msg, w - 4);
 		tui_set_color(t, PAIR_CRIT, 0);
@@ -685,8 +686,9 @@ static void draw_log(struct tui *t)
 		if (line + (size_t)n > first) {
 			int skip = line < first ? (int)(first - line) : 0;
 
-			tui_draw_wrapped(y + 1 + (int)(line + (size_t)skip - first), x + 2, tw, skip,
-					 rows - (int)(line + (size_t)skip - first), t->log[k], 10);
+			int at = (int)(line + (size_t)skip - first);
+
+			tui_draw_wrapped(y + 1 + at, x + 2, tw, skip, rows - at, t->log[k], 10);
 		}
 		line += (size_t)n;
 	}

@@ -161,12 +161,17 @@ static void launch(struct tui_vnc *v, struct bmc_host *h)
 
 	describe(v, h);
 	if (!vnc_viewer_have_display()) {
-		tui_logf(v->t, "%s: no display for a viewer; VNC relay on 127.0.0.1::%d, password file %s",
-			 v->host, port, pw);
+		tui_logf(
+		    v->t,
+		    "%s: no display for a viewer; VNC relay on 127.0.0.1::%d, password file %s",
+		    v->host, port, pw);
 		tui_logf(v->t, "%s: viewer: %s", v->host, v->command);
-		tui_logf(v->t, "%s: from a workstation: %s, then the viewer there at 127.0.0.1::%d "
-			 "with a copy of the password file", v->host, v->ssh, port);
-		tui_statusf(v->t, "%s: VNC relay on 127.0.0.1::%d; no display here (W: how to reach it)",
+		tui_logf(v->t,
+			 "%s: from a workstation: %s, then the viewer there at 127.0.0.1::%d "
+			 "with a copy of the password file",
+			 v->host, v->ssh, port);
+		tui_statusf(v->t,
+			    "%s: VNC relay on 127.0.0.1::%d; no display here (W: how to reach it)",
 			    v->host, port);
 		tui_vnc_list_dialog(v->t);
 		return;
@@ -345,20 +350,24 @@ static void vnc_draw_dialog(struct tui *t)
 	if (dialog_sel >= n)
 		dialog_sel = n ? n - 1 : 0;
 	sel = nth(dialog_sel);
-	h = tui_draw_dialog(w, (int)n + 14, "VNC relays  (j k select, x stops, Esc closes)", &y, &x);
+	h = tui_draw_dialog(w, (int)n + 14, "VNC relays  (j k select, x stops, Esc closes)", &y,
+			    &x);
 	for (v = relays, i = 0; v != NULL && row < h - 10; v = v->next, i++, row++) {
 		uint64_t to_viewer = 0, to_server = 0;
 
 		if (v->relay != NULL)
 			vnc_relay_counters(v->relay, &to_viewer, &to_server);
 		if (v->relay != NULL)
-			snprintf(line, sizeof line, "%c %-16.16s 127.0.0.1::%-6d %-10s %llu B out, %llu B in",
+			snprintf(line, sizeof line,
+				 "%c %-16.16s 127.0.0.1::%-6d %-10s %llu B out, %llu B in",
 				 i == dialog_sel ? '>' : ' ', v->host, vnc_relay_port(v->relay),
-				 v->stopping ? "stopping" : v->viewer_running ? "viewer" : "no viewer",
+				 v->stopping	     ? "stopping"
+				 : v->viewer_running ? "viewer"
+						     : "no viewer",
 				 (unsigned long long)to_viewer, (unsigned long long)to_server);
 		else
-			snprintf(line, sizeof line, "%c %-16.16s ended", i == dialog_sel ? '>' : ' ',
-				 v->host);
+			snprintf(line, sizeof line, "%c %-16.16s ended",
+				 i == dialog_sel ? '>' : ' ', v->host);
 		if (i == dialog_sel)
 			attron(A_REVERSE);
 		mvaddnstr(y + 1 + row, x + 2, line, tw);
@@ -373,11 +382,14 @@ static void vnc_draw_dialog(struct tui *t)
 	if (sel->command != NULL)
 		row += tui_draw_wrapped(y + 1 + row, x + 2, tw, 0, 3, "viewer here:", 4);
 	if (sel->command != NULL)
-		row += tui_draw_wrapped(y + 1 + row, x + 4, tw - 2, 0, h - 5 - row, sel->command, 4);
+		row +=
+		    tui_draw_wrapped(y + 1 + row, x + 4, tw - 2, 0, h - 5 - row, sel->command, 4);
 	if (sel->ssh != NULL && row < h - 4) {
-		row += tui_draw_wrapped(y + 1 + row, x + 2, tw, 0, 2,
-					"from a workstation: this, then the viewer there with a copy "
-					"of the password file:", 4);
+		row +=
+		    tui_draw_wrapped(y + 1 + row, x + 2, tw, 0, 2,
+				     "from a workstation: this, then the viewer there with a copy "
+				     "of the password file:",
+				     4);
 		tui_draw_wrapped(y + 1 + row, x + 4, tw - 2, 0, h - 3 - row, sel->ssh, 4);
 	}
 }
