@@ -17,7 +17,17 @@ spawn "$BMCSIM" --count 12 --seed 3 --password-file "$PWF" --fleet-out "$T_TMP/s
 	--ready-file "$T_TMP/sim.ready" --max-seconds 900 2>"$T_TMP/sim.err"
 wait_for 60 test -f "$T_TMP/sim.ready" || { fail "bmcsim starts"; diag "$(cat "$T_TMP/sim.err")"; exit 0; }
 port_of() { sed -n "/^\[host $1\]/,/^\$/s/^ipmi-port = //p" "$T_TMP/sim.conf"; }
-dead=$(free_port udp)
+# ghost's BMC: a UDP port held open that never answers (a port merely
+# free now could be taken by another test's simulator later).
+spawn /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+__import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(900)' "$T_TMP/dead.port"
+wait_for 20 test -s "$T_TMP/dead.port" || { fail "the silent UDP port opens"; exit 0; }
+dead=$(cat "$T_TMP/dead.port")
 {
 	sed '/^\[defaults\]$/a interval = 2s\ntimeout = 300ms\nretries = 1' "$T_TMP/sim.conf"
 	printf '\n[host ghost]\naddress = 127.0.0.1\nipmi-port = %s\n' "$dead"
@@ -103,6 +113,13 @@ keys Escape
 small_sock=$sock
 start big 200 60
 big_sock=$sock
+
+# Defect 1 at 200x60: the whole help fits, one screen.
+keys '?'
+see "200x60: the help shows all of its lines" 'Keys +1-([0-9]+) of \1 '
+see "... from the first key to the console's last" 'q +close this console'
+keys q
+unsee "q closes the help (and does not quit)" 'Keys +1-'
 
 # Defect 9: a bulk confirmation names the hosts as ranges, warns of the
 # unreachable ones, wants the count typed above 8 hosts; marks are cleared
