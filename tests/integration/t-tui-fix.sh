@@ -221,6 +221,26 @@ it bmc03 chassis power on >/dev/null
 see "... and back: off -> on" 'Last power event: off -> on at ' 20
 keys Escape
 
+# ... and over Redfish (80x24): an override set by "bmctop boot" in another
+# process is read back from ComputerSystem.Boot.
+spawn "$BMCSIM" --count 1 --redfish-share 100 --seed 5 --password-file "$PWF" \
+	--fleet-out "$T_TMP/rfsim.conf" --ready-file "$T_TMP/rfsim.ready" --max-seconds 900 \
+	2>"$T_TMP/rfsim.err"
+if wait_for 60 test -f "$T_TMP/rfsim.ready"; then
+	sed 's/^protocol = auto$/protocol = redfish/; /^\[defaults\]$/a interval = 2s' \
+		"$T_TMP/rfsim.conf" >"$T_TMP/rf.conf"
+	FLEET="$T_TMP/rf.conf" start rf 80 24
+	keys g Enter 2
+	see "Redfish: no override yet" 'Next boot device: none'
+	"$BMCTOP" -c "$T_TMP/rf.conf" boot bmc01 bios >"$T_TMP/rfboot.out" 2>&1
+	see "Redfish: the override set by bmctop boot is read back" 'Next boot device: bios' 20
+	keys q
+	see "rf: q quits" 'EXITED 0'
+else
+	fail "bmcsim (Redfish) starts"
+	diag "$(cat "$T_TMP/rfsim.err")"
+fi
+
 # --readonly (80x24): nothing that acts on a BMC, and each refusal says so.
 tmux -S "$small_sock" send-keys q y
 start ro 80 24 --readonly
