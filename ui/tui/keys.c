@@ -536,7 +536,7 @@ static char *target_names(struct tui *t)
 	return s;
 }
 
-/* Targets that did not answer their last poll (or were never polled). */
+/* Targets whose last poll failed: no answer, an error, or a parked login. */
 static size_t targets_unreachable(struct tui *t)
 {
 	size_t i, n = 0;
