@@ -413,6 +413,18 @@ static const char *apply_max_in_flight(struct host_config *hc, const char *v, st
 	return NULL;
 }
 
+static const char *apply_readonly(struct host_config *hc, const char *v, struct fleet *f)
+{
+	(void)hc;
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
+		f->readonly = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0)
+		f->readonly = 0;
+	else
+		return "yes or no";
+	return NULL;
+}
+
 static const struct fleet_key fleet_keys[] = {
 	{ "address", apply_address, SCOPE_HOST },
 	{ "user", apply_user, SCOPE_ANY },
@@ -444,6 +456,7 @@ static const struct fleet_key fleet_keys[] = {
 	{ "tls-pin", apply_tls_pin, SCOPE_ANY },
 	{ "ca-file", apply_ca_file, SCOPE_ANY },
 	{ "max-in-flight", apply_max_in_flight, SCOPE_DEFAULTS },
+	{ "readonly", apply_readonly, SCOPE_DEFAULTS },
 };
 
 #define NKEYS (sizeof fleet_keys / sizeof fleet_keys[0])

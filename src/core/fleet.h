@@ -62,6 +62,7 @@ struct fleet {
 	size_t nhosts;
 	unsigned max_in_flight;
 	int has_inline_secret;
+	int readonly; /* readonly = yes, or bmctop --readonly: the dashboard only looks */
 };
 
 /* The most errors one load reports before giving up. */

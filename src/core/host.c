@@ -77,6 +77,14 @@ void host_changed(struct bmc_host *h, unsigned what)
 	struct bmc_engine *e = h->engine;
 	size_t i;
 
+	if (h->power != h->power_seen) {
+		if (h->power_seen != BMC_POWER_UNKNOWN && h->power != BMC_POWER_UNKNOWN) {
+			h->power_from = h->power_seen;
+			h->power_to = h->power;
+			h->power_changed_ms = engine_wall_ms();
+		}
+		h->power_seen = h->power;
+	}
 	for (i = 0; i < e->nobservers; i++)
 		if (e->observers[i].host_changed != NULL)
 			e->observers[i].host_changed(e->observers[i].ctx, h, what);

@@ -132,6 +132,12 @@ struct bmc_host {
 
 	const struct bmc_backend *backend;
 	void *backend_data;
+
+	/* The last power transition observers were told of (host_changed):
+	 * power_from to power_to at power_changed_ms (wall clock; 0 none yet). */
+	enum bmc_power power_seen;
+	enum bmc_power power_from, power_to;
+	int64_t power_changed_ms;
 };
 
 /* What changed on a host, for observers. */

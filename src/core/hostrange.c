@@ -169,3 +169,134 @@ void hostrange_free(struct hostrange *hr)
 	free(hr->text);
 	memset(hr, 0, sizeof *hr);
 }
+
+/* Compression: the names, sorted by what is around their last number. */
+
+struct cname {
+	const char *name;
+	size_t ds, de; /* the last run of digits, [ds, de); ds == de for none */
+	unsigned long value;
+};
+
+static void split_name(struct cname *c, const char *name)
+{
+	size_t len = strlen(name), e = len;
+
+	c->name = name;
+	c->value = 0;
+	while (e > 0 && !isdigit((unsigned char)name[e - 1]))
+		e--;
+	c->de = e;
+	while (e > 0 && isdigit((unsigned char)name[e - 1]))
+		e--;
+	c->ds = e;
+	if (c->de == 0 || c->de - c->ds > 9) /* too long to be a counter: keep the name whole */
+		c->ds = c->de = len;
+	else if (c->de > c->ds)
+		c->value = strtoul(name + c->ds, NULL, 10);
+}
+
+/* Same text before and after the number: -1, 0, 1 as strcmp. */
+static int cmp_around(const struct cname *a, const struct cname *b)
+{
+	size_t n = a->ds < b->ds ? a->ds : b->ds;
+	int r = memcmp(a->name, b->name, n);
+
+	if (r != 0)
+		return r;
+	if (a->ds != b->ds)
+		return a->ds < b->ds ? -1 : 1;
+	if ((a->de > a->ds) != (b->de > b->ds))
+		return a->de > a->ds ? 1 : -1;
+	return strcmp(a->name + a->de, b->name + b->de);
+}
+
+static int cmp_cname(const void *pa, const void *pb)
+{
+	const struct cname *a = pa, *b = pb;
+	int r = cmp_around(a, b);
+
+	if (r != 0)
+		return r;
+	return a->value < b->value ? -1 : a->value > b->value;
+}
+
+/* The zero-padding width a number is written with (0: none). */
+static int cname_width(const struct cname *c)
+{
+	return c->name[c->ds] == '0' && c->de - c->ds > 1 ? (int)(c->de - c->ds) : 0;
+}
+
+/* c written with width w reads as it is. */
+static int cname_fits(const struct cname *c, int w)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof buf, "%0*lu", w, c->value);
+
+	return (size_t)n == c->de - c->ds && memcmp(buf, c->name + c->ds, (size_t)n) == 0;
+}
+
+static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*out = xrealloc(*out, *cap);
+	}
+	memcpy(*out + *len, s, n);
+	*len += n;
+	(*out)[*len] = '\0';
+}
+
+/* The numbers of c[0..n) (one group) as "01-09,11". */
+static void append_items(char **out, size_t *len, size_t *cap, const struct cname *c, size_t n)
+{
+	size_t i = 0, j;
+	char buf[64];
+
+	while (i < n) {
+		int w = cname_width(&c[i]);
+
+		j = i;
+		while (j + 1 < n &&
+		       (c[j + 1].value == c[j].value ||
+			(c[j + 1].value == c[j].value + 1 && cname_fits(&c[j + 1], w))))
+			j++;
+		if (c[j].value == c[i].value)
+			snprintf(buf, sizeof buf, "%s%.*s", i ? "," : "", (int)(c[i].de - c[i].ds),
+				 c[i].name + c[i].ds);
+		else
+			snprintf(buf, sizeof buf, "%s%.*s-%.*s", i ? "," : "",
+				 (int)(c[i].de - c[i].ds), c[i].name + c[i].ds,
+				 (int)(c[j].de - c[j].ds), c[j].name + c[j].ds);
+		append(out, len, cap, buf, strlen(buf));
+		i = j + 1;
+	}
+}
+
+char *hostrange_compress(const char *const *names, size_t n)
+{
+	struct cname *c = xcalloc(n ? n : 1, sizeof *c);
+	char *out = xstrdup("");
+	size_t len = 0, cap = 1, i, j;
+
+	for (i = 0; i < n; i++)
+		split_name(&c[i], names[i]);
+	qsort(c, n, sizeof *c, cmp_cname);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && c[j].de > c[j].ds && cmp_around(&c[i], &c[j]) == 0; j++)
+			;
+		if (len > 0)
+			append(&out, &len, &cap, ", ", 2);
+		if (c[i].de == c[i].ds || (j == i + 1)) {
+			append(&out, &len, &cap, c[i].name, strlen(c[i].name));
+			continue;
+		}
+		append(&out, &len, &cap, c[i].name, c[i].ds);
+		append(&out, &len, &cap, "[", 1);
+		append_items(&out, &len, &cap, c + i, j - i);
+		append(&out, &len, &cap, "]", 1);
+		append(&out, &len, &cap, c[i].name + c[i].de, strlen(c[i].name + c[i].de));
+	}
+	free(c);
+	return out;
+}

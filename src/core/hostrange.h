@@ -40,4 +40,11 @@ int hostrange_parse(struct hostrange *hr, const char *s, char *err, size_t errle
 char *hostrange_get(const struct hostrange *hr, size_t i);
 void hostrange_free(struct hostrange *hr);
 
+/*
+ * The names as few ranges as they allow, sorted: "node[01-09,11], web1"
+ * (the inverse of the above, for showing a list of hosts); caller frees.
+ * Names without a number, or alone with theirs, are kept whole.
+ */
+char *hostrange_compress(const char *const *names, size_t n);
+
 #endif

@@ -80,21 +80,6 @@ static int ipmi_power(struct bmc_host *h, enum bmc_power_action a, bmc_op_cb cb,
 	return 0;
 }
 
-static enum bmc_boot_device boot_device_from_selector(uint8_t sel)
-{
-	switch ((sel >> 2) & 0x0f) {
-	case 0x1:
-		return BOOT_PXE;
-	case 0x2:
-		return BOOT_DISK;
-	case 0x5:
-		return BOOT_CDROM;
-	case 0x6:
-		return BOOT_BIOS;
-	}
-	return BOOT_NONE;
-}
-
 static void on_boot_readback(struct ipmi_job *j, const struct ipmi_response *rsp)
 {
 	struct bmc_host *h = j->h;
@@ -105,7 +90,7 @@ static void on_boot_readback(struct ipmi_job *j, const struct ipmi_response *rsp
 	/* data: parameter version, parameter selector, then the 5 boot flag bytes. */
 	/* Some BMCs (ipmi_sim) keep the device but not the valid or persistent
 	 * bits, so the device selector is what is checked. */
-	h->boot_device = boot_device_from_selector(rsp->data[3]);
+	h->boot_device = ipmi_boot_device_from_selector(rsp->data[3]);
 	h->boot_persistent = (rsp->data[2] & 0x40) != 0;
 	if (h->boot_device != j->device) {
 		ipmi_job_fail(j, BMC_EPROTO, "the BMC accepted next boot %s but reads back %s",

@@ -267,7 +267,7 @@ static void fill_sensor(const struct sdr_sensor *sd, const struct sdr_reading *r
 
 	memset(out, 0, sizeof *out);
 	snprintf(out->name, sizeof out->name, "%s", sd->name);
-	snprintf(out->type, sizeof out->type, "%s", sdr_sensor_type_name(sd->sensor_type));
+	snprintf(out->type, sizeof out->type, "%s", sdr_sensor_kind(sd));
 	snprintf(out->unit, sizeof out->unit, "%s", sdr_unit_name(sd));
 	out->source = SRC_IPMI;
 	out->status = BMC_HEALTH_UNKNOWN;

@@ -49,17 +49,26 @@ static void sel_done(struct ipmi_job *j)
 	j->step_done(j);
 }
 
-/* The SDR name of the sensor an event is about, when the SDRs are known. */
-static const char *sensor_name(const struct ipmi_host *ih, const struct sel_record *r)
+/* The record of the sensor an event is about, when the SDRs are known. */
+static const struct sdr_sensor *find_sdr(const struct ipmi_host *ih, const struct sel_record *r)
 {
-	static char buf[48];
 	size_t i;
 
 	for (i = 0; i < ih->nsdrs; i++)
 		if (ih->sdrs[i].number == r->sensor_number &&
 		    ih->sdrs[i].owner_id == (r->generator_id & 0xff) &&
 		    ih->sdrs[i].sensor_type == r->sensor_type)
-			return ih->sdrs[i].name;
+			return &ih->sdrs[i];
+	return NULL;
+}
+
+/* The SDR name of the sensor an event is about, when the SDRs are known. */
+static const char *sensor_name(const struct ipmi_host *ih, const struct sel_record *r)
+{
+	static char buf[48];
+
+	if (find_sdr(ih, r) != NULL)
+		return find_sdr(ih, r)->name;
 	snprintf(buf, sizeof buf, "%s #0x%02x", sdr_sensor_type_name(r->sensor_type),
 		 r->sensor_number);
 	return buf;
@@ -94,7 +103,7 @@ static void on_sel_entry(struct ipmi_job *j, const struct ipmi_response *rsp)
 	ev->id = r.record_id;
 	ev->timestamp = sel_unix_time(&r);
 	snprintf(ev->sensor, sizeof ev->sensor, "%s", sensor_name(j->ih, &r));
-	sel_describe(&r, ev->message, sizeof ev->message);
+	sel_describe_sensor(&r, find_sdr(j->ih, &r), ev->message, sizeof ev->message);
 	ev->severity = ipmi_poll_health(sel_severity(&r));
 	ev->source = SRC_IPMI;
 	j->sel_read++;

@@ -125,6 +125,7 @@ static const struct {
 	void (*run)(struct ipmi_job *j);
 } steps[] = {
     {POLL_POWER, poll_power},
+    {POLL_POWER, ipmi_poll_boot},
     {POLL_SENSORS, ipmi_poll_sensors},
     {POLL_EVENTS, ipmi_poll_events},
     {POLL_INVENTORY, ipmi_poll_inventory},

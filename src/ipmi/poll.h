@@ -26,5 +26,9 @@ static inline enum bmc_health ipmi_poll_health(int sev)
 void ipmi_poll_sensors(struct ipmi_job *j);
 void ipmi_poll_events(struct ipmi_job *j);
 void ipmi_poll_inventory(struct ipmi_job *j);
+/* ipmi/poll-boot.c: the boot override, and the device a boot flags
+ * selector byte names. */
+void ipmi_poll_boot(struct ipmi_job *j);
+enum bmc_boot_device ipmi_boot_device_from_selector(uint8_t sel);
 
 #endif

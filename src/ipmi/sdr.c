@@ -366,6 +366,14 @@ const char *sdr_sensor_type_name(uint8_t sensor_type)
 	return "unknown";
 }
 
+const char *sdr_sensor_kind(const struct sdr_sensor *s)
+{
+	/* Dell's "Pwr Consumption" and others: the current type, in watts. */
+	if (s->sensor_type == 0x03 && strcmp(sdr_unit_name(s), "W") == 0)
+		return "power";
+	return sdr_sensor_type_name(s->sensor_type);
+}
+
 int sdr_parse_reading(const uint8_t *data, size_t len, struct sdr_reading *out)
 {
 	memset(out, 0, sizeof(*out));

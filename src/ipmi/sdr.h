@@ -72,6 +72,9 @@ double sdr_convert_reading(const struct sdr_sensor *s, uint8_t raw);
 const char *sdr_unit_name(const struct sdr_sensor *s);
 /* "temperature", "voltage", "current", "fan", "power", ... for sensor_type. */
 const char *sdr_sensor_type_name(uint8_t sensor_type);
+/* What the sensor measures: its type's name, but "power" for a sensor of
+ * the current type whose unit is watts (BMCs type watt meters so). */
+const char *sdr_sensor_kind(const struct sdr_sensor *s);
 
 /* Get Sensor Reading response data after the completion code (table 35-15). */
 struct sdr_reading {

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,7 +140,28 @@ static int has_state_table(uint8_t event_type)
 	return (event_type >= 0x01 && event_type <= 0x0C) || event_type == 0x6F;
 }
 
-static void desc_event(struct desc *d, const struct sel_record *r)
+/* A threshold event's raw byte: converted with the sensor's record
+ * ("99 C"), when it is known and analog, else in hex as the BMC sent it. */
+static void desc_value(struct desc *d, const char *what, uint8_t raw, const struct sdr_sensor *s)
+{
+	double v = s != NULL && s->has_analog ? sdr_convert_reading(s, raw) : NAN;
+	char num[32];
+	size_t n;
+
+	if (!isfinite(v) || s->reading_type != 0x01) {
+		desc_add(d, ", %s 0x%02X", what, raw);
+		return;
+	}
+	snprintf(num, sizeof num, "%.2f", v);
+	n = strlen(num);
+	while (n > 0 && num[n - 1] == '0')
+		num[--n] = '\0';
+	if (n > 0 && num[n - 1] == '.')
+		num[--n] = '\0';
+	desc_add(d, ", %s %s%s%s", what, num, sdr_unit_name(s)[0] ? " " : "", sdr_unit_name(s));
+}
+
+static void desc_event(struct desc *d, const struct sel_record *r, const struct sdr_sensor *s)
 {
 	unsigned offset = r->event_data[0] & 0x0F;
 	char text[128];
@@ -156,12 +178,18 @@ static void desc_event(struct desc *d, const struct sel_record *r)
 		return;
 	/* Event data 1 bits 7:6 and 5:4 say whether bytes 2 and 3 hold the values. */
 	if ((r->event_data[0] >> 6) == 1)
-		desc_add(d, ", reading 0x%02X", r->event_data[1]);
+		desc_value(d, "reading", r->event_data[1], s);
 	if (((r->event_data[0] >> 4) & 0x03) == 1)
-		desc_add(d, ", threshold 0x%02X", r->event_data[2]);
+		desc_value(d, "threshold", r->event_data[2], s);
 }
 
 size_t sel_describe(const struct sel_record *r, char *buf, size_t len)
+{
+	return sel_describe_sensor(r, NULL, buf, len);
+}
+
+size_t sel_describe_sensor(const struct sel_record *r, const struct sdr_sensor *s, char *buf,
+			   size_t len)
 {
 	struct desc d = {buf, len, 0};
 
@@ -177,7 +205,7 @@ size_t sel_describe(const struct sel_record *r, char *buf, size_t len)
 		desc_hex(&d, r->raw + 10, 6);
 	} else {
 		desc_sensor(&d, r);
-		desc_event(&d, r);
+		desc_event(&d, r, s);
 		if (r->deassertion)
 			desc_add(&d, " (deasserted)");
 	}

@@ -48,6 +48,11 @@ size_t sel_build_get_entry(uint8_t out[6], uint16_t reservation, uint16_t record
  * "Power Supply #0x51: Power Supply AC lost (deasserted)".  Returns length.
  */
 size_t sel_describe(const struct sel_record *r, char *buf, size_t len);
+/* The same, with a threshold event's reading and threshold in the units
+ * of the sensor's record s ("reading 99 C, threshold 95 C"); s may be NULL. */
+struct sdr_sensor;
+size_t sel_describe_sensor(const struct sel_record *r, const struct sdr_sensor *s, char *buf,
+			   size_t len);
 /* 0 informational/ok, 1 warning, 2 critical. */
 int sel_severity(const struct sel_record *r);
 /* Unix time of the entry, or 0 when the BMC's clock was not set. */

@@ -287,6 +287,8 @@ keys C
 see "C opens it again" 'serial1: active'
 tmux -S "$sock" send-keys C-a o
 keys q
+see "q with a console open asks first" '1 console open; quitting closes them'
+keys y
 see "q with a console open quits with status 0" 'EXITED 0'
 like "the console was closed on the way out" "$(grep -c 'serial1: console closed' "$XDG_STATE_HOME/bmctop/bmctop.log")" '^[3-9]$'
 tmux -S "$sock" kill-server 2>/dev/null
@@ -359,8 +361,8 @@ like "SOL: ... saying its console was taken over" "$(cat "$T_TMP/thief.err")" \
 	'^\[console taken over by another session'
 exec {thief}>&-
 prefix o
-keys q
-see "SOL: q quits with status 0" 'EXITED 0' 30
+keys q y
+see "SOL: q, y quits with status 0" 'EXITED 0' 30
 tmux -S "$sock" kill-server 2>/dev/null
 
 # SIGTERM with a SOL console open goes the same way as q: the console is

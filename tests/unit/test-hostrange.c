@@ -131,3 +131,48 @@ TEST(ipv6_literal_is_not_a_range)
 	ASSERT_STREQ(s, "https://[::1]:8443");
 	free(s);
 }
+
+static char *compress(const char *const *names, size_t n)
+{
+	return hostrange_compress(names, n);
+}
+
+TEST(compress_ranges)
+{
+	static const char *const a[] = { "node03", "node01", "node02", "node10", "node09",
+					 "web1", "zz",	   "node11", "rack2-n7", "rack2-n8" };
+	static const char *const b[] = { "bmc1", "bmc2", "bmc3", "bmc10", "bmc11" };
+	static const char *const c[] = { "n08", "n9", "n10", "x5y", "x6y", "x6y" };
+	char *s;
+
+	s = compress(a, 10);
+	ASSERT_STREQ(s, "node[01-03,09-11], rack2-n[7-8], web1, zz");
+	free(s);
+	s = compress(b, 5);
+	ASSERT_STREQ(s, "bmc[1-3,10-11]");
+	free(s);
+	/* Padding is not mixed within a range; duplicates show once. */
+	s = compress(c, 6);
+	ASSERT_STREQ(s, "n[08,9-10], x[5-6]y");
+	free(s);
+	s = compress(a, 0);
+	ASSERT_STREQ(s, "");
+	free(s);
+}
+
+TEST(compress_expands_back)
+{
+	static const char *const a[] = { "node01", "node02", "node03", "node04" };
+	struct hostrange hr;
+	char err[256], *s, *e;
+
+	s = compress(a, 4);
+	ASSERT_STREQ(s, "node[01-04]");
+	ASSERT_EQ(hostrange_parse(&hr, s, err, sizeof err), 0);
+	ASSERT_EQ(hr.count, 4);
+	e = hostrange_get(&hr, 3);
+	ASSERT_STREQ(e, "node04");
+	free(e);
+	hostrange_free(&hr);
+	free(s);
+}

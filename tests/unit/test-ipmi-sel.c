@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ipmi/sdr.h"
 #include "ipmi/sel.h"
 #include "runner.h"
 
@@ -234,4 +235,32 @@ TEST(sel_info_and_get_entry)
 	ASSERT_EQ(next, 0xFFFF);
 	ASSERT_EQ(n, 3);
 	ASSERT(rec == rsp + 2);
+}
+
+/* With the sensor's record: values in its units, as ipmitool shows them. */
+TEST(sel_threshold_values_converted)
+{
+	struct sel_record r;
+	struct sdr_sensor s;
+	char buf[160];
+
+	memset(&s, 0, sizeof s);
+	s.record_type = SDR_TYPE_FULL;
+	s.has_analog = 1;
+	s.reading_type = 0x01;
+	s.sensor_type = 0x01;
+	s.m = 1;
+	s.base_unit = 1; /* degrees C */
+	parse(upper_critical, &r);
+	sel_describe_sensor(&r, &s, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Temperature #0x30: Upper Critical going high, reading 90 C, threshold 85 C");
+	s.m = 5;
+	s.k2 = -1; /* x * 0.5 */
+	sel_describe_sensor(&r, &s, buf, sizeof(buf));
+	ASSERT_STREQ(buf, "Temperature #0x30: Upper Critical going high, "
+			  "reading 45 C, threshold 42.5 C");
+	sel_describe_sensor(&r, NULL, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     "Temperature #0x30: Upper Critical going high, reading 0x5A, threshold 0x55");
 }

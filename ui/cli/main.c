@@ -47,7 +47,7 @@ static void usage(FILE *out)
 	const struct command *cmd;
 
 	fprintf(out,
-		"Usage: bmctop [-c FLEET]                 the dashboard\n"
+		"Usage: bmctop [-c FLEET] [--readonly]    the dashboard (read-only: look, never act)\n"
 		"       bmctop --demo                     the dashboard on a simulated fleet\n"
 		"       bmctop [-c FLEET] COMMAND [ARGS]\n"
 		"       bmctop --version | --help\n\n"
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 	const struct command *cmd;
-	int i, rc, demo = 0;
+	int i, rc, demo = 0, readonly = 0;
 
 	process_harden();
 	memset(&c, 0, sizeof c);
@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 			return EXIT_ALL_OK;
 		} else if (strcmp(a, "--demo") == 0) {
 			demo = 1;
+		} else if (strcmp(a, "--readonly") == 0) {
+			readonly = 1;
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
 			if (i + 1 >= argc)
 				return cli_usage_error("%s needs a fleet file", a);
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
 		if (demo)
 			return demo_run(&c);
 		rc = cli_load_fleet(&c);
+		if (rc == 0 && readonly)
+			c.fleet.readonly = 1;
 		if (rc == 0 && tui_check_terminal() != 0)
 			rc = EXIT_USAGE;
 		if (rc == 0) {

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "console/console.h"
 #include "core/xalloc.h"
@@ -195,11 +197,11 @@ static void search(struct tui *t, struct pane *p, long from, int dir)
 			top = v - rows / 3;
 			scroll_to(p, (long)p->sb->count - top);
 		}
-		tui_logf(t, "%s: \"%s\" found %ld lines up", p->host->cfg->name, pat,
+		tui_statusf(t, "%s: \"%s\" found %ld lines up", p->host->cfg->name, pat,
 			 (long)p->sb->count + rows - 1 - v);
 		return;
 	}
-	tui_logf(t, "%s: \"%s\" not found %s", p->host->cfg->name, pat,
+	tui_statusf(t, "%s: \"%s\" not found %s", p->host->cfg->name, pat,
 		 dir < 0 ? "above" : "below");
 }
 
@@ -300,6 +302,8 @@ static void scrollback_key(struct tui *t, struct pane *p, int key, int is_code)
 
 static void send_key(struct pane *p, int key, int is_code)
 {
+	if (tui_readonly_refuses(p->t, "console input"))
+		return;
 	if (terminal_key(p->term, key, is_code))
 		console_list_flush(p);
 }
@@ -342,7 +346,7 @@ static void p_number(struct tui *t, int key)
 	if ((size_t)(key - '1') < t->con->npanes)
 		console_list_select(t, (size_t)(key - '1'));
 	else
-		tui_logf(t, "no console %c: %zu open", key, t->con->npanes);
+		tui_statusf(t, "no console %c: %zu open", key, t->con->npanes);
 }
 
 static void p_list(struct tui *t, int key)
@@ -409,8 +413,11 @@ static void p_log(struct tui *t, int key)
 static void p_break(struct tui *t, int key)
 {
 	struct pane *p = console_list_current(t);
-	int rc = console_send_break(p->con);
+	int rc;
 
+	if (tui_readonly_refuses(t, "break"))
+		return;
+	rc = console_send_break(p->con);
 	if (rc == 0)
 		tui_logf(t, "%s: break sent", p->host->cfg->name);
 	else
@@ -425,6 +432,8 @@ static void p_steal(struct tui *t, int key)
 	struct pane *p = console_list_current(t);
 	int rc;
 
+	if (tui_readonly_refuses(t, "console takeover"))
+		return;
 	if (p->state != CON_BUSY && p->state != CON_TAKEN) {
 		tui_logf(t, "%s: nothing to take over (console %s)", p->host->cfg->name,
 			 console_state_name(p->state));
@@ -477,6 +486,22 @@ static const struct prefix_binding prefix_bindings[] = {
 };
 
 #define NPREFIX (sizeof prefix_bindings / sizeof prefix_bindings[0])
+
+/* The prefix keys in the dashboard's help overlay, then the prefix itself. */
+static int console_pane_help_line(const struct tui *t, size_t i, const char **names,
+				  const char **help)
+{
+	if (i < NPREFIX) {
+		*names = prefix_bindings[i].names;
+		*help = prefix_bindings[i].help;
+		return 1;
+	}
+	if (i > NPREFIX)
+		return 0;
+	*names = t->con->prefix_name;
+	*help = "twice: send the prefix key itself to the host";
+	return 1;
+}
 
 static void prefix_command(struct tui *t, int key, int is_code)
 {
@@ -542,6 +567,10 @@ static void paste_done(struct tui *t)
 	size_t i;
 
 	if (p != NULL && cs->focus && cs->visible && !p->scrollback) {
+		if (tui_readonly_refuses(t, "paste into the console")) {
+			cs->npaste = 0;
+			return;
+		}
 		/* One write, wrapped in the host's own paste brackets if it
 		 * asked for them (DECSET 2004). */
 		terminal_paste(p->term, cs->paste, cs->npaste);
@@ -555,7 +584,7 @@ static void paste_done(struct tui *t)
 		t->filter[n] = '\0';
 		t->order_dirty = 1;
 	} else if (cs->npaste > 0) {
-		tui_logf(t, "paste ignored: no console has the keyboard (%s o gives it one)",
+		tui_statusf(t, "paste ignored: no console has the keyboard (%s o gives it one)",
 			 cs->prefix_name);
 	}
 	cs->npaste = 0;
@@ -585,20 +614,22 @@ static int console_pane_input(struct tui *t, int key, int is_code)
 	if (is_code && key == TUI_KEY_PASTE_END)
 		return 1;
 	if (cs->prefix_armed) {
+		/* The key after the prefix is the prefix's even with no
+		 * console open: ^] q must not reach the dashboard's q. */
 		cs->prefix_armed = 0;
 		if (p != NULL)
 			prefix_command(t, key, is_code);
+		else if (!is_code && key == '?')
+			p_help(t, key);
+		else
+			tui_statusf(t, "%s: no console is open (C opens the selected host's)",
+				 cs->prefix_name);
 		tui_mark_dirty(t);
 		return 1;
 	}
 	if (!is_code && key == cs->prefix) {
-		if (p == NULL) {
-			tui_logf(t, "%s: no console is open (C opens the selected host's)",
-				 cs->prefix_name);
-			return 1;
-		}
 		cs->prefix_armed = 1;
-		tui_logf(t, "%s  (? lists the console keys)", cs->prefix_name);
+		tui_statusf(t, "%s  (? lists the console keys)", cs->prefix_name);
 		return 1;
 	}
 	if (p == NULL || !cs->focus || !cs->visible)
@@ -748,14 +779,48 @@ static int console_pane_draw_host(struct tui *t, const struct bmc_host *h, int y
 }
 
 
+static size_t console_pane_open_count(struct tui *t)
+{
+	return t->con->npanes;
+}
+
+/* Ctrl-C reaches the dashboard as a key, not as SIGINT, so that quitting
+ * with consoles open can ask first (a focused console sends it to the
+ * host, as before); def_prog_mode() keeps it through cbreak() and raw(),
+ * and endwin() gives the terminal back as it was.  Read-only says so from
+ * the start. */
+static void console_pane_init(struct tui *t)
+{
+	struct termios tio;
+
+	console_list_init(t);
+	if (t->e->fleet != NULL && t->e->fleet->readonly)
+		tui_statusf(t, "read-only: power, boot, identify, console input and VNC are "
+			       "refused");
+	if (tcgetattr(STDIN_FILENO, &tio) != 0)
+		return;
+	tio.c_cc[VINTR] = _POSIX_VDISABLE;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+		def_prog_mode();
+}
+
 static void console_pane_status(struct tui *t, char *buf, size_t len)
 {
+	size_t n;
+
+	/* Until the status bar has a place of its own for it. */
+	if (t->e->fleet != NULL && t->e->fleet->readonly) {
+		snprintf(buf, len, "READ-ONLY  ");
+		n = strlen(buf);
+		buf += n;
+		len -= n;
+	}
 	if (t->con->npanes > 0)
 		snprintf(buf, len, "consoles %zu %s:keys  ", t->con->npanes, t->con->prefix_name);
 }
 
 const struct tui_pane_ops tui_console_pane = {
-	.init = console_list_init,
+	.init = console_pane_init,
 	.free = console_list_free,
 	.open = console_list_open,
 	.layout = console_list_layout,
@@ -769,4 +834,8 @@ const struct tui_pane_ops tui_console_pane = {
 	.click = console_pane_click,
 	.flush = console_list_flush_all,
 	.close_all = console_list_close_all,
+	.help_title = "Console keys: the prefix (^] or BMCTOP_CONSOLE_PREFIX), then",
+	.help_line = console_pane_help_line,
+	.open_count = console_pane_open_count,
+	.open_noun = "console",
 };

@@ -24,6 +24,16 @@ void tui_mark_dirty(struct tui *t)
 	t->dirty = 1;
 }
 
+void tui_statusf(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->status, sizeof t->status, fmt, ap);
+	va_end(ap);
+	tui_mark_dirty(t);
+}
+
 void tui_logf(struct tui *t, const char *fmt, ...)
 {
 	char when[16], *msg;
@@ -45,6 +55,62 @@ void tui_logf(struct tui *t, const char *fmt, ...)
 	t->log[t->nlog++] = xasprintf("%s  %s", when, msg);
 	free(msg);
 	tui_mark_dirty(t);
+}
+
+/* Wrapping long text: breaks after a space or a comma. */
+
+size_t tui_wrap_cut(const char *s, int w)
+{
+	size_t n = strlen(s), cut;
+
+	if (w < 1)
+		w = 1;
+	if (n <= (size_t)w)
+		return n;
+	for (cut = (size_t)w; cut > 0; cut--)
+		if (s[cut - 1] == ' ' || s[cut - 1] == ',')
+			break;
+	return cut > (size_t)w / 3 ? cut : (size_t)w;
+}
+
+int tui_wrap_lines(const char *s, int w, int indent)
+{
+	int n = 0, width = w;
+
+	while (*s != '\0') {
+		s += tui_wrap_cut(s, width);
+		while (*s == ' ')
+			s++;
+		n++;
+		width = w - indent;
+	}
+	return n > 0 ? n : 1;
+}
+
+int tui_draw_wrapped(int y, int x, int w, int skip, int rows, const char *s, int indent)
+{
+	int line = 0, width = w;
+
+	while (*s != '\0' && line - skip < rows) {
+		size_t cut = tui_wrap_cut(s, width);
+
+		if (line >= skip)
+			mvaddnstr(y + line - skip, x + (line ? indent : 0), s, (int)cut);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		line++;
+		width = w - indent;
+	}
+	return line > skip ? line - skip : 0;
+}
+
+int tui_readonly_refuses(struct tui *t, const char *what)
+{
+	if (t->e->fleet == NULL || !t->e->fleet->readonly)
+		return 0;
+	tui_statusf(t, "read-only: %s refused", what);
+	return 1;
 }
 
 struct bmc_host *tui_selected_host(struct tui *t)
@@ -92,6 +158,7 @@ void tui_quit(struct tui *t)
 	if (t->quitting)
 		return;
 	t->quitting = 1;
+	tui_help_close(t);
 	uv_poll_stop(&t->input);
 	uv_timer_stop(&t->tick);
 	uv_prepare_stop(&t->redraw);
@@ -214,4 +281,25 @@ void tui_panes_flush(struct tui *t)
 	for (p = t->panes; *p != NULL; p++)
 		if ((*p)->flush != NULL)
 			(*p)->flush(t);
+}
+
+size_t tui_panes_open(struct tui *t, char *buf, size_t len)
+{
+	const struct tui_pane_ops *const *p;
+	size_t total = 0, n, used = 0;
+
+	buf[0] = '\0';
+	for (p = t->panes; *p != NULL; p++) {
+		if ((*p)->open_count == NULL)
+			continue;
+		n = (*p)->open_count(t);
+		if (n == 0)
+			continue;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%zu %s%s",
+						 total ? ", " : "", n, (*p)->open_noun,
+						 n == 1 ? "" : "s");
+		total += n;
+	}
+	return total;
 }

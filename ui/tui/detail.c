@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/host-json.h"
 #include "tui/internal.h"
@@ -110,14 +111,28 @@ static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
 	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 1);
 	printw("%s", bmc_power_name(h->power));
 	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 0);
-	mvprintw(y + 1, 2, "Last power event: %s", h->last_power_event ? h->last_power_event : "-");
-	mvprintw(y + 2, 2, "Next boot device: %s%s", bmc_boot_device_name(h->boot_device),
+	mvprintw(y + 1, 2, "Last power event: ");
+	if (h->power_changed_ms > 0) {
+		time_t when = (time_t)(h->power_changed_ms / 1000);
+		struct tm tm;
+		char at[32];
+
+		localtime_r(&when, &tm);
+		strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm);
+		printw("%s -> %s at %s", bmc_power_name(h->power_from), bmc_power_name(h->power_to),
+		       at);
+	} else {
+		printw("no change seen since bmctop started");
+	}
+	mvprintw(y + 2, 2, "  the BMC says:   %s", h->last_power_event ? h->last_power_event : "-");
+	mvprintw(y + 3, 2, "Next boot device: %s%s  (read from the BMC on each poll)",
+		 bmc_boot_device_name(h->boot_device),
 		 h->boot_device != BOOT_NONE && h->boot_persistent ? " (persistent)" : "");
-	mvprintw(y + 4, 2, "Actions (on this host, or on the marked hosts):");
-	mvprintw(y + 5, 4, "o power on    x power off    c power cycle    R hard reset");
-	mvprintw(y + 6, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
-	mvprintw(y + 7, 4, "r poll now / retry a parked host");
-	return 8;
+	mvprintw(y + 5, 2, "Actions (on this host, or on the marked hosts):");
+	mvprintw(y + 6, 4, "o power on    x power off    c power cycle    R hard reset");
+	mvprintw(y + 7, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
+	mvprintw(y + 8, 4, "r poll now / retry a parked host");
+	return 9;
 }
 
 static int draw_events(struct tui *t, const struct bmc_host *h, int y, int rows)
@@ -177,7 +192,7 @@ void tui_detail_draw(struct tui *t, int y0, int rows)
 {
 	struct bmc_host *h = tui_selected_host(t);
 	char age[16];
-	int n;
+	int n, err_lines = 1;
 
 	if (h == NULL)
 		return;
@@ -189,18 +204,23 @@ void tui_detail_draw(struct tui *t, int y0, int rows)
 		 bmc_power_name(h->power), bmc_health_name(h->health),
 		 tui_age(h->updated_ms, age, sizeof age));
 	tui_set_color(t, PAIR_TITLE, 0);
+	/* The error in full, wrapped on up to three lines. */
 	if (h->error != NULL) {
+		err_lines = tui_wrap_lines(h->error, COLS - 2, 2);
+		if (err_lines > 3)
+			err_lines = 3;
 		tui_set_color(t, h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN, 1);
-		mvaddnstr(y0 + 1, 1, h->error, COLS - 1);
+		tui_draw_wrapped(y0 + 1, 1, COLS - 2, 0, err_lines, h->error, 2);
 		tui_set_color(t, h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN, 0);
 	}
-	draw_tabs(t, y0 + 2);
-	mvhline(y0 + 3, 0, ACS_HLINE, COLS);
-	rows -= 4;
+	t->tab_row = y0 + 1 + err_lines;
+	draw_tabs(t, t->tab_row);
+	mvhline(t->tab_row + 1, 0, ACS_HLINE, COLS);
+	rows -= 3 + err_lines;
 	if (tabs[t->tab] != NULL)
-		n = tabs[t->tab](t, h, y0 + 4, rows);
+		n = tabs[t->tab](t, h, t->tab_row + 2, rows);
 	else
-		n = tui_panes_draw_host(t, h, y0 + 4, rows);
+		n = tui_panes_draw_host(t, h, t->tab_row + 2, rows);
 	if (t->detail_scroll > 0 && (int)t->detail_scroll >= n)
 		t->detail_scroll = n > 0 ? (size_t)n - 1 : 0;
 }

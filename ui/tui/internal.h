@@ -1,6 +1,7 @@
 /*
  * tui/internal.h - state shared by the dashboard's files, from the bottom up:
- * tui/draw.c (drawing primitives), tui/core.c (what everything calls on, and
+ * tui/draw.c (drawing primitives), tui/help.c (the help overlay, on draw.c
+ * alone), tui/core.c (what everything calls on, and
  * the dispatch to the panes), tui/list.c (the host list), tui/detail.c (the
  * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c
  * over tui/console-list.c, tui/terminal.c and tui/scrollback.c: serial
@@ -43,7 +44,9 @@ enum tui_dialog {
 	DIALOG_LOG,
 	DIALOG_BOOT,
 	DIALOG_CONSOLES,
-	DIALOG_CONSOLE_HELP
+	DIALOG_CONSOLE_HELP,
+	DIALOG_QUIT,  /* consoles or relays are open: quit anyway? */
+	DIALOG_RELAYS /* the VNC relays (tui/vnc.c) */
 };
 enum tui_sort { SORT_NAME, SORT_HEALTH, SORT_TEMP, SORT_POWER, SORT__MAX };
 enum tui_tab { TAB_SENSORS, TAB_POWER, TAB_EVENTS, TAB_INVENTORY, TAB_CONSOLE, TAB__MAX };
@@ -96,7 +99,26 @@ struct tui_pane_ops {
 	void (*flush)(struct tui *t);
 	/* Close everything; then(t) runs once all of it is closed. */
 	void (*close_all)(struct tui *t, void (*then)(struct tui *t));
+	/* The pane's keys for the help overlay, under help_title: see
+	 * struct tui_help_source's line. */
+	const char *help_title;
+	int (*help_line)(const struct tui *t, size_t i, const char **names, const char **help);
+	/* How many of the pane's things (open_noun, singular) are open: the
+	 * way out asks first when there are any. */
+	size_t (*open_count)(struct tui *t);
+	const char *open_noun;
 };
+
+/*
+ * A table of the help overlay (tui/help.c): its heading, and its i-th line
+ * (the key names and what they do); 0 past its end.  *names NULL: a line
+ * not shown (a second row of the same binding).
+ */
+struct tui_help_source {
+	const char *title;
+	int (*line)(const struct tui *t, size_t i, const char **names, const char **help);
+};
+struct tui_help;
 
 struct tui {
 	struct bmc_engine *e;
@@ -150,7 +172,16 @@ struct tui {
 	int list_cols;		  /* columns the host list may use (a pane beside it) */
 	int quitting;		  /* quit() has begun: q, or a signal */
 	int input_paused;	  /* a console cannot take more keys yet */
+
+	struct tui_help *help;	/* the help overlay while it is open (tui/help.c) */
+	char confirm_typed[16]; /* the count typed to confirm a large bulk action */
+	int targets_marked;	/* the targets are the marked hosts */
+	size_t log_scroll;	/* the action log's lines below the view */
+	int tab_row;		/* the detail view's tab bar, for mouse clicks */
 };
+
+/* Above this many hosts, a bulk action is confirmed by typing the count. */
+#define TUI_CONFIRM_TYPED 8
 
 /* tui/draw.c */
 void tui_draw_init_colors(struct tui *t);
@@ -171,8 +202,21 @@ const char *tui_age(int64_t updated_ms, char *buf, size_t len);
 
 /* tui/core.c */
 void tui_mark_dirty(struct tui *t);
+/* A user action or its result: the message line and the action log. */
 void tui_logf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A view change or a hint: the message line only. */
+void tui_statusf(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bmc_host *tui_selected_host(struct tui *t);
+/* Under --readonly (or readonly = yes): says "read-only: WHAT refused" and
+ * returns 1; else 0. */
+int tui_readonly_refuses(struct tui *t, const char *what);
+/* Long text in lines of w columns, broken after a space or a comma, the
+ * lines after the first indented by indent: the bytes of s the first line
+ * takes, how many lines s takes, and drawing lines skip to skip + rows - 1
+ * of them from y, x (returns how many it drew). */
+size_t tui_wrap_cut(const char *s, int w);
+int tui_wrap_lines(const char *s, int w, int indent);
+int tui_draw_wrapped(int y, int x, int w, int skip, int rows, const char *s, int indent);
 /* Stop or resume reading the keyboard (a console's output queue is full). */
 void tui_input_pause(struct tui *t, int paused);
 /* Close the panes, then the engine, then stop the loop (q, or a signal). */
@@ -191,6 +235,15 @@ int tui_panes_cursor(struct tui *t);
 int tui_panes_input(struct tui *t, int key, int is_code);
 int tui_panes_click(struct tui *t, int y, int x);
 void tui_panes_flush(struct tui *t);
+/* What the panes have open, as "2 consoles, 1 VNC relay" in buf; the count. */
+size_t tui_panes_open(struct tui *t, char *buf, size_t len);
+
+/* tui/help.c: the help overlay, from the tables in src[] in turn. */
+void tui_help_open(struct tui *t, const struct tui_help_source *src, size_t nsrc);
+void tui_help_close(struct tui *t);
+/* A key while the overlay is open: 0 once it has closed. */
+int tui_help_key(struct tui *t, int key);
+void tui_help_draw(struct tui *t);
 
 /* tui/list.c */
 void tui_list_reorder(struct tui *t);
@@ -205,6 +258,8 @@ int tui_tab_at(int x);
 /* The panes. */
 extern const struct tui_pane_ops tui_console_pane; /* tui/console.c */
 extern const struct tui_pane_ops tui_vnc_pane;	   /* tui/vnc.c */
+/* The list of VNC relays, where one can be stopped (W, and :relays). */
+void tui_vnc_list_dialog(struct tui *t);
 
 /* tui/keys.c */
 /* A key read from the terminal (is_code: a KEY_* code, else a character,

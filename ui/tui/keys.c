@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hostrange.h"
 #include "core/sched.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
@@ -76,6 +77,11 @@ static void run_action(struct tui *t)
 			free(call);
 		}
 	}
+	if (t->targets_marked) {
+		/* Done with them: the next key acts on the selected host. */
+		memset(t->marked, 0, t->e->nhosts ? t->e->nhosts : 1);
+		t->nmarked = 0;
+	}
 	if (t->pending.kind == ACT_RETRY)
 		tui_logf(t, "%s: polling now", t->ntargets == 1 ? t->e->hosts[t->targets[0]].cfg->name
 								 : "marked hosts");
@@ -92,6 +98,7 @@ static void collect_targets(struct tui *t)
 	free(t->targets);
 	t->targets = xcalloc(t->e->nhosts ? t->e->nhosts : 1, sizeof *t->targets);
 	t->ntargets = 0;
+	t->targets_marked = t->nmarked > 0;
 	if (t->nmarked > 0) {
 		for (i = 0; i < t->e->nhosts; i++)
 			if (t->marked[i])
@@ -103,14 +110,18 @@ static void collect_targets(struct tui *t)
 
 static void ask(struct tui *t, struct tui_action a)
 {
+	if (a.kind != ACT_RETRY && tui_readonly_refuses(t, a.label))
+		return;
 	collect_targets(t);
 	if (t->ntargets == 0)
 		return;
 	t->pending = a;
-	if (a.kind == ACT_RETRY) {
+	/* Polling and blinking a light harm nothing: no question. */
+	if (a.kind == ACT_RETRY || a.kind == ACT_IDENTIFY) {
 		run_action(t);
 		return;
 	}
+	t->confirm_typed[0] = '\0';
 	t->dialog = DIALOG_CONFIRM;
 }
 
@@ -201,20 +212,30 @@ static void k_vnc(struct tui *t, int key)
 	struct bmc_host *h = tui_selected_host(t);
 
 	(void)key;
-	if (h != NULL)
+	/* A viewer sends keys and clicks to the host: not while read-only. */
+	if (h != NULL && !tui_readonly_refuses(t, "graphical console (a VNC viewer sends input)"))
 		tui_vnc_pane.open(t, h);
 }
 
-static void k_enter(struct tui *t, int key)
+static void open_detail(struct tui *t)
 {
-	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE) {
-		k_console(t, key);
-		return;
-	}
 	if (tui_selected_host(t) != NULL) {
 		t->view = VIEW_DETAIL;
 		t->detail_scroll = 0;
 	}
+}
+
+static void k_relays(struct tui *t, int key)
+{
+	tui_vnc_list_dialog(t);
+}
+
+static void k_enter(struct tui *t, int key)
+{
+	if (t->view == VIEW_DETAIL && t->tab == TAB_CONSOLE)
+		k_console(t, key);
+	else
+		open_detail(t);
 }
 
 static void k_back(struct tui *t, int key)
@@ -238,9 +259,24 @@ static void k_tab(struct tui *t, int key)
 	t->detail_scroll = 0;
 }
 
+/* A tab by number: never opens a console (on a real BMC that activates
+ * the payload and can take a colleague's console); C and Enter do. */
+/* Left and right: the previous and next tab of a host; right opens the
+ * selected host from the list. */
+static void k_left_right(struct tui *t, int key)
+{
+	if (t->view == VIEW_LIST) {
+		if (key == KEY_RIGHT)
+			open_detail(t);
+		return;
+	}
+	t->tab = (enum tui_tab)((t->tab + (key == KEY_LEFT ? TAB__MAX - 1 : 1)) % TAB__MAX);
+	t->detail_scroll = 0;
+}
+
 static void k_tab_n(struct tui *t, int key)
 {
-	k_enter(t, key);
+	open_detail(t);
 	t->tab = (enum tui_tab)(key - '1');
 }
 
@@ -276,14 +312,14 @@ static void k_group(struct tui *t, int key)
 	}
 	t->group = next;
 	t->order_dirty = 1;
-	tui_logf(t, "group: %s", next ? next : "all");
+	tui_statusf(t, "group: %s", next ? next : "all");
 }
 
 static void k_sort(struct tui *t, int key)
 {
 	t->sort = (enum tui_sort)((t->sort + 1) % SORT__MAX);
 	t->order_dirty = 1;
-	tui_logf(t, "sorted by %s", tui_sort_name(t->sort));
+	tui_statusf(t, "sorted by %s", tui_sort_name(t->sort));
 }
 
 static void set_mark(struct tui *t, size_t host, int on)
@@ -315,7 +351,7 @@ static void k_mark_range(struct tui *t, int key)
 
 	for (; a <= b && a < t->norder; a++)
 		set_mark(t, t->order[a], 1);
-	tui_logf(t, "%zu hosts marked", t->nmarked);
+	tui_statusf(t, "%zu hosts marked", t->nmarked);
 }
 
 static void k_mark_all(struct tui *t, int key)
@@ -324,14 +360,14 @@ static void k_mark_all(struct tui *t, int key)
 
 	for (i = 0; i < t->norder; i++)
 		set_mark(t, t->order[i], 1);
-	tui_logf(t, "%zu hosts marked", t->nmarked);
+	tui_statusf(t, "%zu hosts marked", t->nmarked);
 }
 
 static void k_unmark_all(struct tui *t, int key)
 {
 	memset(t->marked, 0, t->e->nhosts ? t->e->nhosts : 1);
 	t->nmarked = 0;
-	tui_logf(t, "marks cleared");
+	tui_statusf(t, "marks cleared");
 }
 
 static void k_power_on(struct tui *t, int key)
@@ -368,6 +404,8 @@ static void k_identify(struct tui *t, int key)
 
 static void k_boot(struct tui *t, int key)
 {
+	if (tui_readonly_refuses(t, "next boot device"))
+		return;
 	collect_targets(t);
 	if (t->ntargets > 0)
 		t->dialog = DIALOG_BOOT;
@@ -382,17 +420,20 @@ static void k_retry(struct tui *t, int key)
 
 static void k_log(struct tui *t, int key)
 {
+	t->log_scroll = 0;
 	t->dialog = DIALOG_LOG;
 }
 
-static void k_help(struct tui *t, int key)
-{
-	t->dialog = DIALOG_HELP;
-}
+static void k_help(struct tui *t, int key);
 
 static void k_quit(struct tui *t, int key)
 {
-	tui_quit(t);
+	char open[128];
+
+	if (tui_panes_open(t, open, sizeof open) == 0)
+		tui_quit(t);
+	else
+		t->dialog = DIALOG_QUIT;
 }
 
 static void k_redraw(struct tui *t, int key)
@@ -418,6 +459,8 @@ static const struct binding bindings[] = {
 	  k_enter },
 	{ { KEY_ESC, KEY_BACKSPACE, 127, 'h' }, "Esc h", "back to the list; clear the filter", k_back },
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", "next / previous tab", k_tab },
+	{ { KEY_LEFT, KEY_RIGHT }, "Left Right", "previous / next tab (Right opens the host)",
+	  k_left_right },
 	{ { '1', '2', '3', '4' }, "1-5", "Sensors, Power, Events, Inventory, Console tab", k_tab_n },
 	{ { '5' }, NULL, NULL, k_tab_n },
 	{ { '/' }, "/", "filter hosts by name, group, address or error", k_filter },
@@ -435,39 +478,164 @@ static const struct binding bindings[] = {
 	{ { 'i' }, "i", "identify: blink the chassis light", k_identify },
 	{ { 'C' }, "C", "serial console in a pane (^] then ? for its keys)", k_console },
 	{ { 'V' }, "V", "graphical console: a VNC viewer through a local relay", k_vnc },
+	{ { 'W' }, "W", "VNC relays: where to point a viewer; x stops one", k_relays },
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
 	{ { '?' }, "?", "this help", k_help },
 	{ { KEY_CTRL('l') }, "^L", "redraw the screen", k_redraw },
-	{ { 'q' }, "q", "quit (closes every BMC session)", k_quit },
+	{ { 'q', KEY_CTRL('c') }, "q ^C", "quit (asks first while consoles or relays are open)",
+	  k_quit },
 };
 
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
 
+/* The help overlay: this table, then each pane's keys. */
+
+static int bindings_help_line(const struct tui *t, size_t i, const char **names,
+			      const char **help)
+{
+	(void)t;
+	if (i >= NBINDINGS)
+		return 0;
+	*names = bindings[i].names;
+	*help = bindings[i].help;
+	return 1;
+}
+
+static void k_help(struct tui *t, int key)
+{
+	struct tui_help_source src[8];
+	const struct tui_pane_ops *const *p;
+	size_t n = 0;
+
+	src[n].title = "Dashboard keys";
+	src[n++].line = bindings_help_line;
+	for (p = t->panes; *p != NULL && n < sizeof src / sizeof src[0]; p++) {
+		if ((*p)->help_line == NULL)
+			continue;
+		src[n].title = (*p)->help_title;
+		src[n++].line = (*p)->help_line;
+	}
+	tui_help_open(t, src, n);
+}
+
 /* Dialogs. */
+
+/* The targets' names as ranges (node[01-64]). */
+static char *target_names(struct tui *t)
+{
+	const char **names = xcalloc(t->ntargets ? t->ntargets : 1, sizeof *names);
+	char *s;
+	size_t i;
+
+	for (i = 0; i < t->ntargets; i++)
+		names[i] = t->e->hosts[t->targets[i]].cfg->name;
+	s = hostrange_compress(names, t->ntargets);
+	free(names);
+	return s;
+}
+
+/* Targets whose last poll failed: no answer, an error, or a parked login. */
+static size_t targets_unreachable(struct tui *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ntargets; i++) {
+		enum bmc_host_state st = t->e->hosts[t->targets[i]].state;
+
+		if (st == HOST_UNREACHABLE || st == HOST_PARKED || st == HOST_ERROR)
+			n++;
+	}
+	return n;
+}
 
 static void draw_confirm(struct tui *t)
 {
-	int w = COLS > 70 ? 66 : COLS - 4, h = 8, y = (LINES - h) / 2, x = (COLS - w) / 2;
-	char names[512];
-	size_t i, len = 0;
+	int w = COLS > 80 ? 76 : COLS - 4, h = 12, y, x, line, rows;
+	size_t down = targets_unreachable(t);
+	char *names = target_names(t), msg[128];
 
-	names[0] = '\0';
-	for (i = 0; i < t->ntargets && len + 40 < sizeof names; i++)
-		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
-					t->e->hosts[t->targets[i]].cfg->name);
-	if (i < t->ntargets)
-		snprintf(names + len, sizeof names - len, " and %zu more", t->ntargets - i);
-	tui_draw_box(y, x, h, w, "Confirm");
+	h = tui_draw_dialog(w, h, "Confirm", &y, &x);
 	tui_set_color(t, PAIR_WARN, 1);
 	mvprintw(y + 2, x + 2, "%s on %zu host%s:", t->pending.label, t->ntargets,
 		 t->ntargets == 1 ? "" : "s");
 	tui_set_color(t, PAIR_WARN, 0);
-	mvaddnstr(y + 3, x + 2, names, w - 4);
-	if ((int)strlen(names) > w - 4)
-		mvaddnstr(y + 4, x + 2, names + w - 4, w - 4);
-	mvprintw(y + 6, x + 2, "y: do it    n, Esc: cancel");
+	rows = h - 8;
+	if (tui_wrap_lines(names, w - 4, 0) > rows) {
+		tui_draw_wrapped(y + 3, x + 2, w - 4, 0, rows - 1, names, 0);
+		mvaddnstr(y + 2 + rows, x + 2, "... (more: narrow them with ranges or a filter)",
+			  w - 4);
+	} else {
+		tui_draw_wrapped(y + 3, x + 2, w - 4, 0, rows, names, 0);
+	}
+	free(names);
+	line = y + h - 4;
+	if (down > 0) {
+		snprintf(msg, sizeof msg,
+			 "warning: %zu of them are unreachable or failing (last poll)", down);
+		tui_set_color(t, PAIR_CRIT, 1);
+		mvaddnstr(line, x + 2, msg, w - 4);
+		tui_set_color(t, PAIR_CRIT, 0);
+	}
+	if (t->ntargets > TUI_CONFIRM_TYPED) {
+		snprintf(msg, sizeof msg, "type %zu and Enter to do it: %s", t->ntargets,
+			 t->confirm_typed);
+		mvaddnstr(y + h - 2, x + 2, msg, w - 4);
+		addstr("    Esc: cancel");
+	} else {
+		mvaddnstr(y + h - 2, x + 2, "y: do it    n, Esc: cancel", w - 4);
+	}
+}
+
+/* A key in the confirmation: 1 while it stays open. */
+static int confirm_key(struct tui *t, int key)
+{
+	char want[24];
+	size_t n = strlen(t->confirm_typed);
+
+	if (t->ntargets <= TUI_CONFIRM_TYPED) {
+		if (key == 'y' || key == 'Y')
+			run_action(t);
+		else
+			tui_logf(t, "%s canceled", t->pending.label);
+		return 0;
+	}
+	if (key >= '0' && key <= '9' && n + 1 < sizeof t->confirm_typed) {
+		t->confirm_typed[n] = (char)key;
+		t->confirm_typed[n + 1] = '\0';
+		return 1;
+	}
+	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0) {
+		t->confirm_typed[n - 1] = '\0';
+		return 1;
+	}
+	if (key != '\r' && key != '\n' && key != KEY_ENTER) {
+		tui_logf(t, "%s canceled", t->pending.label);
+		return 0;
+	}
+	snprintf(want, sizeof want, "%zu", t->ntargets);
+	if (strcmp(want, t->confirm_typed) == 0) {
+		run_action(t);
+		return 0;
+	}
+	tui_logf(t, "%s canceled: typed %s, not %zu (the number of hosts)", t->pending.label,
+		 t->confirm_typed[0] ? t->confirm_typed : "nothing", t->ntargets);
+	return 0;
+}
+
+static void draw_quit(struct tui *t)
+{
+	char open[128], line[160];
+	int h, y, x, w = COLS > 64 ? 60 : COLS - 4;
+
+	tui_panes_open(t, open, sizeof open);
+	h = tui_draw_dialog(w, 7, "Quit?", &y, &x);
+	snprintf(line, sizeof line, "%s open; quitting closes them.", open);
+	tui_set_color(t, PAIR_WARN, 1);
+	mvaddnstr(y + 2, x + 2, line, w - 4);
+	tui_set_color(t, PAIR_WARN, 0);
+	mvaddnstr(y + h - 2, x + 2, "y: quit    n, Esc: stay", w - 4);
 }
 
 static void draw_boot(struct tui *t)
@@ -482,30 +650,88 @@ static void draw_boot(struct tui *t)
 	mvprintw(y + 6, x + 2, "Esc: cancel");
 }
 
-static void draw_help(struct tui *t)
+/* The action log, newest at the bottom, long entries wrapped under their
+ * text; it opens at the bottom and scrolls (t->log_scroll lines below). */
+static int log_rows(void)
 {
-	int w = COLS > 72 ? 68 : COLS - 2, h, y, x, row = 0;
-	size_t i;
+	return LINES - 6 > 1 ? LINES - 6 : 1;
+}
 
-	h = tui_draw_dialog(w, (int)NBINDINGS + 3, "Keys  (any key closes)", &y, &x);
-	for (i = 0; i < NBINDINGS && row < h - 2; i++) {
-		if (bindings[i].names == NULL)
-			continue;
-		tui_draw_key_line(y + 1 + row, x, w, 10, bindings[i].names, bindings[i].help);
-		row++;
-	}
+static size_t log_lines(struct tui *t, int w)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < t->nlog; k++)
+		n += (size_t)tui_wrap_lines(t->log[k], w, 10);
+	return n;
 }
 
 static void draw_log(struct tui *t)
 {
-	int w = COLS - 4, h = LINES - 4, y = 2, x = 2, i, rows = h - 2;
-	size_t start = t->nlog > (size_t)rows ? t->nlog - (size_t)rows : 0, k;
+	int w = COLS - 4, h = LINES - 4, y = 2, x = 2, rows = log_rows(), tw = w - 4;
+	size_t total = log_lines(t, tw), first, line = 0, k;
+	char title[96];
 
-	tui_draw_box(y, x, h, w, "Action log  (any key closes)");
+	if (t->log_scroll + (size_t)rows > total)
+		t->log_scroll = total > (size_t)rows ? total - (size_t)rows : 0;
+	first = total > (size_t)rows + t->log_scroll ? total - (size_t)rows - t->log_scroll : 0;
+	snprintf(title, sizeof title, "Action log  %zu-%zu of %zu lines", total ? first + 1 : 0,
+		 first + (size_t)rows < total ? first + (size_t)rows : total, total);
+	tui_draw_box(y, x, h, w, title);
 	if (t->nlog == 0)
 		mvprintw(y + 1, x + 2, "No actions yet.");
-	for (k = start, i = 0; k < t->nlog; k++, i++)
-		mvaddnstr(y + 1 + i, x + 2, t->log[k], w - 4);
+	for (k = 0; k < t->nlog && line < first + (size_t)rows; k++) {
+		int n = tui_wrap_lines(t->log[k], tw, 10);
+
+		if (line + (size_t)n > first) {
+			int skip = line < first ? (int)(first - line) : 0;
+
+			int at = (int)(line + (size_t)skip - first);
+
+			tui_draw_wrapped(y + 1 + at, x + 2, tw, skip, rows - at, t->log[k], 10);
+		}
+		line += (size_t)n;
+	}
+	mvhline(y + h - 3, x + 1, ACS_HLINE, w - 2);
+	mvaddnstr(y + h - 2, x + 2, "j k PgDn PgUp g G scroll  Esc q L closes", tw);
+}
+
+/* A key in the action log: 1 while it stays open. */
+static int log_key(struct tui *t, int key)
+{
+	size_t page = (size_t)(log_rows() > 1 ? log_rows() - 1 : 1);
+
+	switch (key) {
+	case 'k':
+	case KEY_UP:
+		t->log_scroll++;
+		break;
+	case 'j':
+	case KEY_DOWN:
+		if (t->log_scroll > 0)
+			t->log_scroll--;
+		break;
+	case KEY_PPAGE:
+	case KEY_CTRL('b'):
+		t->log_scroll += page;
+		break;
+	case KEY_NPAGE:
+	case KEY_CTRL('f'):
+	case ' ':
+		t->log_scroll = t->log_scroll > page ? t->log_scroll - page : 0;
+		break;
+	case 'g':
+	case KEY_HOME:
+		t->log_scroll = (size_t)-1 / 2; /* draw_log brings it back to the top */
+		break;
+	case 'G':
+	case KEY_END:
+		t->log_scroll = 0;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
 }
 
 static void dialog_key(struct tui *t, int key)
@@ -514,10 +740,8 @@ static void dialog_key(struct tui *t, int key)
 
 	t->dialog = DIALOG_NONE;
 	if (d == DIALOG_CONFIRM) {
-		if (key == 'y' || key == 'Y')
-			run_action(t);
-		else
-			tui_logf(t, "%s canceled", t->pending.label);
+		if (confirm_key(t, key))
+			t->dialog = DIALOG_CONFIRM;
 	} else if (d == DIALOG_BOOT) {
 		struct tui_action a = { .kind = ACT_BOOT };
 
@@ -539,7 +763,17 @@ static void dialog_key(struct tui *t, int key)
 		}
 		snprintf(a.label, sizeof a.label, "next boot %s", bmc_boot_device_name(a.boot));
 		t->pending = a;
+		t->confirm_typed[0] = '\0';
 		t->dialog = DIALOG_CONFIRM;
+	} else if (d == DIALOG_QUIT) {
+		if (key == 'y' || key == 'Y')
+			tui_quit(t);
+	} else if (d == DIALOG_LOG) {
+		if (log_key(t, key))
+			t->dialog = DIALOG_LOG;
+	} else if (d == DIALOG_HELP) {
+		if (tui_help_key(t, key))
+			t->dialog = DIALOG_HELP;
 	} else {
 		tui_panes_dialog_key(t, d, key);
 	}
@@ -575,12 +809,13 @@ static void mouse_key(struct tui *t)
 		return;
 	if (t->dialog != DIALOG_NONE) {
 		t->dialog = DIALOG_NONE;
+		tui_help_close(t);
 		return;
 	}
 	if (tui_panes_click(t, ev.y, ev.x))
 		return;
 	if (t->view == VIEW_DETAIL) {
-		if (ev.y == 2)
+		if (ev.y == t->tab_row)
 			t->tab = (enum tui_tab)tui_tab_at(ev.x);
 		return;
 	}
@@ -593,6 +828,18 @@ static void mouse_key(struct tui *t)
 			t->selected = pos;
 		}
 	}
+}
+
+static void unknown_key(struct tui *t, int key, int is_code)
+{
+	const char *name = NULL;
+
+	if (is_code || key < 256)
+		name = keyname(key);
+	if (name != NULL)
+		tui_statusf(t, "unknown key %s - ? for help", name);
+	else
+		tui_statusf(t, "unknown key U+%04X - ? for help", (unsigned)key);
 }
 
 void tui_keys_handle(struct tui *t, int key, int is_code)
@@ -616,8 +863,10 @@ void tui_keys_handle(struct tui *t, int key, int is_code)
 	}
 	if (tui_panes_input(t, key, is_code))
 		return;
-	if (!is_code && key > 255)
-		return; /* no dashboard key is a wide character */
+	if (!is_code && key > 255) {
+		unknown_key(t, key, is_code); /* no dashboard key is a wide character */
+		return;
+	}
 	if (t->typing_filter) {
 		filter_key(t, key);
 		tui_mark_dirty(t);
@@ -632,6 +881,7 @@ void tui_keys_handle(struct tui *t, int key, int is_code)
 			}
 		}
 	}
+	unknown_key(t, key, is_code);
 }
 
 void tui_keys_draw_dialog(struct tui *t)
@@ -641,7 +891,9 @@ void tui_keys_draw_dialog(struct tui *t)
 	else if (t->dialog == DIALOG_BOOT)
 		draw_boot(t);
 	else if (t->dialog == DIALOG_HELP)
-		draw_help(t);
+		tui_help_draw(t);
 	else if (t->dialog == DIALOG_LOG)
 		draw_log(t);
+	else if (t->dialog == DIALOG_QUIT)
+		draw_quit(t);
 }
