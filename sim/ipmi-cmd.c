@@ -21,6 +21,7 @@
 
 #include "core/bytes.h"
 #include "ipmi-internal.h"
+#include "replay.h"
 
 /* Records the BMC serves: SDR, SEL, FRU. */
 
@@ -716,6 +717,9 @@ void sim_ipmi_cmd_dispatch(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 		r->ccode = CC_INSUFFICIENT;
 		return;
 	}
+	if (ss != NULL && ib->is->sim->replay != NULL &&
+	    sim_replay_ipmi_answer(ib->is->sim->replay, rq, r))
+		return;
 	if (e == NULL) {
 		ib->is->unknown_cmds++;
 		if (ib->is->sim->opt.verbose)
