@@ -99,6 +99,10 @@ for h in "${HOSTS[@]}"; do
 	# (b) redaction: the live BMC's serial number is nowhere in the capture.
 	serial=$(timeout 60 "$BMCTOP" -c "$T_TMP/live.conf" status "$h" --json |
 		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["serial"] or "")')
+	# IPMI gives it in the FRU inventory.
+	[ -n "$serial" ] || serial=$(timeout 60 "$BMCTOP" -c "$T_TMP/live.conf" fru "$h" --json |
+		/usr/bin/python3 -c 'import json,sys; inv = json.load(sys.stdin)["inventory"]
+print(next((v for k, v in inv.items() if "serial" in k.lower() and v), ""))')
 	if [ -n "$serial" ]; then
 		is "$kind: the serial number $serial is not in the capture" \
 			"$(grep -rlF "$serial" "$dir" | wc -l)" 0
