@@ -23,11 +23,17 @@
 static int own_command(uint8_t netfn, uint8_t cmd)
 {
 	static const uint8_t app[] = {
-		IPMI_CMD_GET_CHANNEL_AUTH_CAPS, IPMI_CMD_SET_SESSION_PRIVILEGE,
-		IPMI_CMD_CLOSE_SESSION, IPMI_CMD_GET_CHANNEL_INFO, IPMI_CMD_ACTIVATE_PAYLOAD,
-		IPMI_CMD_DEACTIVATE_PAYLOAD, IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS,
-		IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO, IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT,
-		IPMI_CMD_GET_CHANNEL_PAYLOAD_VERSION, IPMI_CMD_GET_CHANNEL_CIPHER_SUITES,
+	    IPMI_CMD_GET_CHANNEL_AUTH_CAPS,
+	    IPMI_CMD_SET_SESSION_PRIVILEGE,
+	    IPMI_CMD_CLOSE_SESSION,
+	    IPMI_CMD_GET_CHANNEL_INFO,
+	    IPMI_CMD_ACTIVATE_PAYLOAD,
+	    IPMI_CMD_DEACTIVATE_PAYLOAD,
+	    IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS,
+	    IPMI_CMD_GET_PAYLOAD_INSTANCE_INFO,
+	    IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT,
+	    IPMI_CMD_GET_CHANNEL_PAYLOAD_VERSION,
+	    IPMI_CMD_GET_CHANNEL_CIPHER_SUITES,
 	};
 	size_t i;
 
@@ -73,7 +79,7 @@ static int answer_record(const struct sim_replay_record *recs, size_t n,
 	count = rq->data[5];
 	for (i = 0; i < n; i++) {
 		const struct sim_replay_record *rec = &recs[i];
-		uint8_t next[2] = { (uint8_t)rec->next, (uint8_t)(rec->next >> 8) };
+		uint8_t next[2] = {(uint8_t)rec->next, (uint8_t)(rec->next >> 8)};
 
 		if (rec->id != id)
 			continue;

@@ -23,10 +23,8 @@ static struct sim_redfish_bmc *replay_rb;
 static int is_sessions(struct sim_replay *rp, const char *p)
 {
 	json_t *root = sim_replay_resource(rp, ROOT);
-	const char *named =
-	    json_string_value(json_object_get(json_object_get(json_object_get(root, "Links"),
-							      "Sessions"),
-					      "@odata.id"));
+	const char *named = json_string_value(json_object_get(
+	    json_object_get(json_object_get(root, "Links"), "Sessions"), "@odata.id"));
 	size_t n = strlen(p);
 
 	while (n > 1 && p[n - 1] == '/')

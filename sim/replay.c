@@ -25,15 +25,15 @@
 #include "core/xalloc.h"
 #include "replay.h"
 
-#define MAX_FILE	(16u << 20)
-#define MAX_DEPTH	24
-#define MAX_RESOURCES	65536
-#define MAX_ANSWERS	65536
-#define FRU_MAX		65536
-#define NETFN_STORAGE	0x0a
-#define CMD_READ_FRU	0x11
-#define CMD_GET_SDR	0x23
-#define CMD_GET_SEL	0x43
+#define MAX_FILE      (16u << 20)
+#define MAX_DEPTH     24
+#define MAX_RESOURCES 65536
+#define MAX_ANSWERS   65536
+#define FRU_MAX	      65536
+#define NETFN_STORAGE 0x0a
+#define CMD_READ_FRU  0x11
+#define CMD_GET_SDR   0x23
+#define CMD_GET_SEL   0x43
 
 /* Read a regular file at name in dirfd, never through a link. */
 static char *read_at(int dirfd, const char *name, const char *shown, size_t *len, char **err)
@@ -160,8 +160,7 @@ json_t *sim_replay_resource(struct sim_replay *rp, const char *path)
 static void add_synthesized(struct sim_replay *rp, const char *path, json_t *body)
 {
 	json_object_set_new(body, "@odata.id", json_string(path));
-	json_object_set_new(body, "Oem",
-			    json_pack("{s{sb}}", "Bmcsim", "SynthesizedByReplay", 1));
+	json_object_set_new(body, "Oem", json_pack("{s{sb}}", "Bmcsim", "SynthesizedByReplay", 1));
 	rp->res = xreallocarray(rp->res, rp->nres + 1, sizeof *rp->res);
 	rp->res[rp->nres].path = xstrdup(path);
 	rp->res[rp->nres].body = body;
@@ -174,7 +173,7 @@ static void add_synthesized(struct sim_replay *rp, const char *path, json_t *bod
  */
 static void synthesize(struct sim_replay *rp)
 {
-	static const char *const colls[] = { "Systems", "Chassis", "Managers" };
+	static const char *const colls[] = {"Systems", "Chassis", "Managers"};
 	size_t k, i;
 
 	for (k = 0; k < sizeof colls / sizeof colls[0]; k++) {
@@ -185,7 +184,8 @@ static void synthesize(struct sim_replay *rp)
 		for (i = 0; i < rp->nres; i++) {
 			const char *p = rp->res[i].path;
 
-			if (strncmp(p, coll, n) == 0 && p[n] == '/' && strchr(p + n + 1, '/') == NULL)
+			if (strncmp(p, coll, n) == 0 && p[n] == '/' &&
+			    strchr(p + n + 1, '/') == NULL)
 				json_array_append_new(members, json_pack("{ss}", "@odata.id", p));
 		}
 		if (json_array_size(members) > 0 && sim_replay_resource(rp, coll) == NULL)
@@ -199,16 +199,17 @@ static void synthesize(struct sim_replay *rp)
 		free(coll);
 	}
 	if (sim_replay_resource(rp, "/redfish/v1") == NULL) {
-		json_t *root = json_pack("{sssssss{s{ss}}}", "@odata.type",
-					 "#ServiceRoot.v1_5_0.ServiceRoot", "Name", "Root Service",
-					 "RedfishVersion", "1.6.0", "Links", "Sessions", "@odata.id",
-					 "/redfish/v1/SessionService/Sessions");
+		json_t *root =
+		    json_pack("{sssssss{s{ss}}}", "@odata.type", "#ServiceRoot.v1_5_0.ServiceRoot",
+			      "Name", "Root Service", "RedfishVersion", "1.6.0", "Links",
+			      "Sessions", "@odata.id", "/redfish/v1/SessionService/Sessions");
 
 		for (k = 0; k < sizeof colls / sizeof colls[0]; k++) {
 			char *coll = xasprintf("/redfish/v1/%s", colls[k]);
 
 			if (sim_replay_resource(rp, coll) != NULL)
-				json_object_set_new(root, colls[k], json_pack("{ss}", "@odata.id", coll));
+				json_object_set_new(root, colls[k],
+						    json_pack("{ss}", "@odata.id", coll));
 			free(coll);
 		}
 		add_synthesized(rp, "/redfish/v1", root);
@@ -347,7 +348,8 @@ static void index_answer(struct sim_replay *rp, const struct sim_replay_answer *
 {
 	if (a->netfn != NETFN_STORAGE || a->ccode != 0)
 		return;
-	if ((a->cmd == CMD_GET_SDR || a->cmd == CMD_GET_SEL) && a->req_len == 6 && a->rsp_len >= 2) {
+	if ((a->cmd == CMD_GET_SDR || a->cmd == CMD_GET_SEL) && a->req_len == 6 &&
+	    a->rsp_len >= 2) {
 		if (a->cmd == CMD_GET_SDR)
 			add_record_read(&rp->sdr, &rp->nsdr, a);
 		else
@@ -370,9 +372,10 @@ int sim_replay_parse_ipmi(struct sim_replay *rp, const char *text, const char *n
 		skip_blanks(&p);
 		if (*p != '#' && *p != '\n' && *p != '\r' && *p != '\0') {
 			if (parse_line(p, &a) != 0) {
-				*err = xasprintf("%s:%u: expected NETFN CMD REQUEST -> CCODE RESPONSE "
-						 "(hex bytes, - for none; bmctop(1))",
-						 name, lineno);
+				*err =
+				    xasprintf("%s:%u: expected NETFN CMD REQUEST -> CCODE RESPONSE "
+					      "(hex bytes, - for none; bmctop(1))",
+					      name, lineno);
 				return -1;
 			}
 			if (rp->nanswers == MAX_ANSWERS) {

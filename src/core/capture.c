@@ -47,8 +47,7 @@ struct capture *capture_recorder;
 enum kind { K_SERIAL, K_UUID, K_MAC, K_IP, K_HOSTNAME, K_USER, K_TOKEN, K__MAX };
 
 static const char *const kind_names[K__MAX] = {
-	"serial number", "UUID", "MAC address", "IP address", "host name", "user name", "token"
-};
+    "serial number", "UUID", "MAC address", "IP address", "host name", "user name", "token"};
 
 struct placeholder {
 	char *orig, *repl;
@@ -166,22 +165,22 @@ static const struct {
 	const char *name;
 	enum kind kind;
 } redfish_keys[] = {
-	{ "SerialNumber", K_SERIAL },
-	{ "UUID", K_UUID },
-	{ "ServiceEntryPointUUID", K_UUID },
-	{ "MACAddress", K_MAC },
-	{ "PermanentMACAddress", K_MAC },
-	{ "MacAddress", K_MAC },
-	{ "Address", K_IP },
-	{ "Gateway", K_IP },
-	{ "IPAddress", K_IP },
-	{ "NameServers", K_IP },
-	{ "StaticNameServers", K_IP },
-	{ "HostName", K_HOSTNAME },
-	{ "FQDN", K_HOSTNAME },
-	{ "UserName", K_USER },
-	{ "Token", K_TOKEN },
-	{ "Password", K_TOKEN },
+    {"SerialNumber", K_SERIAL},
+    {"UUID", K_UUID},
+    {"ServiceEntryPointUUID", K_UUID},
+    {"MACAddress", K_MAC},
+    {"PermanentMACAddress", K_MAC},
+    {"MacAddress", K_MAC},
+    {"Address", K_IP},
+    {"Gateway", K_IP},
+    {"IPAddress", K_IP},
+    {"NameServers", K_IP},
+    {"StaticNameServers", K_IP},
+    {"HostName", K_HOSTNAME},
+    {"FQDN", K_HOSTNAME},
+    {"UserName", K_USER},
+    {"Token", K_TOKEN},
+    {"Password", K_TOKEN},
 };
 
 static int looks_like_mac(const char *s)
@@ -193,7 +192,8 @@ static int looks_like_mac(const char *s)
 	for (i = 0; i < 17; i++) {
 		int sep = i % 3 == 2;
 
-		if (sep ? (s[i] != ':' && s[i] != '-') : strchr("0123456789abcdefABCDEF", s[i]) == NULL)
+		if (sep ? (s[i] != ':' && s[i] != '-')
+			: strchr("0123456789abcdefABCDEF", s[i]) == NULL)
 			return 0;
 	}
 	return 1;
@@ -223,8 +223,7 @@ static enum kind redfish_kind(const char *key, const char *value)
 	return looks_like_mac(value) ? K_MAC : K__MAX;
 }
 
-static void redact_json(struct capture *c, json_t *v, const char *res, const char *ptr,
-			int depth);
+static void redact_json(struct capture *c, json_t *v, const char *res, const char *ptr, int depth);
 
 /* Replace v (a string under key, at res and ptr) in its container. */
 static json_t *redact_string(struct capture *c, const char *key, json_t *v, const char *res,
@@ -311,8 +310,7 @@ static int open_or_make_dir(struct capture *c, int parent, const char *name)
 }
 
 /* Write data as name in dirfd: a new file, 0600, never through a link. */
-static int write_file(struct capture *c, int dirfd, const char *name, const char *data,
-		      size_t len)
+static int write_file(struct capture *c, int dirfd, const char *name, const char *data, size_t len)
 {
 	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
 	int fd;
@@ -414,11 +412,9 @@ void capture_redfish(struct capture *c, const char *method, const char *url, lon
 	size_t nseg, i, text_len;
 	int fd;
 
-	if (strcmp(method, "GET") != 0 || status < 200 || status >= 300 || body == NULL ||
-	    len == 0)
+	if (strcmp(method, "GET") != 0 || status < 200 || status >= 300 || body == NULL || len == 0)
 		return;
-	if (url_segments(url, buf, sizeof buf, seg, &nseg) != 0 ||
-	    c->npaths >= MAX_RESOURCES) {
+	if (url_segments(url, buf, sizeof buf, seg, &nseg) != 0 || c->npaths >= MAX_RESOURCES) {
 		c->skipped++;
 		return;
 	}
@@ -521,10 +517,10 @@ static int same_line(const struct ipmi_line *a, const struct ipmi_line *b)
 	       memcmp(a->req, b->req, a->req_len) == 0 && memcmp(a->rsp, b->rsp, a->rsp_len) == 0;
 }
 
-void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *req,
-		  size_t req_len, uint8_t ccode, const uint8_t *rsp, size_t rsp_len)
+void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *req, size_t req_len,
+		  uint8_t ccode, const uint8_t *rsp, size_t rsp_len)
 {
-	struct ipmi_line l = { netfn, cmd, ccode, NULL, NULL, req_len, rsp_len };
+	struct ipmi_line l = {netfn, cmd, ccode, NULL, NULL, req_len, rsp_len};
 	size_t i;
 
 	if (c->nlines == MAX_LINES) {
@@ -558,12 +554,13 @@ void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *
 static int is_fru_read(const struct ipmi_line *l, uint8_t id)
 {
 	return l->netfn == NETFN_STORAGE && l->cmd == CMD_READ_FRU && l->ccode == 0 &&
-	       l->req_len >= 4 && l->req[0] == id && l->rsp_len >= 1 && l->rsp[0] + 1u <= l->rsp_len;
+	       l->req_len >= 4 && l->req[0] == id && l->rsp_len >= 1 &&
+	       l->rsp[0] + 1u <= l->rsp_len;
 }
 
 /* Replace field number want of the area at off (fields start at first). */
-static void redact_fru_field(struct capture *c, uint8_t *img, size_t size, size_t off,
-			     size_t first, unsigned want, const char *area)
+static void redact_fru_field(struct capture *c, uint8_t *img, size_t size, size_t off, size_t first,
+			     unsigned want, const char *area)
 {
 	size_t alen, p, end;
 	unsigned i;
@@ -592,7 +589,8 @@ static void redact_fru_field(struct capture *c, uint8_t *img, size_t size, size_
 					*q = '?';
 			repl = placeholder(c, K_SERIAL, orig);
 			for (k = 0; k < flen; k++)
-				img[p + 1 + k] = (img[p] >> 6) == 3 ? (uint8_t)repl[k % strlen(repl)] : 0;
+				img[p + 1 + k] =
+				    (img[p] >> 6) == 3 ? (uint8_t)repl[k % strlen(repl)] : 0;
 			for (k = off; k < end - 1; k++)
 				sum = (uint8_t)(sum + img[k]);
 			img[end - 1] = (uint8_t)-sum;
@@ -647,7 +645,7 @@ static void redact_fru(struct capture *c, uint8_t id)
 
 static void redact_frus(struct capture *c)
 {
-	uint8_t seen[256] = { 0 };
+	uint8_t seen[256] = {0};
 	size_t i;
 
 	for (i = 0; i < c->nlines; i++) {
@@ -701,7 +699,7 @@ static void text_hex(struct text *t, const uint8_t *p, size_t len)
 
 static void write_ipmi(struct capture *c)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	size_t i;
 
 	text_add(&t, "# bmctop capture: IPMI requests and their answers, one a line:\n"
@@ -724,30 +722,34 @@ static void write_ipmi(struct capture *c)
 
 static void write_readme(struct capture *c, const char *note)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	size_t i;
 
-	text_add(&t, "A capture made by bmctop %s (bmctop capture): what bmctop read from one BMC\n"
-		     "in one poll.  Serve it again with: bmcsim --replay DIR (bmcsim(1)).\n\n",
+	text_add(&t,
+		 "A capture made by bmctop %s (bmctop capture): what bmctop read from one BMC\n"
+		 "in one poll.  Serve it again with: bmcsim --replay DIR (bmcsim(1)).\n\n",
 		 PACKAGE_VERSION);
 	if (note != NULL)
 		text_add(&t, "%s\n\n", note);
 	text_add(&t, "redfish/v1/.../index.json  %zu Redfish resources, as a DMTF mockup tree\n",
 		 c->npaths);
-	text_add(&t, "ipmi.txt                   %zu IPMI answers: NETFN CMD REQUEST -> CCODE "
-		     "RESPONSE, in hex\n\n",
+	text_add(&t,
+		 "ipmi.txt                   %zu IPMI answers: NETFN CMD REQUEST -> CCODE "
+		 "RESPONSE, in hex\n\n",
 		 c->nlines);
 	if (c->skipped || c->lines_dropped)
-		text_add(&t, "Not kept: %zu Redfish answers (not JSON, a query, or too many), %zu "
-			     "IPMI answers (too many).\n\n",
+		text_add(&t,
+			 "Not kept: %zu Redfish answers (not JSON, a query, or too many), %zu "
+			 "IPMI answers (too many).\n\n",
 			 c->skipped, c->lines_dropped);
 	if (c->flags & CAPTURE_KEEP_SECRETS) {
 		text_add(&t, "NOT REDACTED (--no-redact): serial numbers, UUIDs, addresses, names "
 			     "and tokens are as the BMC gave them.\n");
 	} else {
-		text_add(&t, "Redacted: each value below was replaced by a placeholder of the same "
-			     "shape\n(the same value by the same placeholder).  Check before you send "
-			     "this: %zu redactions.\n",
+		text_add(&t,
+			 "Redacted: each value below was replaced by a placeholder of the same "
+			 "shape\n(the same value by the same placeholder).  Check before you send "
+			 "this: %zu redactions.\n",
 			 c->nredactions + c->redactions_dropped);
 		for (i = 0; i < c->nredactions; i++)
 			text_add(&t, "  %s\n", c->redactions[i]);
@@ -791,9 +793,9 @@ int capture_open(struct capture **out, const char *dir, unsigned flags, char **e
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		*err = xasprintf("cannot open %s: %s%s", dir, strerror(errno),
-				 errno == ELOOP || errno == ENOTDIR ? " (not a directory, or a link)"
-								    : "");
+		*err = xasprintf(
+		    "cannot open %s: %s%s", dir, strerror(errno),
+		    errno == ELOOP || errno == ENOTDIR ? " (not a directory, or a link)" : "");
 		return BMC_EIO;
 	}
 	if (!(flags & CAPTURE_FORCE) && !dir_is_empty(fd)) {

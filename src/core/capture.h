@@ -39,8 +39,8 @@ int capture_open(struct capture **out, const char *dir, unsigned flags, char **e
 void capture_redfish(struct capture *c, const char *method, const char *url, long status,
 		     const char *body, size_t len);
 /* An IPMI request (data after netfn and cmd) and its answer (after ccode). */
-void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *req,
-		  size_t req_len, uint8_t ccode, const uint8_t *rsp, size_t rsp_len);
+void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *req, size_t req_len,
+		  uint8_t ccode, const uint8_t *rsp, size_t rsp_len);
 /* How many Redfish resources and IPMI answers were recorded so far. */
 void capture_counts(const struct capture *c, size_t *resources, size_t *answers);
 /*
