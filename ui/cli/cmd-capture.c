@@ -79,6 +79,24 @@ static int capture_pass(const char *fleet_path, const char *name, int second, in
 	return rc;
 }
 
+/* Is name a host of the fleet?  Before DIR is made.  0 or EXIT_USAGE. */
+static int check_host(const char *fleet_path, const char *name)
+{
+	struct cli c;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.fleet_path = fleet_path;
+	rc = cli_load_fleet(&c);
+	if (rc == 0 && find_host(&c.fleet, name) == NULL) {
+		fprintf(stderr, "bmctop: capture: no host %s in %s (give one host by its name)\n",
+			name, c.fleet_path);
+		rc = EXIT_USAGE;
+	}
+	cli_finish(&c);
+	return rc;
+}
+
 /* Take --no-redact and --force out of argv. */
 static unsigned capture_flags(int *argc, char **argv)
 {
@@ -110,6 +128,9 @@ int cmd_capture(struct cli *c, int argc, char **argv)
 	if (argc != 2)
 		return cli_usage_error(
 		    "usage: bmctop [-c FLEET] capture HOST DIR [--no-redact] [--force]");
+	rc = check_host(c->fleet_path, argv[0]);
+	if (rc != 0)
+		return rc;
 	rc = capture_open(&cap, argv[1], flags, &err);
 	if (rc != 0) {
 		fprintf(stderr, "bmctop: capture: %s\n", err);
