@@ -26,5 +26,6 @@ static inline enum bmc_health ipmi_poll_health(int sev)
 void ipmi_poll_sensors(struct ipmi_job *j);
 void ipmi_poll_events(struct ipmi_job *j);
 void ipmi_poll_inventory(struct ipmi_job *j);
+void ipmi_poll_capture(struct ipmi_job *j);
 
 #endif

@@ -21,7 +21,7 @@
 static int start_poll(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
 {
 	(void)arg;
-	return engine_poll(h, POLL_ALL, cb, cb_arg);
+	return engine_poll(h, POLL_ALL | POLL_CAPTURE, cb, cb_arg);
 }
 
 /* The fleet's host called name, or NULL. */
