@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ask(rp, rp->answers[i].netfn, rp->answers[i].cmd, rp->answers[i].req,
 			    rp->answers[i].req_len);
 		for (unsigned off = 0; off < 300; off += 37) {
-			uint8_t rec[6] = { 0, 0, 0, 0, (uint8_t)off, (uint8_t)(off * 7) };
-			uint8_t fru[4] = { 0, (uint8_t)off, (uint8_t)(off >> 8), (uint8_t)off };
+			uint8_t rec[6] = {0, 0, 0, 0, (uint8_t)off, (uint8_t)(off * 7)};
+			uint8_t fru[4] = {0, (uint8_t)off, (uint8_t)(off >> 8), (uint8_t)off};
 
 			ask(rp, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SDR, rec, sizeof rec);
 			ask(rp, IPMI_NETFN_STORAGE, IPMI_CMD_GET_SEL_ENTRY, rec, sizeof rec);
