@@ -1,7 +1,9 @@
 /*
  * core/capture.c - the recorder of `bmctop capture` (see core/capture.h).
  *
- * Redfish bodies are redacted and written as they arrive; IPMI answers are
+ * Redfish bodies are redacted and written as they arrive (a collection
+ * served in pages once its last page is in, all pages' members in one, so
+ * that the tree can be served without queries); IPMI answers are
  * kept until the end, because a FRU serial number can only be found once
  * the whole FRU image has been read (in chunks, by offset): it is rebuilt
  * from the chunks, its serial fields replaced and its area checksums fixed,
@@ -59,6 +61,12 @@ struct ipmi_line {
 	size_t req_len, rsp_len;
 };
 
+/* A collection served in pages: written once its last page is in. */
+struct pending {
+	char *path;
+	json_t *body;
+};
+
 struct capture {
 	int dirfd;
 	unsigned flags;
@@ -66,6 +74,8 @@ struct capture {
 	char *error;
 	char **paths; /* resources written */
 	size_t npaths, skipped;
+	struct pending *pending;
+	size_t npending;
 	struct ipmi_line *lines;
 	size_t nlines, lines_cap, lines_dropped;
 	struct placeholder ph[MAX_PLACEHOLDERS];
@@ -380,37 +390,126 @@ static int already_written(struct capture *c, const char *path)
 	return 0;
 }
 
-/* The body to write: redacted and re-serialized, or as received. */
-static char *resource_text(struct capture *c, const char *path, const char *body, size_t len,
-			   size_t *out_len)
+/* The body as JSON, redacted unless asked not to; NULL when it is not JSON. */
+static json_t *resource_json(struct capture *c, const char *path, const char *body, size_t len)
 {
 	json_error_t jerr;
 	json_t *j = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+
+	if (j != NULL && !(c->flags & CAPTURE_KEEP_SECRETS))
+		redact_json(c, j, path, "", 0);
+	return j;
+}
+
+static char *json_text(json_t *j)
+{
+	return json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+				 JSON_ENCODE_ANY);
+}
+
+/* Write text as path/index.json under the capture's directory. */
+static void write_resource(struct capture *c, const char *path, const char *text, size_t len)
+{
+	char buf[1024], *seg[MAX_DEPTH], *save = NULL, *p;
+	size_t nseg = 0, i;
+	int fd;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (p = strtok_r(buf, "/", &save); p != NULL && nseg < MAX_DEPTH;
+	     p = strtok_r(NULL, "/", &save))
+		seg[nseg++] = p;
+	fd = dup(c->dirfd);
+	for (i = 0; i < nseg && fd >= 0; i++) {
+		int sub = open_or_make_dir(c, fd, seg[i]);
+
+		close(fd);
+		fd = sub;
+	}
+	if (fd < 0 || write_file(c, fd, "index.json", text, len) != 0) {
+		capture_fail(c, BMC_EIO, "cannot write %s/index.json in the capture: %s", path + 1,
+			     strerror(errno));
+	} else {
+		c->paths = xreallocarray(c->paths, c->npaths + 1, sizeof *c->paths);
+		c->paths[c->npaths++] = xstrdup(path);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A paged collection as one: every page's members, and no next page. */
+static void write_pending(struct capture *c, size_t i)
+{
+	struct pending *pd = &c->pending[i];
 	char *text;
 
-	if (j == NULL)
-		return NULL;
-	if (c->flags & CAPTURE_KEEP_SECRETS) {
-		json_decref(j);
-		*out_len = len;
-		return xstrndup(body, len);
+	json_object_del(pd->body, "Members@odata.nextLink");
+	text = json_text(pd->body);
+	if (text != NULL)
+		write_resource(c, pd->path, text, strlen(text));
+	free(text);
+	json_decref(pd->body);
+	free(pd->path);
+	c->pending[i] = c->pending[--c->npending];
+}
+
+static int find_pending(struct capture *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->npending; i++)
+		if (strcmp(c->pending[i].path, path) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int has_member(json_t *members, json_t *m)
+{
+	const char *id = json_string_value(json_object_get(m, "@odata.id"));
+	json_t *x;
+	size_t k;
+
+	if (id == NULL)
+		return 0;
+	json_array_foreach(members, k, x)
+	{
+		const char *xid = json_string_value(json_object_get(x, "@odata.id"));
+
+		if (xid != NULL && strcmp(xid, id) == 0)
+			return 1;
 	}
-	redact_json(c, j, path, "", 0);
-	text = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
-				 JSON_ENCODE_ANY);
-	json_decref(j);
-	if (text == NULL)
-		return NULL;
-	*out_len = strlen(text);
-	return text;
+	return 0;
+}
+
+/* A later page of a pending collection: its members join the first's (a
+ * page read again adds nothing). */
+static void add_page(struct capture *c, size_t i, json_t *page)
+{
+	json_t *members = json_object_get(c->pending[i].body, "Members");
+	json_t *more = json_object_get(page, "Members");
+	json_t *next = json_object_get(page, "Members@odata.nextLink");
+	json_t *m;
+	size_t k;
+
+	if (json_is_array(members) && json_is_array(more)) {
+		json_array_foreach(more, k, m)
+		{
+			if (!has_member(members, m))
+				json_array_append(members, m);
+		}
+	}
+	if (json_is_string(next))
+		json_object_set(c->pending[i].body, "Members@odata.nextLink", next);
+	else
+		write_pending(c, i);
 }
 
 void capture_redfish(struct capture *c, const char *method, const char *url, long status,
 		     const char *body, size_t len)
 {
 	char buf[1024], path[1024], *seg[MAX_DEPTH], *text;
-	size_t nseg, i, text_len;
-	int fd;
+	size_t nseg, i;
+	json_t *j;
+	int pi;
 
 	if (strcmp(method, "GET") != 0 || status < 200 || status >= 300 || body == NULL || len == 0)
 		return;
@@ -421,30 +520,30 @@ void capture_redfish(struct capture *c, const char *method, const char *url, lon
 	path[0] = '\0';
 	for (i = 0; i < nseg; i++)
 		snprintf(path + strlen(path), sizeof path - strlen(path), "/%s", seg[i]);
-	if (already_written(c, path))
+	pi = find_pending(c, path);
+	if (pi < 0 && already_written(c, path))
 		return;
-	text = resource_text(c, path, body, len, &text_len);
-	if (text == NULL) {
+	j = resource_json(c, path, body, len);
+	if (j == NULL) {
 		c->skipped++;
 		return;
 	}
-	fd = dup(c->dirfd);
-	for (i = 0; i < nseg && fd >= 0; i++) {
-		int sub = open_or_make_dir(c, fd, seg[i]);
-
-		close(fd);
-		fd = sub;
-	}
-	if (fd < 0 || write_file(c, fd, "index.json", text, text_len) != 0) {
-		capture_fail(c, BMC_EIO, "cannot write %s/index.json in the capture: %s", path + 1,
-			     strerror(errno));
+	if (pi >= 0) {
+		add_page(c, (size_t)pi, j);
+	} else if (json_is_string(json_object_get(j, "Members@odata.nextLink")) &&
+		   c->npending < MAX_DEPTH) {
+		c->pending = xreallocarray(c->pending, c->npending + 1, sizeof *c->pending);
+		c->pending[c->npending].path = xstrdup(path);
+		c->pending[c->npending++].body = json_incref(j);
+	} else if (c->flags & CAPTURE_KEEP_SECRETS) {
+		write_resource(c, path, body, len); /* as the BMC wrote it */
 	} else {
-		c->paths = xreallocarray(c->paths, c->npaths + 1, sizeof *c->paths);
-		c->paths[c->npaths++] = xstrdup(path);
+		text = json_text(j);
+		if (text != NULL)
+			write_resource(c, path, text, strlen(text));
+		free(text);
 	}
-	if (fd >= 0)
-		close(fd);
-	free(text);
+	json_decref(j);
 }
 
 /* IPMI. */
@@ -823,6 +922,9 @@ int capture_close(struct capture *c, const char *note, char **err)
 	size_t i;
 	int status;
 
+	while (c->npending > 0)
+		write_pending(c, 0);
+	free(c->pending);
 	if (!(c->flags & CAPTURE_KEEP_SECRETS))
 		redact_frus(c);
 	if (c->nlines > 0)

@@ -2,9 +2,10 @@
  * test-capture.c - the recorder of bmctop capture (core/capture.c): Redfish
  * bodies written as a mockup tree with serial numbers, UUIDs, MAC and IP
  * addresses redacted (the same value by the same placeholder, version
- * strings and subnet masks left alone); paths that are not Redfish or climb
- * out of the tree not written; a FRU image read in chunks redacted whole,
- * its checksums still right; an existing directory or a link refused.
+ * strings and subnet masks left alone); a collection read in pages kept
+ * as one; paths that are not Redfish or climb out of the tree not written;
+ * a FRU image read in chunks redacted whole, its checksums still right; an
+ * existing directory or a link refused.
  */
 #include "config.h"
 
@@ -258,4 +259,31 @@ TEST(capture_refuses_a_full_directory_and_a_link)
 	free(dir);
 	free(file);
 	free(link);
+}
+
+TEST(capture_pages_of_a_collection_become_one)
+{
+	static const char page1[] =
+	    "{\"Members\": [{\"@odata.id\": \"/redfish/v1/Systems/1/L/1\"}],"
+	    " \"Members@odata.count\": 2,"
+	    " \"Members@odata.nextLink\": \"/redfish/v1/Systems/1/L?$skip=1\"}";
+	static const char page2[] =
+	    "{\"Members\": [{\"@odata.id\": \"/redfish/v1/Systems/1/L/2\"}],"
+	    " \"Members@odata.count\": 2}";
+	struct capture *c = open_capture("c5", 0);
+	char *err = NULL, *text;
+	json_t *j;
+
+	capture_redfish(c, "GET", "https://h/redfish/v1/Systems/1/L", 200, page1, strlen(page1));
+	capture_redfish(c, "GET", "https://h/redfish/v1/Systems/1/L?$skip=1", 200, page2,
+			strlen(page2));
+	ASSERT_EQ(capture_close(c, NULL, &err), 0);
+	text = file_in("c5", "redfish/v1/Systems/1/L/index.json");
+	ASSERT(text != NULL);
+	j = json_loads(text, 0, NULL);
+	ASSERT(j != NULL);
+	ASSERT_EQ(json_array_size(json_object_get(j, "Members")), 2);
+	ASSERT(json_object_get(j, "Members@odata.nextLink") == NULL);
+	json_decref(j);
+	free(text);
 }
