@@ -663,6 +663,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		o.tick_ms = 0; /* the capture is the model */
+		fprintf(stderr, "bmcsim: replaying %s: %zu Redfish resources, %zu IPMI answers\n",
+			a.replay_dir, a.replay->nres, a.replay->nanswers);
 	}
 	if (raise_fd_limit((o.count ? o.count : 64) * (o.redfish_share ? 2 : 1) + SPARE_FDS) != 0)
 		return 2;
