@@ -628,8 +628,10 @@ void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *
 	}
 	l.req = xmalloc(req_len + 1);
 	l.rsp = xmalloc(rsp_len + 1);
-	memcpy(l.req, req, req_len);
-	memcpy(l.rsp, rsp, rsp_len);
+	if (req_len > 0)
+		memcpy(l.req, req, req_len);
+	if (rsp_len > 0)
+		memcpy(l.rsp, rsp, rsp_len);
 	for (i = 0; i < c->nlines; i++) {
 		if (same_line(&c->lines[i], &l)) {
 			free(l.req);

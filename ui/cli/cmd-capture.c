@@ -24,15 +24,31 @@ static int start_poll(struct bmc_host *h, bmc_op_cb cb, void *cb_arg, void *arg)
 	return engine_poll(h, POLL_ALL | POLL_CAPTURE, cb, cb_arg);
 }
 
-/* The fleet's host called name, or NULL. */
-static struct host_config *find_host(struct fleet *f, const char *name)
+/* Load the fleet into c and find the host called name in it: 0, or an exit
+ * status (said on stderr; c is finished then). */
+static int load_host(struct cli *c, const char *fleet_path, const char *name,
+		     struct host_config **hc)
 {
 	size_t i;
+	int rc;
 
-	for (i = 0; i < f->nhosts; i++)
-		if (strcmp(f->hosts[i].name, name) == 0)
-			return &f->hosts[i];
-	return NULL;
+	memset(c, 0, sizeof *c);
+	c->fleet_path = fleet_path;
+	rc = cli_load_fleet(c);
+	if (rc != 0) {
+		cli_finish(c);
+		return rc;
+	}
+	for (i = 0; i < c->fleet.nhosts; i++) {
+		if (strcmp(c->fleet.hosts[i].name, name) == 0) {
+			*hc = &c->fleet.hosts[i];
+			return 0;
+		}
+	}
+	fprintf(stderr, "bmctop: capture: no host %s in %s (give one host by its name)\n", name,
+		c->fleet_path);
+	cli_finish(c);
+	return EXIT_USAGE;
 }
 
 /*
@@ -49,18 +65,9 @@ static int capture_pass(const char *fleet_path, const char *name, int second, in
 	size_t i;
 	int rc, status = 0;
 
-	memset(&c, 0, sizeof c);
-	c.fleet_path = fleet_path;
-	rc = cli_load_fleet(&c);
+	rc = load_host(&c, fleet_path, name, &hc);
 	if (rc != 0)
 		return rc;
-	hc = find_host(&c.fleet, name);
-	if (hc == NULL) {
-		fprintf(stderr, "bmctop: capture: no host %s in %s (give one host by its name)\n",
-			name, c.fleet_path);
-		cli_finish(&c);
-		return EXIT_USAGE;
-	}
 	*more = !second && (hc->protocol == PROTO_AUTO || hc->protocol == PROTO_BOTH);
 	proto = second || hc->protocol == PROTO_IPMI ? PROTO_IPMI : PROTO_REDFISH;
 	hc->protocol = proto;
@@ -82,18 +89,12 @@ static int capture_pass(const char *fleet_path, const char *name, int second, in
 /* Is name a host of the fleet?  Before DIR is made.  0 or EXIT_USAGE. */
 static int check_host(const char *fleet_path, const char *name)
 {
+	struct host_config *hc;
 	struct cli c;
-	int rc;
+	int rc = load_host(&c, fleet_path, name, &hc);
 
-	memset(&c, 0, sizeof c);
-	c.fleet_path = fleet_path;
-	rc = cli_load_fleet(&c);
-	if (rc == 0 && find_host(&c.fleet, name) == NULL) {
-		fprintf(stderr, "bmctop: capture: no host %s in %s (give one host by its name)\n",
-			name, c.fleet_path);
-		rc = EXIT_USAGE;
-	}
-	cli_finish(&c);
+	if (rc == 0)
+		cli_finish(&c);
 	return rc;
 }
 
