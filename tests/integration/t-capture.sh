@@ -224,6 +224,35 @@ else
 	fail "$set in pages: redfish-server.py starts"
 fi
 
+# A capture of a real IPMI peer, OpenIPMI's ipmi_sim, replayed.
+if command -v ipmi_sim >/dev/null; then
+	IPMISIM_PASSWORD=$PW
+	. "$SRCDIR/tests/lib/ipmisim.sh"
+	export -n IPMI_PASSWORD IPMISIM_PASSWORD # no child of this test needs them
+	if ipmisim_start real; then
+		ipmisim_fleet "$T_TMP/real.conf" real
+		timeout 120 "$BMCTOP" -c "$T_TMP/real.conf" capture real "$T_TMP/cap-real" 2>"$T_TMP/err"
+		is "ipmi_sim: capture exits 0" "$?" 0
+		sim rpreal --replay "$T_TMP/cap-real" || fail "ipmi_sim: replay starts"
+		rh=$(sed -n 's/^\[host \(.*\)\]$/\1/p' "$T_TMP/rpreal.conf")
+		for cmd in status sensors sel fru; do
+			timeout 60 "$BMCTOP" -c "$T_TMP/real.conf" $cmd real --json >"$T_TMP/p.json" 2>/dev/null
+			timeout 60 "$BMCTOP" -c "$T_TMP/rpreal.conf" $cmd "$rh" --json >"$T_TMP/r.json" 2>"$T_TMP/r.err"
+			if REDACTED=1 same "$T_TMP/p.json" "$T_TMP/r.json" >"$T_TMP/diff" 2>&1; then
+				ok "ipmi_sim: $cmd --json of the capture's replay equals ipmi_sim's"
+			else
+				fail "ipmi_sim: $cmd --json of the capture's replay equals ipmi_sim's"
+				diag "$(cat "$T_TMP/diff" "$T_TMP/r.err" | head -40)"
+			fi
+		done
+		unsim rpreal
+	else
+		fail "ipmi_sim starts"
+	fi
+else
+	echo "ok - $T_NAME: a capture of ipmi_sim # SKIP ipmi_sim not installed"
+fi
+
 # (e) hostile captures: refused, naming file and line.
 mkdir -p "$T_TMP/bad1" "$T_TMP/bad2/redfish/v1/Systems"
 printf '# a comment\n06 01 - -> 00 20\n06 01 zz -> 00\n' >"$T_TMP/bad1/ipmi.txt"
