@@ -76,6 +76,8 @@ struct capture {
 	size_t npaths, skipped;
 	struct pending *pending;
 	size_t npending;
+	json_t **expanded; /* members read inside their collections */
+	size_t nexpanded;
 	struct ipmi_line *lines;
 	size_t nlines, lines_cap, lines_dropped;
 	struct placeholder ph[MAX_PLACEHOLDERS];
@@ -380,6 +382,25 @@ static int url_segments(const char *url, char *buf, size_t cap, char **seg, size
 	return *nseg > 0 ? 0 : -1;
 }
 
+/* The resource path of url, normalized (/redfish/v1/A/B); 0 or -1. */
+static int url_path(const char *url, char *path, size_t cap)
+{
+	char buf[1024], *seg[MAX_DEPTH];
+	size_t nseg, i, len = 0;
+
+	if (url_segments(url, buf, sizeof buf, seg, &nseg) != 0)
+		return -1;
+	path[0] = '\0';
+	for (i = 0; i < nseg; i++) {
+		int n = snprintf(path + len, cap - len, "/%s", seg[i]);
+
+		if (n < 0 || (size_t)n >= cap - len)
+			return -1;
+		len += (size_t)n;
+	}
+	return 0;
+}
+
 static int already_written(struct capture *c, const char *path)
 {
 	size_t i;
@@ -503,23 +524,64 @@ static void add_page(struct capture *c, size_t i, json_t *page)
 		write_pending(c, i);
 }
 
+/*
+ * Members read expanded are resources too: kept, and written at their own
+ * paths at the end unless they were read by themselves, so that a client
+ * that does not expand finds them.
+ */
+static void keep_expanded(struct capture *c, json_t *coll)
+{
+	json_t *members = json_object_get(coll, "Members"), *m;
+	size_t k;
+
+	json_array_foreach(members, k, m)
+	{
+		const char *id = json_string_value(json_object_get(m, "@odata.id"));
+
+		/* A resource has an Id; a link, or a part of one (#), is not one. */
+		if (id == NULL || strchr(id, '#') != NULL || json_object_get(m, "Id") == NULL)
+			continue;
+		if (c->nexpanded == MAX_RESOURCES)
+			return;
+		c->expanded = xreallocarray(c->expanded, c->nexpanded + 1, sizeof *c->expanded);
+		c->expanded[c->nexpanded++] = json_incref(m);
+	}
+}
+
+static void write_expanded(struct capture *c)
+{
+	char path[1024], *text;
+	size_t k;
+
+	for (k = 0; k < c->nexpanded; k++) {
+		json_t *m = c->expanded[k];
+
+		if (url_path(json_string_value(json_object_get(m, "@odata.id")), path,
+			     sizeof path) == 0 &&
+		    !already_written(c, path) && c->npaths < MAX_RESOURCES) {
+			text = json_text(m);
+			if (text != NULL)
+				write_resource(c, path, text, strlen(text));
+			free(text);
+		}
+		json_decref(m);
+	}
+	free(c->expanded);
+}
+
 void capture_redfish(struct capture *c, const char *method, const char *url, long status,
 		     const char *body, size_t len)
 {
-	char buf[1024], path[1024], *seg[MAX_DEPTH], *text;
-	size_t nseg, i;
+	char path[1024], *text;
 	json_t *j;
 	int pi;
 
 	if (strcmp(method, "GET") != 0 || status < 200 || status >= 300 || body == NULL || len == 0)
 		return;
-	if (url_segments(url, buf, sizeof buf, seg, &nseg) != 0 || c->npaths >= MAX_RESOURCES) {
+	if (url_path(url, path, sizeof path) != 0 || c->npaths >= MAX_RESOURCES) {
 		c->skipped++;
 		return;
 	}
-	path[0] = '\0';
-	for (i = 0; i < nseg; i++)
-		snprintf(path + strlen(path), sizeof path - strlen(path), "/%s", seg[i]);
 	pi = find_pending(c, path);
 	if (pi < 0 && already_written(c, path))
 		return;
@@ -528,6 +590,7 @@ void capture_redfish(struct capture *c, const char *method, const char *url, lon
 		c->skipped++;
 		return;
 	}
+	keep_expanded(c, j);
 	if (pi >= 0) {
 		add_page(c, (size_t)pi, j);
 	} else if (json_is_string(json_object_get(j, "Members@odata.nextLink")) &&
@@ -913,13 +976,8 @@ int capture_open(struct capture **out, const char *dir, unsigned flags, char **e
 	return 0;
 }
 
-void capture_counts(const struct capture *c, size_t *resources, size_t *answers)
-{
-	*resources = c->npaths;
-	*answers = c->nlines;
-}
-
-int capture_close(struct capture *c, const char *note, char **err)
+int capture_close(struct capture *c, const char *note, size_t *resources, size_t *answers,
+		  char **err)
 {
 	size_t i;
 	int status;
@@ -927,11 +985,16 @@ int capture_close(struct capture *c, const char *note, char **err)
 	while (c->npending > 0)
 		write_pending(c, 0);
 	free(c->pending);
+	write_expanded(c);
 	if (!(c->flags & CAPTURE_KEEP_SECRETS))
 		redact_frus(c);
 	if (c->nlines > 0)
 		write_ipmi(c);
 	write_readme(c, note);
+	if (resources != NULL)
+		*resources = c->npaths;
+	if (answers != NULL)
+		*answers = c->nlines;
 	status = c->status;
 	if (status != 0)
 		*err = c->error;

@@ -41,12 +41,13 @@ void capture_redfish(struct capture *c, const char *method, const char *url, lon
 /* An IPMI request (data after netfn and cmd) and its answer (after ccode). */
 void capture_ipmi(struct capture *c, uint8_t netfn, uint8_t cmd, const uint8_t *req, size_t req_len,
 		  uint8_t ccode, const uint8_t *rsp, size_t rsp_len);
-/* How many Redfish resources and IPMI answers were recorded so far. */
-void capture_counts(const struct capture *c, size_t *resources, size_t *answers);
 /*
- * Write ipmi.txt and README (note: a line for the README, or NULL) and free
- * c.  0, or a negative BMC_E* with *err: the first error of the capture.
+ * Write what waits for the end (paged collections, members read expanded,
+ * ipmi.txt) and the README (note: a line for it, or NULL), say how many
+ * Redfish resources and IPMI answers the capture holds (either may be
+ * NULL), and free c.  0, or a negative BMC_E* with *err: the first error.
  */
-int capture_close(struct capture *c, const char *note, char **err);
+int capture_close(struct capture *c, const char *note, size_t *resources, size_t *answers,
+		  char **err);
 
 #endif

@@ -79,7 +79,7 @@ TEST(capture_redfish_redacts_and_writes_a_tree)
 	capture_redfish(c, "GET", "https://10.0.0.1/other/x", 200, chassis, strlen(chassis));
 	capture_redfish(c, "POST", "https://10.0.0.1/redfish/v1/Sessions", 201, chassis,
 			strlen(chassis));
-	ASSERT_EQ(capture_close(c, NULL, &err), 0);
+	ASSERT_EQ(capture_close(c, NULL, NULL, NULL, &err), 0);
 
 	sys = file_in("c1", "redfish/v1/Systems/1/index.json");
 	ch = file_in("c1", "redfish/v1/Chassis/1/index.json");
@@ -175,7 +175,7 @@ TEST(capture_fru_serials_redacted_across_chunks)
 		memcpy(rsp + 1, img + off, n);
 		capture_ipmi(c, 0x0a, 0x11, req, sizeof req, 0, rsp, n + 1);
 	}
-	ASSERT_EQ(capture_close(c, NULL, &err), 0);
+	ASSERT_EQ(capture_close(c, NULL, NULL, NULL, &err), 0);
 
 	txt = file_in("c2", "ipmi.txt");
 	ASSERT(txt != NULL);
@@ -219,10 +219,9 @@ TEST(capture_guid_redacted_and_duplicates_kept_once)
 	capture_ipmi(c, 0x06, 0x37, NULL, 0, 0, guid, sizeof guid);
 	capture_ipmi(c, 0x06, 0x01, NULL, 0, 0, guid, 4);
 	capture_ipmi(c, 0x06, 0x01, NULL, 0, 0, guid, 4);
-	capture_counts(c, &res, &answers);
+	ASSERT_EQ(capture_close(c, NULL, &res, &answers, &err), 0);
 	ASSERT_EQ(res, 0);
 	ASSERT_EQ(answers, 2);
-	ASSERT_EQ(capture_close(c, NULL, &err), 0);
 	txt = file_in("c3", "ipmi.txt");
 	ASSERT(strstr(txt, "06 37 - -> 00 ") != NULL);
 	ASSERT(strstr(txt, "06 37 - -> 00 deadbeef") == NULL);
@@ -255,7 +254,7 @@ TEST(capture_refuses_a_full_directory_and_a_link)
 	free(err);
 	err = NULL;
 	ASSERT_EQ(capture_open(&c, dir, CAPTURE_FORCE, &err), 0);
-	ASSERT_EQ(capture_close(c, NULL, &err), 0);
+	ASSERT_EQ(capture_close(c, NULL, NULL, NULL, &err), 0);
 	free(dir);
 	free(file);
 	free(link);
@@ -277,7 +276,7 @@ TEST(capture_pages_of_a_collection_become_one)
 	capture_redfish(c, "GET", "https://h/redfish/v1/Systems/1/L", 200, page1, strlen(page1));
 	capture_redfish(c, "GET", "https://h/redfish/v1/Systems/1/L?$skip=1", 200, page2,
 			strlen(page2));
-	ASSERT_EQ(capture_close(c, NULL, &err), 0);
+	ASSERT_EQ(capture_close(c, NULL, NULL, NULL, &err), 0);
 	text = file_in("c5", "redfish/v1/Systems/1/L/index.json");
 	ASSERT(text != NULL);
 	j = json_loads(text, 0, NULL);
@@ -286,4 +285,32 @@ TEST(capture_pages_of_a_collection_become_one)
 	ASSERT(json_object_get(j, "Members@odata.nextLink") == NULL);
 	json_decref(j);
 	free(text);
+}
+
+TEST(capture_expanded_members_are_written_at_their_paths)
+{
+	static const char coll[] =
+	    "{\"Members\": [{\"@odata.id\": \"/redfish/v1/Chassis/1/Sensors/T1\", \"Id\": \"T1\","
+	    " \"SerialNumber\": \"SN-IN-MEMBER\"}, {\"@odata.id\": "
+	    "\"/redfish/v1/Chassis/1/Sensors/T2\","
+	    " \"Id\": \"T2\", \"Reading\": 1}, {\"@odata.id\": "
+	    "\"/redfish/v1/Chassis/1/Sensors/T3\"}]}";
+	static const char t2[] = "{\"Id\": \"T2\", \"Reading\": 2}";
+	struct capture *c = open_capture("c6", 0);
+	char *err = NULL, *text;
+	size_t res;
+
+	capture_redfish(c, "GET", "https://h/redfish/v1/Chassis/1/Sensors?$expand=.", 200, coll,
+			strlen(coll));
+	capture_redfish(c, "GET", "https://h/redfish/v1/Chassis/1/Sensors/T2", 200, t2, strlen(t2));
+	ASSERT_EQ(capture_close(c, NULL, &res, NULL, &err), 0);
+	ASSERT_EQ(res, 3); /* the collection, T2 read by itself, T1 from the collection */
+	text = file_in("c6", "redfish/v1/Chassis/1/Sensors/T1/index.json");
+	ASSERT(text != NULL && strstr(text, "\"T1\"") != NULL);
+	ASSERT(strstr(text, "SN-IN-MEMBER") == NULL);
+	free(text);
+	text = file_in("c6", "redfish/v1/Chassis/1/Sensors/T2/index.json");
+	ASSERT(text != NULL && strstr(text, "\"Reading\": 2") != NULL);
+	free(text);
+	ASSERT(file_in("c6", "redfish/v1/Chassis/1/Sensors/T3/index.json") == NULL);
 }

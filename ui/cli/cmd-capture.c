@@ -146,8 +146,8 @@ int cmd_capture(struct cli *c, int argc, char **argv)
 		worked += r == 0;
 	}
 	capture_recorder = NULL;
-	capture_counts(cap, &resources, &answers);
-	rc = capture_close(cap, "Captured with: bmctop capture HOST DIR.", &err);
+	rc = capture_close(cap, "Captured with: bmctop capture HOST DIR.", &resources, &answers,
+			   &err);
 	if (rc != 0) {
 		fprintf(stderr, "bmctop: capture: %s\n", err);
 		free(err);
