@@ -718,8 +718,16 @@ void sim_ipmi_cmd_dispatch(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 		return;
 	}
 	if (ss != NULL && ib->is->sim->replay != NULL &&
-	    sim_replay_ipmi_answer(ib->is->sim->replay, rq, r))
+	    sim_replay_ipmi_answer(ib->is->sim->replay, rq, r)) {
+		if (r->ccode == CC_INVALID_CMD) {
+			ib->is->unknown_cmds++;
+			if (ib->is->sim->opt.verbose)
+				fprintf(stderr,
+					"bmcsim: %s: the capture has no netfn 0x%02x cmd 0x%02x\n",
+					ib->b->name, rq->netfn, rq->cmd);
+		}
 		return;
+	}
 	if (e == NULL) {
 		ib->is->unknown_cmds++;
 		if (ib->is->sim->opt.verbose)
