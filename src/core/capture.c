@@ -919,6 +919,9 @@ static void write_readme(struct capture *c, const char *note)
 			text_add(&t, "  %s\n", c->redactions[i]);
 		if (c->redactions_dropped)
 			text_add(&t, "  ... and %zu more\n", c->redactions_dropped);
+		text_add(&t, "Free text is not redacted: event messages, names and descriptions "
+			     "may still\nname hosts, addresses or users, and so may resource "
+			     "paths (directory names).\n");
 	}
 	if (write_file(c, c->dirfd, "README", t.buf, t.len) != 0)
 		capture_fail(c, BMC_EIO, "cannot write README in the capture: %s", strerror(errno));
