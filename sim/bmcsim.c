@@ -25,6 +25,7 @@
 #include <openssl/rand.h>
 
 #include "core/xalloc.h"
+#include "replay.h"
 #include "sim.h"
 
 #pragma weak sim_redfish_start
@@ -38,9 +39,10 @@ struct app {
 	struct sim sim;
 	uv_signal_t sigint, sigterm, sigusr1;
 	uv_timer_t deadline;
-	const char *dump_path, *fleet_path, *ready_path, *password_path;
+	const char *dump_path, *fleet_path, *ready_path, *password_path, *replay_dir;
+	struct sim_replay *replay; /* --replay DIR, loaded */
 	char *generated_pw_path;
-	int redfish_started, stopping;
+	int redfish_started, replay_started, stopping;
 	uint64_t started_ms;
 };
 
@@ -53,6 +55,7 @@ static void usage(FILE *f)
 	    "              [--reboot-every S] [--authfail PCT] [--redfish-share PCT]\n"
 	    "              [--redfish-port P] [--redfish-delay MS] [--seed N] [--tick MS]\n"
 	    "              [--speed X] [--demo] [--max-seconds S] [--verbose]\n"
+	    "              [--replay DIR]\n"
 	    "Simulates N BMCs (IPMI v2.0 RMCP+, SOL, Redfish) on loopback.  See bmcsim(1).\n",
 	    f);
 }
@@ -363,6 +366,8 @@ static void stop(struct app *a)
 	a->stopping = 1;
 	if (a->redfish_started)
 		sim_redfish_stop(&a->sim);
+	if (a->replay_started)
+		sim_replay_redfish_stop(&a->sim);
 	sim_ipmi_stop(&a->sim);
 	uv_close((uv_handle_t *)&a->sigint, NULL);
 	uv_close((uv_handle_t *)&a->sigterm, NULL);
@@ -436,6 +441,7 @@ enum {
 	OPT_MAX_SECONDS,
 	OPT_VERBOSE,
 	OPT_SPEED,
+	OPT_REPLAY,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -465,6 +471,7 @@ static const struct option long_options[] = {
     {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"speed", required_argument, NULL, OPT_SPEED},
+    {"replay", required_argument, NULL, OPT_REPLAY},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -588,6 +595,9 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 			}
 			break;
 		}
+		case OPT_REPLAY:
+			a->replay_dir = optarg;
+			break;
 		case OPT_HELP:
 		case 'h':
 			usage(stdout);
@@ -611,6 +621,11 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 	}
 	if (o->count == 0 && !o->demo)
 		o->count = 1;
+	if (a->replay_dir != NULL && (o->count != 1 || o->demo || o->redfish_share > 0)) {
+		fprintf(stderr, "bmcsim: --replay serves one BMC: drop --count, --demo and "
+				"--redfish-share\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -641,6 +656,16 @@ int main(int argc, char **argv)
 				"(sim/redfish.c); drop --redfish-share\n");
 		return 2;
 	}
+	if (a.replay_dir != NULL) {
+		if (sim_replay_load(&a.replay, a.replay_dir, &err) != 0) {
+			fprintf(stderr, "bmcsim: %s\n", err);
+			free(err);
+			return 2;
+		}
+		o.tick_ms = 0; /* the capture is the model */
+		fprintf(stderr, "bmcsim: replaying %s: %zu Redfish resources, %zu IPMI answers\n",
+			a.replay_dir, a.replay->nres, a.replay->nanswers);
+	}
 	if (raise_fd_limit((o.count ? o.count : 64) * (o.redfish_share ? 2 : 1) + SPARE_FDS) != 0)
 		return 2;
 
@@ -651,6 +676,16 @@ int main(int argc, char **argv)
 		free(err);
 		rc = 2;
 		goto out;
+	}
+	a.sim.replay = a.replay;
+	if (a.replay != NULL && a.replay->nres > 0) {
+		if (sim_replay_redfish_start(&a.sim, &err) != 0) {
+			fprintf(stderr, "bmcsim: Redfish: %s\n", err);
+			free(err);
+			rc = 2;
+			goto out;
+		}
+		a.replay_started = 1;
 	}
 	if (o.redfish_share > 0) {
 		if (sim_redfish_start(&a.sim, &err) != 0) {
@@ -693,12 +728,15 @@ out:
 	if (!a.stopping) {
 		if (a.redfish_started)
 			sim_redfish_stop(&a.sim);
+		if (a.replay_started)
+			sim_replay_redfish_stop(&a.sim);
 		sim_ipmi_stop(&a.sim);
 	}
 	if (a.sim.bmcs)
 		sim_free(&a.sim);
 	uv_run(a.loop, UV_RUN_DEFAULT);
 	sim_ipmi_free(&a.sim);
+	sim_replay_free(a.replay);
 	uv_loop_close(a.loop);
 	secure_zero(o.password, sizeof(o.password));
 	secure_zero(a.sim.opt.password, sizeof(a.sim.opt.password));

@@ -21,6 +21,7 @@
 
 #include "core/bytes.h"
 #include "ipmi-internal.h"
+#include "replay.h"
 
 /* Records the BMC serves: SDR, SEL, FRU. */
 
@@ -714,6 +715,17 @@ void sim_ipmi_cmd_dispatch(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 	/* A command we do not know needs a user's privilege to be told so. */
 	if (ss != NULL && ss->priv < (e != NULL ? e->priv : PRIV_USER)) {
 		r->ccode = CC_INSUFFICIENT;
+		return;
+	}
+	if (ss != NULL && ib->is->sim->replay != NULL &&
+	    sim_replay_ipmi_answer(ib->is->sim->replay, rq, r)) {
+		if (r->ccode == CC_INVALID_CMD) {
+			ib->is->unknown_cmds++;
+			if (ib->is->sim->opt.verbose)
+				fprintf(stderr,
+					"bmcsim: %s: the capture has no netfn 0x%02x cmd 0x%02x\n",
+					ib->b->name, rq->netfn, rq->cmd);
+		}
 		return;
 	}
 	if (e == NULL) {

@@ -144,6 +144,7 @@ struct sim {
 	/* Set by a protocol front end: the host printed something (SOL pushes it). */
 	void (*console_output)(struct sim_bmc *b);
 	void *ipmi; /* ipmi.c's whole-simulation state */
+	struct sim_replay *replay; /* --replay: answers from a capture (replay.h), or NULL */
 };
 
 /* sim.c: the model. */

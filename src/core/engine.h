@@ -32,7 +32,8 @@ enum poll_what {
 	POLL_SENSORS = 2,
 	POLL_EVENTS = 4,
 	POLL_INVENTORY = 8,
-	POLL_ALL = 15
+	POLL_ALL = 15,
+	POLL_CAPTURE = 16 /* bmctop capture: what a report needs besides (IPMI) */
 };
 
 struct engine_observer {

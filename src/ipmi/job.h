@@ -92,6 +92,9 @@ struct ipmi_job {
 	uint16_t fru_size;
 	uint16_t fru_offset;
 	uint8_t fru_chunk;
+
+	/* bmctop capture's reads (ipmi/poll-capture.c). */
+	uint8_t cipher_index;
 };
 
 /* A job on h for cb (the host's backend_data must be a struct ipmi_host). */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/capture.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/xalloc.h"
@@ -231,7 +232,8 @@ static void on_repo_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 		return;
 	}
 	path = sdr_cache_path(j->h);
-	rc = sdr_cache_load(path, &j->cache);
+	/* bmctop capture records the records: they must be read, not cached. */
+	rc = capture_recorder != NULL ? -ENOENT : sdr_cache_load(path, &j->cache);
 	if (rc == 0 && j->cache.add_timestamp == j->repo.add_timestamp &&
 	    j->cache.erase_timestamp == j->repo.erase_timestamp && j->cache.nrecords > 0) {
 		free(path);

@@ -129,6 +129,7 @@ static const struct {
     {POLL_SENSORS, ipmi_poll_sensors},
     {POLL_EVENTS, ipmi_poll_events},
     {POLL_INVENTORY, ipmi_poll_inventory},
+    {POLL_CAPTURE, ipmi_poll_capture},
 };
 
 /* Run the next step the poll asked for; after the last, the roll-up. */

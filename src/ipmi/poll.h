@@ -30,5 +30,6 @@ void ipmi_poll_inventory(struct ipmi_job *j);
  * selector byte names. */
 void ipmi_poll_boot(struct ipmi_job *j);
 enum bmc_boot_device ipmi_boot_device_from_selector(uint8_t sel);
+void ipmi_poll_capture(struct ipmi_job *j);
 
 #endif

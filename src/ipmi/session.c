@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/capture.h"
 #include "core/cred.h"
 #include "core/crypto.h"
 #include "core/errors.h"
@@ -643,6 +644,9 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		ipmi_session_close_finish(s);
 		return;
 	}
+	if (capture_recorder != NULL)
+		capture_ipmi(capture_recorder, r->netfn, r->cmd, r->data, r->len, rsp.ccode,
+			     rsp.data, rsp.len);
 	if (r->cb != NULL)
 		r->cb(s, 0, &rsp, r->arg);
 	free(r);

@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/capture.h"
 #include "core/errors.h"
 #include "core/xalloc.h"
 #include "redfish/http.h"
@@ -63,6 +64,7 @@ struct rf_xfer {
 	size_t max_body;
 	int too_big;
 	int want_pin;
+	int get; /* a GET, which bmctop capture records */
 	char errbuf[CURL_ERROR_SIZE];
 	char *secret; /* the body, when it holds a secret */
 	size_t secret_len;
@@ -271,6 +273,14 @@ static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 {
 	if (code == CURLE_OK) {
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->rsp.status);
+		if (capture_recorder != NULL && x->get) {
+			char *url = NULL;
+
+			curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
+			if (url != NULL)
+				capture_redfish(capture_recorder, "GET", url, x->rsp.status,
+						x->rsp.body, x->rsp.len);
+		}
 	} else if (x->too_big) {
 		x->rsp.error = BMC_EPROTO;
 		x->rsp.too_big = 1;
@@ -585,6 +595,7 @@ int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_
 	x->arg = arg;
 	x->max_body = o->max_body ? o->max_body : 8 * 1024 * 1024;
 	x->want_pin = o->want_pin;
+	x->get = strcmp(o->method, "GET") == 0;
 	x->rsp.retry_after = -1;
 	x->headers = curl_slist_append(NULL, "Accept: application/json");
 	x->headers = curl_slist_append(x->headers, "OData-Version: 4.0");

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/capture.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "redfish/job.h"
@@ -177,6 +178,9 @@ static void on_response(struct rf_response *rsp, void *arg)
 	json_t *body = NULL;
 	char *err = NULL;
 
+	if (capture_recorder != NULL && rsp->error == 0 && !rsp->too_big)
+		capture_redfish(capture_recorder, j->method, j->url, rsp->status, rsp->body,
+				rsp->len);
 	if (rsp->error == BMC_ECANCELED) {
 		rf_job_finish(j, BMC_ECANCELED);
 		return;

@@ -37,6 +37,8 @@ const struct command commands[] = {
 	{ "sol", "HOST [--steal] [--log] [--idle MS]", "serial console in this terminal; \"~.\" ends it", cmd_sol },
 	{ "vnc", "HOST [--no-viewer]", "graphical console through a local RFB relay", cmd_vnc },
 	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust },
+	{ "capture", "HOST DIR [--no-redact] [--force]", "record what bmctop reads, for bmcsim --replay",
+	  cmd_capture },
 	{ "config", "check|hosts", "validate the fleet file, or list its expanded hosts",
 	  cmd_config },
 	{ NULL, NULL, NULL, NULL }
