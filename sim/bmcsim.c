@@ -289,7 +289,8 @@ static void write_dump(struct app *a)
 			b->dead ? "true" : "false", b->authfail, health[sim_bmc_health(b)],
 			b->boot_device, b->boot_persistent ? "true" : "false", b->nsel, b->logins,
 			b->login_failures, (unsigned long long)b->boot_epoch);
-		fputs("  \"quirks\": [", f);
+		fprintf(f, "  \"rakp2_proofs\": %u, \"rakp3s\": %u, \"quirks\": [", b->rakp2_proofs,
+			b->rakp3s);
 		for (unsigned q = 0, n = 0; q < FLEET_WA_COUNT; q++)
 			if (b->quirks & (1u << q))
 				fprintf(f, "%s\"%s\"", n++ ? ", " : "", fleet_workaround_name(q));

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <sys/socket.h>
@@ -198,15 +199,19 @@ void sim_ipmi_session_open(struct sim_ipmi_bmc *ib, const struct sockaddr *addr,
 		   ipmi_open_session_rsp_build(out, &rsp), NULL);
 }
 
-/* The user name the BMC looks up: as sent, or (intel20) with the NUL
- * padding to 16 bytes that Intel's firmware expects stripped again. */
+/* The length of the user name the BMC looks up: as sent, or (intel20) the
+ * name inside the NUL padding to 16 bytes that Intel's firmware insists
+ * on; a name sent unpadded is not found there (SIZE_MAX). */
 static size_t lookup_name_len(struct sim_ipmi_bmc *ib, const struct ipmi_rakp1 *m1)
 {
 	size_t n = m1->user_len;
 
-	if (sim_ipmi_quirk(ib, FLEET_WA_INTEL20))
-		while (n > 0 && m1->user[n - 1] == '\0')
-			n--;
+	if (!sim_ipmi_quirk(ib, FLEET_WA_INTEL20))
+		return n;
+	if (n != IPMI_MAX_USER)
+		return SIZE_MAX;
+	while (n > 0 && m1->user[n - 1] == '\0')
+		n--;
 	return n;
 }
 
@@ -222,7 +227,7 @@ static void rakp_start(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 	size_t user_len = m1->user_len;
 
 	memcpy(user, m1->user, user_len);
-	if (sim_ipmi_quirk(ib, FLEET_WA_INTEL20)) {
+	if (sim_ipmi_quirk(ib, FLEET_WA_INTEL20) && name_len <= IPMI_MAX_USER) {
 		memset(user + name_len, 0, IPMI_MAX_USER - name_len);
 		user_len = IPMI_MAX_USER;
 	}
@@ -289,6 +294,7 @@ void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 	}
 	n = ipmi_rakp2_build(out, sizeof(out), m1.tag, 0, &proof);
 	ipmi_rakp_wipe(&proof);
+	b->rakp2_proofs++;
 	/* supermicro20, sun20: a key exchange auth code one byte too long. */
 	if (n > 0 && n < sizeof(out) &&
 	    sim_ipmi_quirk(ib, FLEET_WA_SUPERMICRO20 | FLEET_WA_SUN20))
@@ -330,6 +336,7 @@ void sim_ipmi_session_rakp3(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 		ib->is->malformed++;
 		return;
 	}
+	ib->b->rakp3s++;
 	ss = sim_ipmi_session_find(ib, m3.bmc_sid);
 	if (ss == NULL || (ss->state != SS_RAKP2 && ss->state != SS_ACTIVE))
 		return;

@@ -107,6 +107,9 @@ struct sim_bmc {
 	void *redfish; /* redfish.c's per-BMC state */
 	void *http;    /* http.c's per-BMC state */
 	unsigned quirks; /* FLEET_WA_* bits: the vendor misbehaviours it shows (--quirk) */
+	/* Password attempts as a BMC counts them: RAKP 2 messages that carried
+	 * a proof (the user name was found), RAKP 3 messages received. */
+	uint32_t rakp2_proofs, rakp3s;
 };
 
 struct sim_options {

@@ -132,6 +132,11 @@ struct bmc_host {
 
 	const struct bmc_backend *backend;
 	void *backend_data;
+
+	/* IPMI vendor workarounds in use (FLEET_WA_* bits: forced by the fleet
+	 * file or detected), and the packets they saved. */
+	unsigned workarounds;
+	uint64_t workaround_fixups;
 };
 
 /* What changed on a host, for observers. */

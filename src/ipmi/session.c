@@ -623,6 +623,15 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		return;
 	}
 	rc = ipmi_msg_parse_response(p.payload, p.payload_len, &rsp);
+	/* Supermicro X9 firmware gets message checksums wrong (FreeIPMI's
+	 * nochecksumcheck); a packet whose integrity code checked out is
+	 * taken anyway, and counted. */
+	if (rc == IPMI_DROP_CHECKSUM && s->keys.integrity != IPMI_INTEG_NONE &&
+	    ipmi_session_wa_allowed(s, FLEET_WA_NOCHECKSUMCHECK)) {
+		rc = ipmi_msg_parse_response_unchecked(p.payload, p.payload_len, &rsp);
+		if (rc == 0)
+			ipmi_session_wa_note(s, FLEET_WA_NOCHECKSUMCHECK, 1);
+	}
 	if (rc != 0) {
 		ipmi_session_count_drop(s, rc);
 		return;
