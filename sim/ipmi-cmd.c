@@ -615,6 +615,11 @@ static void cmd_payload_support(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *s
 {
 	const uint8_t d[8] = {0x03, 0x00, 0x3f, 0x00, 0, 0, 0, 0};
 
+	/* solchannelsupport: firmware without Get Channel Payload Support. */
+	if (sim_ipmi_quirk(ib, FLEET_WA_SOLCHANNELSUPPORT)) {
+		r->ccode = CC_INVALID_CMD;
+		return;
+	}
 	reply_data(r, d, sizeof(d));
 }
 

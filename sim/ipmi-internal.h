@@ -91,6 +91,7 @@ struct sim_ipmi_sess {
 	uint8_t sol_rx_seq, sol_rx_count;
 	struct sim_ipmi_sess *sol_prev, *sol_next; /* list of sessions with SOL active */
 	uint8_t open_priv; /* the privilege the Open Session request named, as sent */
+	int sol_deferred;  /* SOL activated with serial alerts deferred */
 };
 
 struct sim_ipmi_bmc {

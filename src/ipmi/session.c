@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "ipmi/session-internal.h"
 #include "ipmi/session.h"
+#include "ipmi/sol.h"
 
 /* A BMC drops an idle session after 60 s by default (IPMI v2.0 22.18). */
 #define KEEPALIVE_MS 45000
@@ -594,6 +595,32 @@ void ipmi_session_count_drop(struct ipmi_session *s, int why)
 	s->par.counters[c]++;
 }
 
+/*
+ * Vendor defects an answer shows, noted for the host (FreeIPMI's names);
+ * the reader copes with them: sol_chars_per_packet() with a payload size
+ * that cannot be right, the console staying on the session's port whatever
+ * port Activate Payload names.  Nothing here costs a login.
+ */
+static void note_answer_quirks(struct ipmi_session *s, const struct ipmi_request *r,
+			       const struct ipmi_response *rsp)
+{
+	struct sol_activate_rsp ar;
+
+	if (r->netfn != IPMI_NETFN_APP)
+		return;
+	if (r->cmd == IPMI_CMD_ACTIVATE_PAYLOAD && rsp->ccode == 0 &&
+	    sol_parse_activate(rsp->data, rsp->len, &ar) == 0) {
+		if (sol_payload_size_bad(ar.inbound_size) || sol_payload_size_bad(ar.outbound_size))
+			ipmi_session_wa_note(s, FLEET_WA_SOLPAYLOADSIZE, 1);
+		if (ar.port != 0 && ar.port != 623 && ar.port != s->par.port)
+			ipmi_session_wa_note(s, FLEET_WA_SOLPORT, 1);
+	} else if (r->cmd == IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS && rsp->ccode == 0xC1) {
+		ipmi_session_wa_note(s, FLEET_WA_SOLSTATUS, 1);
+	} else if (r->cmd == IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT && rsp->ccode == 0xC1) {
+		ipmi_session_wa_note(s, FLEET_WA_SOLCHANNELSUPPORT, 1);
+	}
+}
+
 static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
 {
 	uint8_t scratch[IPMI_MAX_PACKET * 2];
@@ -652,6 +679,7 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		ipmi_session_close_finish(s);
 		return;
 	}
+	note_answer_quirks(s, r, &rsp);
 	if (r->cb != NULL)
 		r->cb(s, 0, &rsp, r->arg);
 	free(r);
