@@ -296,8 +296,7 @@ void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 	ipmi_rakp_wipe(&proof);
 	b->rakp2_proofs++;
 	/* supermicro20, sun20: a key exchange auth code one byte too long. */
-	if (n > 0 && n < sizeof(out) &&
-	    sim_ipmi_quirk(ib, FLEET_WA_SUPERMICRO20 | FLEET_WA_SUN20))
+	if (n > 0 && n < sizeof(out) && sim_ipmi_quirk(ib, FLEET_WA_SUPERMICRO20 | FLEET_WA_SUN20))
 		out[n++] = 0;
 	ss->state = SS_RAKP2;
 	ss->max_priv = m1.role & 0x0f;

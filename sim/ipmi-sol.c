@@ -220,7 +220,8 @@ void sim_ipmi_sol_activate(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 		put_le16(out + 6, swap16(SOL_SIZE));
 	}
 	if (sim_ipmi_quirk(ib, FLEET_WA_SOLPORT))
-		put_le16(out + 8, swap16(ntohs(((const struct sockaddr_in *)&ib->b->ipmi_addr)->sin_port)));
+		put_le16(out + 8,
+			 swap16(ntohs(((const struct sockaddr_in *)&ib->b->ipmi_addr)->sin_port)));
 	reply_data(r, out, sizeof(out));
 	r->after = AFTER_SOL_ATTACH;
 }

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,8 +84,8 @@ const char *fleet_privilege_name(enum fleet_privilege p)
 const char *fleet_workaround_name(unsigned i)
 {
 	static const char *const names[FLEET_WA_COUNT] = {
-		"authcap",	  "nochecksumcheck", "intel20",		  "supermicro20",
-		"sun20",	  "opensesspriv",    "solpayloadsize",	  "solport",
+		"authcap",	  "nochecksumcheck", "intel20",	  "supermicro20",
+		"sun20",	  "opensesspriv",    "solpayloadsize", "solport",
 		"solstatus",	  "solchannelsupport", "serialalertsdeferred",
 	};
 
@@ -111,6 +112,19 @@ int fleet_workarounds_parse(const char *list, unsigned *bits, char **bad)
 	}
 	free(copy);
 	return 0;
+}
+
+const char *fleet_workarounds_format(unsigned bits, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < FLEET_WA_COUNT && n < len; i++)
+		if (bits & (1u << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      fleet_workaround_name(i));
+	return buf;
 }
 
 int fleet_parse_hostport(const char *s, char **host, int *port)

@@ -111,6 +111,8 @@ const char *fleet_workaround_name(unsigned i);
 /* Parse "name,name,..." into FLEET_WA_* bits: 0, or -1 with *bad set to
  * the first unknown name (malloc'd). */
 int fleet_workarounds_parse(const char *list, unsigned *bits, char **bad);
+/* "name, name" for the bits set, or "none"; returns buf. */
+const char *fleet_workarounds_format(unsigned bits, char *buf, size_t len);
 /* The Redfish base URL of a host (its redfish key, or https://ADDRESS),
  * without a trailing slash (malloc'd). */
 char *fleet_redfish_url(const struct host_config *hc);

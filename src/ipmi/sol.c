@@ -56,8 +56,8 @@ size_t sol_build_activate(uint8_t out[6], uint8_t instance, int encrypt, int aut
 {
 	out[0] = 0x01; /* payload type SOL */
 	out[1] = instance & 0x0f;
-	out[2] = (uint8_t)((encrypt ? SOL_AUX_ENCRYPT : 0) | (authenticate ? SOL_AUX_AUTHENTICATE : 0) |
-			   SOL_AUX_ALERTS_DEFERRED);
+	out[2] = (uint8_t)((encrypt ? SOL_AUX_ENCRYPT : 0) |
+			   (authenticate ? SOL_AUX_AUTHENTICATE : 0) | SOL_AUX_ALERTS_DEFERRED);
 	out[3] = 0;
 	out[4] = 0;
 	out[5] = 0;

@@ -106,6 +106,8 @@ static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows
 
 static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
 {
+	char wa[200];
+
 	mvprintw(y, 2, "Power state:      ");
 	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 1);
 	printw("%s", bmc_power_name(h->power));
@@ -113,6 +115,8 @@ static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
 	mvprintw(y + 1, 2, "Last power event: %s", h->last_power_event ? h->last_power_event : "-");
 	mvprintw(y + 2, 2, "Next boot device: %s%s", bmc_boot_device_name(h->boot_device),
 		 h->boot_device != BOOT_NONE && h->boot_persistent ? " (persistent)" : "");
+	mvprintw(y + 3, 2, "IPMI workarounds: %s",
+		 fleet_workarounds_format(h->workarounds, wa, sizeof wa));
 	mvprintw(y + 4, 2, "Actions (on this host, or on the marked hosts):");
 	mvprintw(y + 5, 4, "o power on    x power off    c power cycle    R hard reset");
 	mvprintw(y + 6, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
