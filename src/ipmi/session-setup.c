@@ -221,6 +221,7 @@ static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
 		    "the BMC offers only IPMI v1.5, which bmctop refuses (its logins send the password in clear text or as MD5); enable IPMI v2.0 / RMCP+ on the BMC");
 		return;
 	}
+	s->kg_claimed = caps.kg_set;
 	/* Some firmware misreports user names and K_g here (FreeIPMI's authcap):
 	 * the login decides; if it works, the host is marked authcap. */
 	if ((caps.kg_set && !s->par.kg_given) ||
@@ -467,8 +468,12 @@ static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 		return;
 	}
 	if (ipmi_rakp4_verify(&s->rakp, &m4) != 0) {
-		ipmi_session_fail(s, BMC_EREFUSED,
-				  "the BMC's RAKP 4 integrity check value is wrong (a wrong K_g, or not the BMC we think); refusing the session");
+		if (s->kg_claimed && !s->par.kg_given)
+			ipmi_session_fail(s, BMC_EREFUSED,
+					  "the BMC has a BMC key (K_g) set and the fleet file gives none (kg-file); its RAKP 4 did not verify, refusing the session");
+		else
+			ipmi_session_fail(s, BMC_EREFUSED,
+					  "the BMC's RAKP 4 integrity check value is wrong (a wrong K_g, or not the BMC we think); refusing the session");
 		return;
 	}
 	s->keys = s->rakp.keys;

@@ -152,6 +152,7 @@ struct ipmi_session {
 	int close_requested;
 	unsigned wa;	   /* workarounds in use on this session (FLEET_WA_*) */
 	int authcap_doubt; /* Get Channel Auth Caps contradicted our login */
+	int kg_claimed;	   /* ... and said the BMC has a K_g set */
 };
 
 /* Workaround w is forced, or may be used once seen (session-setup.c). */
