@@ -216,7 +216,7 @@ if [ -f "$T_TMP/intel20.ready" ]; then
 	printf 'workarounds = intel20\n' >"$T_TMP/force.extra"
 	sed '/^\[defaults\]/r '"$T_TMP/force.extra" "$T_TMP/intel20.conf" >"$T_TMP/intel20.force.conf"
 	l0=$(sim_count intel20 logins)
-	timeout 60 "$BMCTOP" -c "$T_TMP/intel20.force.conf" status --json >"$T_TMP/force.json" 2>&1
+	timeout 60 "$BMCTOP" -c "$T_TMP/intel20.force.conf" status --json >"$T_TMP/force.json" 2>"$T_TMP/force.err"
 	l1=$(sim_count intel20 logins)
 	is "workarounds = intel20: one RAKP 1, padded from the start" "$((l1 - l0))" 1
 	is "workarounds = intel20: host ok, intel20 listed" \
@@ -226,9 +226,10 @@ if [ -f "$T_TMP/supermicro20.ready" ]; then
 	export XDG_STATE_HOME="$T_TMP/state3"
 	printf 'workarounds = none\n' >"$T_TMP/none.extra"
 	sed '/^\[defaults\]/r '"$T_TMP/none.extra" "$T_TMP/supermicro20.conf" >"$T_TMP/sm.none.conf"
-	timeout 60 "$BMCTOP" -c "$T_TMP/sm.none.conf" status --json >"$T_TMP/none.json" 2>&1
-	unlike "workarounds = none: supermicro20's long RAKP 2 is refused" \
-		"$(pyj "print(d[0]['state'])" <"$T_TMP/none.json" 2>&1)" '^ok$'
+	timeout 60 "$BMCTOP" -c "$T_TMP/sm.none.conf" status --json >"$T_TMP/none.json" 2>"$T_TMP/none.err"
+	is "workarounds = none: supermicro20's long RAKP 2 is refused, nothing listed" \
+		"$(pyj "h=d[0]; print(h['state'], h['workarounds'])" <"$T_TMP/none.json" 2>&1)" \
+		"authentication failed []"
 fi
 printf '[defaults]\nworkarounds = intel20,bogus\n[host a]\naddress = 127.0.0.1\n' >"$T_TMP/bad.conf"
 out=$(timeout 30 "$BMCTOP" -c "$T_TMP/bad.conf" status --json 2>&1); rc=$?
@@ -245,3 +246,75 @@ fi
 out=$("$BMCSIM" --password-file "$PWF" --quirk intel21 2>&1); rc=$?
 check "--quirk intel21: refused" test "$rc" -ne 0
 like "--quirk intel21: the error lists the known quirks" "$out" 'unknown quirk "intel21".*serialalertsdeferred'
+
+# --- K_g (the BMC key) against OpenIPMI's ipmi_sim ----------------------------
+# ipmi_sim takes the key as "bmc_key" in its LAN section.  bmctop reads it
+# from kg-file (0600), ipmitool from IPMI_KGKEY (-K), FreeIPMI from its
+# configuration file (k_g): never on a command line.
+if command -v ipmi_sim >/dev/null 2>&1; then
+	KG=$(tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c 12)
+	kdir="$T_TMP/kgsim"
+	mkdir -m 700 "$kdir" "$kdir/state"
+	(umask 077 && printf '%s\n' "$KG" >"$kdir/kg" && printf 'wrong%s\n' "$KG" >"$kdir/badkg")
+	kport=$(free_port udp)
+	{
+		echo "name \"kgsim\""
+		echo "set_working_mc 0x20"
+		echo "  startlan 1"
+		echo "    addr 127.0.0.1 $kport"
+		echo "    priv_limit admin"
+		echo "    allowed_auths_admin md5"
+		echo "    guid a123456789abcdefa123456789abcdef"
+		echo "    bmc_key \"$KG\""
+		echo "  endlan"
+		echo "  user 1 false \"\" \"\" user 10 none"
+		echo "  user 2 true \"admin\" \"$PW\" admin 10 md5"
+	} >"$kdir/lan.conf"
+	chmod 600 "$kdir/lan.conf"
+	printf 'mc_setbmc 0x20\nmc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02\nmc_enable 0x20\n' \
+		>"$kdir/bmc.emu"
+	spawn timeout -k 5 600 ipmi_sim -c "$kdir/lan.conf" -f "$kdir/bmc.emu" -s "$kdir/state" -n -p \
+		</dev/null >"$kdir/sim.log" 2>&1
+	kg_fleet() {
+		printf '[defaults]\nuser = admin\npassword-file = %s\nprotocol = ipmi\ncipher-suite = 3\n' "$PWF"
+		[ -z "$1" ] || printf 'kg-file = %s\n' "$1"
+		printf '[host kgbmc]\naddress = 127.0.0.1\nipmi-port = %s\n' "$2"
+	}
+	kg_fleet "$kdir/kg" "$kport" >"$kdir/good.conf"
+	wait_for 20 sh -c "IPMI_KGKEY='$KG' timeout 10 ipmitool -I lanplus -C 3 -H 127.0.0.1 -p $kport -U admin -E -K mc info" ||
+		diag "$(cat "$kdir/sim.log")"
+	timeout 60 "$BMCTOP" -c "$kdir/good.conf" status --json >"$kdir/good.json" 2>"$kdir/good.err"
+	is "K_g: bmctop with kg-file reads the host (state, firmware)" \
+		"$(pyj "h=d[0]; print(h['state'], h['firmware'])" <"$kdir/good.json" 2>&1)" "ok 9.08"
+	bpower=$(pyj "print(d[0]['power'])" <"$kdir/good.json" 2>&1)
+	like "K_g: ipmitool -K (key from IPMI_KGKEY) agrees on power" \
+		"$(IPMI_KGKEY="$KG" timeout 30 ipmitool -I lanplus -C 3 -H 127.0.0.1 -p "$kport" -U admin -E -K chassis power status 2>&1)" \
+		"Chassis Power is $bpower"
+	(umask 077 && printf 'username admin\npassword %s\nk_g %s\n' "$PW" "$KG" >"$kdir/freeipmi.conf")
+	like "K_g: FreeIPMI (k_g in its configuration file) agrees on power" \
+		"$(timeout 30 ipmi-chassis -D LAN_2_0 -I 3 --config-file "$kdir/freeipmi.conf" -h "127.0.0.1:$kport" -W opensesspriv --get-chassis-status 2>&1)" \
+		"System Power +: $bpower"
+	unlike "K_g: no key in bmctop's arguments or the fleet file" "$(cat "$kdir/good.conf")" "$KG"
+
+	# A wrong key, through a proxy that counts datagrams: Get Channel Auth
+	# Caps, Open Session, RAKP 1, RAKP 3, and nothing more.
+	pport=$(free_port udp)
+	spawn /usr/bin/python3 "$PEERS/udp-lossy-proxy.py" --listen "$pport" --target "$kport" \
+		--ready-file "$kdir/proxy.ready" --stats "$kdir/proxy.stats" --max-seconds 120
+	ppid=$T_LAST_PID
+	wait_for 10 test -f "$kdir/proxy.ready"
+	kg_fleet "$kdir/badkg" "$pport" >"$kdir/bad.conf"
+	timeout 60 "$BMCTOP" -c "$kdir/bad.conf" status --json >"$kdir/bad.json" 2>"$kdir/bad.err"
+	like "K_g: a wrong key fails with a clear error" \
+		"$(pyj "print(d[0]['error'])" <"$kdir/bad.json" 2>&1)" 'wrong K_g'
+	kill "$ppid"
+	wait_for 10 test -s "$kdir/proxy.stats"
+	is "K_g: a wrong key costs one handshake (4 datagrams to the BMC)" \
+		"$(env_get "$kdir/proxy.stats" up_in)" 4
+	kg_fleet "" "$kport" >"$kdir/none.conf"
+	timeout 60 "$BMCTOP" -c "$kdir/none.conf" status --json >"$kdir/none.json" 2>"$kdir/none.err"
+	like "K_g: none configured: the error says the BMC has one" \
+		"$(pyj "print(d[0]['error'])" <"$kdir/none.json" 2>&1)" 'K_g\) set and the fleet file gives none'
+else
+	fail "ipmi_sim installed (openipmi), for the K_g test"
+fi
