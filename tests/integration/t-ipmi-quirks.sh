@@ -231,6 +231,27 @@ if [ -f "$T_TMP/supermicro20.ready" ]; then
 		"$(pyj "h=d[0]; print(h['state'], h['workarounds'])" <"$T_TMP/none.json" 2>&1)" \
 		"authentication failed []"
 fi
+# The detail view's Power tab names the workarounds in use.
+if [ -f "$T_TMP/supermicro20.ready" ] && command -v tmux >/dev/null 2>&1; then
+	sock="$T_TMP/tmux.sock"
+	tmux -S "$sock" new-session -d -x 140 -y 30 \
+		"XDG_STATE_HOME='$T_TMP/state-tui' '$BMCTOP' -c '$T_TMP/supermicro20.conf'; sleep 30"
+	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
+	tui_shows() { wait_for 15 sh -c "tmux -S '$sock' capture-pane -p | grep -qE -- '$1'"; }
+	tui_shows '^ *.? ?bmc01 .* on ' || diag "$(tmux -S "$sock" capture-pane -p)"
+	tmux -S "$sock" send-keys Enter
+	tui_shows '^ bmc01 +127\.0\.0\.1:'
+	tmux -S "$sock" send-keys 2
+	if tui_shows 'IPMI workarounds: supermicro20'; then
+		ok "detail view, Power tab: IPMI workarounds: supermicro20"
+	else
+		fail "detail view, Power tab: IPMI workarounds: supermicro20"
+		diag "$(tmux -S "$sock" capture-pane -p)"
+	fi
+	tmux -S "$sock" send-keys Escape q
+	tmux -S "$sock" kill-server 2>/dev/null
+fi
+
 printf '[defaults]\nworkarounds = intel20,bogus\n[host a]\naddress = 127.0.0.1\n' >"$T_TMP/bad.conf"
 out=$(timeout 30 "$BMCTOP" -c "$T_TMP/bad.conf" status --json 2>&1); rc=$?
 check "workarounds = bogus: the fleet file is refused" test "$rc" -ne 0
