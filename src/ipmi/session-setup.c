@@ -412,6 +412,12 @@ static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 	setup_answered(s);
 	if (m2.status == 0x0D && intel20_probe(s))
 		return;
+	if (m2.status == 0x0D && (s->par.wa_cached & FLEET_WA_INTEL20)) {
+		/* Padded as remembered, and refused: another BMC at that address
+		 * now, perhaps.  Forget it; the next login goes unpadded. */
+		s->par.wa_cached &= ~(unsigned)FLEET_WA_INTEL20;
+		wa_learned(s, s->par.wa_cached);
+	}
 	if (m2.status != 0) {
 		int auth = m2.status == 0x0D || m2.status == 0x09 || m2.status == 0x0A ||
 			   m2.status == 0x0C;

@@ -330,9 +330,10 @@ static void wa_learned(void *cfg_ctx, unsigned used, unsigned tried)
 	r->learned_tried = tried;
 }
 
-/* A run whose session may detect workarounds, with the probes already
- * spent in earlier runs. */
-static void run_init_wa(struct run *r, const char *bmc_password, int detect, unsigned tried)
+/* A run whose session may detect workarounds, with what earlier runs
+ * learned: the workarounds that worked, the probes already spent. */
+static void run_init_wa(struct run *r, const char *bmc_password, int detect, unsigned cached,
+			unsigned tried)
 {
 	struct ipmi_session_params par;
 	char *err = NULL;
@@ -362,6 +363,7 @@ static void run_init_wa(struct run *r, const char *bmc_password, int detect, uns
 	par.error = on_error;
 	par.ctx = r;
 	par.wa_detect = detect;
+	par.wa_cached = cached;
 	par.wa_tried = tried;
 	par.wa_learned = wa_learned;
 	par.wa_in_use = &r->wa_in_use;
@@ -373,7 +375,7 @@ static void run_init_wa(struct run *r, const char *bmc_password, int detect, uns
 
 static void run_init(struct run *r, const char *bmc_password)
 {
-	run_init_wa(r, bmc_password, 0, 0);
+	run_init_wa(r, bmc_password, 0, 0, 0);
 }
 
 static void on_closed(struct ipmi_session *s)
@@ -552,7 +554,7 @@ TEST(ipmi_session_long_rakp2_recognised_without_a_second_login)
 {
 	struct run r;
 
-	run_init_wa(&r, "secret", 1, 0);
+	run_init_wa(&r, "secret", 1, 0, 0);
 	r.bmc.long_rakp2 = 1;
 	request_device_id(&r);
 	ASSERT_EQ(r.error_status, 0);
@@ -568,7 +570,7 @@ TEST(ipmi_session_long_rakp2_wrong_password_one_attempt)
 {
 	struct run r;
 
-	run_init_wa(&r, "another", 1, 0);
+	run_init_wa(&r, "another", 1, 0, 0);
 	r.bmc.long_rakp2 = 1;
 	request_device_id(&r);
 	ASSERT_EQ(r.error_status, BMC_EAUTH);
@@ -583,7 +585,7 @@ TEST(ipmi_session_long_rakp2_refused_with_workarounds_none)
 {
 	struct run r;
 
-	run_init_wa(&r, "secret", 0, 0);
+	run_init_wa(&r, "secret", 0, 0, 0);
 	r.bmc.long_rakp2 = 1;
 	request_device_id(&r);
 	ASSERT_EQ(r.error_status, BMC_EAUTH);
@@ -596,7 +598,7 @@ TEST(ipmi_session_bad_checksums_taken_when_authenticated)
 {
 	struct run r;
 
-	run_init_wa(&r, "secret", 1, 0);
+	run_init_wa(&r, "secret", 1, 0, 0);
 	r.bmc.bad_checksum = 1;
 	request_device_id(&r);
 	ASSERT_EQ(r.error_status, 0);
@@ -612,7 +614,7 @@ TEST(ipmi_session_intel_padded_name_probed_once)
 {
 	struct run r;
 
-	run_init_wa(&r, "secret", 1, 0);
+	run_init_wa(&r, "secret", 1, 0, 0);
 	r.bmc.intel = 1;
 	request_device_id(&r);
 	ASSERT_EQ(r.error_status, 0);
@@ -631,11 +633,25 @@ TEST(ipmi_session_intel_probe_not_made_twice)
 {
 	struct run r;
 
-	run_init_wa(&r, "secret", 1, FLEET_WA_INTEL20);
+	run_init_wa(&r, "secret", 1, 0, FLEET_WA_INTEL20);
 	r.bmc.intel = 1;
 	request_device_id(&r);
 	ASSERT_EQ(r.error_status, BMC_EAUTH);
 	ASSERT_CONTAINS(r.error_msg, "unauthorized name");
 	ASSERT_EQ(r.bmc.rakp1s, 1);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_intel_remembered_then_refused_is_forgotten)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 1, FLEET_WA_INTEL20, FLEET_WA_INTEL20);
+	r.bmc.rakp2_status = 0x0D;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, BMC_EAUTH);
+	ASSERT_EQ(r.bmc.rakp1s, 1);
+	ASSERT_EQ(r.learned_used, 0);
+	ASSERT_EQ(r.learned_tried, FLEET_WA_INTEL20);
 	run_finish(&r);
 }
