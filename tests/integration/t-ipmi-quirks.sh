@@ -169,6 +169,8 @@ for q in $SESSION_QUIRKS $SOL_QUIRKS; do
 		unlike "$q: without -W $q FreeIPMI fails" "$out" 'System Power +: on'
 		;;
 	*)
+		freeipmi ipmi-sensors "$q" --sdr-cache-directory "$T_TMP/sdrcache" >"$T_TMP/$q.fi" 2>&1
+		check "$q: FreeIPMI ipmi-sensors equals the model" compare_fi "$T_TMP/$q.json" "$T_TMP/$q.fi"
 		like "$q: FreeIPMI ipmi-chassis reads power on" \
 			"$(freeipmi ipmi-chassis "$q" --get-chassis-status 2>&1)" 'System Power +: on'
 		;;
