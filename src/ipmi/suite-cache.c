@@ -109,6 +109,8 @@ static int take_workarounds(char *line, unsigned *used, unsigned *tried)
 	if (last == NULL || strncmp(last, " w=", 3) != 0 ||
 	    sscanf(last + 3, "%x/%x", used, tried) != 2)
 		return 0;
+	*used &= (1u << FLEET_WA_COUNT) - 1;
+	*tried &= (1u << FLEET_WA_COUNT) - 1;
 	*last = '\0';
 	return 1;
 }
