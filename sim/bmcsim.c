@@ -24,6 +24,7 @@
 
 #include <openssl/rand.h>
 
+#include "core/fleet.h"
 #include "core/xalloc.h"
 #include "replay.h"
 #include "sim.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
 	    "              [--user U] [--password-file F] [--fleet-out FILE] [--ready-file FILE]\n"
 	    "              [--dump FILE] [--loss R] [--latency MS] [--jitter MS] [--dead PCT]\n"
 	    "              [--reboot-every S] [--authfail PCT] [--redfish-share PCT]\n"
+	    "              [--quirk NAME[,NAME...]] [--quirk-share PCT]\n"
 	    "              [--redfish-port P] [--redfish-delay MS] [--seed N] [--tick MS]\n"
 	    "              [--speed X] [--demo] [--max-seconds S] [--verbose]\n"
 	    "              [--replay DIR]\n"
@@ -285,11 +287,17 @@ static void write_dump(struct app *a)
 			", \"port\": %d, \"redfish_port\": %d, \"power\": \"%s\", \"dead\": %s, "
 			"\"authfail\": %d, \"health\": \"%s\", \"boot_device\": %u, "
 			"\"boot_persistent\": %s, \"sel_entries\": %zu, \"logins\": %u, "
-			"\"login_failures\": %u, \"boot_epoch\": %llu,\n  \"sensors\": [",
+			"\"login_failures\": %u, \"boot_epoch\": %llu,\n",
 			bmc_port(b), b->redfish_port, b->power ? "on" : "off",
 			b->dead ? "true" : "false", b->authfail, health[sim_bmc_health(b)],
 			b->boot_device, b->boot_persistent ? "true" : "false", b->nsel, b->logins,
 			b->login_failures, (unsigned long long)b->boot_epoch);
+		fprintf(f, "  \"rakp2_proofs\": %u, \"rakp3s\": %u, \"quirks\": [", b->rakp2_proofs,
+			b->rakp3s);
+		for (unsigned q = 0, n = 0; q < FLEET_WA_COUNT; q++)
+			if (b->quirks & (1u << q))
+				fprintf(f, "%s\"%s\"", n++ ? ", " : "", fleet_workaround_name(q));
+		fputs("],\n  \"sensors\": [", f);
 		for (size_t k = 0; k < b->nsensors; k++) {
 			const struct sim_sensor *sn = &b->sensors[k];
 
@@ -429,6 +437,8 @@ enum {
 	OPT_DEAD,
 	OPT_REBOOT,
 	OPT_AUTHFAIL,
+	OPT_QUIRK,
+	OPT_QUIRK_SHARE,
 	OPT_RF_SHARE,
 	OPT_RF_DELAY,
 	OPT_RF_PORT,
@@ -459,6 +469,8 @@ static const struct option long_options[] = {
     {"dead", required_argument, NULL, OPT_DEAD},
     {"reboot-every", required_argument, NULL, OPT_REBOOT},
     {"authfail", required_argument, NULL, OPT_AUTHFAIL},
+    {"quirk", required_argument, NULL, OPT_QUIRK},
+    {"quirk-share", required_argument, NULL, OPT_QUIRK_SHARE},
     {"redfish-share", required_argument, NULL, OPT_RF_SHARE},
     {"redfish-delay", required_argument, NULL, OPT_RF_DELAY},
     {"redfish-port", required_argument, NULL, OPT_RF_PORT},
@@ -477,6 +489,21 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* --quirk NAME[,NAME...]: FreeIPMI's workaround names (bmcsim(1)). */
+static int parse_quirks(const char *v, unsigned *bits)
+{
+	char *bad;
+
+	if (fleet_workarounds_parse(v, bits, &bad) == 0 && *bits != 0)
+		return 0;
+	fprintf(stderr, "bmcsim: --quirk: unknown quirk \"%s\"; known:", bad ? bad : v);
+	for (unsigned i = 0; i < FLEET_WA_COUNT; i++)
+		fprintf(stderr, " %s", fleet_workaround_name(i));
+	fputc('\n', stderr);
+	free(bad);
+	return -1;
+}
+
 static int parse_options(int argc, char **argv, struct app *a, struct sim_options *o,
 			 unsigned long *max_seconds)
 {
@@ -489,6 +516,7 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 	o->addresses = 1;
 	o->seed = 1;
 	o->tick_ms = 2000;
+	o->quirk_share = 100;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		int rc = 0;
 
@@ -543,6 +571,13 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 		case OPT_AUTHFAIL:
 			rc = parse_uint("--authfail", optarg, 100, &n);
 			o->authfail_pct = (unsigned)n;
+			break;
+		case OPT_QUIRK:
+			rc = parse_quirks(optarg, &o->quirks);
+			break;
+		case OPT_QUIRK_SHARE:
+			rc = parse_uint("--quirk-share", optarg, 100, &n);
+			o->quirk_share = (unsigned)n;
 			break;
 		case OPT_RF_SHARE:
 			rc = parse_uint("--redfish-share", optarg, 100, &n);

@@ -222,6 +222,10 @@ static void cmd_auth_caps(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 	uint8_t caps[8] = {
 	    0x01, (uint8_t)(v20 ? 0x80 : 0x00), 0x04, (uint8_t)(v20 ? 0x02 : 0x00), 0, 0, 0, 0};
 
+	/* authcap (Asus, Intel, Sun ELOM firmware): the answer denies the
+	 * non-null user names the BMC takes and claims a K_g it does not have. */
+	if (sim_ipmi_quirk(ib, FLEET_WA_AUTHCAP))
+		caps[2] = 0x20;
 	reply_data(r, caps, sizeof(caps));
 }
 
@@ -612,6 +616,11 @@ static void cmd_payload_support(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *s
 {
 	const uint8_t d[8] = {0x03, 0x00, 0x3f, 0x00, 0, 0, 0, 0};
 
+	/* solchannelsupport: firmware without Get Channel Payload Support. */
+	if (sim_ipmi_quirk(ib, FLEET_WA_SOLCHANNELSUPPORT)) {
+		r->ccode = CC_INVALID_CMD;
+		return;
+	}
 	reply_data(r, d, sizeof(d));
 }
 

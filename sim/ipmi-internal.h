@@ -19,6 +19,7 @@
 
 #include "ipmi/msg.h"
 #include "ipmi/rakp.h"
+#include "core/fleet.h"
 #include "ipmi/sol.h"
 #include "sim.h"
 
@@ -89,6 +90,8 @@ struct sim_ipmi_sess {
 	unsigned sol_tries;
 	uint8_t sol_rx_seq, sol_rx_count;
 	struct sim_ipmi_sess *sol_prev, *sol_next; /* list of sessions with SOL active */
+	uint8_t open_priv; /* the privilege the Open Session request named, as sent */
+	int sol_deferred;  /* SOL activated with serial alerts deferred */
 };
 
 struct sim_ipmi_bmc {
@@ -142,6 +145,12 @@ typedef void sim_ipmi_cmd_fn(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 static inline uint64_t sim_ipmi_now(struct sim_ipmi_bmc *ib)
 {
 	return uv_now(ib->is->sim->loop);
+}
+
+/* The BMC shows vendor misbehaviour q (FLEET_WA_*, bmcsim --quirk). */
+static inline int sim_ipmi_quirk(const struct sim_ipmi_bmc *ib, unsigned q)
+{
+	return (ib->b->quirks & q) != 0;
 }
 
 static inline void reply_data(struct sim_ipmi_reply *r, const void *data, size_t len)

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <sys/socket.h>
@@ -186,6 +187,7 @@ void sim_ipmi_session_open(struct sim_ipmi_bmc *ib, const struct sockaddr *addr,
 		ss->console_sid = q.console_sid;
 		ss->suite = c.suite;
 		ss->max_priv = q.max_priv ? q.max_priv : PRIV_ADMIN;
+		ss->open_priv = q.max_priv;
 		sim_ipmi_session_save_peer(ss, addr);
 		rsp.max_priv = ss->max_priv;
 		rsp.bmc_sid = ss->bmc_sid;
@@ -197,6 +199,49 @@ void sim_ipmi_session_open(struct sim_ipmi_bmc *ib, const struct sockaddr *addr,
 		   ipmi_open_session_rsp_build(out, &rsp), NULL);
 }
 
+/* The length of the user name the BMC looks up: as sent, or (intel20) the
+ * name inside the NUL padding to 16 bytes that Intel's firmware insists
+ * on; a name sent unpadded is not found there (SIZE_MAX). */
+static size_t lookup_name_len(struct sim_ipmi_bmc *ib, const struct ipmi_rakp1 *m1)
+{
+	size_t n = m1->user_len;
+
+	if (!sim_ipmi_quirk(ib, FLEET_WA_INTEL20))
+		return n;
+	if (n != IPMI_MAX_USER)
+		return SIZE_MAX;
+	while (n > 0 && m1->user[n - 1] == '\0')
+		n--;
+	return n;
+}
+
+/* Start the RAKP exchange for a new RAKP 1, with the vendor quirks in how
+ * the keys are hashed: intel20 hashes the user name NUL-padded to 16
+ * bytes; opensesspriv (and sun20) the privilege of the Open Session
+ * request instead of RAKP 1's. */
+static void rakp_start(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+		       const struct ipmi_rakp1 *m1, size_t name_len)
+{
+	struct sim *s = ib->is->sim;
+	uint8_t user[IPMI_MAX_USER];
+	size_t user_len = m1->user_len;
+
+	memcpy(user, m1->user, user_len);
+	if (sim_ipmi_quirk(ib, FLEET_WA_INTEL20) && name_len <= IPMI_MAX_USER) {
+		memset(user + name_len, 0, IPMI_MAX_USER - name_len);
+		user_len = IPMI_MAX_USER;
+	}
+	ipmi_rakp_init(&ss->rakp, ss->suite, 0, (const char *)user, user_len,
+		       (const uint8_t *)s->opt.password, strlen(s->opt.password), NULL, 0,
+		       ss->console_sid, m1->rm);
+	ss->rakp.role = m1->role; /* the MACs cover the byte as sent */
+	if (sim_ipmi_quirk(ib, FLEET_WA_OPENSESSPRIV | FLEET_WA_SUN20))
+		ss->rakp.role = (uint8_t)((m1->role & 0xf0) | ss->open_priv);
+	ss->rakp.bmc_sid = ss->bmc_sid;
+	memcpy(ss->rakp.guid, ib->guid, 16);
+	crypto_random(ss->rakp.rc, sizeof(ss->rakp.rc));
+}
+
 void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
 			    size_t len)
 {
@@ -206,7 +251,7 @@ void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 	struct ipmi_rakp proof;
 	struct sim_ipmi_sess *ss;
 	uint8_t out[128], status = 0;
-	size_t n;
+	size_t n, name_len;
 
 	if (ipmi_rakp1_parse(p, len, &m1) != 0) {
 		ib->is->malformed++;
@@ -224,20 +269,14 @@ void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 	}
 	b->logins++;
 	ss->last_ms = sim_ipmi_now(ib);
-	if (m1.user_len != strlen(s->opt.user) || memcmp(m1.user, s->opt.user, m1.user_len) != 0 ||
+	name_len = lookup_name_len(ib, &m1);
+	if (name_len != strlen(s->opt.user) || memcmp(m1.user, s->opt.user, name_len) != 0 ||
 	    b->authfail == 1)
 		status = ST_UNAUTH_NAME;
 	else if ((m1.role & 0x0f) < PRIV_CALLBACK || (m1.role & 0x0f) > PRIV_ADMIN)
 		status = ST_INVALID_ROLE;
-	if (ss->state != SS_RAKP2 || memcmp(ss->rakp.rm, m1.rm, 16) != 0) {
-		ipmi_rakp_init(&ss->rakp, ss->suite, 0, (const char *)m1.user, m1.user_len,
-			       (const uint8_t *)s->opt.password, strlen(s->opt.password), NULL, 0,
-			       ss->console_sid, m1.rm);
-		ss->rakp.role = m1.role; /* the MACs cover the byte as sent */
-		ss->rakp.bmc_sid = ss->bmc_sid;
-		memcpy(ss->rakp.guid, ib->guid, 16);
-		crypto_random(ss->rakp.rc, sizeof(ss->rakp.rc));
-	}
+	if (ss->state != SS_RAKP2 || memcmp(ss->rakp.rm, m1.rm, 16) != 0)
+		rakp_start(ib, ss, &m1, name_len);
 	if (status != 0) {
 		b->login_failures++;
 		ib->is->login_failures++;
@@ -255,10 +294,33 @@ void sim_ipmi_session_rakp1(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 	}
 	n = ipmi_rakp2_build(out, sizeof(out), m1.tag, 0, &proof);
 	ipmi_rakp_wipe(&proof);
+	b->rakp2_proofs++;
+	/* supermicro20, sun20: a key exchange auth code one byte too long. */
+	if (n > 0 && n < sizeof(out) && sim_ipmi_quirk(ib, FLEET_WA_SUPERMICRO20 | FLEET_WA_SUN20))
+		out[n++] = 0;
 	ss->state = SS_RAKP2;
 	ss->max_priv = m1.role & 0x0f;
 	sim_ipmi_session_save_peer(ss, addr);
 	sim_ipmi_send_rmcpp(ib, addr, IPMI_PAYLOAD_RAKP2, 0, 0, out, n, NULL);
+}
+
+/* RAKP 3's auth code; intel20 firmware expects it over the user name
+ * without its padding and with the name-only lookup bit clear. */
+static int rakp3_check(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
+		       const struct ipmi_rakp3 *m3)
+{
+	struct ipmi_rakp r;
+	int rc;
+
+	if (!sim_ipmi_quirk(ib, FLEET_WA_INTEL20))
+		return ipmi_rakp3_verify(&ss->rakp, m3->auth_code, m3->auth_code_len);
+	r = ss->rakp;
+	while (r.user_len > 0 && r.user[r.user_len - 1] == '\0')
+		r.user_len--;
+	r.role &= (uint8_t)~0x10;
+	rc = ipmi_rakp3_verify(&r, m3->auth_code, m3->auth_code_len);
+	ipmi_rakp_wipe(&r);
+	return rc;
 }
 
 void sim_ipmi_session_rakp3(struct sim_ipmi_bmc *ib, const struct sockaddr *addr, const uint8_t *p,
@@ -273,6 +335,7 @@ void sim_ipmi_session_rakp3(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 		ib->is->malformed++;
 		return;
 	}
+	ib->b->rakp3s++;
 	ss = sim_ipmi_session_find(ib, m3.bmc_sid);
 	if (ss == NULL || (ss->state != SS_RAKP2 && ss->state != SS_ACTIVE))
 		return;
@@ -281,8 +344,7 @@ void sim_ipmi_session_rakp3(struct sim_ipmi_bmc *ib, const struct sockaddr *addr
 		sim_ipmi_session_free(ss);
 		return;
 	}
-	if (ib->b->authfail == 2 ||
-	    ipmi_rakp3_verify(&ss->rakp, m3.auth_code, m3.auth_code_len) != 0) {
+	if (ib->b->authfail == 2 || rakp3_check(ib, ss, &m3) != 0) {
 		ib->b->login_failures++;
 		ib->is->login_failures++;
 		n = ipmi_rakp4_build(out, sizeof(out), m3.tag, ST_INVALID_ICV, &ss->rakp);

@@ -126,6 +126,10 @@ void sim_ipmi_sol_receive(struct sim_ipmi_sess *ss, const uint8_t *payload, size
 		ss->ib->is->malformed++;
 		return;
 	}
+	/* serialalertsdeferred: a BMC sharing the port with IPMI over serial
+	 * takes no keystrokes unless serial alerts were deferred. */
+	if (p.len > 0 && !ss->sol_deferred && sim_ipmi_quirk(ss->ib, FLEET_WA_SERIALALERTSDEFERRED))
+		return;
 	if (p.ack_seq != 0 && p.ack_seq == ss->sol_tx_seq && ss->sol_tx_len > 0) {
 		if (p.flags & SOL_OP_NACK) {
 			/* The console is full: wait a retry interval, then resend. */
@@ -164,6 +168,11 @@ void sim_ipmi_sol_receive(struct sim_ipmi_sess *ss, const uint8_t *payload, size
 
 /* Payload commands. */
 
+static uint16_t swap16(uint16_t v)
+{
+	return (uint16_t)(v << 8 | v >> 8);
+}
+
 void sim_ipmi_sol_activate(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 			   const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
@@ -188,6 +197,7 @@ void sim_ipmi_sol_activate(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 	ss->sol = 1;
 	ss->sol_encrypt = (rq->data[2] & SOL_AUX_ENCRYPT) != 0;
 	ss->sol_auth = (rq->data[2] & SOL_AUX_AUTHENTICATE) != 0;
+	ss->sol_deferred = (rq->data[2] & 0x0c) == 0x04;
 	ss->sol_tx_len = 0;
 	ss->sol_tx_seq = ss->sol_last_tx_seq = 0;
 	ss->sol_rx_seq = ss->sol_rx_count = 0;
@@ -203,6 +213,15 @@ void sim_ipmi_sol_activate(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 	put_le16(out + 6, SOL_SIZE);
 	put_le16(out + 8, ntohs(((const struct sockaddr_in *)&ib->b->ipmi_addr)->sin_port));
 	put_le16(out + 10, 0xffff);
+	/* solpayloadsize, solport: firmware that writes these two fields in
+	 * the wrong byte order (the sizes then read 1, the port another). */
+	if (sim_ipmi_quirk(ib, FLEET_WA_SOLPAYLOADSIZE)) {
+		put_le16(out + 4, swap16(SOL_SIZE));
+		put_le16(out + 6, swap16(SOL_SIZE));
+	}
+	if (sim_ipmi_quirk(ib, FLEET_WA_SOLPORT))
+		put_le16(out + 8,
+			 swap16(ntohs(((const struct sockaddr_in *)&ib->b->ipmi_addr)->sin_port)));
 	reply_data(r, out, sizeof(out));
 	r->after = AFTER_SOL_ATTACH;
 }
@@ -228,6 +247,11 @@ void sim_ipmi_sol_deactivate_cmd(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *
 void sim_ipmi_sol_status(struct sim_ipmi_bmc *ib, struct sim_ipmi_sess *ss,
 			 const struct ipmi_msg_request *rq, struct sim_ipmi_reply *r)
 {
+	/* solstatus: firmware without Get Payload Activation Status. */
+	if (sim_ipmi_quirk(ib, FLEET_WA_SOLSTATUS)) {
+		r->ccode = CC_INVALID_CMD;
+		return;
+	}
 	if ((rq->data[0] & 0x3f) == IPMI_PAYLOAD_SOL) {
 		r->data[r->len++] = 1;
 		r->data[r->len++] = ss->ib->sol_holder ? 1 : 0;

@@ -134,6 +134,9 @@ static void on_session_packet(struct sim_ipmi_bmc *ib, const struct sockaddr *ad
 	}
 	sim_ipmi_cmd_dispatch(ib, ss, &rq, &r);
 	n = response_msg(&rq, &r);
+	/* nochecksumcheck: Supermicro X9 firmware gets the data checksum wrong. */
+	if (n > 0 && sim_ipmi_quirk(ib, FLEET_WA_NOCHECKSUMCHECK))
+		msg_buf[n - 1] ^= 0x01;
 	if (n > 0)
 		sim_ipmi_send_rmcpp(ib, addr, IPMI_PAYLOAD_IPMI, ss->console_sid, ++ss->out_seq,
 				    msg_buf, n, &ss->rakp.keys);

@@ -429,6 +429,9 @@ int sim_init(struct sim *s, uv_loop_t *loop, const struct sim_options *opt, char
 		if (spread_pick(live++, s->opt.authfail_pct))
 			s->bmcs[i].authfail = 1 + (int)(n++ % 2);
 	}
+	for (unsigned i = 0; i < s->opt.count; i++)
+		if (spread_pick(i, s->opt.quirk_share))
+			s->bmcs[i].quirks = s->opt.quirks;
 	uv_timer_init(loop, &s->tick);
 	s->tick.data = s;
 	if (s->opt.tick_ms > 0)

@@ -106,6 +106,10 @@ struct sim_bmc {
 	void *ipmi;    /* ipmi.c's per-BMC state */
 	void *redfish; /* redfish.c's per-BMC state */
 	void *http;    /* http.c's per-BMC state */
+	unsigned quirks; /* FLEET_WA_* bits: the vendor misbehaviours it shows (--quirk) */
+	/* Password attempts as a BMC counts them: RAKP 2 messages that carried
+	 * a proof (the user name was found), RAKP 3 messages received. */
+	uint32_t rakp2_proofs, rakp3s;
 };
 
 struct sim_options {
@@ -129,6 +133,8 @@ struct sim_options {
 	unsigned tick_ms;	 /* model tick (drift, SEL, reboots); 0 freezes the model */
 	int verbose;		 /* log unknown commands and dropped packets to stderr */
 	double speed;		 /* simulated seconds per real second for drift (1 when 0) */
+	unsigned quirks;	 /* --quirk: FLEET_WA_* bits */
+	unsigned quirk_share;	 /* --quirk-share: percent of BMCs that have them (100) */
 };
 
 struct sim {

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,52 @@ const char *fleet_privilege_name(enum fleet_privilege p)
 		return "admin";
 	}
 	return "?";
+}
+
+const char *fleet_workaround_name(unsigned i)
+{
+	static const char *const names[FLEET_WA_COUNT] = {
+		"authcap",	  "nochecksumcheck", "intel20",	  "supermicro20",
+		"sun20",	  "opensesspriv",    "solpayloadsize", "solport",
+		"solstatus",	  "solchannelsupport", "serialalertsdeferred",
+	};
+
+	return i < FLEET_WA_COUNT ? names[i] : "?";
+}
+
+int fleet_workarounds_parse(const char *list, unsigned *bits, char **bad)
+{
+	char *copy = xstrdup(list), *save = NULL, *tok;
+	unsigned i;
+
+	*bits = 0;
+	*bad = NULL;
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save)) {
+		for (i = 0; i < FLEET_WA_COUNT; i++)
+			if (strcmp(tok, fleet_workaround_name(i)) == 0)
+				break;
+		if (i == FLEET_WA_COUNT) {
+			*bad = xstrdup(tok);
+			free(copy);
+			return -1;
+		}
+		*bits |= 1u << i;
+	}
+	free(copy);
+	return 0;
+}
+
+const char *fleet_workarounds_format(unsigned bits, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < FLEET_WA_COUNT && n < len; i++)
+		if (bits & (1u << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      fleet_workaround_name(i));
+	return buf;
 }
 
 int fleet_parse_hostport(const char *s, char **host, int *port)
@@ -403,6 +450,30 @@ static const char *apply_ca_file(struct host_config *hc, const char *v, struct f
 	return NULL;
 }
 
+static const char *apply_workarounds(struct host_config *hc, const char *v, struct fleet *f)
+{
+	unsigned bits;
+	char *bad;
+
+	if (strcmp(v, "none") == 0) {
+		hc->workarounds = 0;
+		hc->workarounds_detect = 0;
+		return NULL;
+	}
+	if (strcmp(v, "auto") == 0) {
+		hc->workarounds = 0;
+		hc->workarounds_detect = 1;
+		return NULL;
+	}
+	if (fleet_workarounds_parse(v, &bits, &bad) != 0 || bits == 0) {
+		free(bad);
+		return "auto, none, or a list of authcap, nochecksumcheck, intel20, supermicro20, sun20, opensesspriv, solpayloadsize, solport, solstatus, solchannelsupport, serialalertsdeferred";
+	}
+	hc->workarounds = bits;
+	hc->workarounds_detect = 1;
+	return NULL;
+}
+
 static const char *apply_max_in_flight(struct host_config *hc, const char *v, struct fleet *f)
 {
 	long n;
@@ -457,6 +528,7 @@ static const struct fleet_key fleet_keys[] = {
 	{ "ca-file", apply_ca_file, SCOPE_ANY },
 	{ "max-in-flight", apply_max_in_flight, SCOPE_DEFAULTS },
 	{ "readonly", apply_readonly, SCOPE_DEFAULTS },
+	{ "workarounds", apply_workarounds, SCOPE_ANY },
 };
 
 #define NKEYS (sizeof fleet_keys / sizeof fleet_keys[0])
@@ -580,6 +652,7 @@ void fleet_config_defaults(struct host_config *d)
 	d->console = xstrdup("sol");
 	d->vnc = xstrdup("auto");
 	d->tls = TLS_TOFU;
+	d->workarounds_detect = 1;
 }
 
 /* Record where each secret was configured, for messages from core/cred.c. */

@@ -20,6 +20,23 @@ enum fleet_privilege { PRIV_USER = 2, PRIV_OPERATOR = 3, PRIV_ADMIN = 4 };
 
 #define CIPHER_SUITE_AUTO (-1)
 
+/* FreeIPMI's catalogue of IPMI 2.0 and SOL misbehaviours, under its names
+ * (the "workarounds" key; bmcsim --quirk). */
+enum fleet_workaround {
+	FLEET_WA_AUTHCAP = 1u << 0,
+	FLEET_WA_NOCHECKSUMCHECK = 1u << 1,
+	FLEET_WA_INTEL20 = 1u << 2,
+	FLEET_WA_SUPERMICRO20 = 1u << 3,
+	FLEET_WA_SUN20 = 1u << 4,
+	FLEET_WA_OPENSESSPRIV = 1u << 5,
+	FLEET_WA_SOLPAYLOADSIZE = 1u << 6,
+	FLEET_WA_SOLPORT = 1u << 7,
+	FLEET_WA_SOLSTATUS = 1u << 8,
+	FLEET_WA_SOLCHANNELSUPPORT = 1u << 9,
+	FLEET_WA_SERIALALERTSDEFERRED = 1u << 10,
+};
+#define FLEET_WA_COUNT 11
+
 enum secret_kind { SECRET_NONE, SECRET_INLINE, SECRET_ENV, SECRET_FILE, SECRET_COMMAND };
 
 /* Where a secret comes from; the secret itself is read by core/cred.c. */
@@ -53,6 +70,10 @@ struct host_config {
 	char *tls_pin;
 	char *ca_file;
 	int line; /* line of the [host] header it came from */
+	/* IPMI workarounds (FLEET_WA_* bits): those forced on, and whether
+	 * bmctop may detect others itself ("workarounds = none" forbids it). */
+	unsigned workarounds;
+	int workarounds_detect;
 };
 
 struct fleet {
@@ -86,6 +107,13 @@ int fleet_parse_duration(const char *s, uint64_t *ms);
 const char *fleet_protocol_name(enum fleet_protocol p);
 const char *fleet_tls_name(enum fleet_tls t);
 const char *fleet_privilege_name(enum fleet_privilege p);
+/* The name of workaround bit i (0 .. FLEET_WA_COUNT-1). */
+const char *fleet_workaround_name(unsigned i);
+/* Parse "name,name,..." into FLEET_WA_* bits: 0, or -1 with *bad set to
+ * the first unknown name (malloc'd). */
+int fleet_workarounds_parse(const char *list, unsigned *bits, char **bad);
+/* "name, name" for the bits set, or "none"; returns buf. */
+const char *fleet_workarounds_format(unsigned bits, char *buf, size_t len);
 /* The Redfish base URL of a host (its redfish key, or https://ADDRESS),
  * without a trailing slash (malloc'd). */
 char *fleet_redfish_url(const struct host_config *hc);

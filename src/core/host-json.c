@@ -104,6 +104,18 @@ static json_t *consoles_to_json(unsigned caps)
 	return o;
 }
 
+/* The IPMI workarounds in use, by FreeIPMI's names. */
+static json_t *workarounds_to_json(unsigned bits)
+{
+	json_t *arr = json_array();
+	unsigned i;
+
+	for (i = 0; i < FLEET_WA_COUNT; i++)
+		if (bits & (1u << i))
+			json_array_append_new(arr, json_string(fleet_workaround_name(i)));
+	return arr;
+}
+
 json_t *host_to_json(const struct bmc_host *h, unsigned parts)
 {
 	json_t *o = json_object();
@@ -160,8 +172,11 @@ json_t *host_to_json(const struct bmc_host *h, unsigned parts)
 		for (c = 0; c < CNT__MAX; c++)
 			json_object_set_new(cnt, bmc_counter_name((enum bmc_counter)c),
 					    json_integer((json_int_t)h->counters[c]));
+		json_object_set_new(cnt, "workaround_fixups",
+				    json_integer((json_int_t)h->workaround_fixups));
 		json_object_set_new(o, "counters", cnt);
 	}
+	json_object_set_new(o, "workarounds", workarounds_to_json(h->workarounds));
 	json_object_set_new(o, "error", str_or_null(h->error));
 	if (h->updated_ms > 0) {
 		host_json_utc(when, sizeof when, h->updated_ms);

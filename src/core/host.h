@@ -138,6 +138,10 @@ struct bmc_host {
 	enum bmc_power power_seen;
 	enum bmc_power power_from, power_to;
 	int64_t power_changed_ms;
+	/* IPMI vendor workarounds in use (FLEET_WA_* bits: forced by the fleet
+	 * file or detected), and the packets they saved. */
+	unsigned workarounds;
+	uint64_t workaround_fixups;
 };
 
 /* What changed on a host, for observers. */

@@ -30,6 +30,13 @@ static void host_suite_worked(void *cfg_ctx, int suite)
 	ipmi_suite_cache_put(h->cfg, suite);
 }
 
+static void host_wa_learned(void *cfg_ctx, unsigned used, unsigned tried)
+{
+	struct bmc_host *h = cfg_ctx;
+
+	ipmi_wa_cache_put(h->cfg, used, tried);
+}
+
 static void host_error(void *ctx, int status, const char *msg)
 {
 	host_set_error(ctx, status, "%s", msg);
@@ -59,4 +66,12 @@ void ipmi_host_session_params(struct ipmi_session_params *par, struct bmc_host *
 	par->counters = h->counters;
 	par->error = host_error;
 	par->ctx = h;
+	par->wa_force = hc->workarounds;
+	par->wa_detect = hc->workarounds_detect;
+	if (par->wa_detect)
+		ipmi_wa_cache_get(hc, &par->wa_cached, &par->wa_tried);
+	par->wa_learned = host_wa_learned;
+	par->wa_in_use = &h->workarounds;
+	par->wa_fixups = &h->workaround_fixups;
+	h->workarounds |= hc->workarounds;
 }

@@ -323,6 +323,13 @@ int ipmi_msg_parse_response(const uint8_t *buf, size_t len, struct ipmi_response
 		return IPMI_DROP_MALFORMED;
 	if (ipmi_checksum(buf, 2) != buf[2] || ipmi_checksum(buf + 3, len - 4) != buf[len - 1])
 		return IPMI_DROP_CHECKSUM;
+	return ipmi_msg_parse_response_unchecked(buf, len, out);
+}
+
+int ipmi_msg_parse_response_unchecked(const uint8_t *buf, size_t len, struct ipmi_response *out)
+{
+	if (len < MSG_MIN_RESPONSE)
+		return IPMI_DROP_MALFORMED;
 	out->netfn = buf[1] >> 2;
 	out->rqseq = buf[4] >> 2;
 	out->cmd = buf[5];
@@ -380,6 +387,7 @@ int ipmi_parse_auth_caps(const uint8_t *data, size_t len, struct ipmi_auth_caps 
 	out->per_msg_auth_disabled = (data[2] & 0x10) != 0;
 	out->user_auth_disabled = (data[2] & 0x08) != 0;
 	out->null_users = (data[2] & 0x02) != 0;
+	out->non_null_users = (data[2] & 0x04) != 0;
 	out->anonymous = (data[2] & 0x01) != 0;
 	/* Bit 7 of byte 2 says the extended capabilities byte is meaningful. */
 	if (data[1] & 0x80) {

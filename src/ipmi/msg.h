@@ -170,6 +170,9 @@ struct ipmi_response {
 
 /* Parse a response message; checks both checksums.  0 or IPMI_DROP_*. */
 int ipmi_msg_parse_response(const uint8_t *buf, size_t len, struct ipmi_response *out);
+/* The same without checking either checksum (FreeIPMI's nochecksumcheck),
+ * for a message whose packet passed its integrity check. */
+int ipmi_msg_parse_response_unchecked(const uint8_t *buf, size_t len, struct ipmi_response *out);
 
 /* A request message as a BMC reads it (bmcsim). */
 struct ipmi_msg_request {
@@ -207,6 +210,7 @@ struct ipmi_auth_caps {
 	int null_users;	  /* non-null usernames and/or null user enabled */
 	int anonymous;	  /* anonymous login (null user, null password) enabled */
 	uint8_t v15_auth_types; /* bitmask: none, MD2, MD5, password, OEM */
+	int non_null_users; /* non-null user names enabled */
 };
 
 int ipmi_parse_auth_caps(const uint8_t *data, size_t len, struct ipmi_auth_caps *out);

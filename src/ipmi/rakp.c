@@ -66,6 +66,21 @@ static size_t auth_hmac(enum ipmi_auth_alg alg, const uint8_t *key, size_t key_l
 	return 0;
 }
 
+size_t ipmi_auth_code_len(enum ipmi_auth_alg alg)
+{
+	switch (alg) {
+	case IPMI_AUTH_HMAC_SHA1:
+		return 20;
+	case IPMI_AUTH_HMAC_MD5:
+		return 16;
+	case IPMI_AUTH_HMAC_SHA256:
+		return 32;
+	case IPMI_AUTH_NONE:
+		break;
+	}
+	return 0;
+}
+
 /* RAKP 4's ICV is the HMAC truncated to the integrity algorithm's size. */
 static size_t rakp4_icv_len(enum ipmi_auth_alg alg)
 {

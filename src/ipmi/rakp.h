@@ -104,6 +104,9 @@ int ipmi_rakp2_parse(const uint8_t *p, size_t len, struct ipmi_rakp2 *out);
  */
 int ipmi_rakp2_verify(struct ipmi_rakp *r, const struct ipmi_rakp2 *m2);
 
+/* The length of an untruncated auth code (HMAC) of the algorithm: 20, 16, 32, or 0. */
+size_t ipmi_auth_code_len(enum ipmi_auth_alg alg);
+
 /* Derive SIK, K1 and K2 into r (call after a good RAKP 2). */
 void ipmi_rakp_derive_keys(struct ipmi_rakp *r);
 

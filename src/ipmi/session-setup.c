@@ -25,6 +25,40 @@
 /* In auto mode, how long suite 17 may go unanswered before trying 3. */
 #define SUITE_PROBE_MS 1000
 
+/* Workarounds (FreeIPMI's catalogue, FLEET_WA_*). */
+
+int ipmi_session_wa_allowed(const struct ipmi_session *s, unsigned w)
+{
+	return (s->par.wa_force & w) != 0 || s->par.wa_detect;
+}
+
+void ipmi_session_wa_note(struct ipmi_session *s, unsigned w, uint64_t n)
+{
+	if (!(s->wa & w))
+		log_info("%s: working around a known BMC defect (FreeIPMI's \"%s\")", s->par.name,
+			 fleet_workaround_name((unsigned)__builtin_ctz(w)));
+	s->wa |= w;
+	if (s->par.wa_in_use != NULL)
+		*s->par.wa_in_use |= w;
+	if (s->par.wa_fixups != NULL)
+		*s->par.wa_fixups += n;
+}
+
+/* Tell the owner what this host taught us, to remember across runs: the
+ * detected workarounds that worked (used), and the probes spent. */
+static void wa_learned(struct ipmi_session *s, unsigned used)
+{
+	if (s->par.wa_learned != NULL)
+		s->par.wa_learned(s->par.cfg_ctx, used & ~s->par.wa_force, s->par.wa_tried);
+}
+
+/* Intel's firmware (intel20) looks user names up NUL-padded to 16 bytes. */
+static void pad_user(struct ipmi_rakp *r)
+{
+	memset(r->user + r->user_len, 0, IPMI_MAX_USER - r->user_len);
+	r->user_len = IPMI_MAX_USER;
+}
+
 /* Session setup packets: unauthenticated, session ID 0. */
 static void send_setup_payload(struct ipmi_session *s, enum ipmi_payload_type type,
 			       const uint8_t *payload, size_t len)
@@ -124,6 +158,8 @@ void ipmi_session_setup_start(struct ipmi_session *s)
 	int rc;
 
 	s->handshake_restarts = 0;
+	s->wa = s->par.wa_force | (s->par.wa_detect ? s->par.wa_cached : 0);
+	s->authcap_doubt = 0;
 	if (s->addr_ok) {
 		setup_step(s, send_authcap);
 		return;
@@ -185,9 +221,17 @@ static void on_authcap(struct ipmi_session *s, const uint8_t *buf, size_t len)
 		    "the BMC offers only IPMI v1.5, which bmctop refuses (its logins send the password in clear text or as MD5); enable IPMI v2.0 / RMCP+ on the BMC");
 		return;
 	}
-	if (caps.kg_set && !s->par.kg_given)
-		log_warn("%s: the BMC has a K_g key set but the fleet file gives none",
-			 s->par.name);
+	s->kg_claimed = caps.kg_set;
+	/* Some firmware misreports user names and K_g here (FreeIPMI's authcap):
+	 * the login decides; if it works, the host is marked authcap. */
+	if ((caps.kg_set && !s->par.kg_given) ||
+	    (s->par.user != NULL && s->par.user[0] != '\0' && !caps.non_null_users)) {
+		if (ipmi_session_wa_allowed(s, FLEET_WA_AUTHCAP))
+			s->authcap_doubt = 1;
+		else if (caps.kg_set && !s->par.kg_given)
+			log_warn("%s: the BMC has a K_g key set but the fleet file gives none",
+				 s->par.name);
+	}
 	setup_step(s, send_open_session);
 }
 
@@ -211,10 +255,19 @@ static void send_rakp1(struct ipmi_session *s)
 static void send_rakp3(struct ipmi_session *s)
 {
 	uint8_t payload[64];
+	struct ipmi_rakp r = s->rakp;
 	size_t n;
 
+	/* intel20: RAKP 3's code covers the name unpadded, the name-only
+	 * lookup bit clear (as FreeIPMI and ipmitool found). */
+	if (s->wa & FLEET_WA_INTEL20) {
+		while (r.user_len > 0 && r.user[r.user_len - 1] == '\0')
+			r.user_len--;
+		r.role &= (uint8_t)~0x10;
+	}
 	s->tag++;
-	n = ipmi_rakp3_build(payload, sizeof payload, s->tag, 0, &s->rakp);
+	n = ipmi_rakp3_build(payload, sizeof payload, s->tag, 0, &r);
+	ipmi_rakp_wipe(&r);
 	s->state = IPMI_S_RAKP3;
 	send_setup_payload(s, IPMI_PAYLOAD_RAKP3, payload, n);
 }
@@ -292,7 +345,54 @@ static void on_open_session(struct ipmi_session *s, const struct ipmi_rmcpp_pack
 		return;
 	}
 	s->rakp.bmc_sid = s->bmc_sid;
+	if ((s->wa & FLEET_WA_INTEL20) && user[0] != '\0')
+		pad_user(&s->rakp);
 	setup_step(s, send_rakp1);
+}
+
+/*
+ * RAKP 2's proof, as the spec has it or with a key exchange auth code one
+ * byte too long (Supermicro's Peppercon and Sun's ILOM firmware: FreeIPMI's
+ * supermicro20 and sun20).  The code still proves the BMC knows the
+ * password, so the defect is recognised here, with no second login.
+ */
+static int rakp2_check(struct ipmi_session *s, const struct ipmi_rakp2 *m2)
+{
+	struct ipmi_rakp2 trimmed = *m2;
+
+	if (ipmi_rakp2_verify(&s->rakp, m2) == 0)
+		return 0;
+	if (!ipmi_session_wa_allowed(s, FLEET_WA_SUPERMICRO20) ||
+	    m2->auth_code_len != ipmi_auth_code_len(s->rakp.cipher.auth) + 1)
+		return -1;
+	trimmed.auth_code_len--;
+	if (ipmi_rakp2_verify(&s->rakp, &trimmed) != 0)
+		return -1;
+	ipmi_session_wa_note(s, FLEET_WA_SUPERMICRO20, 1);
+	return 0;
+}
+
+/*
+ * RAKP 2 said "unauthorized name".  Intel's firmware (FreeIPMI's intel20)
+ * finds user names only NUL-padded to 16 bytes: try that once per host,
+ * ever (the state directory remembers), with a new handshake.  No password
+ * was checked by a BMC that did not know the name, so this costs none.
+ */
+static int intel20_probe(struct ipmi_session *s)
+{
+	size_t len = s->par.user ? strlen(s->par.user) : 0;
+
+	if ((s->wa & FLEET_WA_INTEL20) || len == 0 || len >= IPMI_MAX_USER ||
+	    !s->par.wa_detect || (s->par.wa_tried & FLEET_WA_INTEL20))
+		return 0;
+	s->par.wa_tried |= FLEET_WA_INTEL20;
+	wa_learned(s, s->par.wa_cached);
+	s->wa |= FLEET_WA_INTEL20;
+	log_info("%s: the BMC does not know user \"%s\"; trying once with the name padded to 16 bytes, as Intel firmware wants (FreeIPMI's intel20)",
+		 s->par.name, s->par.user);
+	ipmi_session_wipe_keys(s);
+	setup_step(s, send_open_session);
+	return 1;
 }
 
 static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
@@ -310,6 +410,14 @@ static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 		return;
 	}
 	setup_answered(s);
+	if (m2.status == 0x0D && intel20_probe(s))
+		return;
+	if (m2.status == 0x0D && (s->par.wa_cached & FLEET_WA_INTEL20)) {
+		/* Padded as remembered, and refused: another BMC at that address
+		 * now, perhaps.  Forget it; the next login goes unpadded. */
+		s->par.wa_cached &= ~(unsigned)FLEET_WA_INTEL20;
+		wa_learned(s, s->par.wa_cached);
+	}
 	if (m2.status != 0) {
 		int auth = m2.status == 0x0D || m2.status == 0x09 || m2.status == 0x0A ||
 			   m2.status == 0x0C;
@@ -320,9 +428,15 @@ static void on_rakp2(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 				  ipmi_rmcpp_status_str(m2.status));
 		return;
 	}
+	/* The BMC found the name padded: intel20 is settled, right password or not. */
+	if ((s->wa & FLEET_WA_INTEL20) && !(s->par.wa_cached & FLEET_WA_INTEL20) &&
+	    !(s->par.wa_force & FLEET_WA_INTEL20)) {
+		s->par.wa_cached |= FLEET_WA_INTEL20;
+		wa_learned(s, s->par.wa_cached);
+	}
 	memcpy(s->rakp.rc, m2.rc, sizeof m2.rc);
 	memcpy(s->rakp.guid, m2.guid, sizeof m2.guid);
-	if (ipmi_rakp2_verify(&s->rakp, &m2) != 0) {
+	if (rakp2_check(s, &m2) != 0) {
 		/* Wrong password: the BMC's proof does not match ours.  No RAKP 3,
 		 * and no retry: BMCs lock accounts after a few failures. */
 		ipmi_session_fail(
@@ -360,8 +474,12 @@ static void on_rakp4(struct ipmi_session *s, const struct ipmi_rmcpp_packet *p)
 		return;
 	}
 	if (ipmi_rakp4_verify(&s->rakp, &m4) != 0) {
-		ipmi_session_fail(s, BMC_EREFUSED,
-				  "the BMC's RAKP 4 integrity check value is wrong (a wrong K_g, or not the BMC we think); refusing the session");
+		if (s->kg_claimed && !s->par.kg_given)
+			ipmi_session_fail(s, BMC_EREFUSED,
+					  "the BMC has a BMC key (K_g) set and the fleet file gives none (kg-file); its RAKP 4 did not verify, refusing the session");
+		else
+			ipmi_session_fail(s, BMC_EREFUSED,
+					  "the BMC's RAKP 4 integrity check value is wrong (a wrong K_g, or not the BMC we think); refusing the session");
 		return;
 	}
 	s->keys = s->rakp.keys;
@@ -390,6 +508,14 @@ static void on_setpriv_rsp(struct ipmi_session *s, int status, const struct ipmi
 	}
 	s->state = IPMI_S_ACTIVE;
 	s->par.counters[CNT_SESSIONS]++;
+	if (s->authcap_doubt)
+		ipmi_session_wa_note(s, FLEET_WA_AUTHCAP, 1);
+	if (s->wa & FLEET_WA_INTEL20)
+		ipmi_session_wa_note(s, FLEET_WA_INTEL20, 0);
+	if ((s->wa & ~s->par.wa_force) != s->par.wa_cached) {
+		s->par.wa_cached = s->wa & ~s->par.wa_force;
+		wa_learned(s, s->par.wa_cached);
+	}
 	if (!s->suite_fixed && s->par.suite_worked != NULL)
 		s->par.suite_worked(s->par.cfg_ctx, s->suite);
 	s->suite_fallback = 0;

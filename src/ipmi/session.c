@@ -28,6 +28,7 @@
 #include "core/xalloc.h"
 #include "ipmi/session-internal.h"
 #include "ipmi/session.h"
+#include "ipmi/sol.h"
 
 /* A BMC drops an idle session after 60 s by default (IPMI v2.0 22.18). */
 #define KEEPALIVE_MS 45000
@@ -595,6 +596,32 @@ void ipmi_session_count_drop(struct ipmi_session *s, int why)
 	s->par.counters[c]++;
 }
 
+/*
+ * Vendor defects an answer shows, noted for the host (FreeIPMI's names);
+ * the reader copes with them: sol_chars_per_packet() with a payload size
+ * that cannot be right, the console staying on the session's port whatever
+ * port Activate Payload names.  Nothing here costs a login.
+ */
+static void note_answer_quirks(struct ipmi_session *s, const struct ipmi_request *r,
+			       const struct ipmi_response *rsp)
+{
+	struct sol_activate_rsp ar;
+
+	if (r->netfn != IPMI_NETFN_APP)
+		return;
+	if (r->cmd == IPMI_CMD_ACTIVATE_PAYLOAD && rsp->ccode == 0 &&
+	    sol_parse_activate(rsp->data, rsp->len, &ar) == 0) {
+		if (sol_payload_size_bad(ar.inbound_size) || sol_payload_size_bad(ar.outbound_size))
+			ipmi_session_wa_note(s, FLEET_WA_SOLPAYLOADSIZE, 1);
+		if (ar.port != 0 && ar.port != 623 && ar.port != s->par.port)
+			ipmi_session_wa_note(s, FLEET_WA_SOLPORT, 1);
+	} else if (r->cmd == IPMI_CMD_GET_PAYLOAD_ACTIVATION_STATUS && rsp->ccode == 0xC1) {
+		ipmi_session_wa_note(s, FLEET_WA_SOLSTATUS, 1);
+	} else if (r->cmd == IPMI_CMD_GET_CHANNEL_PAYLOAD_SUPPORT && rsp->ccode == 0xC1) {
+		ipmi_session_wa_note(s, FLEET_WA_SOLCHANNELSUPPORT, 1);
+	}
+}
+
 static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t len)
 {
 	uint8_t scratch[IPMI_MAX_PACKET * 2];
@@ -624,6 +651,15 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 		return;
 	}
 	rc = ipmi_msg_parse_response(p.payload, p.payload_len, &rsp);
+	/* Supermicro X9 firmware gets message checksums wrong (FreeIPMI's
+	 * nochecksumcheck); a packet whose integrity code checked out is
+	 * taken anyway, and counted. */
+	if (rc == IPMI_DROP_CHECKSUM && s->keys.integrity != IPMI_INTEG_NONE &&
+	    ipmi_session_wa_allowed(s, FLEET_WA_NOCHECKSUMCHECK)) {
+		rc = ipmi_msg_parse_response_unchecked(p.payload, p.payload_len, &rsp);
+		if (rc == 0)
+			ipmi_session_wa_note(s, FLEET_WA_NOCHECKSUMCHECK, 1);
+	}
 	if (rc != 0) {
 		ipmi_session_count_drop(s, rc);
 		return;
@@ -647,6 +683,7 @@ static void on_session_packet(struct ipmi_session *s, const uint8_t *buf, size_t
 	if (capture_recorder != NULL)
 		capture_ipmi(capture_recorder, r->netfn, r->cmd, r->data, r->len, rsp.ccode,
 			     rsp.data, rsp.len);
+	note_answer_quirks(s, r, &rsp);
 	if (r->cb != NULL)
 		r->cb(s, 0, &rsp, r->arg);
 	free(r);

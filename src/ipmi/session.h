@@ -92,6 +92,19 @@ struct ipmi_session_params {
 	/* Payloads other than IPMI messages (SOL); NULL: dropped and counted. */
 	void (*payload)(void *ctx, const struct ipmi_rmcpp_packet *p);
 	void *ctx;
+	/* Vendor workarounds (FLEET_WA_*, FreeIPMI's names): those forced by
+	 * the fleet file, and whether others may be detected ("none": no). */
+	unsigned wa_force;
+	int wa_detect;
+	/* What this host taught earlier runs: the workarounds that worked, and
+	 * those that cost a login attempt to find out (tried once, ever). */
+	unsigned wa_cached, wa_tried;
+	/* A session learned something of the above; may be NULL. */
+	void (*wa_learned)(void *cfg_ctx, unsigned used, unsigned tried);
+	/* Where the workarounds in use (bits) and the packets they saved are
+	 * reported; borrowed like counters, may be NULL. */
+	unsigned *wa_in_use;
+	uint64_t *wa_fixups;
 };
 
 struct ipmi_session {
@@ -137,7 +150,15 @@ struct ipmi_session {
 
 	void (*closed_cb)(struct ipmi_session *s);
 	int close_requested;
+	unsigned wa;	   /* workarounds in use on this session (FLEET_WA_*) */
+	int authcap_doubt; /* Get Channel Auth Caps contradicted our login */
+	int kg_claimed;	   /* ... and said the BMC has a K_g set */
 };
+
+/* Workaround w is forced, or may be used once seen (session-setup.c). */
+int ipmi_session_wa_allowed(const struct ipmi_session *s, unsigned w);
+/* Workaround w saved the session (n packets): note it for the owner. */
+void ipmi_session_wa_note(struct ipmi_session *s, unsigned w, uint64_t n);
 
 /* Set up a session (no traffic yet); *par is copied.  0, or -1 with *err
  * set to a malloc'd message. */

@@ -56,8 +56,8 @@ size_t sol_build_activate(uint8_t out[6], uint8_t instance, int encrypt, int aut
 {
 	out[0] = 0x01; /* payload type SOL */
 	out[1] = instance & 0x0f;
-	out[2] =
-	    (uint8_t)((encrypt ? SOL_AUX_ENCRYPT : 0) | (authenticate ? SOL_AUX_AUTHENTICATE : 0));
+	out[2] = (uint8_t)((encrypt ? SOL_AUX_ENCRYPT : 0) |
+			   (authenticate ? SOL_AUX_AUTHENTICATE : 0) | SOL_AUX_ALERTS_DEFERRED);
 	out[3] = 0;
 	out[4] = 0;
 	out[5] = 0;
@@ -144,10 +144,19 @@ const char *sol_ccode_str(uint8_t cmd, uint8_t ccode)
 	}
 }
 
+int sol_payload_size_bad(uint16_t size)
+{
+	return size <= SOL_HEADER_LEN;
+}
+
 size_t sol_chars_per_packet(uint16_t inbound_size)
 {
-	size_t n = inbound_size > SOL_HEADER_LEN ? inbound_size - SOL_HEADER_LEN : 1;
+	uint16_t swapped = (uint16_t)(inbound_size << 8 | inbound_size >> 8);
+	size_t n;
 
+	if (sol_payload_size_bad(inbound_size))
+		inbound_size = sol_payload_size_bad(swapped) ? 32 + SOL_HEADER_LEN : swapped;
+	n = inbound_size - SOL_HEADER_LEN;
 	return n > SOL_MAX_CHARS ? SOL_MAX_CHARS : n;
 }
 

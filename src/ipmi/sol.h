@@ -69,9 +69,14 @@ int sol_parse(const uint8_t *buf, size_t len, struct sol_packet *out);
 #define SOL_AUX_ENCRYPT	     0x80
 #define SOL_AUX_AUTHENTICATE 0x40
 #define SOL_AUX_TEST_MODE    0x02 /* leave CTS and DCD/DSR deasserted */
+/* Shared serial alerts deferred while SOL is active (bits 3:2 = 01b): what
+ * boards sharing the port with IPMI over serial need to take keystrokes
+ * (FreeIPMI's serialalertsdeferred), harmless to others; always sent. */
+#define SOL_AUX_ALERTS_DEFERRED 0x04
+#define SOL_AUX_ALERTS_MASK	0x0c
 
 /* Activate Payload request: type SOL, instance, encryption and
- * authentication as asked.  Returns the length (6). */
+ * authentication as asked, serial alerts deferred.  Returns the length (6). */
 size_t sol_build_activate(uint8_t out[6], uint8_t instance, int encrypt, int authenticate);
 
 struct sol_activate_rsp {
@@ -108,9 +113,13 @@ const char *sol_ccode_str(uint8_t cmd, uint8_t ccode);
  * Characters per packet toward the BMC, from the inbound payload size it
  * gave at activation.  The size is read as including the 4-byte header
  * (the safe reading: some BMCs mean characters only), and capped by the
- * one-byte accepted count.  Never 0.
+ * one-byte accepted count.  Never 0.  A size too small to carry a
+ * character is a firmware defect (FreeIPMI's solpayloadsize): read in the
+ * other byte order when that makes sense, else 32 characters.
  */
 size_t sol_chars_per_packet(uint16_t inbound_size);
+/* The inbound or outbound payload size cannot be right (under 5 bytes). */
+int sol_payload_size_bad(uint16_t size);
 
 /*
  * The receive rules.  A BMC retransmits a packet whose acknowledgement was

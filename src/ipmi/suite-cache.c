@@ -9,6 +9,11 @@
  * thousand hosts their suite writes the file a handful of times, not ten
  * thousand.  Older files with several lines per host still load: the last
  * line for a host wins.
+ *
+ * The same line remembers the vendor workarounds (FLEET_WA_* bits) bmctop
+ * found the host needs, and those it spent a login attempt finding out
+ * (tried once per host, ever): "NAME ADDRESS PORT SUITE w=USED/TRIED", in
+ * hex, the w= field only when either is non-zero.
  */
 #include "config.h"
 
@@ -26,7 +31,8 @@
 
 struct suite_entry {
 	char *key; /* NULL for an empty slot */
-	int suite;
+	int suite; /* 0: none learned yet */
+	unsigned wa_used, wa_tried;
 };
 
 /* Open addressing, linear probing, at most half full. */
@@ -80,7 +86,7 @@ static void grow(void)
 	nslots = size;
 }
 
-static void remember(const char *key, int suite)
+static struct suite_entry *remember(const char *key)
 {
 	struct suite_entry *e;
 
@@ -91,7 +97,22 @@ static void remember(const char *key, int suite)
 		e->key = xstrdup(key);
 		nentries++;
 	}
-	e->suite = suite;
+	return e;
+}
+
+/* A line's trailing " w=USED/TRIED", cut off the line; 0 when it has none. */
+static int take_workarounds(char *line, unsigned *used, unsigned *tried)
+{
+	char *last = strrchr(line, ' ');
+
+	*used = *tried = 0;
+	if (last == NULL || strncmp(last, " w=", 3) != 0 ||
+	    sscanf(last + 3, "%x/%x", used, tried) != 2)
+		return 0;
+	*used &= (1u << FLEET_WA_COUNT) - 1;
+	*tried &= (1u << FLEET_WA_COUNT) - 1;
+	*last = '\0';
+	return 1;
 }
 
 static void load(void)
@@ -110,15 +131,22 @@ static void load(void)
 	free(path);
 	for (line = strtok_r((char *)data, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned used, tried;
+		int wa = take_workarounds(line, &used, &tried);
 		char *last = strrchr(line, ' ');
+		struct suite_entry *e;
 		int suite;
 
 		if (last == NULL)
 			continue;
 		suite = atoi(last + 1);
 		*last = '\0';
-		if (suite == 3 || suite == 17)
-			remember(line, suite);
+		if (suite != 3 && suite != 17 && !(wa && suite == 0))
+			continue;
+		e = remember(line);
+		e->suite = suite;
+		e->wa_used = used;
+		e->wa_tried = tried;
 	}
 	free(data);
 }
@@ -138,13 +166,17 @@ static void save(void)
 
 		if (slots[i].key == NULL)
 			continue;
-		need = strlen(slots[i].key) + 8;
+		need = strlen(slots[i].key) + 48;
 		if (len + need > cap) {
 			cap = (len + need) * 2;
 			buf = xrealloc(buf, cap);
 		}
-		len += (size_t)snprintf(buf + len, cap - len, "%s %d\n", slots[i].key,
+		len += (size_t)snprintf(buf + len, cap - len, "%s %d", slots[i].key,
 					slots[i].suite);
+		if (slots[i].wa_used != 0 || slots[i].wa_tried != 0)
+			len += (size_t)snprintf(buf + len, cap - len, " w=%x/%x", slots[i].wa_used,
+						slots[i].wa_tried);
+		buf[len++] = '\n';
 	}
 	/* A cache that fails to write only costs a probe next run. */
 	state_file_write(paths_state_file("ipmi-cipher-suites"), (uint8_t *)buf, len);
@@ -162,7 +194,8 @@ int ipmi_suite_cache_get(const struct host_config *hc)
 	return e ? e->suite : 0;
 }
 
-void ipmi_suite_cache_put(const struct host_config *hc, int suite)
+/* hc's entry, made if missing. */
+static struct suite_entry *entry_for(const struct host_config *hc)
 {
 	char *key = entry_key(hc);
 	struct suite_entry *e;
@@ -170,11 +203,49 @@ void ipmi_suite_cache_put(const struct host_config *hc, int suite)
 	if (!loaded)
 		load();
 	e = find(key);
-	if (e == NULL || e->suite != suite) {
-		remember(key, suite);
-		dirty = 1;
-		state_file_add_hook(save);
-		state_file_kick();
-	}
+	if (e == NULL)
+		e = remember(key);
 	free(key);
+	return e;
+}
+
+static void changed(void)
+{
+	dirty = 1;
+	state_file_add_hook(save);
+	state_file_kick();
+}
+
+void ipmi_suite_cache_put(const struct host_config *hc, int suite)
+{
+	struct suite_entry *e = entry_for(hc);
+
+	if (e->suite != suite) {
+		e->suite = suite;
+		changed();
+	}
+}
+
+void ipmi_wa_cache_get(const struct host_config *hc, unsigned *used, unsigned *tried)
+{
+	char *key = entry_key(hc);
+	struct suite_entry *e;
+
+	if (!loaded)
+		load();
+	e = find(key);
+	free(key);
+	*used = e ? e->wa_used : 0;
+	*tried = e ? e->wa_tried : 0;
+}
+
+void ipmi_wa_cache_put(const struct host_config *hc, unsigned used, unsigned tried)
+{
+	struct suite_entry *e = entry_for(hc);
+
+	if (e->wa_used != used || e->wa_tried != tried) {
+		e->wa_used = used;
+		e->wa_tried = tried;
+		changed();
+	}
 }

@@ -33,6 +33,10 @@ struct fake_bmc {
 	uint8_t rakp2_status;	/* non-zero: refuse RAKP 1 with it */
 	unsigned lose_requests; /* IPMI requests to leave unanswered */
 	int garbage_first;	/* before the first answer, send junk and a foreign session */
+	/* Vendor defects (FreeIPMI's names): supermicro20's RAKP 2 one byte
+	 * long; nochecksumcheck's wrong data checksums; intel20's user names
+	 * found only NUL-padded to 16 bytes, RAKP 3 over the unpadded name. */
+	int long_rakp2, bad_checksum, intel;
 
 	struct ipmi_rakp rakp;
 	uint32_t console_sid;
@@ -57,6 +61,9 @@ struct run {
 	int answered;
 	int closed;
 	uv_timer_t guard;
+	unsigned wa_in_use;
+	uint64_t wa_fixups;
+	unsigned learned_used, learned_tried;
 };
 
 static void bmc_send(struct fake_bmc *b, const uint8_t *buf, size_t len)
@@ -126,6 +133,12 @@ static void bmc_rakp1(struct fake_bmc *b, const struct ipmi_rmcpp_packet *p)
 	ASSERT_EQ(ipmi_rakp1_parse(p->payload, p->payload_len, &m1), 0);
 	ASSERT_EQ(m1.bmc_sid, BMC_SID);
 	b->rakp1s++;
+	if (b->intel && m1.user_len != IPMI_MAX_USER) {
+		b->rakp.console_sid = b->console_sid;
+		n = ipmi_rakp2_build(out, sizeof out, m1.tag, 0x0D, &b->rakp);
+		bmc_send_rmcpp(b, IPMI_PAYLOAD_RAKP2, out, n);
+		return;
+	}
 	ASSERT_EQ(ipmi_rakp_init(&b->rakp, SUITE, m1.role, (const char *)m1.user, m1.user_len,
 				 (const uint8_t *)b->password, strlen(b->password), NULL, 0,
 				 b->console_sid, m1.rm),
@@ -135,6 +148,8 @@ static void bmc_rakp1(struct fake_bmc *b, const struct ipmi_rmcpp_packet *p)
 	memset(b->rakp.guid, 0xa5, sizeof b->rakp.guid);
 	n = ipmi_rakp2_build(out, sizeof out, m1.tag, b->rakp2_status, &b->rakp);
 	ASSERT(n > 0);
+	if (b->long_rakp2)
+		out[n++] = 0;
 	bmc_send_rmcpp(b, IPMI_PAYLOAD_RAKP2, out, n);
 }
 
@@ -146,7 +161,15 @@ static void bmc_rakp3(struct fake_bmc *b, const struct ipmi_rmcpp_packet *p)
 
 	ASSERT_EQ(ipmi_rakp3_parse(p->payload, p->payload_len, &m3), 0);
 	b->rakp3s++;
-	ASSERT_EQ(ipmi_rakp3_verify(&b->rakp, m3.auth_code, m3.auth_code_len), 0);
+	if (b->intel) {
+		struct ipmi_rakp r3 = b->rakp;
+
+		r3.user_len = strlen("admin");
+		r3.role &= (uint8_t)~0x10;
+		ASSERT_EQ(ipmi_rakp3_verify(&r3, m3.auth_code, m3.auth_code_len), 0);
+	} else {
+		ASSERT_EQ(ipmi_rakp3_verify(&b->rakp, m3.auth_code, m3.auth_code_len), 0);
+	}
 	ipmi_rakp_derive_keys(&b->rakp);
 	b->have_keys = 1;
 	b->seq = 0;
@@ -162,6 +185,8 @@ static void bmc_answer(struct fake_bmc *b, const struct ipmi_msg_request *rq, ui
 	uint8_t msg[128], pkt[IPMI_MAX_PACKET], iv[16];
 	ssize_t n = ipmi_msg_build_response(msg, sizeof msg, rq, 0, data, len);
 
+	if (b->bad_checksum)
+		msg[n - 1] ^= 0x01;
 	memset(iv, 0x42, sizeof iv);
 	n = ipmi_rmcpp_build(pkt, sizeof pkt, IPMI_PAYLOAD_IPMI, sid, ++b->seq, msg, (size_t)n,
 			     &b->rakp.keys, iv);
@@ -297,7 +322,18 @@ static void on_guard(uv_timer_t *t)
 	test_fail(__FILE__, __LINE__, "the session never finished");
 }
 
-static void run_init(struct run *r, const char *bmc_password)
+static void wa_learned(void *cfg_ctx, unsigned used, unsigned tried)
+{
+	struct run *r = cfg_ctx;
+
+	r->learned_used = used;
+	r->learned_tried = tried;
+}
+
+/* A run whose session may detect workarounds, with what earlier runs
+ * learned: the workarounds that worked, the probes already spent. */
+static void run_init_wa(struct run *r, const char *bmc_password, int detect, unsigned cached,
+			unsigned tried)
 {
 	struct ipmi_session_params par;
 	char *err = NULL;
@@ -326,9 +362,20 @@ static void run_init(struct run *r, const char *bmc_password)
 	par.counters = r->counters;
 	par.error = on_error;
 	par.ctx = r;
+	par.wa_detect = detect;
+	par.wa_cached = cached;
+	par.wa_tried = tried;
+	par.wa_learned = wa_learned;
+	par.wa_in_use = &r->wa_in_use;
+	par.wa_fixups = &r->wa_fixups;
 	ASSERT_EQ(ipmi_session_init(&r->s, &par, &err), 0);
 	uv_timer_init(&r->loop, &r->guard);
 	uv_timer_start(&r->guard, on_guard, 20000, 0);
+}
+
+static void run_init(struct run *r, const char *bmc_password)
+{
+	run_init_wa(r, bmc_password, 0, 0, 0);
 }
 
 static void on_closed(struct ipmi_session *s)
@@ -490,5 +537,121 @@ TEST(ipmi_session_drops_and_counts_junk)
 	ASSERT_EQ(r.counters[CNT_DROP_MALFORMED], 2);
 	ASSERT_EQ(r.counters[CNT_DROP_SESSION_ID], 2);
 	ASSERT_EQ(r.counters[CNT_RETRANSMITS], 0);
+	run_finish(&r);
+}
+
+/* Vendor defects (FreeIPMI's workarounds), found without risking the account. */
+
+static void request_device_id(struct run *r)
+{
+	ASSERT_EQ(
+	    ipmi_session_request(&r->s, IPMI_NETFN_APP, IPMI_CMD_GET_DEVICE_ID, NULL, 0, on_rsp, r),
+	    0);
+	run_until_closed(r);
+}
+
+TEST(ipmi_session_long_rakp2_recognised_without_a_second_login)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 1, 0, 0);
+	r.bmc.long_rakp2 = 1;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, 0);
+	ASSERT_EQ(r.rsp_ccode, 0);
+	ASSERT_EQ(r.bmc.rakp1s, 1);
+	ASSERT_EQ(r.wa_in_use, FLEET_WA_SUPERMICRO20);
+	ASSERT_EQ(r.wa_fixups, 1);
+	ASSERT_EQ(r.learned_used, FLEET_WA_SUPERMICRO20);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_long_rakp2_wrong_password_one_attempt)
+{
+	struct run r;
+
+	run_init_wa(&r, "another", 1, 0, 0);
+	r.bmc.long_rakp2 = 1;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, BMC_EAUTH);
+	ASSERT_CONTAINS(r.error_msg, "wrong password");
+	ASSERT_EQ(r.bmc.rakp1s, 1);
+	ASSERT_EQ(r.bmc.rakp3s, 0);
+	ASSERT_EQ(r.wa_in_use, 0);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_long_rakp2_refused_with_workarounds_none)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 0, 0, 0);
+	r.bmc.long_rakp2 = 1;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, BMC_EAUTH);
+	ASSERT_EQ(r.bmc.rakp1s, 1);
+	ASSERT_EQ(r.bmc.rakp3s, 0);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_bad_checksums_taken_when_authenticated)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 1, 0, 0);
+	r.bmc.bad_checksum = 1;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, 0);
+	ASSERT_EQ(r.rsp_ccode, 0);
+	ASSERT_EQ(r.wa_in_use, FLEET_WA_NOCHECKSUMCHECK);
+	/* Set Session Privilege, Get Device ID, Close Session. */
+	ASSERT_EQ(r.wa_fixups, 3);
+	ASSERT_EQ(r.counters[CNT_RETRANSMITS], 0);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_intel_padded_name_probed_once)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 1, 0, 0);
+	r.bmc.intel = 1;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, 0);
+	ASSERT_EQ(r.rsp_ccode, 0);
+	/* Refused by name, then found padded: two handshakes, one proof. */
+	ASSERT_EQ(r.bmc.opens, 2);
+	ASSERT_EQ(r.bmc.rakp1s, 2);
+	ASSERT_EQ(r.bmc.rakp3s, 1);
+	ASSERT_EQ(r.wa_in_use, FLEET_WA_INTEL20);
+	ASSERT_EQ(r.learned_used, FLEET_WA_INTEL20);
+	ASSERT_EQ(r.learned_tried, FLEET_WA_INTEL20);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_intel_probe_not_made_twice)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 1, 0, FLEET_WA_INTEL20);
+	r.bmc.intel = 1;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, BMC_EAUTH);
+	ASSERT_CONTAINS(r.error_msg, "unauthorized name");
+	ASSERT_EQ(r.bmc.rakp1s, 1);
+	run_finish(&r);
+}
+
+TEST(ipmi_session_intel_remembered_then_refused_is_forgotten)
+{
+	struct run r;
+
+	run_init_wa(&r, "secret", 1, FLEET_WA_INTEL20, FLEET_WA_INTEL20);
+	r.bmc.rakp2_status = 0x0D;
+	request_device_id(&r);
+	ASSERT_EQ(r.error_status, BMC_EAUTH);
+	ASSERT_EQ(r.bmc.rakp1s, 1);
+	ASSERT_EQ(r.learned_used, 0);
+	ASSERT_EQ(r.learned_tried, FLEET_WA_INTEL20);
 	run_finish(&r);
 }

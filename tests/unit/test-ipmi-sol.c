@@ -140,8 +140,9 @@ TEST(sol_parse_rejects_malformed)
 
 TEST(sol_activate_request)
 {
-	static const uint8_t both[] = {0x01, 0x01, 0xc0, 0x00, 0x00, 0x00};
-	static const uint8_t plain[] = {0x01, 0x02, 0x00, 0x00, 0x00, 0x00};
+	/* Serial alerts deferred in every request (FreeIPMI's serialalertsdeferred). */
+	static const uint8_t both[] = {0x01, 0x01, 0xc4, 0x00, 0x00, 0x00};
+	static const uint8_t plain[] = {0x01, 0x02, 0x04, 0x00, 0x00, 0x00};
 	uint8_t buf[6];
 
 	ASSERT_EQ(sol_build_activate(buf, 1, 1, 1), 6);
@@ -149,9 +150,9 @@ TEST(sol_activate_request)
 	ASSERT_EQ(sol_build_activate(buf, 2, 0, 0), 6);
 	ASSERT_MEMEQ(buf, plain, 6);
 	sol_build_activate(buf, 1, 1, 0);
-	ASSERT_EQ(buf[2], SOL_AUX_ENCRYPT);
+	ASSERT_EQ(buf[2], SOL_AUX_ENCRYPT | SOL_AUX_ALERTS_DEFERRED);
 	sol_build_activate(buf, 1, 0, 1);
-	ASSERT_EQ(buf[2], SOL_AUX_AUTHENTICATE);
+	ASSERT_EQ(buf[2], SOL_AUX_AUTHENTICATE | SOL_AUX_ALERTS_DEFERRED);
 }
 
 TEST(sol_activate_response_from_ipmi_sim)
@@ -177,8 +178,13 @@ TEST(sol_activate_response_from_ipmi_sim)
 
 TEST(sol_chars_per_packet_bounds)
 {
-	ASSERT_EQ(sol_chars_per_packet(0), 1);
-	ASSERT_EQ(sol_chars_per_packet(4), 1);
+	/* Too small for a character (solpayloadsize): the other byte order
+	 * when that fits, else 32. */
+	ASSERT_EQ(sol_chars_per_packet(0), 32);
+	ASSERT_EQ(sol_chars_per_packet(4), 255);
+	ASSERT_EQ(sol_chars_per_packet(1), 252);
+	ASSERT_EQ(sol_payload_size_bad(1), 1);
+	ASSERT_EQ(sol_payload_size_bad(5), 0);
 	ASSERT_EQ(sol_chars_per_packet(5), 1);
 	ASSERT_EQ(sol_chars_per_packet(100), 96);
 	ASSERT_EQ(sol_chars_per_packet(259), 255);

@@ -107,6 +107,8 @@ static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows
 
 static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
 {
+	char wa[200];
+
 	mvprintw(y, 2, "Power state:      ");
 	tui_set_color(t, h->power == BMC_POWER_ON ? PAIR_OK : PAIR_DIM, 1);
 	printw("%s", bmc_power_name(h->power));
@@ -128,11 +130,13 @@ static int draw_power(struct tui *t, const struct bmc_host *h, int y, int rows)
 	mvprintw(y + 3, 2, "Next boot device: %s%s  (read from the BMC on each poll)",
 		 bmc_boot_device_name(h->boot_device),
 		 h->boot_device != BOOT_NONE && h->boot_persistent ? " (persistent)" : "");
-	mvprintw(y + 5, 2, "Actions (on this host, or on the marked hosts):");
-	mvprintw(y + 6, 4, "o power on    x power off    c power cycle    R hard reset");
-	mvprintw(y + 7, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
-	mvprintw(y + 8, 4, "r poll now / retry a parked host");
-	return 9;
+	mvprintw(y + 4, 2, "IPMI workarounds: %s",
+		 fleet_workarounds_format(h->workarounds, wa, sizeof wa));
+	mvprintw(y + 6, 2, "Actions (on this host, or on the marked hosts):");
+	mvprintw(y + 7, 4, "o power on    x power off    c power cycle    R hard reset");
+	mvprintw(y + 8, 4, "S soft (ACPI) shutdown    i identify    b next boot device");
+	mvprintw(y + 9, 4, "r poll now / retry a parked host");
+	return 10;
 }
 
 static int draw_events(struct tui *t, const struct bmc_host *h, int y, int rows)
