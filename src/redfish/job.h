@@ -63,6 +63,7 @@ struct rf_item {
 	char *link;
 	enum item_kind kind, member_kind;
 	size_t parent; /* ITEM_SUPPLY_METRICS: the supply's item */
+	size_t origin; /* 1 + the item whose body queued this one; 0: the poll did */
 	unsigned page;
 	int done;
 	struct bmc_sensor *s;
@@ -82,6 +83,7 @@ struct rf_job {
 	char url[RF_LINK_MAX];
 	const char *method;
 	char *body;
+	size_t reading; /* 1 + the item whose body is being read; 0: none */
 	int relogged;
 	int want_pin;
 	int probe_only;

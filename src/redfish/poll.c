@@ -75,6 +75,7 @@ static size_t queue_add(struct rf_job *j, enum item_kind kind, const char *link)
 	memset(it, 0, sizeof *it);
 	it->kind = kind;
 	it->link = xstrdup(link ? link : "");
+	it->origin = j->reading;
 	return j->nitems++;
 }
 
@@ -125,7 +126,18 @@ static void read_collection(struct rf_job *j, size_t i, json_t *body)
 }
 
 /* Read one resource's body into its item, queueing what it links to. */
+static void item_read_kind(struct rf_job *j, size_t i, json_t *body);
+
 static void item_read(struct rf_job *j, size_t i, json_t *body)
+{
+	size_t outer = j->reading;
+
+	j->reading = i + 1;
+	item_read_kind(j, i, body);
+	j->reading = outer;
+}
+
+static void item_read_kind(struct rf_job *j, size_t i, json_t *body)
 {
 	char link[RF_LINK_MAX];
 	struct rf_item *it = &j->items[i];
@@ -328,20 +340,50 @@ static void queue_run(struct rf_job *j, void (*done)(struct rf_job *j))
 	queue_pump(j);
 }
 
-/* Sensors in item order, moved out of the queue. */
+/*
+ * Sensors in the order of the tree the items were found in (each item, then
+ * what its body linked to, in the order listed), moved out of the queue.
+ * Answers arrive in any order, and what they link to is queued as they do,
+ * so the queue's own order is not the same from one poll to the next.
+ */
 static void queue_take_sensors(struct rf_job *j, struct bmc_sensor **out, size_t *nout)
 {
-	size_t i, n = 0, k = 0;
+	size_t n = 0, k = 0, top = 0, i, cursor, *first, *next, *stack;
 
 	for (i = 0; i < j->nitems; i++)
 		n += j->items[i].n;
 	*out = n ? xcalloc(n, sizeof **out) : NULL;
-	for (i = 0; i < j->nitems; i++) {
+	*nout = n;
+	if (n == 0)
+		return;
+	/* Lists of 1 + item: first[0] the items the poll queued, first[p + 1]
+	 * those item p's body queued; next[i] the one after item i. */
+	first = xcalloc(j->nitems + 1, sizeof *first);
+	next = xcalloc(j->nitems, sizeof *next);
+	stack = xcalloc(j->nitems, sizeof *stack);
+	for (i = j->nitems; i-- > 0;) {
+		next[i] = first[j->items[i].origin];
+		first[j->items[i].origin] = i + 1;
+	}
+	/* Depth first: an item, then what it queued, then the item after it. */
+	cursor = first[0];
+	for (;;) {
+		if (cursor == 0) {
+			if (top == 0)
+				break;
+			cursor = stack[--top];
+			continue;
+		}
+		i = cursor - 1;
 		if (j->items[i].n > 0)
 			memcpy(*out + k, j->items[i].s, j->items[i].n * sizeof **out);
 		k += j->items[i].n;
+		stack[top++] = next[i];
+		cursor = first[i + 1];
 	}
-	*nout = n;
+	free(stack);
+	free(next);
+	free(first);
 }
 
 /* Systems, chassis, sensors, manager, events. */
