@@ -169,3 +169,140 @@ void hostrange_free(struct hostrange *hr)
 	free(hr->text);
 	memset(hr, 0, sizeof *hr);
 }
+
+/*
+ * Compression: the inverse of expansion, for showing many names at once.
+ * Each name splits at its last run of digits into prefix, number and
+ * suffix; names that share prefix and suffix share one bracket, their
+ * numbers sorted and joined into runs.  A run keeps the zero padding of the
+ * name it starts with, and only names written exactly as the run would
+ * write them join it, so the result expands back to the same names.
+ */
+struct compress_name {
+	const char *name;
+	size_t plen, dlen; /* prefix length; digits after it (0: no number) */
+	unsigned long value;
+};
+
+static void split_name(struct compress_name *c, const char *name)
+{
+	size_t len = strlen(name), end = len, start;
+
+	c->name = name;
+	while (end > 0 && !isdigit((unsigned char)name[end - 1]))
+		end--;
+	start = end;
+	while (start > 0 && isdigit((unsigned char)name[start - 1]))
+		start--;
+	c->plen = start;
+	c->dlen = end - start;
+	c->value = 0;
+	if (c->dlen == 0 || c->dlen > 9) { /* no number, or too long to be a count */
+		c->plen = len;
+		c->dlen = 0;
+		return;
+	}
+	c->value = strtoul(name + start, NULL, 10);
+}
+
+/* Same prefix and suffix: the names one bracket may hold. */
+static int compress_family_cmp(const struct compress_name *a, const struct compress_name *b)
+{
+	size_t n = a->plen < b->plen ? a->plen : b->plen;
+	int d = strncmp(a->name, b->name, n);
+
+	if (d != 0)
+		return d;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if ((a->dlen == 0) != (b->dlen == 0))
+		return a->dlen == 0 ? -1 : 1;
+	return strcmp(a->name + a->plen + a->dlen, b->name + b->plen + b->dlen);
+}
+
+static int compress_cmp(const void *pa, const void *pb)
+{
+	const struct compress_name *a = pa, *b = pb;
+	int d = compress_family_cmp(a, b);
+
+	if (d != 0)
+		return d;
+	if (a->value != b->value)
+		return a->value < b->value ? -1 : 1;
+	return a->dlen < b->dlen ? -1 : a->dlen > b->dlen;
+}
+
+/* Does c read as value written at width (zero padded to it, 0: not)? */
+static int written_as(const struct compress_name *c, unsigned long value, int width)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%0*lu", width, value);
+	return strlen(buf) == c->dlen && strncmp(buf, c->name + c->plen, c->dlen) == 0;
+}
+
+/* The runs of one family's numbers, "01-08,10", at out (size: its names' bytes). */
+static size_t compress_runs(const struct compress_name *c, size_t n, char *out)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		int width = c[i].name[c[i].plen] == '0' && c[i].dlen > 1 ? (int)c[i].dlen : 0;
+		size_t j = i;
+
+		while (j + 1 < n && c[j + 1].value == c[j].value + 1 &&
+		       written_as(&c[j + 1], c[j + 1].value, width))
+			j++;
+		if (o > 0)
+			out[o++] = ',';
+		memcpy(out + o, c[i].name + c[i].plen, c[i].dlen);
+		o += c[i].dlen;
+		if (j > i) {
+			out[o++] = '-';
+			memcpy(out + o, c[j].name + c[j].plen, c[j].dlen);
+			o += c[j].dlen;
+		}
+		i = j + 1;
+	}
+	return o;
+}
+
+char *hostrange_compress(const char *const *names, size_t n)
+{
+	struct compress_name *c = xcalloc(n ? n : 1, sizeof *c);
+	size_t i, k, total = 1, o = 0, m = 0;
+	char *out;
+
+	for (i = 0; i < n; i++) {
+		total += strlen(names[i]) + 3;
+		split_name(&c[m], names[i]);
+		m++;
+	}
+	qsort(c, m, sizeof *c, compress_cmp);
+	/* Repeats name one host once. */
+	for (i = 0, k = 0; i < m; i++)
+		if (k == 0 || strcmp(c[k - 1].name, c[i].name) != 0)
+			c[k++] = c[i];
+	m = k;
+	out = xmalloc(total);
+	for (i = 0; i < m; i = k) {
+		for (k = i + 1; k < m && compress_family_cmp(&c[i], &c[k]) == 0; k++)
+			;
+		if (o > 0)
+			out[o++] = ',';
+		if (k - i == 1 || c[i].dlen == 0) {
+			/* One name (names without a number are each their own family). */
+			k = i + 1;
+			o += (size_t)sprintf(out + o, "%s", c[i].name);
+			continue;
+		}
+		memcpy(out + o, c[i].name, c[i].plen);
+		o += c[i].plen;
+		out[o++] = '[';
+		o += compress_runs(c + i, k - i, out + o);
+		o += (size_t)sprintf(out + o, "]%s", c[i].name + c[i].plen + c[i].dlen);
+	}
+	out[o] = '\0';
+	free(c);
+	return out;
+}
