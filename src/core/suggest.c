@@ -67,7 +67,9 @@ const char *suggest_closest(const char *word, const char *const *names, size_t n
 	for (i = 0; i < n; i++) {
 		size_t d = suggest_distance(word, names[i]);
 
-		if (d < best_d) {
+		/* A tie goes to a name the word begins ("of": off, not on). */
+		if (d < best_d || (d == best_d && best != NULL && strncmp(names[i], word, len) == 0 &&
+				   strncmp(best, word, len) != 0)) {
 			best_d = d;
 			best = names[i];
 		}

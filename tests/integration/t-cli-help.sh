@@ -84,3 +84,13 @@ like "... naming where the options are listed" "$out" 'unknown option --json \(b
 out=$("$BMCTOP" --verison 2>&1); rc=$?
 is "a mistyped global option exits 2" "$rc" 2
 like "... and suggests --version" "$out" 'did you mean --version\?'
+out=$("$BMCTOP" -c "$T_TMP/fleet.conf" power n1 of 2>&1); rc=$?
+is "a mistyped power action exits 2" "$rc" 2
+like "... and suggests the action" "$out" 'power: unknown word "of"; did you mean "off"\?'
+like "... and points at the command's help" "$out" "Try 'bmctop power --help'"
+out=$("$BMCTOP" -c "$T_TMP/fleet.conf" config gruops 2>&1); rc=$?
+is "a mistyped config word exits 2" "$rc" 2
+like "... and suggests groups" "$out" 'did you mean "groups"\?'
+out=$("$BMCTOP" -c "$T_TMP/fleet.conf" sensors 2>&1); rc=$?
+is "sensors without a host exits 2" "$rc" 2
+like "... with its usage from the table" "$out" 'usage: bmctop \[-c FLEET\] sensors HOST\.\.\. \[--json\]'

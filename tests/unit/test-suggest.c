@@ -30,6 +30,14 @@ TEST(typos_find_their_command)
 	ASSERT_STREQ(suggest_closest("conf", commands, NCMD), "config");
 }
 
+TEST(a_tie_goes_to_the_name_typed_so_far)
+{
+	static const char *const actions[] = { "status", "on", "off", "cycle", "reset", "soft" };
+
+	ASSERT_STREQ(suggest_closest("of", actions, 6), "off");
+	ASSERT_STREQ(suggest_closest("ob", actions, 6), "on");
+}
+
 TEST(far_words_get_no_guess)
 {
 	ASSERT(suggest_closest("frobnicate", commands, NCMD) == NULL);

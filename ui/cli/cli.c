@@ -23,6 +23,9 @@
 #include "core/suggest.h"
 #include "core/xalloc.h"
 
+/* The command whose options are being read, for the hint after an error. */
+static const char *usage_command;
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -31,8 +34,22 @@ int cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'bmctop --help'.\n", stderr);
+	if (usage_command != NULL)
+		fprintf(stderr, "\nTry 'bmctop %s --help'.\n", usage_command);
+	else
+		fputs("\nTry 'bmctop --help'.\n", stderr);
 	return EXIT_USAGE;
+}
+
+int cli_command_usage(struct cli *c, const char *word, const char *const *choices, size_t n)
+{
+	const char *hint = word != NULL ? suggest_closest(word, choices, n) : NULL;
+
+	if (hint != NULL)
+		return cli_usage_error("%s: unknown word \"%s\"; did you mean \"%s\"?",
+				       c->command->name, word, hint);
+	return cli_usage_error("usage: bmctop [-c FLEET] %s %s", c->command->name,
+			       c->command->args);
 }
 
 static int parse_what(const char *list, unsigned *what)
@@ -113,6 +130,8 @@ static int unknown_option(const char *cmd, const char *a, unsigned flags)
 int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const char *cmd)
 {
 	int i, out = 0;
+
+	usage_command = cmd;
 
 	for (i = 0; i < *argc; i++) {
 		const char *a = argv[i];

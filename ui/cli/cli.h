@@ -90,6 +90,12 @@ int cli_start_engine(struct cli *c);
 /* Shut the engine down, closing BMC sessions, and free everything. */
 void cli_finish(struct cli *c);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The running command's usage line, from its table entry; or, when word is
+ * close to one of choices[0..n) (a mistyped action), "did you mean" that.
+ * EXIT_USAGE.
+ */
+int cli_command_usage(struct cli *c, const char *word, const char *const *choices, size_t n);
 /* Exit 2 with a message when none of hosts has a backend built in. */
 int cli_require_backend(struct bmc_host **hosts, size_t n);
 

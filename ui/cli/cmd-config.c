@@ -158,6 +158,7 @@ static void print_groups(const struct fleet *f)
 
 int cmd_config(struct cli *c, int argc, char **argv)
 {
+	static const char *const words[] = { "check", "hosts", "groups" };
 	int rc = cli_command_options(c, &argc, argv);
 	size_t i;
 
@@ -165,7 +166,7 @@ int cmd_config(struct cli *c, int argc, char **argv)
 		return rc;
 	if (argc != 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "hosts") != 0 &&
 			  strcmp(argv[0], "groups") != 0))
-		return cli_usage_error("usage: bmctop [-c FLEET] config check|hosts|groups");
+		return cli_command_usage(c, argc == 1 ? argv[0] : NULL, words, 3);
 	rc = cli_load_fleet(c);
 	if (rc != 0)
 		return rc;

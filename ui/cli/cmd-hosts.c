@@ -491,8 +491,7 @@ static int hosts_query(struct cli *c, int argc, char **argv, unsigned what, unsi
 	if (rc != 0)
 		return rc;
 	if (argc < 1)
-		return cli_usage_error("usage: bmctop [-c FLEET] %s %s", c->command->name,
-				       c->command->args);
+		return cli_command_usage(c, NULL, NULL, 0);
 	rc = open_hosts(c, argv, argc, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
@@ -537,19 +536,32 @@ int cmd_fru(struct cli *c, int argc, char **argv)
 	return hosts_query(c, argc, argv, POLL_INVENTORY, HJ_INVENTORY, print_inventory);
 }
 
+static const enum bmc_power_action power_actions[] = { POWER_STATUS, POWER_ON,	  POWER_OFF,
+						       POWER_CYCLE,  POWER_RESET, POWER_SOFT };
+#define NPOWER_ACTIONS (sizeof power_actions / sizeof power_actions[0])
+
 static int parse_power_action(const char *s, enum bmc_power_action *a)
 {
-	static const enum bmc_power_action all[] = { POWER_STATUS, POWER_ON,	POWER_OFF,
-						     POWER_CYCLE,  POWER_RESET, POWER_SOFT };
 	size_t i;
 
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if (strcmp(s, bmc_power_action_name(all[i])) == 0) {
-			*a = all[i];
+	for (i = 0; i < NPOWER_ACTIONS; i++) {
+		if (strcmp(s, bmc_power_action_name(power_actions[i])) == 0) {
+			*a = power_actions[i];
 			return 0;
 		}
 	}
 	return -1;
+}
+
+/* The usage, or "did you mean" for a last word close to an action. */
+static int power_usage(struct cli *c, int argc, char **argv)
+{
+	const char *names[NPOWER_ACTIONS];
+	size_t i;
+
+	for (i = 0; i < NPOWER_ACTIONS; i++)
+		names[i] = bmc_power_action_name(power_actions[i]);
+	return cli_command_usage(c, argc >= 2 ? argv[argc - 1] : NULL, names, NPOWER_ACTIONS);
 }
 
 int cmd_power(struct cli *c, int argc, char **argv)
@@ -563,7 +575,7 @@ int cmd_power(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (argc < 2 || parse_power_action(argv[argc - 1], &action) != 0)
-		return cli_usage_error("usage: bmctop [-c FLEET] power HOST... status|on|off|cycle|reset|soft");
+		return power_usage(c, argc, argv);
 	rc = open_hosts(c, argv, argc - 1, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
@@ -590,6 +602,7 @@ int cmd_power(struct cli *c, int argc, char **argv)
 int cmd_boot(struct cli *c, int argc, char **argv)
 {
 	static const enum bmc_boot_device devs[] = { BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
+	const char *names[4];
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, i, failed;
@@ -598,11 +611,13 @@ int cmd_boot(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	f.device = BOOT_NONE;
-	for (i = 0; argc >= 2 && i < 4; i++)
-		if (strcmp(argv[argc - 1], bmc_boot_device_name(devs[i])) == 0)
+	for (i = 0; i < 4; i++) {
+		names[i] = bmc_boot_device_name(devs[i]);
+		if (argc >= 2 && strcmp(argv[argc - 1], names[i]) == 0)
 			f.device = devs[i];
+	}
 	if (f.device == BOOT_NONE)
-		return cli_usage_error("usage: bmctop [-c FLEET] boot HOST... pxe|disk|bios|cdrom [--persistent]");
+		return cli_command_usage(c, argc >= 2 ? argv[argc - 1] : NULL, names, 4);
 	rc = open_hosts(c, argv, argc - 1, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
@@ -633,7 +648,7 @@ int cmd_trust(struct cli *c, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (argc != 1)
-		return cli_usage_error("usage: bmctop [-c FLEET] trust HOST");
+		return cli_command_usage(c, NULL, NULL, 0);
 	rc = open_hosts(c, argv, argc, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
