@@ -68,8 +68,9 @@ const char *suggest_closest(const char *word, const char *const *names, size_t n
 		size_t d = suggest_distance(word, names[i]);
 
 		/* A tie goes to a name the word begins ("of": off, not on). */
-		if (d < best_d || (d == best_d && best != NULL && strncmp(names[i], word, len) == 0 &&
-				   strncmp(best, word, len) != 0)) {
+		if (d < best_d ||
+		    (d == best_d && best != NULL && strncmp(names[i], word, len) == 0 &&
+		     strncmp(best, word, len) != 0)) {
 			best_d = d;
 			best = names[i];
 		}
