@@ -155,6 +155,14 @@ PY
 	done
 	out=$(q sel 'bmc0[1-2]' bmc04 2>&1)
 	like "ranges and names mix, the hosts compressed" "$out" '^bmc\[01-02,04\]$'
+	# A host that does not answer is named on stderr; the others still print.
+	printf '\n[host gone]\naddress = 127.0.0.1\nipmi-port = %s\ntimeout = 300ms\nretries = 1\n' \
+		"$(free_port udp)" >>"$T_TMP/quad.conf"
+	q fru bmc01 bmc02 gone >"$T_TMP/gone.out" 2>"$T_TMP/gone.err"; rc=$?
+	is "a host that fails among several: exit 1" "$rc" 1
+	like "... named on stderr" "$(cat "$T_TMP/gone.err")" '^bmctop: gone: '
+	is "... the others printed, one block each" "$(grep -cE '^bmc0[12]$' "$T_TMP/gone.out")" 2
+	unlike "... the failed host in no block" "$(cat "$T_TMP/gone.out")" 'gone'
 
 	# JSON: one host's object as before; several hosts, an array of them.
 	q sensors bmc01 --json >"$T_TMP/one.json" 2>&1
