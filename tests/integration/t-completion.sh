@@ -66,3 +66,31 @@ is "zsh: boot devices beside the hosts" "$(complete_zsh "$BMCTOP" --config="$T_T
 is "zsh: a command's options" "$(complete_zsh "$BMCTOP" sol --)" "$(words --config --help --idle --log --steal)"
 is "zsh: config's words" "$(complete_zsh "$BMCTOP" config c)" "check"
 is "zsh: -c completes files" "$(complete_zsh "$BMCTOP" -c '')" "<files>"
+
+# And zsh's own completion system, compinit and all, in an interactive zsh
+# on a pseudo-terminal (zsh/zpty): Tab after "sensors " lists the fleet's
+# hosts and groups.
+mkdir -p "$T_TMP/zfn"
+cp "$ZSH_COMP" "$T_TMP/zfn/_bmctop"
+ln -s "$BMCTOP" "$T_TMP/zfn/bmctop"
+zsh_tab() { # LINE: what the terminal shows after LINE and a Tab
+	timeout 60 zsh -f -c '
+		zmodload zsh/zpty || exit 1
+		zpty z zsh -f -i
+		zpty -w z "PS1=\"%% \"; fpath=($1 \$fpath); path=($1 \$path); autoload -Uz compinit; compinit -u -D; zstyle \":completion:*\" list-prompt \"\"; LISTMAX=0; setopt autolist; print READY"
+		zpty -r z line "*READY*"
+		zpty -w -n z "$2"$'"'"'\t'"'"'
+		out=
+		for i in {1..100}; do
+			zpty -r -t z chunk && out+=$chunk
+			[[ $out == *$3* ]] && break
+			sleep 0.1
+		done
+		zpty -d z
+		print -r -- "${out//$'"'"'\r'"'"'/}"' _ "$T_TMP/zfn" "$1" "$2"
+}
+out=$(zsh_tab "bmctop -c $T_TMP/fleet.conf sensors " web03)
+like "zsh compsys: Tab lists the fleet's hosts" "$out" 'web01.*web02.*web03'
+like "zsh compsys: ... and its groups" "$out" '@backend'
+out=$(zsh_tab "bmctop -c $T_TMP/fleet.conf sel @f" frontend)
+like "zsh compsys: a unique group is completed in the line" "$out" 'sel @frontend'
