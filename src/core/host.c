@@ -159,17 +159,32 @@ enum bmc_health host_rollup_health(const struct bmc_host *h)
 	return worst;
 }
 
+/*
+ * A host keeps only what its BMC holds: the array a poll filled may have
+ * room for more (a log read into a ring of the most entries it keeps), and
+ * ten thousand hosts each keeping a few hundred empty slots would be most
+ * of the dashboard's memory.
+ */
+static void *fit(void *array, size_t n, size_t size)
+{
+	if (n == 0) {
+		free(array);
+		return NULL;
+	}
+	return xreallocarray(array, n, size);
+}
+
 void host_set_sensors(struct bmc_host *h, struct bmc_sensor *s, size_t n)
 {
 	free(h->sensors);
-	h->sensors = s;
+	h->sensors = fit(s, n, sizeof *s);
 	h->nsensors = n;
 }
 
 void host_set_events(struct bmc_host *h, struct bmc_event *ev, size_t n)
 {
 	free(h->events);
-	h->events = ev;
+	h->events = fit(ev, n, sizeof *ev);
 	h->nevents = n;
 }
 

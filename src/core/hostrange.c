@@ -170,133 +170,139 @@ void hostrange_free(struct hostrange *hr)
 	memset(hr, 0, sizeof *hr);
 }
 
-/* Compression: the names, sorted by what is around their last number. */
-
-struct cname {
+/*
+ * Compression: the inverse of expansion, for showing many names at once.
+ * Each name splits at its last run of digits into prefix, number and
+ * suffix; names that share prefix and suffix share one bracket, their
+ * numbers sorted and joined into runs.  A run keeps the zero padding of the
+ * name it starts with, and only names written exactly as the run would
+ * write them join it, so the result expands back to the same names.
+ */
+struct compress_name {
 	const char *name;
-	size_t ds, de; /* the last run of digits, [ds, de); ds == de for none */
+	size_t plen, dlen; /* prefix length; digits after it (0: no number) */
 	unsigned long value;
 };
 
-static void split_name(struct cname *c, const char *name)
+static void split_name(struct compress_name *c, const char *name)
 {
-	size_t len = strlen(name), e = len;
+	size_t len = strlen(name), end = len, start;
 
 	c->name = name;
+	while (end > 0 && !isdigit((unsigned char)name[end - 1]))
+		end--;
+	start = end;
+	while (start > 0 && isdigit((unsigned char)name[start - 1]))
+		start--;
+	c->plen = start;
+	c->dlen = end - start;
 	c->value = 0;
-	while (e > 0 && !isdigit((unsigned char)name[e - 1]))
-		e--;
-	c->de = e;
-	while (e > 0 && isdigit((unsigned char)name[e - 1]))
-		e--;
-	c->ds = e;
-	if (c->de == 0 || c->de - c->ds > 9) /* too long to be a counter: keep the name whole */
-		c->ds = c->de = len;
-	else if (c->de > c->ds)
-		c->value = strtoul(name + c->ds, NULL, 10);
+	if (c->dlen == 0 || c->dlen > 9) { /* no number, or too long to be a count */
+		c->plen = len;
+		c->dlen = 0;
+		return;
+	}
+	c->value = strtoul(name + start, NULL, 10);
 }
 
-/* Same text before and after the number: -1, 0, 1 as strcmp. */
-static int cmp_around(const struct cname *a, const struct cname *b)
+/* Same prefix and suffix: the names one bracket may hold. */
+static int compress_family_cmp(const struct compress_name *a, const struct compress_name *b)
 {
-	size_t n = a->ds < b->ds ? a->ds : b->ds;
-	int r = memcmp(a->name, b->name, n);
+	size_t n = a->plen < b->plen ? a->plen : b->plen;
+	int d = strncmp(a->name, b->name, n);
 
-	if (r != 0)
-		return r;
-	if (a->ds != b->ds)
-		return a->ds < b->ds ? -1 : 1;
-	if ((a->de > a->ds) != (b->de > b->ds))
-		return a->de > a->ds ? 1 : -1;
-	return strcmp(a->name + a->de, b->name + b->de);
+	if (d != 0)
+		return d;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if ((a->dlen == 0) != (b->dlen == 0))
+		return a->dlen == 0 ? -1 : 1;
+	return strcmp(a->name + a->plen + a->dlen, b->name + b->plen + b->dlen);
 }
 
-static int cmp_cname(const void *pa, const void *pb)
+static int compress_cmp(const void *pa, const void *pb)
 {
-	const struct cname *a = pa, *b = pb;
-	int r = cmp_around(a, b);
+	const struct compress_name *a = pa, *b = pb;
+	int d = compress_family_cmp(a, b);
 
-	if (r != 0)
-		return r;
-	return a->value < b->value ? -1 : a->value > b->value;
+	if (d != 0)
+		return d;
+	if (a->value != b->value)
+		return a->value < b->value ? -1 : 1;
+	return a->dlen < b->dlen ? -1 : a->dlen > b->dlen;
 }
 
-/* The zero-padding width a number is written with (0: none). */
-static int cname_width(const struct cname *c)
-{
-	return c->name[c->ds] == '0' && c->de - c->ds > 1 ? (int)(c->de - c->ds) : 0;
-}
-
-/* c written with width w reads as it is. */
-static int cname_fits(const struct cname *c, int w)
+/* Does c read as value written at width (zero padded to it, 0: not)? */
+static int written_as(const struct compress_name *c, unsigned long value, int width)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof buf, "%0*lu", w, c->value);
 
-	return (size_t)n == c->de - c->ds && memcmp(buf, c->name + c->ds, (size_t)n) == 0;
+	snprintf(buf, sizeof buf, "%0*lu", width, value);
+	return strlen(buf) == c->dlen && strncmp(buf, c->name + c->plen, c->dlen) == 0;
 }
 
-static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+/* The runs of one family's numbers, "01-08,10", at out (size: its names' bytes). */
+static size_t compress_runs(const struct compress_name *c, size_t n, char *out)
 {
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*out = xrealloc(*out, *cap);
-	}
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-}
-
-/* The numbers of c[0..n) (one group) as "01-09,11". */
-static void append_items(char **out, size_t *len, size_t *cap, const struct cname *c, size_t n)
-{
-	size_t i = 0, j;
-	char buf[64];
+	size_t i = 0, o = 0;
 
 	while (i < n) {
-		int w = cname_width(&c[i]);
+		int width = c[i].name[c[i].plen] == '0' && c[i].dlen > 1 ? (int)c[i].dlen : 0;
+		size_t j = i;
 
-		j = i;
-		while (j + 1 < n &&
-		       (c[j + 1].value == c[j].value ||
-			(c[j + 1].value == c[j].value + 1 && cname_fits(&c[j + 1], w))))
+		while (j + 1 < n && c[j + 1].value == c[j].value + 1 &&
+		       written_as(&c[j + 1], c[j + 1].value, width))
 			j++;
-		if (c[j].value == c[i].value)
-			snprintf(buf, sizeof buf, "%s%.*s", i ? "," : "", (int)(c[i].de - c[i].ds),
-				 c[i].name + c[i].ds);
-		else
-			snprintf(buf, sizeof buf, "%s%.*s-%.*s", i ? "," : "",
-				 (int)(c[i].de - c[i].ds), c[i].name + c[i].ds,
-				 (int)(c[j].de - c[j].ds), c[j].name + c[j].ds);
-		append(out, len, cap, buf, strlen(buf));
+		if (o > 0)
+			out[o++] = ',';
+		memcpy(out + o, c[i].name + c[i].plen, c[i].dlen);
+		o += c[i].dlen;
+		if (j > i) {
+			out[o++] = '-';
+			memcpy(out + o, c[j].name + c[j].plen, c[j].dlen);
+			o += c[j].dlen;
+		}
 		i = j + 1;
 	}
+	return o;
 }
 
 char *hostrange_compress(const char *const *names, size_t n)
 {
-	struct cname *c = xcalloc(n ? n : 1, sizeof *c);
-	char *out = xstrdup("");
-	size_t len = 0, cap = 1, i, j;
+	struct compress_name *c = xcalloc(n ? n : 1, sizeof *c);
+	size_t i, k, total = 1, o = 0, m = 0;
+	char *out;
 
-	for (i = 0; i < n; i++)
-		split_name(&c[i], names[i]);
-	qsort(c, n, sizeof *c, cmp_cname);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && c[j].de > c[j].ds && cmp_around(&c[i], &c[j]) == 0; j++)
+	for (i = 0; i < n; i++) {
+		total += strlen(names[i]) + 3;
+		split_name(&c[m], names[i]);
+		m++;
+	}
+	qsort(c, m, sizeof *c, compress_cmp);
+	/* Repeats name one host once. */
+	for (i = 0, k = 0; i < m; i++)
+		if (k == 0 || strcmp(c[k - 1].name, c[i].name) != 0)
+			c[k++] = c[i];
+	m = k;
+	out = xmalloc(total);
+	for (i = 0; i < m; i = k) {
+		for (k = i + 1; k < m && compress_family_cmp(&c[i], &c[k]) == 0; k++)
 			;
-		if (len > 0)
-			append(&out, &len, &cap, ", ", 2);
-		if (c[i].de == c[i].ds || (j == i + 1)) {
-			append(&out, &len, &cap, c[i].name, strlen(c[i].name));
+		if (o > 0)
+			out[o++] = ',';
+		if (k - i == 1 || c[i].dlen == 0) {
+			/* One name (names without a number are each their own family). */
+			k = i + 1;
+			o += (size_t)sprintf(out + o, "%s", c[i].name);
 			continue;
 		}
-		append(&out, &len, &cap, c[i].name, c[i].ds);
-		append(&out, &len, &cap, "[", 1);
-		append_items(&out, &len, &cap, c + i, j - i);
-		append(&out, &len, &cap, "]", 1);
-		append(&out, &len, &cap, c[i].name + c[i].de, strlen(c[i].name + c[i].de));
+		memcpy(out + o, c[i].name, c[i].plen);
+		o += c[i].plen;
+		out[o++] = '[';
+		o += compress_runs(c + i, k - i, out + o);
+		o += (size_t)sprintf(out + o, "]%s", c[i].name + c[i].plen + c[i].dlen);
 	}
+	out[o] = '\0';
 	free(c);
 	return out;
 }

@@ -39,6 +39,12 @@ int hostrange_parse(struct hostrange *hr, const char *s, char *err, size_t errle
 /* The i-th expansion (0 <= i < count); caller frees. */
 char *hostrange_get(const struct hostrange *hr, size_t i);
 void hostrange_free(struct hostrange *hr);
+/*
+ * The inverse, for showing many names in little room: names[0..n) as one
+ * comma-separated list with ranges ("node[01-08,10],rack2"), sorted, each
+ * name once; each item expands back to the names given.  Caller frees.
+ */
+char *hostrange_compress(const char *const *names, size_t n);
 
 /*
  * The names as few ranges as they allow, sorted: "node[01-09,11], web1"

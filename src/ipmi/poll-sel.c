@@ -18,6 +18,13 @@
 
 static void on_sel_entry(struct ipmi_job *j, const struct ipmi_response *rsp);
 
+/* As many as the log said it holds, up to MAX_EVENTS_KEPT: newer entries
+ * added while it is read push the oldest out. */
+static size_t events_room(const struct ipmi_job *j)
+{
+	return j->sel.entries < MAX_EVENTS_KEPT ? j->sel.entries : MAX_EVENTS_KEPT;
+}
+
 static void request_sel_entry(struct ipmi_job *j)
 {
 	uint8_t data[6];
@@ -94,8 +101,8 @@ static void on_sel_entry(struct ipmi_job *j, const struct ipmi_response *rsp)
 		ipmi_job_fail(j, BMC_EPROTO, "malformed SEL entry");
 		return;
 	}
-	if (j->nevents == MAX_EVENTS_KEPT) {
-		memmove(j->events, j->events + 1, (MAX_EVENTS_KEPT - 1) * sizeof *j->events);
+	if (j->nevents == events_room(j)) {
+		memmove(j->events, j->events + 1, (j->nevents - 1) * sizeof *j->events);
 		j->nevents--;
 	}
 	ev = &j->events[j->nevents++];
@@ -139,7 +146,7 @@ static void on_sel_info(struct ipmi_job *j, const struct ipmi_response *rsp)
 		sel_done(j);
 		return;
 	}
-	j->events = xcalloc(MAX_EVENTS_KEPT, sizeof *j->events);
+	j->events = xcalloc(events_room(j), sizeof *j->events);
 	j->nevents = 0;
 	j->sel_next = 0;
 	j->sel_read = 0;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/hostrange.h"
 #include "runner.h"
@@ -132,47 +133,67 @@ TEST(ipv6_literal_is_not_a_range)
 	free(s);
 }
 
-static char *compress(const char *const *names, size_t n)
+TEST(compress_joins_a_padded_run)
 {
-	return hostrange_compress(names, n);
-}
+	static const char *const names[] = { "node03", "node01", "node02", "node08",
+					     "node04", "node05", "node06", "node07" };
+	char *s = hostrange_compress(names, 8);
 
-TEST(compress_ranges)
-{
-	static const char *const a[] = { "node03", "node01", "node02", "node10", "node09",
-					 "web1", "zz",	   "node11", "rack2-n7", "rack2-n8" };
-	static const char *const b[] = { "bmc1", "bmc2", "bmc3", "bmc10", "bmc11" };
-	static const char *const c[] = { "n08", "n9", "n10", "x5y", "x6y", "x6y" };
-	char *s;
-
-	s = compress(a, 10);
-	ASSERT_STREQ(s, "node[01-03,09-11], rack2-n[7-8], web1, zz");
-	free(s);
-	s = compress(b, 5);
-	ASSERT_STREQ(s, "bmc[1-3,10-11]");
-	free(s);
-	/* Padding is not mixed within a range; duplicates show once. */
-	s = compress(c, 6);
-	ASSERT_STREQ(s, "n[08,9-10], x[5-6]y");
-	free(s);
-	s = compress(a, 0);
-	ASSERT_STREQ(s, "");
+	ASSERT_STREQ(s, "node[01-08]");
 	free(s);
 }
 
+TEST(compress_keeps_gaps_families_and_loners)
+{
+	static const char *const names[] = { "node10", "rack2-n1", "node09", "mgmt",
+					     "node12", "rack2-n2", "node08", "node01" };
+	char *s = hostrange_compress(names, 8);
+
+	ASSERT_STREQ(s, "mgmt,node[01,08-10,12],rack2-n[1-2]");
+	free(s);
+}
+
+TEST(compress_one_name_and_repeats)
+{
+	static const char *const one[] = { "node07" };
+	static const char *const twice[] = { "a1", "a1", "a2" };
+	char *s = hostrange_compress(one, 1), *t = hostrange_compress(twice, 3), *u = hostrange_compress(one, 0);
+
+	ASSERT_STREQ(s, "node07");
+	ASSERT_STREQ(t, "a[1-2]");
+	ASSERT_STREQ(u, "");
+	free(s);
+	free(t);
+	free(u);
+}
+
+TEST(compress_unpadded_crosses_a_digit)
+{
+	static const char *const names[] = { "n9", "n10", "n8", "n11", "bmc-1.example" };
+	char *s = hostrange_compress(names, 5);
+
+	ASSERT_STREQ(s, "bmc-1.example,n[8-11]");
+	free(s);
+}
+
+/* Whatever the padding, the bracket expands back to exactly the names. */
 TEST(compress_expands_back)
 {
-	static const char *const a[] = { "node01", "node02", "node03", "node04" };
+	static const char *const names[] = { "x098", "x099", "x100", "x8", "x08", "x101" };
 	struct hostrange hr;
-	char err[256], *s, *e;
+	char err[256], *s = hostrange_compress(names, 6), *e;
+	size_t i, j, found;
 
-	s = compress(a, 4);
-	ASSERT_STREQ(s, "node[01-04]");
+	ASSERT_STREQ(s, "x[8,08,098-101]");
 	ASSERT_EQ(hostrange_parse(&hr, s, err, sizeof err), 0);
-	ASSERT_EQ(hr.count, 4);
-	e = hostrange_get(&hr, 3);
-	ASSERT_STREQ(e, "node04");
-	free(e);
+	ASSERT_EQ(hr.count, 6);
+	for (i = 0; i < hr.count; i++) {
+		e = hostrange_get(&hr, i);
+		for (j = 0, found = 0; j < 6; j++)
+			found += strcmp(e, names[j]) == 0;
+		ASSERT_EQ(found, 1);
+		free(e);
+	}
 	hostrange_free(&hr);
 	free(s);
 }

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,11 @@
 #include "core/hostrange.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/suggest.h"
 #include "core/xalloc.h"
+
+/* The command whose options are being read, for the hint after an error. */
+static const char *usage_command;
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -29,8 +34,22 @@ int cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'bmctop --help'.\n", stderr);
+	if (usage_command != NULL)
+		fprintf(stderr, "\nTry 'bmctop %s --help'.\n", usage_command);
+	else
+		fputs("\nTry 'bmctop --help'.\n", stderr);
 	return EXIT_USAGE;
+}
+
+int cli_command_usage(struct cli *c, const char *word, const char *const *choices, size_t n)
+{
+	const char *hint = word != NULL ? suggest_closest(word, choices, n) : NULL;
+
+	if (hint != NULL)
+		return cli_usage_error("%s: unknown word \"%s\"; did you mean \"%s\"?",
+				       c->command->name, word, hint);
+	return cli_usage_error("usage: bmctop [-c FLEET] %s %s", c->command->name,
+			       c->command->args);
 }
 
 static int parse_what(const char *list, unsigned *what)
@@ -64,9 +83,55 @@ static int parse_what(const char *list, unsigned *what)
 	return *what ? 0 : -1;
 }
 
+/* The options commands take after their name: what parses them below and
+ * what their help lists. */
+static const struct cli_option {
+	unsigned flag;
+	const char *name;
+	const char *arg; /* its value's name, or NULL */
+	const char *help;
+} options[] = {
+	{ OPT_JSON, "--json", NULL, "print JSON (the contract in bmctop(1)) instead of a table" },
+	{ OPT_WHAT, "--what", "LIST",
+	  "what to read: a comma-separated list of power, sensors, events, inventory" },
+	{ OPT_SWEEPS, "--sweeps", "N", "poll N times (1-1000) on the same sessions, timing each" },
+	{ OPT_WATCH, "--watch", "SECONDS",
+	  "poll as the dashboard does for SECONDS, reporting each interval on stderr" },
+	{ OPT_PERSISTENT, "--persistent", NULL, "for every boot, not only the next" },
+	{ OPT_STEAL, "--steal", NULL, "take the console over from a client that holds it" },
+	{ OPT_LOG, "--log", NULL, "also append the output to the host's console log" },
+	{ OPT_IDLE, "--idle", "MS",
+	  "pipe mode: exit once the output was quiet for MS milliseconds (default 500)" },
+	{ OPT_NO_VIEWER, "--no-viewer", NULL,
+	  "print the relay's address and password file instead of starting a viewer" },
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+/* "unknown option", with the closest option cmd takes. */
+static int unknown_option(const char *cmd, const char *a, unsigned flags)
+{
+	const char *names[NOPTIONS + 3] = { "--config", "--help" };
+	size_t n = 2, i, len = strcspn(a, "=");
+	const char *hint;
+	char word[64];
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (flags & options[i].flag)
+			names[n++] = options[i].name;
+	snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), a);
+	hint = suggest_closest(word, names, n);
+	if (hint != NULL)
+		return cli_usage_error("%s: unknown option %s; did you mean %s?", cmd, a, hint);
+	return cli_usage_error("%s: unknown option %s (bmctop %s --help lists its options)", cmd,
+			       a, cmd);
+}
+
 int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const char *cmd)
 {
 	int i, out = 0;
+
+	usage_command = cmd;
 
 	for (i = 0; i < *argc; i++) {
 		const char *a = argv[i];
@@ -108,7 +173,7 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 				argv[out++] = argv[i];
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			return cli_usage_error("%s: unknown option %s", cmd, a);
+			return unknown_option(cmd, a, flags);
 		} else {
 			argv[out++] = argv[i];
 		}
@@ -260,4 +325,107 @@ int cli_require_backend(struct bmc_host **hosts, size_t n)
 		fprintf(stderr, "bmctop: %s: %s\n", hosts[i]->cfg->name,
 			hosts[i]->error ? hosts[i]->error : "no backend");
 	return EXIT_USAGE;
+}
+
+int cli_command_options(struct cli *c, int *argc, char **argv)
+{
+	return cli_options(c, argc, argv, c->command->opts, c->command->name);
+}
+
+const struct command *cli_find_command(const char *name)
+{
+	const struct command *cmd;
+
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	return NULL;
+}
+
+int cli_unknown_command(const char *name)
+{
+	const char *names[64];
+	const struct command *cmd;
+	const char *hint;
+	size_t n = 0;
+
+	for (cmd = commands; cmd->name != NULL && n < 64; cmd++)
+		names[n++] = cmd->name;
+	hint = suggest_closest(name, names, n);
+	if (hint != NULL)
+		return cli_usage_error("unknown command \"%s\"; did you mean \"%s\"?", name, hint);
+	return cli_usage_error("unknown command \"%s\"", name);
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/* One option: the name and value, then its help from column 25, wrapped
+ * at 80 columns. */
+static void print_option(FILE *out, const char *name, const char *arg, const char *help)
+{
+	char left[48];
+	int col = 0;
+
+	snprintf(left, sizeof left, "%s%s%s", name, arg ? " " : "", arg ? arg : "");
+	fprintf(out, "  %-22s", left);
+	while (*help != '\0') {
+		size_t word = strcspn(help, " ");
+
+		if (col > 0 && col + 1 + (int)word > 80 - 25) {
+			fprintf(out, "\n%24s", "");
+			col = 0;
+		}
+		fprintf(out, " %.*s", (int)word, help);
+		col += 1 + (int)word;
+		help += word;
+		help += strspn(help, " ");
+	}
+	fputc('\n', out);
+}
+
+/* Lines of text, each indented by two spaces. */
+static void print_indented(FILE *out, const char *text)
+{
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
+
+		fprintf(out, "  %.*s\n", (int)n, text);
+		text += n;
+		if (*text == '\n')
+			text++;
+	}
+}
+
+void cli_command_help(const struct command *cmd, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: bmctop [-c FLEET] %s %s\n\n", cmd->name, cmd->args);
+	fprintf(out, "%c%s.\n", toupper((unsigned char)cmd->help[0]), cmd->help + 1);
+	if (cmd->about != NULL)
+		fprintf(out, "%s\n", cmd->about);
+	fputs("\nOptions:\n", out);
+	print_option(out, "-c, --config", "FLEET",
+		     "the fleet file (default $BMCTOP_FLEET, then $XDG_CONFIG_HOME/bmctop/fleet.conf)");
+	for (i = 0; i < NOPTIONS; i++)
+		if (cmd->opts & options[i].flag)
+			print_option(out, options[i].name, options[i].arg, options[i].help);
+	print_option(out, "-h, --help", NULL, "this help");
+	if (cmd->examples != NULL) {
+		fputs("\nExamples:\n", out);
+		print_indented(out, cmd->examples);
+	}
+	fputs("\n", out);
+	if (strstr(cmd->args, "HOST") != NULL)
+		fputs("HOST is a name from the fleet file, a range such as node[01-08], or @GROUP.\n",
+		      out);
+	fputs("Exit status: 0 all went well; 1 some hosts failed; 2 usage or configuration.\n", out);
 }

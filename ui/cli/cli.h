@@ -6,6 +6,7 @@
 #define BMCTOP_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <uv.h>
 
 #include "core/engine.h"
@@ -15,6 +16,8 @@
 #define EXIT_ALL_OK 0
 #define EXIT_SOME_FAILED 1
 #define EXIT_USAGE 2
+
+struct command;
 
 struct cli {
 	const char *fleet_path; /* -c, or NULL for the default */
@@ -34,13 +37,22 @@ struct cli {
 	int steal;	/* sol --steal */
 	int log_console; /* sol --log */
 	int idle_ms;	/* sol --idle MS: pipe mode's quiet time before exiting */
+	const struct command *command; /* the one running */
 };
 
+/*
+ * A subcommand: the dispatcher finds it by name, "bmctop --help" lists its
+ * first three fields, and "bmctop help NAME" (or NAME --help) prints all of
+ * them with the options in opts, so help and parsing come from one table.
+ */
 struct command {
 	const char *name;
 	const char *args;
 	const char *help;
 	int (*run)(struct cli *c, int argc, char **argv);
+	unsigned opts;	      /* the OPT_* it takes besides -c, for its help */
+	const char *about;    /* more for its help, or NULL */
+	const char *examples; /* one command line a line, or NULL */
 };
 
 extern const struct command commands[];
@@ -48,6 +60,20 @@ extern const struct command commands[];
 /* Options allowed after a subcommand. */
 enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
        OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256 };
+
+/* The command named name, or NULL. */
+const struct command *cli_find_command(const char *name);
+/* "bmctop: unknown command" with a did-you-mean; EXIT_USAGE. */
+int cli_unknown_command(const char *name);
+/* Does argv (a command's arguments) ask for its help (-h or --help before "--")? */
+int cli_wants_help(int argc, char **argv);
+/* A command's help: usage, what it does, its options, examples. */
+void cli_command_help(const struct command *cmd, FILE *out);
+/*
+ * cli_options() with the options of the running command's table entry
+ * (struct cli's command, set by the dispatcher).
+ */
+int cli_command_options(struct cli *c, int *argc, char **argv);
 
 /*
  * Take the options in flags (and -c) out of argv, wherever they are; the
@@ -64,6 +90,12 @@ int cli_start_engine(struct cli *c);
 /* Shut the engine down, closing BMC sessions, and free everything. */
 void cli_finish(struct cli *c);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The running command's usage line, from its table entry; or, when word is
+ * close to one of choices[0..n) (a mistyped action), "did you mean" that.
+ * EXIT_USAGE.
+ */
+int cli_command_usage(struct cli *c, const char *word, const char *const *choices, size_t n);
 /* Exit 2 with a message when none of hosts has a backend built in. */
 int cli_require_backend(struct bmc_host **hosts, size_t n);
 

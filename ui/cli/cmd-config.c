@@ -1,5 +1,6 @@
 /*
- * cli/cmd-config.c - "bmctop config check|hosts": validate and show the fleet.
+ * cli/cmd-config.c - "bmctop config check|hosts|groups": validate and show
+ * the fleet (hosts and groups are also what shell completion reads).
  *
  * "check" reads every password file it names (so a file readable by others
  * is caught before the dashboard starts) but runs no password-command: a
@@ -13,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/cred.h"
+#include "core/hostrange.h"
 #include "core/xalloc.h"
 
 static void print_secret(const char *key, const struct secret_source *s)
@@ -127,21 +129,54 @@ static int check_secrets(struct cli *c)
 	return failures;
 }
 
+/* Each group once, in the order the fleet first names it: its size and hosts. */
+static void print_groups(const struct fleet *f)
+{
+	const char **names = xcalloc(f->nhosts ? f->nhosts : 1, sizeof *names);
+	size_t i, j, n;
+
+	for (i = 0; i < f->nhosts; i++) {
+		const char *g = f->hosts[i].group;
+		char *list;
+
+		if (g == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (f->hosts[j].group != NULL && strcmp(f->hosts[j].group, g) == 0)
+				break;
+		if (j < i)
+			continue;
+		for (j = i, n = 0; j < f->nhosts; j++)
+			if (f->hosts[j].group != NULL && strcmp(f->hosts[j].group, g) == 0)
+				names[n++] = f->hosts[j].name;
+		list = hostrange_compress(names, n);
+		printf("%s %zu %s\n", g, n, list);
+		free(list);
+	}
+	free(names);
+}
+
 int cmd_config(struct cli *c, int argc, char **argv)
 {
-	int rc = cli_options(c, &argc, argv, 0, "config");
+	static const char *const words[] = { "check", "hosts", "groups" };
+	int rc = cli_command_options(c, &argc, argv);
 	size_t i;
 
 	if (rc != 0)
 		return rc;
-	if (argc != 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "hosts") != 0))
-		return cli_usage_error("usage: bmctop [-c FLEET] config check|hosts");
+	if (argc != 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "hosts") != 0 &&
+			  strcmp(argv[0], "groups") != 0))
+		return cli_command_usage(c, argc == 1 ? argv[0] : NULL, words, 3);
 	rc = cli_load_fleet(c);
 	if (rc != 0)
 		return rc;
 	if (strcmp(argv[0], "hosts") == 0) {
 		for (i = 0; i < c->fleet.nhosts; i++)
 			print_host(&c->fleet.hosts[i]);
+		return EXIT_ALL_OK;
+	}
+	if (strcmp(argv[0], "groups") == 0) {
+		print_groups(&c->fleet);
 		return EXIT_ALL_OK;
 	}
 	if (check_secrets(c) != 0)

@@ -1,6 +1,7 @@
 /*
  * cli/cmd-hosts.c - the one-shot commands that poll or act on hosts: status,
- * sensors, sel, fru, power, boot.
+ * sensors, sel, fru, power, boot.  sensors, sel and fru over several hosts
+ * print each distinct table once, under the hosts that gave it.
  *
  * Each loads the fleet, starts the engine, runs the operation on every
  * chosen host concurrently (at most max-in-flight at once), prints, and
@@ -15,7 +16,9 @@
 
 #include "cli/cli.h"
 #include "core/host-json.h"
+#include "core/hostrange.h"
 #include "core/sched.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 #include "tls/trust.h"
 
@@ -163,8 +166,7 @@ static const char *hottest(const struct bmc_host *h, char *buf, size_t len)
 	}
 	if (!found)
 		return "-";
-	snprintf(buf, len, "%.0fC", best);
-	return buf;
+	return units_format_reading(buf, len, best, "C");
 }
 
 /*
@@ -310,8 +312,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, i, failed = 0;
-	int sweep, rc = cli_options(c, &argc, argv, OPT_JSON | OPT_SWEEPS | OPT_WHAT | OPT_WATCH,
-				    "status");
+	int sweep, rc = cli_command_options(c, &argc, argv);
 
 	if (rc == 0 && c->watch && c->sweeps)
 		rc = cli_usage_error("status: --watch and --sweeps do not go together");
@@ -357,76 +358,162 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	return failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 
-static void print_sensors(const struct bmc_host *h)
+/* A threshold as the sensor's value would be written, "-" when absent. */
+static const char *threshold_text(const struct bmc_sensor *s, enum bmc_threshold th, char *buf,
+				  size_t len)
 {
-	size_t i;
+	if (!(s->threshold_mask & (1u << th)))
+		return "-";
+	return units_format_value(buf, len, s->threshold[th], s->unit);
+}
 
-	printf("%-24s %-12s %12s %-6s %-9s %s\n", "SENSOR", "TYPE", "VALUE", "UNIT", "STATUS",
-	       "STATE");
+static void print_sensors(FILE *out, const struct bmc_host *h)
+{
+	static const enum bmc_threshold order[] = { TH_LNR, TH_LCR, TH_LNC,
+						    TH_UNC, TH_UCR, TH_UNR };
+	size_t i, k;
+
+	fprintf(out, "%-24s %-12s %9s %-5s %-9s %7s %7s %7s %7s %7s %7s  %s\n", "SENSOR", "TYPE",
+		"VALUE", "UNIT", "STATUS", "LNR", "LCR", "LNC", "UNC", "UCR", "UNR", "STATE");
 	for (i = 0; i < h->nsensors; i++) {
 		const struct bmc_sensor *s = &h->sensors[i];
-		char v[32];
+		char v[32], th[6][24];
 
 		if (s->has_value)
-			snprintf(v, sizeof v, "%.3f", s->value);
+			units_format_value(v, sizeof v, s->value, s->unit);
 		else
 			snprintf(v, sizeof v, "-");
-		printf("%-24s %-12s %12s %-6s %-9s %s\n", s->name, s->type, v, s->unit,
-		       bmc_health_name(s->status), s->state);
+		fprintf(out, "%-24s %-12s %9s %-5s %-9s", s->name, s->type, v, s->unit,
+			bmc_health_name(s->status));
+		for (k = 0; k < 6; k++)
+			fprintf(out, " %7s", threshold_text(s, order[k], th[k], sizeof th[k]));
+		fprintf(out, "%s%s\n", s->state[0] ? "  " : "", s->state);
 	}
 }
 
-static void print_events(const struct bmc_host *h)
+static void print_events(FILE *out, const struct bmc_host *h)
 {
 	size_t i;
 
-	printf("%-6s %-20s %-24s %-9s %s\n", "ID", "TIME", "SENSOR", "SEVERITY", "EVENT");
+	fprintf(out, "%-6s %-20s %-24s %-9s %s\n", "ID", "TIME", "SENSOR", "SEVERITY", "EVENT");
 	for (i = 0; i < h->nevents; i++) {
 		const struct bmc_event *ev = &h->events[i];
 		char when[32] = "-";
 
 		if (ev->timestamp > 0)
 			host_json_utc(when, sizeof when, ev->timestamp * 1000);
-		printf("%-6u %-20s %-24s %-9s %s\n", ev->id, when, ev->sensor,
-		       bmc_health_name(ev->severity), ev->message);
+		fprintf(out, "%-6u %-20s %-24s %-9s %s\n", ev->id, when, ev->sensor,
+			bmc_health_name(ev->severity), ev->message);
 	}
 }
 
-static void print_inventory(const struct bmc_host *h)
+static void print_inventory(FILE *out, const struct bmc_host *h)
 {
 	size_t i;
 
 	for (i = 0; i < h->ninventory; i++)
-		printf("%-28s %s\n", h->inventory[i].key, h->inventory[i].value);
+		fprintf(out, "%-28s %s\n", h->inventory[i].key, h->inventory[i].value);
 }
 
-/* sensors, sel and fru: one host, one kind of data. */
-static int one_host_query(struct cli *c, int argc, char **argv, const char *cmd,
-			  unsigned what, unsigned part, void (*print)(const struct bmc_host *))
+/*
+ * Several hosts' tables, consolidated as FreeIPMI's -B does: hosts whose
+ * text is the same are printed once, under their names compressed to
+ * ranges, in the order of the first host of each.  Hosts that failed are
+ * left out (report_failures names them).
+ */
+struct consolidated {
+	char *text;
+	const char **names;
+	size_t n;
+};
+
+static char *host_text(const struct bmc_host *h, void (*print)(FILE *, const struct bmc_host *))
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (out == NULL)
+		fatal("open_memstream: out of memory");
+	print(out, h);
+	fclose(out);
+	return text;
+}
+
+static void print_consolidated(struct fanout *f, void (*print)(FILE *, const struct bmc_host *))
+{
+	struct consolidated *groups = xcalloc(f->n ? f->n : 1, sizeof *groups);
+	size_t i, g, ngroups = 0;
+
+	for (i = 0; i < f->n; i++) {
+		char *text;
+
+		if (f->status[i] != 0)
+			continue;
+		text = host_text(f->hosts[i], print);
+		for (g = 0; g < ngroups && strcmp(groups[g].text, text) != 0; g++)
+			;
+		if (g == ngroups) {
+			groups[ngroups].text = text;
+			groups[ngroups++].names = xcalloc(f->n, sizeof *groups[g].names);
+		} else {
+			free(text);
+		}
+		groups[g].names[groups[g].n++] = f->hosts[i]->cfg->name;
+	}
+	for (g = 0; g < ngroups; g++) {
+		char *list = hostrange_compress(groups[g].names, groups[g].n);
+
+		printf("%s----------------\n%s\n----------------\n%s", g ? "\n" : "", list,
+		       groups[g].text);
+		free(list);
+		free(groups[g].text);
+		free(groups[g].names);
+	}
+	free(groups);
+}
+
+/* One plain host name: the output is that host's alone (an object in JSON). */
+static int names_one_host(int argc, char **argv)
+{
+	return argc == 1 && argv[0][0] != '@' && strchr(argv[0], '[') == NULL;
+}
+
+/* sensors, sel and fru: one kind of data, from one host or consolidated from several. */
+static int hosts_query(struct cli *c, int argc, char **argv, unsigned what, unsigned part,
+		       void (*print)(FILE *, const struct bmc_host *))
 {
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, failed;
-	int rc = cli_options(c, &argc, argv, OPT_JSON, cmd);
+	int rc = cli_command_options(c, &argc, argv);
 
 	if (rc != 0)
 		return rc;
-	if (argc != 1)
-		return cli_usage_error("usage: bmctop [-c FLEET] %s HOST [--json]", cmd);
+	if (argc < 1)
+		return cli_command_usage(c, NULL, NULL, 0);
 	rc = open_hosts(c, argv, argc, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
-	if (n != 1) {
-		free(hosts);
-		return cli_usage_error("%s takes one host; %s names %zu", cmd, argv[0], n);
-	}
 	poll_what = what;
 	failed = fanout_run(c, hosts, n, start_poll, &f);
-	if (!failed) {
-		if (c->json)
+	if (names_one_host(argc, argv)) {
+		if (!failed && c->json)
 			print_json(host_to_json(hosts[0], part));
-		else
-			print(hosts[0]);
+		else if (!failed)
+			print(stdout, hosts[0]);
+	} else if (c->json) {
+		struct bmc_host **answered = xcalloc(n, sizeof *answered);
+		size_t i, k = 0;
+
+		/* The hosts that answered, as status --json lists hosts. */
+		for (i = 0; i < n; i++)
+			if (f.status[i] == 0)
+				answered[k++] = hosts[i];
+		print_json_hosts(answered, k, part);
+		free(answered);
+	} else {
+		print_consolidated(&f, print);
 	}
 	report_failures(&f);
 	fanout_free(&f);
@@ -436,32 +523,45 @@ static int one_host_query(struct cli *c, int argc, char **argv, const char *cmd,
 
 int cmd_sensors(struct cli *c, int argc, char **argv)
 {
-	return one_host_query(c, argc, argv, "sensors", POLL_SENSORS, HJ_SENSORS, print_sensors);
+	return hosts_query(c, argc, argv, POLL_SENSORS, HJ_SENSORS, print_sensors);
 }
 
 int cmd_sel(struct cli *c, int argc, char **argv)
 {
-	return one_host_query(c, argc, argv, "sel", POLL_EVENTS, HJ_EVENTS, print_events);
+	return hosts_query(c, argc, argv, POLL_EVENTS, HJ_EVENTS, print_events);
 }
 
 int cmd_fru(struct cli *c, int argc, char **argv)
 {
-	return one_host_query(c, argc, argv, "fru", POLL_INVENTORY, HJ_INVENTORY, print_inventory);
+	return hosts_query(c, argc, argv, POLL_INVENTORY, HJ_INVENTORY, print_inventory);
 }
+
+static const enum bmc_power_action power_actions[] = { POWER_STATUS, POWER_ON,	  POWER_OFF,
+						       POWER_CYCLE,  POWER_RESET, POWER_SOFT };
+#define NPOWER_ACTIONS (sizeof power_actions / sizeof power_actions[0])
 
 static int parse_power_action(const char *s, enum bmc_power_action *a)
 {
-	static const enum bmc_power_action all[] = { POWER_STATUS, POWER_ON,	POWER_OFF,
-						     POWER_CYCLE,  POWER_RESET, POWER_SOFT };
 	size_t i;
 
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if (strcmp(s, bmc_power_action_name(all[i])) == 0) {
-			*a = all[i];
+	for (i = 0; i < NPOWER_ACTIONS; i++) {
+		if (strcmp(s, bmc_power_action_name(power_actions[i])) == 0) {
+			*a = power_actions[i];
 			return 0;
 		}
 	}
 	return -1;
+}
+
+/* The usage, or "did you mean" for a last word close to an action. */
+static int power_usage(struct cli *c, int argc, char **argv)
+{
+	const char *names[NPOWER_ACTIONS];
+	size_t i;
+
+	for (i = 0; i < NPOWER_ACTIONS; i++)
+		names[i] = bmc_power_action_name(power_actions[i]);
+	return cli_command_usage(c, argc >= 2 ? argv[argc - 1] : NULL, names, NPOWER_ACTIONS);
 }
 
 int cmd_power(struct cli *c, int argc, char **argv)
@@ -470,12 +570,12 @@ int cmd_power(struct cli *c, int argc, char **argv)
 	struct fanout f = { 0 };
 	enum bmc_power_action action;
 	size_t n, i, failed;
-	int rc = cli_options(c, &argc, argv, 0, "power");
+	int rc = cli_command_options(c, &argc, argv);
 
 	if (rc != 0)
 		return rc;
 	if (argc < 2 || parse_power_action(argv[argc - 1], &action) != 0)
-		return cli_usage_error("usage: bmctop [-c FLEET] power HOST... status|on|off|cycle|reset|soft");
+		return power_usage(c, argc, argv);
 	rc = open_hosts(c, argv, argc - 1, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
@@ -502,19 +602,22 @@ int cmd_power(struct cli *c, int argc, char **argv)
 int cmd_boot(struct cli *c, int argc, char **argv)
 {
 	static const enum bmc_boot_device devs[] = { BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
+	const char *names[4];
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, i, failed;
-	int rc = cli_options(c, &argc, argv, OPT_PERSISTENT, "boot");
+	int rc = cli_command_options(c, &argc, argv);
 
 	if (rc != 0)
 		return rc;
 	f.device = BOOT_NONE;
-	for (i = 0; argc >= 2 && i < 4; i++)
-		if (strcmp(argv[argc - 1], bmc_boot_device_name(devs[i])) == 0)
+	for (i = 0; i < 4; i++) {
+		names[i] = bmc_boot_device_name(devs[i]);
+		if (argc >= 2 && strcmp(argv[argc - 1], names[i]) == 0)
 			f.device = devs[i];
+	}
 	if (f.device == BOOT_NONE)
-		return cli_usage_error("usage: bmctop [-c FLEET] boot HOST... pxe|disk|bios|cdrom [--persistent]");
+		return cli_command_usage(c, argc >= 2 ? argv[argc - 1] : NULL, names, 4);
 	rc = open_hosts(c, argv, argc - 1, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;
@@ -540,12 +643,12 @@ int cmd_trust(struct cli *c, int argc, char **argv)
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	size_t n, i, failed;
-	int rc = cli_options(c, &argc, argv, 0, "trust");
+	int rc = cli_command_options(c, &argc, argv);
 
 	if (rc != 0)
 		return rc;
 	if (argc != 1)
-		return cli_usage_error("usage: bmctop [-c FLEET] trust HOST");
+		return cli_command_usage(c, NULL, NULL, 0);
 	rc = open_hosts(c, argv, argc, 0, &hosts, &n);
 	if (rc != 0)
 		return rc;

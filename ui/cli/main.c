@@ -20,28 +20,65 @@
 
 #include "cli/cli.h"
 #include "cli/demo.h"
+#include "core/suggest.h"
 #include "tui/tui.h"
 
+static int cmd_help(struct cli *c, int argc, char **argv);
+
 const struct command commands[] = {
-	{ "status", "[--json] [--what LIST] [--sweeps N|--watch S] [HOST...]", "power, health and sensor summary of hosts (all by default)",
-	  cmd_status },
-	{ "sensors", "HOST [--json]", "every sensor of one host with readings and thresholds",
-	  cmd_sensors },
-	{ "sel", "HOST [--json]", "the event log of one host", cmd_sel },
-	{ "fru", "HOST [--json]", "inventory: manufacturer, product, part and serial numbers",
-	  cmd_fru },
+	{ "status", "[--json] [--what LIST] [--sweeps N|--watch S] [HOST...]",
+	  "power, health and sensor summary of hosts (all by default)", cmd_status,
+	  OPT_JSON | OPT_WHAT | OPT_SWEEPS | OPT_WATCH,
+	  "Polls the hosts once, concurrently, and prints power, health, the hottest\n"
+	  "temperature and any error for each.",
+	  "bmctop status\nbmctop status --json @rack4\nbmctop status --what power,events 'node[01-08]'" },
+	{ "sensors", "HOST... [--json]", "every sensor with readings and thresholds", cmd_sensors,
+	  OPT_JSON,
+	  "Each sensor's reading, unit, status and thresholds (LNR LCR LNC UNC UCR UNR,\n"
+	  "\"-\" where the BMC gives none); discrete sensors show their asserted states.\n"
+	  "With several hosts, hosts whose tables are the same are shown once, under\n"
+	  "their names as ranges (node[01-08]).",
+	  "bmctop sensors node07\nbmctop sensors @rack4\nbmctop sensors node07 --json" },
+	{ "sel", "HOST... [--json]", "the system event log, newest first", cmd_sel, OPT_JSON,
+	  "With several hosts, hosts whose logs are the same are shown once, under their\n"
+	  "names as ranges.",
+	  "bmctop sel node07\nbmctop sel 'node[01-08]'" },
+	{ "fru", "HOST... [--json]", "inventory: manufacturer, product, part and serial numbers",
+	  cmd_fru, OPT_JSON,
+	  "With several hosts, hosts whose inventories are the same are shown once, under\n"
+	  "their names as ranges.",
+	  "bmctop fru node07\nbmctop fru @rack4 --json" },
 	{ "power", "HOST... status|on|off|cycle|reset|soft", "show or change power state",
-	  cmd_power },
+	  cmd_power, 0, "\"soft\" asks the operating system to shut down (ACPI).",
+	  "bmctop power node07 status\nbmctop power @rack4 cycle" },
 	{ "boot", "HOST... pxe|disk|bios|cdrom [--persistent]", "set the next boot device",
-	  cmd_boot },
-	{ "sol", "HOST [--steal] [--log] [--idle MS]", "serial console in this terminal; \"~.\" ends it", cmd_sol },
-	{ "vnc", "HOST [--no-viewer]", "graphical console through a local RFB relay", cmd_vnc },
-	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust },
-	{ "capture", "HOST DIR [--no-redact] [--force]", "record what bmctop reads, for bmcsim --replay",
-	  cmd_capture },
-	{ "config", "check|hosts", "validate the fleet file, or list its expanded hosts",
-	  cmd_config },
-	{ NULL, NULL, NULL, NULL }
+	  cmd_boot, OPT_PERSISTENT, "The setting is read back from the BMC to confirm it.",
+	  "bmctop boot node07 pxe\nbmctop boot 'node[01-08]' disk --persistent" },
+	{ "sol", "HOST [--steal] [--log] [--idle MS]",
+	  "serial console in this terminal; \"~.\" ends it", cmd_sol,
+	  OPT_STEAL | OPT_LOG | OPT_IDLE,
+	  "Escapes at the start of a line: ~. end, ~B break, ~S take over, ~~ a ~, ~? list.\n"
+	  "With standard input not a terminal it is a pipe for scripts.",
+	  "bmctop sol node07\nbmctop sol node07 --steal --log\necho reboot | bmctop sol node07" },
+	{ "vnc", "HOST [--no-viewer]", "graphical console through a local RFB relay", cmd_vnc,
+	  OPT_NO_VIEWER, NULL, "bmctop vnc node07\nbmctop vnc node07 --no-viewer" },
+	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust, 0, NULL,
+	  "bmctop trust node07" },
+	{ "capture", "HOST DIR [--no-redact] [--force]",
+	  "record what bmctop reads, for bmcsim --replay", cmd_capture, 0,
+	  "Polls the host once and writes DIR/redfish/ (a mockup tree), DIR/ipmi.txt (the IPMI\n"
+	  "answers) and DIR/README (every redaction made).  Serial numbers, MAC and IP addresses,\n"
+	  "UUIDs, user names and tokens are redacted unless --no-redact; a non-empty DIR is\n"
+	  "refused unless --force.",
+	  "bmctop capture node07 node07-capture\nbmcsim --replay node07-capture" },
+	{ "config", "check|hosts|groups",
+	  "validate the fleet file, or list its expanded hosts or its groups", cmd_config, 0,
+	  "\"check\" reads every password file the fleet names but runs no password command.\n"
+	  "\"groups\" prints each group, its number of hosts and their names as ranges.",
+	  "bmctop config check\nbmctop -c fleet.conf config hosts\nbmctop config groups" },
+	{ "help", "[COMMAND]", "this help, or a command's", cmd_help, 0, NULL,
+	  "bmctop help sensors\nbmctop sensors --help" },
+	{ NULL, NULL, NULL, NULL, 0, NULL, NULL }
 };
 
 static void usage(FILE *out)
@@ -55,12 +92,43 @@ static void usage(FILE *out)
 		"       bmctop --version | --help\n\n"
 		"Commands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
-		fprintf(out, "  %-8s %-52s %s\n", cmd->name, cmd->args, cmd->help);
+		fprintf(out, "  %-8s %s\n", cmd->name, cmd->help);
 	fprintf(out,
-		"\nHOST is a name from the fleet file, a range such as node[01-08], or @GROUP.\n"
+		"\n'bmctop help COMMAND' or 'bmctop COMMAND --help' shows a command's options.\n"
+		"HOST is a name from the fleet file, a range such as node[01-08], or @GROUP.\n"
 		"FLEET defaults to $BMCTOP_FLEET, then $XDG_CONFIG_HOME/bmctop/fleet.conf.\n"
 		"Exit status: 0 all went well; 1 some hosts failed; 2 usage or configuration.\n"
 		"See bmctop(1) and bmctop.conf(5).\n");
+}
+
+/* An unknown option before the command, with the closest of those above. */
+static int unknown_option(const char *a)
+{
+	static const char *const known[] = { "--config", "--demo", "--help", "--readonly", "--version" };
+	const char *hint = suggest_closest(a, known, sizeof known / sizeof known[0]);
+
+	if (hint != NULL)
+		return cli_usage_error("unknown option %s; did you mean %s?", a, hint);
+	return cli_usage_error("unknown option %s", a);
+}
+
+/* bmctop help [COMMAND] */
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd;
+
+	(void)c;
+	if (argc == 0) {
+		usage(stdout);
+		return EXIT_ALL_OK;
+	}
+	if (argc > 1)
+		return cli_usage_error("usage: bmctop help [COMMAND]");
+	cmd = cli_find_command(argv[0]);
+	if (cmd == NULL)
+		return cli_unknown_command(argv[0]);
+	cli_command_help(cmd, stdout);
+	return EXIT_ALL_OK;
 }
 
 /*
@@ -109,7 +177,7 @@ int main(int argc, char **argv)
 		} else if (strncmp(a, "--config=", 9) == 0) {
 			c.fleet_path = a + 9;
 		} else if (a[0] == '-') {
-			return cli_usage_error("unknown option %s", a);
+			return unknown_option(a);
 		} else {
 			break;
 		}
@@ -129,12 +197,15 @@ int main(int argc, char **argv)
 		cli_finish(&c);
 		return rc;
 	}
-	for (cmd = commands; cmd->name != NULL; cmd++) {
-		if (strcmp(cmd->name, argv[i]) == 0) {
-			rc = cmd->run(&c, argc - i - 1, argv + i + 1);
-			cli_finish(&c);
-			return rc;
-		}
+	cmd = cli_find_command(argv[i]);
+	if (cmd == NULL)
+		return cli_unknown_command(argv[i]);
+	if (cli_wants_help(argc - i - 1, argv + i + 1)) {
+		cli_command_help(cmd, stdout);
+		return EXIT_ALL_OK;
 	}
-	return cli_usage_error("unknown command \"%s\"", argv[i]);
+	c.command = cmd;
+	rc = cmd->run(&c, argc - i - 1, argv + i + 1);
+	cli_finish(&c);
+	return rc;
 }

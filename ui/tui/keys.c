@@ -522,18 +522,29 @@ static void k_help(struct tui *t, int key)
 
 /* Dialogs. */
 
-/* The targets' names as ranges (node[01-64]). */
+/* The targets' names as ranges ("node[01-64], web1"): a space after each
+ * comma between names, so that the dialog wraps between them. */
 static char *target_names(struct tui *t)
 {
 	const char **names = xcalloc(t->ntargets ? t->ntargets : 1, sizeof *names);
-	char *s;
-	size_t i;
+	char *s, *out;
+	size_t i, o = 0;
+	int depth = 0;
 
 	for (i = 0; i < t->ntargets; i++)
 		names[i] = t->e->hosts[t->targets[i]].cfg->name;
 	s = hostrange_compress(names, t->ntargets);
 	free(names);
-	return s;
+	out = xmalloc(2 * strlen(s) + 1);
+	for (i = 0; s[i] != '\0'; i++) {
+		depth += s[i] == '[' ? 1 : s[i] == ']' ? -1 : 0;
+		out[o++] = s[i];
+		if (s[i] == ',' && depth == 0)
+			out[o++] = ' ';
+	}
+	out[o] = '\0';
+	free(s);
+	return out;
 }
 
 /* Targets whose last poll failed: no answer, an error, or a parked login. */
