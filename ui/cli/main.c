@@ -104,7 +104,8 @@ static void usage(FILE *out)
 /* An unknown option before the command, with the closest of those above. */
 static int unknown_option(const char *a)
 {
-	static const char *const known[] = { "--config", "--demo", "--help", "--readonly", "--version" };
+	static const char *const known[] = {"--config", "--demo", "--help", "--readonly",
+					    "--version"};
 	const char *hint = suggest_closest(a, known, sizeof known / sizeof known[0]);
 
 	if (hint != NULL)
