@@ -61,6 +61,18 @@ void engine_add_observer(struct bmc_engine *e, const struct engine_observer *obs
 	e->observers[e->nobservers++] = *obs;
 }
 
+void engine_remove_observer(struct bmc_engine *e, const void *ctx)
+{
+	size_t i = 0;
+
+	while (i < e->nobservers) {
+		if (e->observers[i].ctx == ctx)
+			e->observers[i] = e->observers[--e->nobservers];
+		else
+			i++;
+	}
+}
+
 void engine_add_hook(struct bmc_engine *e, const struct engine_hook *hook)
 {
 	e->hooks = xreallocarray(e->hooks, e->nhooks + 1, sizeof *e->hooks);

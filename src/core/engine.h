@@ -101,6 +101,8 @@ typedef const struct bmc_backend *(*engine_backend_for)(enum fleet_protocol p);
 int engine_init(struct bmc_engine *e, uv_loop_t *loop, const struct fleet *fleet,
 		engine_backend_for backend_for);
 void engine_add_observer(struct bmc_engine *e, const struct engine_observer *obs);
+/* Forget the observers added with ctx (their ctx is about to go). */
+void engine_remove_observer(struct bmc_engine *e, const void *ctx);
 void engine_add_hook(struct bmc_engine *e, const struct engine_hook *hook);
 /* Keep engine_shutdown's callback waiting for one more thing to close. */
 void engine_hold(struct bmc_engine *e);

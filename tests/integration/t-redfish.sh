@@ -155,7 +155,8 @@ check "slow body: gave up within a minute" test $(( $(date +%s) - start )) -lt 6
 redfish_start g1 gigabyte-h262-z63-ami-megarac || fail "g1 starts"
 REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/g1.conf" g1
 out=$("$BMCTOP" -c "$T_TMP/g1.conf" power g1 cycle 2>&1); rc=$?
-is "ActionInfo: power cycle, emulated: exit 0" "$rc:$out" "0:g1: power cycle: done"
+is "ActionInfo: power cycle, emulated: exit 0, and it says so" "$rc:$out" \
+	"0:g1: power cycle: done, emulated: ForceOff, then On once it read Off (the BMC offers no PowerCycle)"
 is "ActionInfo: ... as ForceOff then On" "$(redfish_stats g1 reset_sequence | pyj 'print(" ".join(d))')" "ForceOff On"
 # What is not offered gets a message naming what is.
 redfish_start g2 gigabyte-h262-z63-ami-megarac --reset-types On,ForceRestart || fail "g2 starts"

@@ -104,6 +104,9 @@ static const struct cli_option {
 	  "pipe mode: exit once the output was quiet for MS milliseconds (default 500)" },
 	{ OPT_NO_VIEWER, "--no-viewer", NULL,
 	  "print the relay's address and password file instead of starting a viewer" },
+	{ OPT_NO_REDACT, "--no-redact", NULL,
+	  "keep serial numbers, addresses, UUIDs, user names and tokens (see its README)" },
+	{ OPT_FORCE, "--force", NULL, "write into a DIR that is not empty" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -168,6 +171,10 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			c->idle_ms = atoi(argv[++i]);
 		} else if ((flags & OPT_NO_VIEWER) && strcmp(a, "--no-viewer") == 0) {
 			c->no_viewer = 1;
+		} else if ((flags & OPT_NO_REDACT) && strcmp(a, "--no-redact") == 0) {
+			c->no_redact = 1;
+		} else if ((flags & OPT_FORCE) && strcmp(a, "--force") == 0) {
+			c->force = 1;
 		} else if (strcmp(a, "--") == 0) {
 			for (i++; i < *argc; i++)
 				argv[out++] = argv[i];

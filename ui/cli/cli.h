@@ -37,6 +37,8 @@ struct cli {
 	int steal;	/* sol --steal */
 	int log_console; /* sol --log */
 	int idle_ms;	/* sol --idle MS: pipe mode's quiet time before exiting */
+	int no_redact;	/* capture --no-redact */
+	int force;	/* capture --force */
 	const struct command *command; /* the one running */
 };
 
@@ -59,7 +61,8 @@ extern const struct command commands[];
 
 /* Options allowed after a subcommand. */
 enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
-       OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256 };
+       OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256, OPT_NO_REDACT = 512,
+       OPT_FORCE = 1024 };
 
 /* The command named name, or NULL. */
 const struct command *cli_find_command(const char *name);

@@ -98,37 +98,19 @@ static int check_host(const char *fleet_path, const char *name)
 	return rc;
 }
 
-/* Take --no-redact and --force out of argv. */
-static unsigned capture_flags(int *argc, char **argv)
-{
-	unsigned flags = 0;
-	int i, out = 0;
-
-	for (i = 0; i < *argc; i++) {
-		if (strcmp(argv[i], "--no-redact") == 0)
-			flags |= CAPTURE_KEEP_SECRETS;
-		else if (strcmp(argv[i], "--force") == 0)
-			flags |= CAPTURE_FORCE;
-		else
-			argv[out++] = argv[i];
-	}
-	*argc = out;
-	return flags;
-}
-
 int cmd_capture(struct cli *c, int argc, char **argv)
 {
-	unsigned flags = capture_flags(&argc, argv);
 	struct capture *cap = NULL;
 	size_t resources, answers;
+	unsigned flags;
 	char *err = NULL;
-	int rc = cli_options(c, &argc, argv, 0, "capture"), worked = 0, more = 0, r;
+	int rc = cli_command_options(c, &argc, argv), worked = 0, more = 0, r;
 
 	if (rc != 0)
 		return rc;
 	if (argc != 2)
-		return cli_usage_error(
-		    "usage: bmctop [-c FLEET] capture HOST DIR [--no-redact] [--force]");
+		return cli_command_usage(c, NULL, NULL, 0);
+	flags = (c->no_redact ? CAPTURE_KEEP_SECRETS : 0) | (c->force ? CAPTURE_FORCE : 0);
 	rc = check_host(c->fleet_path, argv[0]);
 	if (rc != 0)
 		return rc;

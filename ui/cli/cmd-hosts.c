@@ -564,8 +564,29 @@ static int power_usage(struct cli *c, int argc, char **argv)
 	return cli_command_usage(c, argc >= 2 ? argv[argc - 1] : NULL, names, NPOWER_ACTIONS);
 }
 
+/* What each host's action said ("done", "done, emulated: ..."), by host. */
+struct action_msgs {
+	struct bmc_host **hosts;
+	size_t n;
+	char **msg;
+};
+
+static void power_action_done(void *ctx, struct bmc_host *h, const char *action, int status,
+			      const char *msg)
+{
+	struct action_msgs *am = ctx;
+	size_t i;
+
+	(void)action;
+	for (i = 0; i < am->n; i++) {
+		if (am->hosts[i] == h && status == 0 && msg != NULL)
+			host_set_string(&am->msg[i], msg);
+	}
+}
+
 int cmd_power(struct cli *c, int argc, char **argv)
 {
+	struct action_msgs am = { 0 };
 	struct bmc_host **hosts = NULL;
 	struct fanout f = { 0 };
 	enum bmc_power_action action;
@@ -586,12 +607,22 @@ int cmd_power(struct cli *c, int argc, char **argv)
 			if (f.status[i] == 0)
 				printf("%s: %s\n", hosts[i]->cfg->name, bmc_power_name(hosts[i]->power));
 	} else {
+		struct engine_observer obs = { NULL, power_action_done, &am };
+
+		am.hosts = hosts;
+		am.n = n;
+		am.msg = xcalloc(n ? n : 1, sizeof *am.msg);
+		engine_add_observer(&c->engine, &obs);
 		f.action = action;
 		failed = fanout_run(c, hosts, n, start_power, &f);
 		for (i = 0; i < n; i++)
 			if (f.status[i] == 0)
-				printf("%s: power %s: done\n", hosts[i]->cfg->name,
-				       bmc_power_action_name(action));
+				printf("%s: power %s: %s\n", hosts[i]->cfg->name,
+				       bmc_power_action_name(action), am.msg[i] ? am.msg[i] : "done");
+		engine_remove_observer(&c->engine, &am);
+		for (i = 0; i < n; i++)
+			free(am.msg[i]);
+		free(am.msg);
 	}
 	report_failures(&f);
 	fanout_free(&f);

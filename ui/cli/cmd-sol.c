@@ -701,7 +701,7 @@ int cmd_sol(struct cli *c, int argc, char **argv)
 	struct sol *s;
 	int rc;
 
-	rc = cli_options(c, &argc, argv, OPT_STEAL | OPT_LOG | OPT_IDLE, "sol");
+	rc = cli_command_options(c, &argc, argv);
 	if (rc != 0)
 		return rc;
 	if (argc != 1)

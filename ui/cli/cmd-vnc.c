@@ -131,7 +131,7 @@ int cmd_vnc(struct cli *c, int argc, char **argv)
 	struct vnc_cmd *v = &vnc_cmd;
 	size_t n;
 	char *err = NULL;
-	int rc = cli_options(c, &argc, argv, OPT_NO_VIEWER, "vnc");
+	int rc = cli_command_options(c, &argc, argv);
 
 	if (rc != 0)
 		return rc;

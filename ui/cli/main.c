@@ -65,11 +65,12 @@ const struct command commands[] = {
 	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust, 0, NULL,
 	  "bmctop trust node07" },
 	{ "capture", "HOST DIR [--no-redact] [--force]",
-	  "record what bmctop reads, for bmcsim --replay", cmd_capture, 0,
+	  "record what bmctop reads, for bmcsim --replay", cmd_capture,
+	  OPT_NO_REDACT | OPT_FORCE,
 	  "Polls the host once and writes DIR/redfish/ (a mockup tree), DIR/ipmi.txt (the IPMI\n"
 	  "answers) and DIR/README (every redaction made).  Serial numbers, MAC and IP addresses,\n"
-	  "UUIDs, user names and tokens are redacted unless --no-redact; a non-empty DIR is\n"
-	  "refused unless --force.",
+	  "UUIDs, user names and tokens are redacted unless --no-redact; a DIR that is not\n"
+	  "empty is refused unless --force.",
 	  "bmctop capture node07 node07-capture\nbmcsim --replay node07-capture" },
 	{ "config", "check|hosts|groups",
 	  "validate the fleet file, or list its expanded hosts or its groups", cmd_config, 0,
