@@ -1,0 +1,63 @@
+/*
+ * core/record.h - recording what the engine sees: readings into the
+ * history store, changes into fleet events, events to the alert hook.
+ *
+ * One call (record_enable) after engine_init, from any front end: it adds
+ * an observer and a hook, so the engine knows nothing of it.  Front ends
+ * find it again with record_of(engine).  For sparklines it keeps, per
+ * host, the last hour of two trends in memory (no disk read per frame).
+ */
+#ifndef BMCTOP_RECORD_H
+#define BMCTOP_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/engine.h"
+#include "core/events.h"
+#include "core/history.h"
+
+#define RECORD_FLUSH_MS 2000 /* a kill -9 loses at most this much history */
+
+enum record_trend {
+	TREND_TEMP_MAX, /* the host's hottest temperature sensor */
+	TREND_POWER,	/* the sum of its power (W) sensors */
+	TREND__N
+};
+
+struct recorder;
+
+/*
+ * Start recording into dir (NULL: the state directory's "history"):
+ * history (when another bmctop already records there, only events and
+ * hooks, with *err saying so) and fleet events, and the fleet's alert
+ * hook.  0, or a negative errno with *err a message for a person (the
+ * engine runs on without recording).
+ */
+int record_enable(struct bmc_engine *e, const char *dir, char **err);
+/* The engine's recorder, or NULL when recording is off. */
+struct recorder *record_of(const struct bmc_engine *e);
+
+struct history *record_history(struct recorder *r);
+struct events *record_events(struct recorder *r);
+
+/*
+ * The last n steps (HIST_STEP_S each, n <= HIST_RAW_N) of a trend of host
+ * h, oldest first, NaN where there was no reading.  Memory only: cheap
+ * enough for every row of every frame.
+ */
+size_t record_trend(const struct recorder *r, const struct bmc_host *h, enum record_trend which,
+		    int64_t now_s, float *out, size_t n);
+
+/* Alert hook runs so far, and events the hook's limits dropped. */
+void record_alert_counts(const struct recorder *r, unsigned long *runs, unsigned long *dropped);
+
+/*
+ * Told of every fleet event as it is recorded (the dashboard's bell and
+ * refresh); bell says the fleet asked for alert-bell = yes and the event
+ * is one alert-on chose.
+ */
+void record_set_listener(struct recorder *r,
+			 void (*cb)(void *ctx, const struct fleet_event *ev, int bell), void *ctx);
+
+#endif
