@@ -37,7 +37,7 @@
 #define SERIES_MAGIC "BMCTSER1"
 #define HEADER_BYTES 4096
 #define STAMP_BYTES  4096
-#define NAME_BYTES   (HIST_HOST_MAX + HIST_SENSOR_MAX)
+#define NAME_BYTES   (HIST_HOST_MAX + HIST_SENSOR_MAX + HIST_UNIT_MAX)
 
 enum { T_RAW, T_DAY, T_WEEK, T__N };
 
@@ -74,6 +74,7 @@ struct block {
 struct name {
 	char host[HIST_HOST_MAX];
 	char sensor[HIST_SENSOR_MAX];
+	char unit[HIST_UNIT_MAX];
 };
 
 struct history {
@@ -186,6 +187,7 @@ static int load_names(struct history *hs)
 	for (i = 0; i < n; i++) {
 		hs->names[i].host[HIST_HOST_MAX - 1] = '\0';
 		hs->names[i].sensor[HIST_SENSOR_MAX - 1] = '\0';
+		hs->names[i].unit[HIST_UNIT_MAX - 1] = '\0';
 	}
 	hs->nnames = n;
 	hash_grow(hs);
@@ -272,7 +274,8 @@ void history_close(struct history *hs)
 	free(hs);
 }
 
-long history_series(struct history *hs, const char *host, const char *sensor, int create)
+long history_series(struct history *hs, const char *host, const char *sensor, const char *unit,
+		    int create)
 {
 	size_t mask, i;
 	struct name nm;
@@ -293,6 +296,8 @@ long history_series(struct history *hs, const char *host, const char *sensor, in
 	memset(&nm, 0, sizeof nm);
 	memcpy(nm.host, host, strlen(host));
 	memcpy(nm.sensor, sensor, strlen(sensor));
+	if (unit != NULL)
+		snprintf(nm.unit, sizeof nm.unit, "%s", unit);
 	if (pwrite(hs->series_fd, &nm, sizeof nm, 16 + hs->nnames * NAME_BYTES) != (ssize_t)sizeof nm)
 		return -EIO;
 	if (hs->nnames == hs->cap) {
@@ -561,6 +566,11 @@ size_t history_buckets(struct history *hs, size_t id, int64_t since, int64_t unt
 			out[i].avg = (float)(sum / (double)c);
 	}
 	return n;
+}
+
+const char *history_series_unit(const struct history *hs, size_t id)
+{
+	return id < hs->nnames ? hs->names[id].unit : NULL;
 }
 
 uint64_t history_disk_bytes(const struct history *hs)

@@ -29,6 +29,7 @@
 #define HIST_BLOCK	 1024 /* series per block of the data file */
 #define HIST_HOST_MAX	 64   /* host names longer are refused */
 #define HIST_SENSOR_MAX	 48   /* as struct bmc_sensor's name */
+#define HIST_UNIT_MAX	 16   /* as its unit */
 
 /* One point: at full resolution min == avg == max.  NaN: no reading. */
 struct hist_point {
@@ -49,12 +50,17 @@ int history_open(struct history **out, const char *dir, int writer, char **err);
 /* Flush (a writer) and free. */
 void history_close(struct history *hs);
 
-/* The series of host's sensor: its number, or -ENOENT (create: a new one). */
-long history_series(struct history *hs, const char *host, const char *sensor, int create);
+/*
+ * The series of host's sensor: its number, or -ENOENT; with create (unit
+ * non-NULL) a new one, with its unit kept for display.
+ */
+long history_series(struct history *hs, const char *host, const char *sensor, const char *unit,
+		    int create);
 size_t history_nseries(const struct history *hs);
 /* Names of series id (pointers into the store, valid until close). */
 const char *history_series_host(const struct history *hs, size_t id);
 const char *history_series_sensor(const struct history *hs, size_t id);
+const char *history_series_unit(const struct history *hs, size_t id);
 
 /*
  * A reading of series id at Unix time t (seconds).  Readings older than the

@@ -172,7 +172,7 @@ static void record_sensor(struct recorder *r, struct bmc_host *h, struct sensor_
 	if (r->hs == NULL || !s->has_value || isnan(s->value))
 		return;
 	if (ss->series == -1)
-		ss->series = history_series(r->hs, h->cfg->name, s->name, 1);
+		ss->series = history_series(r->hs, h->cfg->name, s->name, s->unit, 1);
 	if (ss->series == -1)
 		ss->series = -2; /* the store refused it: do not ask every poll */
 	if (ss->series >= 0)

@@ -211,7 +211,7 @@ TEST(events_storm_of_500)
 
 	/* Readings went to the store, and to the in-memory trend. */
 	hs = record_history(record_of(&r.e));
-	id = history_series(hs, "h123", "Inlet Temp", 0);
+	id = history_series(hs, "h123", "Inlet Temp", NULL, 0);
 	ASSERT(id >= 0);
 	ASSERT_EQ(history_query(hs, (size_t)id, HIST_RES_RAW, engine_wall_ms() / 1000 - 60,
 				engine_wall_ms() / 1000, p, 4),

@@ -46,11 +46,11 @@ TEST(history_survives_reopen)
 	struct stat st;
 	char path[600];
 
-	a = history_series(hs, "node01", "Inlet Temp", 1);
-	b = history_series(hs, "node02", "Fan1", 1);
+	a = history_series(hs, "node01", "Inlet Temp", "C", 1);
+	b = history_series(hs, "node02", "Fan1", "C", 1);
 	ASSERT_EQ(a, 0);
 	ASSERT_EQ(b, 1);
-	ASSERT_EQ(history_series(hs, "node01", "Inlet Temp", 1), 0);
+	ASSERT_EQ(history_series(hs, "node01", "Inlet Temp", "C", 1), 0);
 	for (i = 0; i < 60; i++) {
 		ASSERT_EQ(history_record(hs, (size_t)a, T0 + (int64_t)i * 30, 20.0 + (double)i), 0);
 		ASSERT_EQ(history_record(hs, (size_t)b, T0 + (int64_t)i * 30, 5000), 0);
@@ -63,8 +63,8 @@ TEST(history_survives_reopen)
 
 	hs = open_store(store_dir(), 0);
 	ASSERT_EQ(history_nseries(hs), 2);
-	ASSERT_EQ(history_series(hs, "node02", "Fan1", 0), 1);
-	ASSERT_EQ(history_series(hs, "node03", "Fan1", 1), -ENOENT);
+	ASSERT_EQ(history_series(hs, "node02", "Fan1", NULL, 0), 1);
+	ASSERT_EQ(history_series(hs, "node03", "Fan1", "C", 1), -ENOENT);
 	n = history_query(hs, 0, HIST_RES_RAW, T0, T0 + 59 * 30, pts, 200);
 	ASSERT_EQ(n, 60);
 	ASSERT_EQ(pts[0].t, T0 / 30 * 30);
@@ -91,7 +91,7 @@ TEST(history_downsampling_keeps_spike)
 	size_t n, i;
 	int seen = 0;
 
-	ASSERT_EQ(history_series(hs, "node01", "CPU1 Temp", 1), 0);
+	ASSERT_EQ(history_series(hs, "node01", "CPU1 Temp", "C", 1), 0);
 	for (t = T0; t <= end; t += 30)
 		ASSERT_EQ(history_record(hs, 0, t, t == T0 + 180 ? 95.0 : 40.0), 0);
 	ASSERT_EQ(history_flush(hs), 0);
@@ -134,7 +134,7 @@ TEST(history_stale_slots)
 	struct hist_point pts[HIST_RAW_N];
 	size_t n;
 
-	ASSERT_EQ(history_series(hs, "a", "s", 1), 0);
+	ASSERT_EQ(history_series(hs, "a", "s", "C", 1), 0);
 	ASSERT_EQ(history_record(hs, 0, T0, 1.0), 0);
 	ASSERT_EQ(history_record(hs, 0, T0 + 30, 2.0), 0);
 	/* Two hours later: the ring went round; only the new reading. */
@@ -192,15 +192,15 @@ TEST(history_many_series)
 
 	for (i = 0; i < 3 * HIST_BLOCK; i++) {
 		snprintf(host, sizeof host, "h%zu", i);
-		ASSERT_EQ(history_series(hs, host, "Temp", 1), (long)i);
+		ASSERT_EQ(history_series(hs, host, "Temp", "C", 1), (long)i);
 		ASSERT_EQ(history_record(hs, i, T0, (double)i), 0);
 	}
 	ASSERT_EQ(history_series(hs, "this-host-name-is-far-too-long-to-be-kept-in-a-history-record-xxxxxxxxxx",
-				 "s", 1),
+				 "s", "C", 1),
 		  -ENAMETOOLONG);
 	history_close(hs);
 	hs = open_store(store_dir(), 0);
-	ASSERT_EQ(history_series(hs, "h2500", "Temp", 0), 2500);
+	ASSERT_EQ(history_series(hs, "h2500", "Temp", NULL, 0), 2500);
 	ASSERT_EQ(history_query(hs, 2500, HIST_RES_DAY, T0 - 600, T0, &p, 1), 1);
 	ASSERT_NEAR(p.max, 2500.0, 1e-3);
 	history_close(hs);

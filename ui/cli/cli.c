@@ -19,6 +19,7 @@
 #include "core/hostrange.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/record.h"
 #include "core/xalloc.h"
 
 int cli_usage_error(const char *fmt, ...)
@@ -211,7 +212,7 @@ int cli_select_hosts(struct cli *c, char **names, int n, struct bmc_host ***out,
 
 int cli_start_engine(struct cli *c)
 {
-	char *logpath;
+	char *logpath, *err = NULL;
 	int rc;
 
 	logpath = paths_state_file("bmctop.log");
@@ -224,6 +225,10 @@ int cli_start_engine(struct cli *c)
 	uv_loop_init(&c->loop);
 	engine_init(&c->engine, &c->loop, &c->fleet, backend_for_protocol);
 	engine_handle_signals(&c->engine);
+	/* History, fleet events and alert hooks (core/record.h). */
+	if (record_enable(&c->engine, NULL, &err) != 0 || err != NULL)
+		log_warn("history and fleet events: %s", err != NULL ? err : "not recorded");
+	free(err);
 	c->engine_started = 1;
 	return 0;
 }

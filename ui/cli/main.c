@@ -37,6 +37,10 @@ const struct command commands[] = {
 	{ "sol", "HOST [--steal] [--log] [--idle MS]", "serial console in this terminal; \"~.\" ends it", cmd_sol },
 	{ "vnc", "HOST [--no-viewer]", "graphical console through a local RFB relay", cmd_vnc },
 	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust },
+	{ "history", "HOST [SENSOR] [--since 1h] [--json|--csv]", "recorded readings: an hour in full, a day and a week as min/avg/max",
+	  cmd_history },
+	{ "events", "[HOST...] [--since 24h] [--json]", "fleet events: state changes, threshold crossings, new log entries",
+	  cmd_events },
 	{ "config", "check|hosts", "validate the fleet file, or list its expanded hosts",
 	  cmd_config },
 	{ NULL, NULL, NULL, NULL }
