@@ -129,6 +129,8 @@ struct sim_options {
 	unsigned tick_ms;	 /* model tick (drift, SEL, reboots); 0 freezes the model */
 	int verbose;		 /* log unknown commands and dropped packets to stderr */
 	double speed;		 /* simulated seconds per real second for drift (1 when 0) */
+	unsigned storm_pct;	 /* --storm: this percent of BMCs go critical at once... */
+	double storm_at_s;	 /* ...this many simulated seconds in */
 };
 
 struct sim {
@@ -141,6 +143,7 @@ struct sim {
 	/* Counters for the summary printed at exit / on SIGUSR1. */
 	uint64_t rx, tx, dropped;
 	uint64_t start_ms; /* loop time at sim_init: drift is a function of time since */
+	int stormed;	   /* --storm has struck */
 	/* Set by a protocol front end: the host printed something (SOL pushes it). */
 	void (*console_output)(struct sim_bmc *b);
 	void *ipmi; /* ipmi.c's whole-simulation state */
