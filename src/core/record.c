@@ -31,7 +31,6 @@ struct sensor_seen {
 };
 
 struct host_rec {
-	int seen;
 	uint8_t state, power, health;
 	struct sensor_seen *sensors;
 	size_t nsensors;
@@ -253,12 +252,12 @@ static void on_host_changed(void *ctx, struct bmc_host *h, unsigned what)
 	struct host_rec *hr = &r->hosts[h->index];
 	int64_t now = engine_wall_ms();
 
+	/* The host's state first: its hook run is about the host, not a sensor. */
+	check_state(r, h, hr, now);
 	if (what & CHANGED_READINGS)
 		check_sensors(r, h, hr, now);
 	if (what & CHANGED_EVENTS)
 		check_sel(r, h, hr, now);
-	check_state(r, h, hr, now);
-	hr->seen = 1;
 }
 
 size_t record_trend(const struct recorder *r, const struct bmc_host *h, enum record_trend which,
