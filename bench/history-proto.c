@@ -50,14 +50,16 @@ static long rss_kb(void)
 /* A drifting reading with a spike now and then, as bmcsim's are. */
 static double reading(size_t series, int64_t t)
 {
-	return 40 + 10 * sin((double)t / 600.0 + (double)series) + ((t / 30 + series) % 997 == 0 ? 40 : 0);
+	return 40 + 10 * sin((double)t / 600.0 + (double)series) +
+	       ((t / 30 + series) % 997 == 0 ? 40 : 0);
 }
 
 static void report(const char *what, double cpu, double steps, double readings, double bytes)
 {
 	printf("%s: %.0f steps, %.3g readings\n", what, steps, readings);
-	printf("  CPU %.4f s per 30 s step, %.3f us per reading: %.2f%% of one core at 30 s polls\n",
-	       cpu / steps, cpu / readings * 1e6, cpu / steps / 30 * 100);
+	printf(
+	    "  CPU %.4f s per 30 s step, %.3f us per reading: %.2f%% of one core at 30 s polls\n",
+	    cpu / steps, cpu / readings * 1e6, cpu / steps / 30 * 100);
 	printf("  store on disk %.1f MB; peak RSS %.1f MB\n", bytes / 1e6, (double)rss_kb() / 1024);
 }
 
@@ -117,21 +119,25 @@ static int run_sqlite(const char *dir, size_t hosts, size_t sensors, int64_t sec
 	snprintf(path, sizeof path, "%s/history.sqlite", dir);
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		return 1;
-	exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-		 "CREATE TABLE raw(series INTEGER, t INTEGER, v REAL, PRIMARY KEY(series, t)) WITHOUT ROWID;"
-		 "CREATE TABLE day(series INTEGER, t INTEGER, mn REAL, av REAL, mx REAL, n INTEGER,"
-		 " PRIMARY KEY(series, t)) WITHOUT ROWID;"
-		 "CREATE TABLE week(series INTEGER, t INTEGER, mn REAL, av REAL, mx REAL, n INTEGER,"
-		 " PRIMARY KEY(series, t)) WITHOUT ROWID;");
+	exec(db,
+	     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	     "CREATE TABLE raw(series INTEGER, t INTEGER, v REAL, PRIMARY KEY(series, t)) WITHOUT "
+	     "ROWID;"
+	     "CREATE TABLE day(series INTEGER, t INTEGER, mn REAL, av REAL, mx REAL, n INTEGER,"
+	     " PRIMARY KEY(series, t)) WITHOUT ROWID;"
+	     "CREATE TABLE week(series INTEGER, t INTEGER, mn REAL, av REAL, mx REAL, n INTEGER,"
+	     " PRIMARY KEY(series, t)) WITHOUT ROWID;");
 	sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO raw VALUES(?1, ?2, ?3)", -1, &raw, NULL);
-	sqlite3_prepare_v2(db,
-			   "INSERT INTO day VALUES(?1, ?2, ?3, ?3, ?3, 1) ON CONFLICT DO UPDATE SET"
-			   " mn = min(mn, ?3), mx = max(mx, ?3), av = (av * n + ?3) / (n + 1), n = n + 1",
-			   -1, &day, NULL);
-	sqlite3_prepare_v2(db,
-			   "INSERT INTO week VALUES(?1, ?2, ?3, ?3, ?3, 1) ON CONFLICT DO UPDATE SET"
-			   " mn = min(mn, ?3), mx = max(mx, ?3), av = (av * n + ?3) / (n + 1), n = n + 1",
-			   -1, &week, NULL);
+	sqlite3_prepare_v2(
+	    db,
+	    "INSERT INTO day VALUES(?1, ?2, ?3, ?3, ?3, 1) ON CONFLICT DO UPDATE SET"
+	    " mn = min(mn, ?3), mx = max(mx, ?3), av = (av * n + ?3) / (n + 1), n = n + 1",
+	    -1, &day, NULL);
+	sqlite3_prepare_v2(
+	    db,
+	    "INSERT INTO week VALUES(?1, ?2, ?3, ?3, ?3, 1) ON CONFLICT DO UPDATE SET"
+	    " mn = min(mn, ?3), mx = max(mx, ?3), av = (av * n + ?3) / (n + 1), n = n + 1",
+	    -1, &week, NULL);
 	sqlite3_prepare_v2(db, "DELETE FROM raw WHERE t < ?1", -1, &prune_raw, NULL);
 	sqlite3_prepare_v2(db, "DELETE FROM day WHERE t < ?1", -1, &prune_day, NULL);
 	sqlite3_prepare_v2(db, "DELETE FROM week WHERE t < ?1", -1, &prune_week, NULL);
@@ -140,9 +146,9 @@ static int run_sqlite(const char *dir, size_t hosts, size_t sensors, int64_t sec
 		exec(db, "BEGIN");
 		for (s = 0; s < n; s++) {
 			double v = reading(s, t);
-			sqlite3_stmt *st3[3] = { raw, day, week };
-			int64_t tt[3] = { t, t / HIST_DAY_STEP_S * HIST_DAY_STEP_S,
-					  t / HIST_WEEK_STEP_S * HIST_WEEK_STEP_S };
+			sqlite3_stmt *st3[3] = {raw, day, week};
+			int64_t tt[3] = {t, t / HIST_DAY_STEP_S * HIST_DAY_STEP_S,
+					 t / HIST_WEEK_STEP_S * HIST_WEEK_STEP_S};
 			int k;
 
 			for (k = 0; k < 3; k++) {
@@ -174,7 +180,7 @@ static int run_sqlite(const char *dir, size_t hosts, size_t sensors, int64_t sec
 	       (double)seconds / HIST_STEP_S * (double)n, (double)st.st_blocks * 512);
 	{
 		sqlite3_stmt *q;
-		const char *tables[] = { "raw", "day", "week" };
+		const char *tables[] = {"raw", "day", "week"};
 		int k;
 
 		for (k = 0; k < 3; k++) {
@@ -183,12 +189,14 @@ static int run_sqlite(const char *dir, size_t hosts, size_t sensors, int64_t sec
 			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[k]);
 			sqlite3_prepare_v2(db, sql, -1, &q, NULL);
 			sqlite3_step(q);
-			printf("  %s rows: %lld\n", tables[k], (long long)sqlite3_column_int64(q, 0));
+			printf("  %s rows: %lld\n", tables[k],
+			       (long long)sqlite3_column_int64(q, 0));
 			sqlite3_finalize(q);
 		}
 	}
 	printf("  bytes per stored row: %.1f\n",
-	       (double)st.st_blocks * 512 / ((double)n * (double)(HIST_RAW_N + HIST_DAY_N + HIST_WEEK_N)));
+	       (double)st.st_blocks * 512 /
+		   ((double)n * (double)(HIST_RAW_N + HIST_DAY_N + HIST_WEEK_N)));
 	sqlite3_finalize(raw);
 	sqlite3_finalize(day);
 	sqlite3_finalize(week);

@@ -109,8 +109,9 @@ unsigned alert_class(const struct fleet_event *e)
 
 static const char *class_name(unsigned c)
 {
-	static const char *const names[] = { "critical", "warning", "recovered", "unreachable",
-					     "reachable", "parked", "power", "sensor", "sel" };
+	static const char *const names[] = {"critical",	   "warning",	"recovered",
+					    "unreachable", "reachable", "parked",
+					    "power",	   "sensor",	"sel"};
 	unsigned i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)

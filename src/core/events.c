@@ -35,7 +35,7 @@ struct events {
 	int writer;
 };
 
-static const char *const kind_names[FEV__MAX] = { "health", "power", "state", "sensor", "sel" };
+static const char *const kind_names[FEV__MAX] = {"health", "power", "state", "sensor", "sel"};
 
 const char *fev_kind_name(enum fev_kind k)
 {
@@ -119,14 +119,16 @@ int events_open(struct events **out, const char *path, int writer, char **err)
 	ev->writer = writer;
 	if (path != NULL) {
 		ev->fd = paths_open_regular(path, writer ? O_RDWR | O_CREAT : O_RDONLY, 0600, &st);
-		if (ev->fd >= 0 && writer && (st.st_mode & 0777) != 0600 && fchmod(ev->fd, 0600) != 0)
+		if (ev->fd >= 0 && writer && (st.st_mode & 0777) != 0600 &&
+		    fchmod(ev->fd, 0600) != 0)
 			rc = -errno;
 		rc = ev->fd < 0 ? ev->fd : rc == 0 ? load(ev) : rc;
 	}
 	if (rc != 0) {
 		if (err != NULL)
 			*err = xasprintf("cannot use %s: %s", path,
-					 rc == -EPROTO ? "not a bmctop event file" : paths_strerror(rc));
+					 rc == -EPROTO ? "not a bmctop event file"
+						       : paths_strerror(rc));
 		events_close(ev);
 		return rc;
 	}

@@ -28,11 +28,11 @@ enum fev_kind {
 };
 
 struct fleet_event {
-	uint64_t seq;	  /* 1, 2, ... in the order first recorded */
-	int64_t t_first;  /* Unix milliseconds of the first change */
-	int64_t t;	  /* and of the latest (flapping: count > 1) */
-	uint32_t count;	  /* changes collapsed into this entry */
-	uint8_t kind;	  /* enum fev_kind */
+	uint64_t seq;	 /* 1, 2, ... in the order first recorded */
+	int64_t t_first; /* Unix milliseconds of the first change */
+	int64_t t;	 /* and of the latest (flapping: count > 1) */
+	uint32_t count;	 /* changes collapsed into this entry */
+	uint8_t kind;	 /* enum fev_kind */
 	uint8_t acked;
 	uint8_t severity; /* enum bmc_health of the new state, for filters */
 	uint8_t pad;

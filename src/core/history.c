@@ -50,20 +50,21 @@ struct tier {
 };
 
 static const struct tier tiers[T__N] = {
-	{ HIST_STEP_S, HIST_RAW_N, 1, 0, STAMP_BYTES },
-	{ HIST_DAY_STEP_S, HIST_DAY_N, 3, HIST_RAW_N * 8, STAMP_BYTES + HIST_RAW_N * HIST_BLOCK * 4 },
-	{ HIST_WEEK_STEP_S, HIST_WEEK_N, 3, (HIST_RAW_N + HIST_DAY_N) * 8,
-	  STAMP_BYTES + (HIST_RAW_N + 3 * HIST_DAY_N) * HIST_BLOCK * 4 },
+    {HIST_STEP_S, HIST_RAW_N, 1, 0, STAMP_BYTES},
+    {HIST_DAY_STEP_S, HIST_DAY_N, 3, HIST_RAW_N * 8, STAMP_BYTES + HIST_RAW_N *HIST_BLOCK * 4},
+    {HIST_WEEK_STEP_S, HIST_WEEK_N, 3, (HIST_RAW_N + HIST_DAY_N) * 8,
+     STAMP_BYTES + (HIST_RAW_N + 3 * HIST_DAY_N) * HIST_BLOCK * 4},
 };
 
-#define BLOCK_BYTES \
-	((uint64_t)STAMP_BYTES + (uint64_t)(HIST_RAW_N + 3 * HIST_DAY_N + 3 * HIST_WEEK_N) * HIST_BLOCK * 4)
+#define BLOCK_BYTES                                                                                \
+	((uint64_t)STAMP_BYTES +                                                                   \
+	 (uint64_t)(HIST_RAW_N + 3 * HIST_DAY_N + 3 * HIST_WEEK_N) * HIST_BLOCK * 4)
 
 /* The row in progress of one ring of one block. */
 struct row {
 	int64_t idx; /* step number; -1 none */
 	int dirty;
-	float *v;	/* HIST_BLOCK * width */
+	float *v;      /* HIST_BLOCK * width */
 	uint16_t *cnt; /* readings in each bucket, for the average */
 };
 
@@ -158,7 +159,7 @@ static int check_header(int fd, const char *magic, int writer)
 	ssize_t n = pread(fd, buf, sizeof buf, 0);
 
 	if (n == 0 && writer) {
-		char page[16] = { 0 };
+		char page[16] = {0};
 
 		memcpy(page, magic, 8);
 		return pwrite(fd, page, sizeof page, 0) == (ssize_t)sizeof page ? 0 : -errno;
@@ -182,7 +183,8 @@ static int load_names(struct history *hs)
 			return -errno;
 	hs->cap = n + 64;
 	hs->names = xcalloc(hs->cap, sizeof *hs->names);
-	if (n > 0 && pread(hs->series_fd, hs->names, n * NAME_BYTES, 16) != (ssize_t)(n * NAME_BYTES))
+	if (n > 0 &&
+	    pread(hs->series_fd, hs->names, n * NAME_BYTES, 16) != (ssize_t)(n * NAME_BYTES))
 		return -EIO;
 	for (i = 0; i < n; i++) {
 		hs->names[i].host[HIST_HOST_MAX - 1] = '\0';
@@ -235,7 +237,8 @@ int history_open(struct history **out, const char *dir, int writer, char **err)
 		history_close(hs);
 		return set_err(err, rc, "not a bmctop history store:", dir);
 	}
-	hs->nblocks = st.st_size > HEADER_BYTES ? (size_t)((st.st_size - HEADER_BYTES) / BLOCK_BYTES) : 0;
+	hs->nblocks =
+	    st.st_size > HEADER_BYTES ? (size_t)((st.st_size - HEADER_BYTES) / BLOCK_BYTES) : 0;
 	*out = hs;
 	return 0;
 }
@@ -298,7 +301,8 @@ long history_series(struct history *hs, const char *host, const char *sensor, co
 	memcpy(nm.sensor, sensor, strlen(sensor));
 	if (unit != NULL)
 		snprintf(nm.unit, sizeof nm.unit, "%s", unit);
-	if (pwrite(hs->series_fd, &nm, sizeof nm, 16 + hs->nnames * NAME_BYTES) != (ssize_t)sizeof nm)
+	if (pwrite(hs->series_fd, &nm, sizeof nm, 16 + hs->nnames * NAME_BYTES) !=
+	    (ssize_t)sizeof nm)
 		return -EIO;
 	if (hs->nnames == hs->cap) {
 		hs->cap = hs->cap * 2 + 64;
@@ -490,7 +494,8 @@ static int point_at(struct history *hs, size_t id, int t, int64_t idx, const int
 	} else {
 		if (stamps[idx % (int64_t)tiers[t].n] != idx + 1)
 			return 0;
-		if (pread(hs->data_fd, v, w * 4, slot_off(b, t, idx) + col * w * 4) != (ssize_t)(w * 4))
+		if (pread(hs->data_fd, v, w * 4, slot_off(b, t, idx) + col * w * 4) !=
+		    (ssize_t)(w * 4))
 			return 0;
 	}
 	if (w == 1)
@@ -504,8 +509,8 @@ static int point_at(struct history *hs, size_t id, int t, int64_t idx, const int
 	return 1;
 }
 
-size_t history_query(struct history *hs, size_t id, enum hist_res res, int64_t since,
-		     int64_t until, struct hist_point *out, size_t max)
+size_t history_query(struct history *hs, size_t id, enum hist_res res, int64_t since, int64_t until,
+		     struct hist_point *out, size_t max)
 {
 	int t = res == HIST_RES_RAW ? T_RAW : res == HIST_RES_DAY ? T_DAY : T_WEEK;
 	int64_t stamps[HIST_WEEK_N], idx, first, last;
@@ -551,7 +556,8 @@ size_t history_buckets(struct history *hs, size_t id, int64_t since, int64_t unt
 		out[i].t = since + (int64_t)(span * (double)i);
 		out[i].min = out[i].avg = out[i].max = NAN;
 		for (k = 0; k < np; k++) {
-			size_t at = pts[k].t < since ? 0 : (size_t)((double)(pts[k].t - since) / span);
+			size_t at =
+			    pts[k].t < since ? 0 : (size_t)((double)(pts[k].t - since) / span);
 
 			if (at != i && !(at >= n && i == n - 1))
 				continue;

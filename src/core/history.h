@@ -77,8 +77,8 @@ enum hist_res history_res_for(int64_t since, int64_t now);
  * seconds), oldest first, with readings only; at most max into out.  The
  * count (which may exceed max: only max were written).
  */
-size_t history_query(struct history *hs, size_t id, enum hist_res res, int64_t since,
-		     int64_t until, struct hist_point *out, size_t max);
+size_t history_query(struct history *hs, size_t id, enum hist_res res, int64_t since, int64_t until,
+		     struct hist_point *out, size_t max);
 /*
  * For graphs and sparklines: since..until cut into n equal buckets, each
  * the min/avg/max of the points that fall in it (NaN for none), at the

@@ -275,8 +275,8 @@ size_t record_trend(const struct recorder *r, const struct bmc_host *h, enum rec
 	for (i = 0; i < n; i++) {
 		s = step - (int64_t)(n - 1 - i);
 		out[i] = s <= hr->trend_step && s > hr->trend_step - HIST_RAW_N && s >= 0
-				 ? hr->trend[which][s % HIST_RAW_N]
-				 : NAN;
+			     ? hr->trend[which][s % HIST_RAW_N]
+			     : NAN;
 	}
 	return n;
 }
@@ -339,8 +339,8 @@ static void on_free(void *ctx)
 int record_enable(struct bmc_engine *e, const char *dir, char **err)
 {
 	struct recorder *r;
-	struct engine_observer obs = { on_host_changed, NULL, NULL };
-	struct engine_hook hook = { on_closing, on_free, NULL };
+	struct engine_observer obs = {on_host_changed, NULL, NULL};
+	struct engine_hook hook = {on_closing, on_free, NULL};
 	char *owned = NULL, *evpath, *herr = NULL;
 	size_t i;
 	int rc, t;

@@ -182,8 +182,9 @@ TEST(events_storm_of_500)
 	long id;
 
 	memset(&r, 0, sizeof r);
-	rig_init(&r, "[defaults]\nalert-command = /bin/true\n[host h[000-499]]\naddress = 127.0.0.1\n"
-		      "ipmi-port = [20000-20499]\n");
+	rig_init(&r,
+		 "[defaults]\nalert-command = /bin/true\n[host h[000-499]]\naddress = 127.0.0.1\n"
+		 "ipmi-port = [20000-20499]\n");
 	ev = record_events(record_of(&r.e));
 	for (i = 0; i < 500; i++)
 		poll_host(&r.e.hosts[i], BMC_HEALTH_OK, 25);
@@ -223,8 +224,8 @@ TEST(events_storm_of_500)
 		  10);
 	ASSERT_NEAR(trend[9], 60, 1e-6);
 	ASSERT(isnan(trend[0]));
-	ASSERT_EQ(record_trend(record_of(&r.e), &r.e.hosts[3], TREND_POWER,
-			       engine_wall_ms() / 1000, trend, 10),
+	ASSERT_EQ(record_trend(record_of(&r.e), &r.e.hosts[3], TREND_POWER, engine_wall_ms() / 1000,
+			       trend, 10),
 		  10);
 	ASSERT_NEAR(trend[9], 200, 1e-6);
 	rig_finish(&r);

@@ -195,8 +195,10 @@ TEST(history_many_series)
 		ASSERT_EQ(history_series(hs, host, "Temp", "C", 1), (long)i);
 		ASSERT_EQ(history_record(hs, i, T0, (double)i), 0);
 	}
-	ASSERT_EQ(history_series(hs, "this-host-name-is-far-too-long-to-be-kept-in-a-history-record-xxxxxxxxxx",
-				 "s", "C", 1),
+	ASSERT_EQ(history_series(
+		      hs,
+		      "this-host-name-is-far-too-long-to-be-kept-in-a-history-record-xxxxxxxxxx",
+		      "s", "C", 1),
 		  -ENAMETOOLONG);
 	history_close(hs);
 	hs = open_store(store_dir(), 0);

@@ -68,8 +68,9 @@ static int take_args(struct hist_args *a, int *argc, char **argv, int csv_ok)
 	for (i = 0; i < *argc; i++) {
 		if (strcmp(argv[i], "--since") == 0) {
 			if (i + 1 >= *argc || parse_since(argv[i + 1], &a->since_s) != 0)
-				return cli_usage_error("--since takes a time back such as 30m, 1h, 24h, "
-						       "7d (the store keeps a week)");
+				return cli_usage_error(
+				    "--since takes a time back such as 30m, 1h, 24h, "
+				    "7d (the store keeps a week)");
 			i++;
 		} else if (csv_ok && strcmp(argv[i], "--csv") == 0) {
 			a->fmt = OUT_CSV;
@@ -152,8 +153,8 @@ static size_t show_series(struct history *hs, size_t id, const struct hist_args 
 		return n;
 	}
 	if (a->fmt == OUT_TEXT && n > 0)
-		printf("%s %s (%s, every %s)%s\n", host, sensor, unit[0] ? unit : "-", res_name(res),
-		       res == HIST_RES_RAW ? "" : ": min avg max");
+		printf("%s %s (%s, every %s)%s\n", host, sensor, unit[0] ? unit : "-",
+		       res_name(res), res == HIST_RES_RAW ? "" : ": min avg max");
 	for (i = 0; i < n; i++) {
 		host_json_utc(when, sizeof when, pts[i].t * 1000);
 		if (a->fmt == OUT_CSV) {
@@ -187,9 +188,10 @@ static int open_store(struct history **hs)
 	int rc = history_open(hs, dir, 0, &err);
 
 	if (rc == -ENOENT)
-		fprintf(stderr,
-			"bmctop: no history in %s yet: the dashboard and status --watch record it\n",
-			dir);
+		fprintf(
+		    stderr,
+		    "bmctop: no history in %s yet: the dashboard and status --watch record it\n",
+		    dir);
 	else if (rc != 0)
 		fprintf(stderr, "bmctop: %s\n", err);
 	free(err);
@@ -228,7 +230,7 @@ static char **expand_host(const char *arg, size_t *n)
 
 int cmd_history(struct cli *c, int argc, char **argv)
 {
-	struct hist_args a = { 3600, OUT_TEXT };
+	struct hist_args a = {3600, OUT_TEXT};
 	struct history *hs = NULL;
 	json_t *arr = json_array();
 	char **hosts;
@@ -295,7 +297,7 @@ static void print_event(const struct fleet_event *e)
 
 int cmd_events(struct cli *c, int argc, char **argv)
 {
-	struct hist_args a = { 86400, OUT_TEXT };
+	struct hist_args a = {86400, OUT_TEXT};
 	const struct fleet_event **list = xcalloc(EVENTS_CAP, sizeof *list);
 	struct events *ev = NULL;
 	char *dir, *path, *err = NULL;
