@@ -5,6 +5,7 @@
 #
 #   bench/history.sh [DAYS]          the store alone (default 7 simulated days)
 #   LIVE=MINUTES bench/history.sh    and a live run on 10,000 bmcsim BMCs
+#   LIVE=MINUTES bench/history.sh 0  the live run alone
 #
 # A simulated week cannot be polled live: bmcsim's --speed makes its
 # readings drift faster, but polls stay 30 s apart in real time.  So the
@@ -33,13 +34,17 @@ cc -O2 -I"$BUILDDIR" -I"$SRCDIR/src" -o "$proto" "$SRCDIR/bench/history-proto.c"
 	"$SRCDIR/src/core/history.c" "$SRCDIR/src/core/paths.c" "$SRCDIR/src/core/xalloc.c" \
 	$sqlite -lm || { echo "cannot build bench/history-proto.c"; exit 2; }
 
-echo "== ring store: $hosts hosts x $sensors sensors, $days simulated days"
-/usr/bin/time -f '  wall %e s' "$proto" ring "$T_TMP/ring" "$hosts" "$sensors" $((days * 86400))
-echo "  du: $(du -sh "$T_TMP/ring" | cut -f1) (a week writes every slot: the file's full size is the bound)"
-ls -l "$T_TMP/ring" | awk 'NR > 1 { printf "  %s %.1f MB\n", $9, $5 / 1e6 }'
-rm -rf "$T_TMP/ring"
+if [ "$days" -gt 0 ]; then
+	echo "== ring store: $hosts hosts x $sensors sensors, $days simulated days"
+	/usr/bin/time -f '  wall %e s' "$proto" ring "$T_TMP/ring" "$hosts" "$sensors" $((days * 86400))
+	echo "  du: $(du -sh "$T_TMP/ring" | cut -f1) (a week writes every slot: the file's full size is the bound)"
+	ls -l "$T_TMP/ring" | awk 'NR > 1 { printf "  %s %.1f MB\n", $9, $5 / 1e6 }'
+	rm -rf "$T_TMP/ring"
+fi
 
-if [ -n "$sqlite" ]; then
+if [ "$days" -eq 0 ]; then
+	:
+elif [ -n "$sqlite" ]; then
 	mkdir -p "$T_TMP/sqlite"
 	echo "== SQLite: $((hosts / 100)) hosts x $sensors sensors, 1 simulated day (1/100 scale)"
 	out=$(/usr/bin/time -f '  wall %e s' "$proto" sqlite "$T_TMP/sqlite" $((hosts / 100)) "$sensors" 86400 2>&1)
