@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,12 @@ struct run {
 	struct alerter *a;
 	uv_process_t proc;
 	uv_pipe_t in;
+	uv_timer_t timer; /* ALERT_TIMEOUT_MS, then SIGKILL */
 	uv_write_t wr;
 	char *json;
-	int open; /* handles not yet closed */
+	int open;    /* handles not yet closed */
+	int running; /* the process has not exited */
+	struct run *next, **prev;
 };
 
 struct alerter {
@@ -37,6 +41,7 @@ struct alerter {
 	int64_t *last; /* per host: when its hook last ran; 0 never */
 	size_t nhosts;
 	int children, handles;
+	struct run *runs_head; /* running children */
 	unsigned long runs, dropped;
 	int closing;
 	void (*done)(void *arg);
@@ -136,15 +141,37 @@ static void run_closed(uv_handle_t *hd)
 	}
 }
 
+static void unlink_run(struct run *r)
+{
+	if (!r->running)
+		return;
+	r->running = 0;
+	r->a->children--;
+	*r->prev = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+}
+
 static void on_exit_cb(uv_process_t *p, int64_t status, int sig)
 {
 	struct run *r = p->data;
 
-	r->a->children--;
+	unlink_run(r);
+	uv_timer_stop(&r->timer);
+	uv_close((uv_handle_t *)&r->timer, run_closed);
 	if (status != 0 || sig != 0)
 		log_warn("alert-command exited with status %lld%s", (long long)status,
 			 sig ? " (killed by a signal)" : "");
 	uv_close((uv_handle_t *)p, run_closed);
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+	struct run *r = t->data;
+
+	log_warn("alert-command %s still running after %d s: killed", r->a->argv[0],
+		 ALERT_TIMEOUT_MS / 1000);
+	uv_process_kill(&r->proc, SIGKILL);
 }
 
 static void on_written(uv_write_t *w, int status)
@@ -200,7 +227,7 @@ static int spawn(struct alerter *a, const struct fleet_event *e, unsigned cls)
 	r->json = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	uv_pipe_init(a->loop, &r->in, 0);
-	r->in.data = r->proc.data = r->wr.data = r;
+	r->in.data = r->proc.data = r->wr.data = r->timer.data = r;
 	memset(&o, 0, sizeof o);
 	memset(stdio, 0, sizeof stdio);
 	stdio[0].flags = UV_CREATE_PIPE | UV_READABLE_PIPE;
@@ -224,6 +251,16 @@ static int spawn(struct alerter *a, const struct fleet_event *e, unsigned cls)
 		return rc;
 	}
 	a->children++;
+	r->running = 1;
+	r->next = a->runs_head;
+	r->prev = &a->runs_head;
+	if (a->runs_head != NULL)
+		a->runs_head->prev = &r->next;
+	a->runs_head = r;
+	r->open++;
+	a->handles++;
+	uv_timer_init(a->loop, &r->timer);
+	uv_timer_start(&r->timer, on_timeout, ALERT_TIMEOUT_MS, 0);
 	buf = uv_buf_init(r->json, (unsigned)strlen(r->json));
 	if (uv_write(&r->wr, (uv_stream_t *)&r->in, &buf, 1, on_written) != 0)
 		uv_close((uv_handle_t *)&r->in, run_closed);
@@ -268,6 +305,11 @@ void alert_counts(const struct alerter *a, unsigned long *runs, unsigned long *d
 
 void alert_close(struct alerter *a, void (*done)(void *arg), void *arg)
 {
+	struct run *r;
+
+	/* bmctop is ending: a hook still running is asked to end too. */
+	for (r = a->runs_head; r != NULL; r = r->next)
+		uv_process_kill(&r->proc, SIGTERM);
 	a->closing = 1;
 	if (a->handles == 0) {
 		done(arg);

@@ -7,7 +7,8 @@
  * its stdin; its environment is bmctop's without secrets (cred_child_env).
  * At most one run per host per alert-interval, and ALERT_MAX_CHILDREN at
  * once: an event past either limit is logged and dropped, so a storm never
- * forks a storm.
+ * forks a storm.  A hook running past ALERT_TIMEOUT_MS is killed, and at
+ * shutdown the running ones get SIGTERM.
  */
 #ifndef BMCTOP_ALERT_H
 #define BMCTOP_ALERT_H
@@ -19,6 +20,7 @@
 #include "core/fleet.h"
 
 #define ALERT_MAX_CHILDREN 8
+#define ALERT_TIMEOUT_MS   60000 /* a hook running longer is killed */
 
 struct alerter;
 
@@ -35,8 +37,8 @@ int alert_fire(struct alerter *a, const struct fleet_event *e, size_t host_index
 /* Runs so far, and events dropped by the limits. */
 void alert_counts(const struct alerter *a, unsigned long *runs, unsigned long *dropped);
 /*
- * Stop: children still running are left to finish, their handles closed;
- * done(arg) once every handle is closed (at once when none is open).
+ * Stop: children still running get SIGTERM; done(arg) once every handle is
+ * closed (at once when none is open).
  */
 void alert_close(struct alerter *a, void (*done)(void *arg), void *arg);
 /* After done: free. */
