@@ -343,3 +343,50 @@ TEST(events_alert_hook)
 	ASSERT_STREQ(got, "ran\n");
 	free(got);
 }
+
+/* The alert keys of the fleet file: defaults, lists, and refusals by name. */
+TEST(events_alert_keys)
+{
+	struct fleet f;
+	char *err = NULL;
+	const char *ok =
+	    "[defaults]\nalert-command = /usr/local/bin/page --quiet\n"
+	    "alert-on = power,sel , recovered\nalert-interval = 30s\nalert-bell = yes\n"
+	    "[host a]\naddress = 127.0.0.1\n";
+	const char *plain = "[host a]\naddress = 127.0.0.1\n";
+	const char *all = "[defaults]\nalert-on = all\n[host a]\naddress = 127.0.0.1\n";
+	const char *bad =
+	    "[defaults]\nalert-on = critical, meltdown\n[host a]\naddress = 127.0.0.1\n";
+	const char *empty = "[defaults]\nalert-on = ,\n[host a]\naddress = 127.0.0.1\n";
+	const char *in_host = "[host a]\naddress = 127.0.0.1\nalert-command = /bin/true\n";
+
+	ASSERT_EQ(fleet_parse(&f, "t.conf", ok, strlen(ok), &err), 0);
+	ASSERT_STREQ(f.alert_command, "/usr/local/bin/page --quiet");
+	ASSERT_EQ(f.alert_on, FLEET_ALERT_POWER | FLEET_ALERT_SEL | FLEET_ALERT_RECOVERED);
+	ASSERT_EQ(f.alert_interval_ms, 30000);
+	ASSERT_EQ(f.alert_bell, 1);
+	fleet_free(&f);
+
+	ASSERT_EQ(fleet_parse(&f, "t.conf", plain, strlen(plain), &err), 0);
+	ASSERT(f.alert_command == NULL);
+	ASSERT_EQ(f.alert_on, FLEET_ALERT_DEFAULT);
+	ASSERT_EQ(f.alert_interval_ms, 300000);
+	ASSERT_EQ(f.alert_bell, 0);
+	fleet_free(&f);
+
+	ASSERT_EQ(fleet_parse(&f, "t.conf", all, strlen(all), &err), 0);
+	ASSERT_EQ(f.alert_on, 511);
+	fleet_free(&f);
+
+	ASSERT(fleet_parse(&f, "t.conf", bad, strlen(bad), &err) < 0);
+	ASSERT_CONTAINS(err, "t.conf:2:");
+	ASSERT_CONTAINS(err, "critical, warning, recovered");
+	free(err);
+	err = NULL;
+	ASSERT(fleet_parse(&f, "t.conf", empty, strlen(empty), &err) < 0);
+	free(err);
+	err = NULL;
+	ASSERT(fleet_parse(&f, "t.conf", in_host, strlen(in_host), &err) < 0);
+	ASSERT_CONTAINS(err, "alert-command");
+	free(err);
+}
