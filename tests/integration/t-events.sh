@@ -1,5 +1,5 @@
 # t-events.sh - fleet events on bmcsim: a transition storm (bmcsim --storm:
-# a quarter of 40 BMCs run hot at once) recorded by status --watch becomes
+# 500 of 2000 BMCs run hot at once) recorded by status --watch becomes
 # exactly one health, one sensor and one log event per host that went
 # critical, none for the others; bmctop events filters by host and time, in
 # text and JSON; the store has the hot readings.
@@ -17,24 +17,25 @@ is "bmcsim --storm without a percent: refused" "$rc" 2
 like "with the form it wants" "$out" "AT_SECONDS:PERCENT"
 
 (umask 077 && tr -dc 'A-Za-z0-9' </dev/urandom 2>/dev/null | head -c 16 >"$T_TMP/pw")
-spawn "$BMCSIM" --count 40 --port 0 --password-file "$T_TMP/pw" --fleet-out "$T_TMP/f.conf" \
+spawn "$BMCSIM" --count 2000 --port 0 --password-file "$T_TMP/pw" --fleet-out "$T_TMP/f.conf" \
 	--ready-file "$T_TMP/ready" --dump "$T_TMP/dump.json" --max-seconds 300 --seed 7 \
-	--storm 8:25 2>"$T_TMP/sim.err"
+	--storm 20:25 2>"$T_TMP/sim.err"
 SIM_PID=$T_LAST_PID
 wait_for 60 test -f "$T_TMP/ready" || { fail "bmcsim starts"; diag "$(cat "$T_TMP/sim.err")"; exit 0; }
-sed -i 's/^\[defaults\]$/[defaults]\ninterval = 1s/' "$T_TMP/f.conf"
+sed -i 's/^\[defaults\]$/[defaults]\ninterval = 5s/' "$T_TMP/f.conf"
 
-# The storm's hosts (every fourth: bmc04, bmc08, ...) and, of those, the ones
+# The storm's hosts (every fourth: bmc0004, bmc0008, ...) and, of those, the ones
 # not critical before it: each of these must give one event of each kind.
 storm=$(pyj 'print(" ".join(b["name"] for i,b in enumerate(d) if (i+1)*25//100 != i*25//100))' <"$T_TMP/dump.json")
 fresh=$(pyj 'print(" ".join(sorted(b["name"] for i,b in enumerate(d) if (i+1)*25//100 != i*25//100 and b["health"] != "critical")))' <"$T_TMP/dump.json")
 nfresh=$(echo $fresh | wc -w)
-is "ten storm hosts" "$(echo $storm | wc -w)" 10
-check "most of them healthy before ($nfresh)" [ "$nfresh" -ge 5 ]
+is "500 storm hosts" "$(echo $storm | wc -w)" 500
+check "most of them healthy before ($nfresh)" [ "$nfresh" -ge 400 ]
 
-timeout 120 "$BMCTOP" -c "$T_TMP/f.conf" status --watch 20 --what power,sensors,events \
+timeout 180 "$BMCTOP" -c "$T_TMP/f.conf" status --watch 45 --what power,sensors,events \
 	>"$T_TMP/watch.out" 2>&1
-like "every host was polled through the storm" "$(grep "watch done" "$T_TMP/watch.out")" "40 updated at least once"
+like "every host was polled through the storm" "$(grep "watch done" "$T_TMP/watch.out")" "2000 updated at least once"
+diag "$(grep "watch done" "$T_TMP/watch.out")"
 
 "$BMCTOP" events --json >"$T_TMP/ev.json"; rc=$?
 is "bmctop events --json exits 0" "$rc" 0
@@ -42,8 +43,10 @@ count() { pyj "print(sorted(e['host'] for e in d if $1))" <"$T_TMP/ev.json"; }
 want=$(/usr/bin/python3 -c "import sys; print(sorted(sys.argv[1:]))" $fresh)
 is "health -> critical: exactly the storm's fresh hosts, once each" \
 	"$(count "e['kind']=='health' and e['to']=='critical'")" "$want"
+# (Hosts critical before the storm have CPU1 hovering across its threshold
+# anyway: only the fresh ones are counted here.)
 is "sensor CPU1 Temp -> critical: the same hosts, once each" \
-	"$(count "e['kind']=='sensor' and e['subject']=='CPU1 Temp' and e['to']=='critical'")" "$want"
+	"$(count "e['kind']=='sensor' and e['subject']=='CPU1 Temp' and e['to']=='critical' and e['host'] in '$fresh'.split()")" "$want"
 is "a new critical log entry: the same hosts, once each" \
 	"$(pyj "print(sorted(set(e['host'] for e in d if e['kind']=='sel' and e['to']=='critical' and e['host'] in '$fresh'.split())))" <"$T_TMP/ev.json")" "$want"
 is "no host outside the storm went critical" \
@@ -55,7 +58,7 @@ is "events carry seq, time, count and acked" \
 first=$(echo $fresh | cut -d' ' -f1)
 text=$("$BMCTOP" events "$first")
 like "text: one host's events" "$text" "$first +health ok -> critical"
-unlike "and only that host's" "$text" "^[^ ]+  (bmc0[1-3]|bmc05) "
+is "and only that host's" "$(echo "$text" | awk '{ print $2 }' | sort -u)" "$first"
 is "--since 5m: all of this run's events" \
 	"$("$BMCTOP" events --since 5m --json | pyj 'print(len(d))')" \
 	"$(pyj 'print(len(d))' <"$T_TMP/ev.json")"
