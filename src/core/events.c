@@ -203,6 +203,17 @@ const struct fleet_event *events_add(struct events *ev, int64_t t, const char *h
 	return e;
 }
 
+void events_import(struct events *ev, const struct fleet_event *from)
+{
+	struct fleet_event *e = &ev->ring[slot_of(ev->next)];
+
+	*e = *from;
+	e->seq = ev->next++;
+	if (ev->held < EVENTS_CAP)
+		ev->held++;
+	slot_write(ev, e);
+}
+
 size_t events_count(const struct events *ev)
 {
 	return ev->held;

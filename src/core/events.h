@@ -61,6 +61,10 @@ const struct fleet_event *events_add(struct events *ev, int64_t t, const char *h
 				     enum fev_kind kind, const char *subject, const char *from,
 				     const char *to, int severity, const char *text);
 
+/* Copy an entry from another ring (counts and acknowledgement kept) as the
+ * newest, with a new seq. */
+void events_import(struct events *ev, const struct fleet_event *e);
+
 /* Entries held, and the i-th newest first (i < events_count). */
 size_t events_count(const struct events *ev);
 const struct fleet_event *events_get(const struct events *ev, size_t i);

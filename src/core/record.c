@@ -6,7 +6,8 @@
  * health, each sensor's status and series number, the event-log ids), so a
  * change is a comparison.  The first look at a host is its baseline and
  * never an event: a host found unreachable at start-up, or a log's old
- * entries, are not news.  History rows are flushed every RECORD_FLUSH_MS.
+ * entries, are not news.  The store opens at the first sensor readings;
+ * its rows are flushed every RECORD_FLUSH_MS.
  */
 #include "config.h"
 
@@ -43,8 +44,10 @@ struct host_rec {
 
 struct recorder {
 	struct bmc_engine *engine;
+	char *dir;
+	int store_tried; /* the store is opened at the first readings */
 	struct history *hs;
-	struct events *ev;
+	struct events *ev; /* in memory until the store opens */
 	struct alerter *alert;
 	int bell;
 	struct host_rec *hosts;
@@ -246,12 +249,45 @@ static void check_sel(struct recorder *r, struct bmc_host *h, struct host_rec *h
 	hr->sel_seen = 1;
 }
 
+/*
+ * The store and the event file, opened at the first sensor readings: a
+ * command that reads none (sol, vnc, power) never takes the writer's lock
+ * from a dashboard started later.  Events seen before move into the file.
+ */
+static void open_store(struct recorder *r)
+{
+	struct events *file = NULL;
+	char *err = NULL, *path;
+	size_t i, n;
+
+	r->store_tried = 1;
+	if (history_open(&r->hs, r->dir, 1, &err) != 0) {
+		log_warn("history: not recorded: %s", err);
+		free(err);
+		return;
+	}
+	path = xasprintf("%s/events", r->dir);
+	if (events_open(&file, path, 1, &err) != 0) {
+		log_warn("fleet events: kept in memory only: %s", err);
+		free(err);
+	} else {
+		n = events_count(r->ev);
+		for (i = 0; i < n; i++)
+			events_import(file, events_get(r->ev, n - 1 - i));
+		events_close(r->ev);
+		r->ev = file;
+	}
+	free(path);
+}
+
 static void on_host_changed(void *ctx, struct bmc_host *h, unsigned what)
 {
 	struct recorder *r = ctx;
 	struct host_rec *hr = &r->hosts[h->index];
 	int64_t now = engine_wall_ms();
 
+	if (!r->store_tried && (what & CHANGED_READINGS))
+		open_store(r);
 	/* The host's state first: its hook run is about the host, not a sensor. */
 	check_state(r, h, hr, now);
 	if (what & CHANGED_READINGS)
@@ -327,6 +363,7 @@ static void on_free(void *ctx)
 	history_close(r->hs);
 	events_close(r->ev);
 	alert_free(r->alert);
+	free(r->dir);
 	for (i = 0; i < r->engine->nhosts; i++) {
 		free(r->hosts[i].sensors);
 		free(r->hosts[i].sel);
@@ -341,33 +378,21 @@ int record_enable(struct bmc_engine *e, const char *dir, char **err)
 	struct recorder *r;
 	struct engine_observer obs = {on_host_changed, NULL, NULL};
 	struct engine_hook hook = {on_closing, on_free, NULL};
-	char *owned = NULL, *evpath, *herr = NULL;
 	size_t i;
 	int rc, t;
 
 	*err = NULL;
 	if (e->recorder != NULL)
 		return 0;
-	if (dir == NULL)
-		dir = owned = paths_state_file("history");
 	r = xcalloc(1, sizeof *r);
 	r->engine = e;
-	rc = history_open(&r->hs, dir, 1, &herr);
-	evpath = xasprintf("%s/events", dir);
-	if (rc == 0 || rc == -EAGAIN)
-		rc = events_open(&r->ev, rc == 0 ? evpath : NULL, 1, err);
-	free(evpath);
-	free(owned);
+	r->dir = dir != NULL ? xstrdup(dir) : paths_state_file("history");
+	rc = events_open(&r->ev, NULL, 1, err);
 	if (rc != 0) {
-		if (*err == NULL)
-			*err = herr;
-		else
-			free(herr);
-		history_close(r->hs);
+		free(r->dir);
 		free(r);
 		return rc;
 	}
-	*err = herr; /* another writer: events in memory only, said once */
 	r->hosts = xcalloc(e->nhosts ? e->nhosts : 1, sizeof *r->hosts);
 	for (i = 0; i < e->nhosts; i++) {
 		r->hosts[i].trend_step = -1;

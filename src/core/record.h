@@ -28,16 +28,20 @@ enum record_trend {
 struct recorder;
 
 /*
- * Start recording into dir (NULL: the state directory's "history"):
- * history (when another bmctop already records there, only events and
- * hooks, with *err saying so) and fleet events, and the fleet's alert
- * hook.  0, or a negative errno with *err a message for a person (the
- * engine runs on without recording).
+ * Record into dir (NULL: the state directory's "history"): readings into
+ * the history store and changes into fleet events, and run the fleet's
+ * alert hook.  The store (and the writer's lock) is taken at the first
+ * sensor readings, so commands that poll none never hold it; when another
+ * bmctop holds it, this one logs so and keeps its events in memory.  0, or
+ * a negative errno with *err a message for a person.
  */
 int record_enable(struct bmc_engine *e, const char *dir, char **err);
 /* The engine's recorder, or NULL when recording is off. */
 struct recorder *record_of(const struct bmc_engine *e);
 
+/* The store (NULL until the first readings, or when another bmctop
+ * records) and the event ring; ask each time: the ring moves into the
+ * store's file when that opens. */
 struct history *record_history(struct recorder *r);
 struct events *record_events(struct recorder *r);
 

@@ -185,9 +185,11 @@ TEST(events_storm_of_500)
 	rig_init(&r,
 		 "[defaults]\nalert-command = /bin/true\n[host h[000-499]]\naddress = 127.0.0.1\n"
 		 "ipmi-port = [20000-20499]\n");
-	ev = record_events(record_of(&r.e));
 	for (i = 0; i < 500; i++)
 		poll_host(&r.e.hosts[i], BMC_HEALTH_OK, 25);
+	/* The ring moved into the store's file at the first readings. */
+	ev = record_events(record_of(&r.e));
+	ASSERT(record_history(record_of(&r.e)) != NULL);
 	ASSERT_EQ(events_count(ev), 0); /* the first look is a baseline */
 	for (i = 0; i < 500; i++)
 		poll_host(&r.e.hosts[i], BMC_HEALTH_CRITICAL, 60);
@@ -239,8 +241,8 @@ TEST(events_flapping_host_is_one_line)
 
 	memset(&r, 0, sizeof r);
 	rig_init(&r, "[host a]\naddress = 127.0.0.1\n[host b]\naddress = 127.0.0.2\n");
-	ev = record_events(record_of(&r.e));
 	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	ev = record_events(record_of(&r.e));
 	for (i = 0; i < 10; i++)
 		poll_host(&r.e.hosts[0], i % 2 ? BMC_HEALTH_OK : BMC_HEALTH_WARNING, 25 + i);
 	ASSERT_EQ(count_kind(ev, FEV_HEALTH, "ok"), 1);
@@ -389,4 +391,42 @@ TEST(events_alert_keys)
 	ASSERT(fleet_parse(&f, "t.conf", in_host, strlen(in_host), &err) < 0);
 	ASSERT_CONTAINS(err, "alert-command");
 	free(err);
+}
+
+/* A command that polls no sensors never opens the store (nor takes its
+ * lock); events seen before the first readings move into the file. */
+TEST(events_store_opens_at_first_readings)
+{
+	struct rig r;
+	struct history *hs = NULL;
+	struct events *ev;
+	char *err = NULL, path[700];
+	struct stat st;
+
+	memset(&r, 0, sizeof r);
+	rig_init(&r, "[host a]\naddress = 127.0.0.1\n[host b]\naddress = 127.0.0.2\n");
+	r.e.hosts[1].state = HOST_OK;
+	r.e.hosts[1].power = BMC_POWER_ON;
+	host_changed(&r.e.hosts[1], CHANGED_STATE);
+	r.e.hosts[1].power = BMC_POWER_OFF;
+	host_changed(&r.e.hosts[1], CHANGED_STATE);
+	ASSERT(record_history(record_of(&r.e)) == NULL);
+	snprintf(path, sizeof path, "%s/data", r.dir);
+	ASSERT_EQ(stat(path, &st), -1);
+	/* Meanwhile another writer may take the store. */
+	ASSERT_EQ(history_open(&hs, r.dir, 1, &err), 0);
+	history_close(hs);
+
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	ASSERT(record_history(record_of(&r.e)) != NULL);
+	ev = record_events(record_of(&r.e));
+	ASSERT_EQ(events_count(ev), 1);
+	ASSERT_STREQ(events_get(ev, 0)->text, "power off");
+	rig_finish(&r);
+	/* It is in the file. */
+	snprintf(path, sizeof path, "%s/events", r.dir);
+	ASSERT_EQ(events_open(&ev, path, 0, NULL), 0);
+	ASSERT_EQ(events_count(ev), 1);
+	ASSERT_STREQ(events_get(ev, 0)->host, "b");
+	events_close(ev);
 }
