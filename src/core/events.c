@@ -31,7 +31,8 @@ struct events {
 	struct fleet_event *ring; /* EVENTS_CAP */
 	uint64_t next;		  /* seq of the next new entry */
 	size_t held;		  /* entries next - held .. next - 1 are there */
-	int fd;			  /* -1: memory only */
+	uint64_t version;
+	int fd; /* -1: memory only */
 	int writer;
 };
 
@@ -59,6 +60,7 @@ static size_t slot_of(uint64_t seq)
 
 static void slot_write(struct events *ev, const struct fleet_event *e)
 {
+	ev->version++;
 	off_t off = HEADER + (off_t)slot_of(e->seq) * (off_t)SLOT_BYTES;
 
 	/* A failed write loses this entry from the file, not from memory. */
@@ -272,6 +274,11 @@ size_t events_ack_matching(struct events *ev, int (*match)(const struct fleet_ev
 		count++;
 	}
 	return count;
+}
+
+uint64_t events_version(const struct events *ev)
+{
+	return ev->version;
 }
 
 size_t events_unacked(const struct events *ev, const char *host)

@@ -77,7 +77,11 @@ int events_ack(struct events *ev, uint64_t seq);
 /* Acknowledge every entry match() accepts; the number newly acknowledged. */
 size_t events_ack_matching(struct events *ev, int (*match)(const struct fleet_event *e, void *ctx),
 			   void *ctx);
-/* Unacknowledged entries of one host (for "unseen" marks). */
+/* Bumped by every add, fold, import and acknowledgement: a front end
+ * recomputes what it derives from the ring only when this moved. */
+uint64_t events_version(const struct events *ev);
+/* Unacknowledged entries of one host (a walk of the ring; for many hosts
+ * see record_unseen()). */
 size_t events_unacked(const struct events *ev, const char *host);
 
 /* One entry as a JSON object (jansson), for bmctop events --json and hooks. */

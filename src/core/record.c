@@ -55,6 +55,11 @@ struct recorder {
 	int timer_open;
 	void (*listener)(void *ctx, const struct fleet_event *ev, int bell);
 	void *listener_ctx;
+	/* record_unseen(): per host, recounted when the ring's version moved. */
+	uint32_t *unseen;
+	uint64_t unseen_version;
+	uint32_t *by_name; /* host index + 1 by name hash; 0 empty */
+	size_t by_name_size;
 };
 
 struct recorder *record_of(const struct bmc_engine *e)
@@ -70,6 +75,70 @@ struct history *record_history(struct recorder *r)
 struct events *record_events(struct recorder *r)
 {
 	return r->ev;
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void index_names(struct recorder *r)
+{
+	struct bmc_engine *e = r->engine;
+	size_t i, k, mask;
+
+	r->by_name_size = 16;
+	while (r->by_name_size < 2 * e->nhosts)
+		r->by_name_size *= 2;
+	mask = r->by_name_size - 1;
+	r->by_name = xcalloc(r->by_name_size, sizeof *r->by_name);
+	for (i = 0; i < e->nhosts; i++) {
+		for (k = name_hash(e->hosts[i].cfg->name) & mask; r->by_name[k] != 0;
+		     k = (k + 1) & mask)
+			;
+		r->by_name[k] = (uint32_t)i + 1;
+	}
+}
+
+/* The engine's host of that name, or -1 (a host since removed from the fleet). */
+static long host_by_name(const struct recorder *r, const char *name)
+{
+	size_t mask = r->by_name_size - 1, k;
+
+	for (k = name_hash(name) & mask; r->by_name[k] != 0; k = (k + 1) & mask)
+		if (strcmp(r->engine->hosts[r->by_name[k] - 1].cfg->name, name) == 0)
+			return (long)r->by_name[k] - 1;
+	return -1;
+}
+
+size_t record_unseen(struct recorder *r, const struct bmc_host *h)
+{
+	size_t i, n;
+
+	if (r == NULL || h->index >= r->engine->nhosts)
+		return 0;
+	if (r->unseen == NULL || r->unseen_version != events_version(r->ev)) {
+		if (r->by_name == NULL)
+			index_names(r);
+		if (r->unseen == NULL)
+			r->unseen =
+			    xcalloc(r->engine->nhosts ? r->engine->nhosts : 1, sizeof *r->unseen);
+		memset(r->unseen, 0, r->engine->nhosts * sizeof *r->unseen);
+		n = events_count(r->ev);
+		for (i = 0; i < n; i++) {
+			const struct fleet_event *e = events_get(r->ev, i);
+			long k = e->acked ? -1 : host_by_name(r, e->host);
+
+			if (k >= 0)
+				r->unseen[k]++;
+		}
+		r->unseen_version = events_version(r->ev);
+	}
+	return r->unseen[h->index];
 }
 
 void record_alert_counts(const struct recorder *r, unsigned long *runs, unsigned long *dropped)
@@ -369,6 +438,8 @@ static void on_free(void *ctx)
 		free(r->hosts[i].sel);
 	}
 	free(r->hosts);
+	free(r->unseen);
+	free(r->by_name);
 	r->engine->recorder = NULL;
 	free(r);
 }

@@ -53,6 +53,15 @@ struct events *record_events(struct recorder *r);
 size_t record_trend(const struct recorder *r, const struct bmc_host *h, enum record_trend which,
 		    int64_t now_s, float *out, size_t n);
 
+/*
+ * Unacknowledged fleet events of host h, for the host list's "unseen"
+ * mark: counted for every host in one walk of the ring when it changed
+ * (events_version), else a lookup, so cheap for every row of every frame.
+ * Acknowledge through events_ack() / events_ack_matching() on
+ * record_events().
+ */
+size_t record_unseen(struct recorder *r, const struct bmc_host *h);
+
 /* Alert hook runs so far, and events the hook's limits dropped. */
 void record_alert_counts(const struct recorder *r, unsigned long *runs, unsigned long *dropped);
 

@@ -196,6 +196,8 @@ TEST(events_storm_of_500)
 	ASSERT_EQ(events_count(ev), 1000);
 	ASSERT_EQ(count_kind(ev, FEV_HEALTH, "critical"), 500);
 	ASSERT_EQ(count_kind(ev, FEV_SENSOR, "critical"), 500);
+	for (i = 0; i < 500; i++)
+		ASSERT_EQ(record_unseen(record_of(&r.e), &r.e.hosts[i]), 2);
 	/* One unreachable host, then back. */
 	host_set_error(&r.e.hosts[7], BMC_ETIMEDOUT, "no answer");
 	r.e.hosts[7].state = HOST_UNREACHABLE;
@@ -248,6 +250,13 @@ TEST(events_flapping_host_is_one_line)
 	ASSERT_EQ(count_kind(ev, FEV_HEALTH, "ok"), 1);
 	ASSERT_EQ(events_count(ev), 2); /* health, and the sensor */
 	ASSERT_EQ(events_get(ev, 0)->count, 10);
+	/* Unseen marks: host a has two, b none; acknowledged, none. */
+	ASSERT_EQ(record_unseen(record_of(&r.e), &r.e.hosts[0]), 2);
+	ASSERT_EQ(record_unseen(record_of(&r.e), &r.e.hosts[1]), 0);
+	ASSERT_EQ(events_ack(ev, events_get(ev, 0)->seq), 0);
+	ASSERT_EQ(record_unseen(record_of(&r.e), &r.e.hosts[0]), 1);
+	ASSERT_EQ(events_ack_matching(ev, NULL, NULL), 1);
+	ASSERT_EQ(record_unseen(record_of(&r.e), &r.e.hosts[0]), 0);
 	rig_finish(&r);
 }
 
