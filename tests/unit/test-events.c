@@ -439,3 +439,31 @@ TEST(events_store_opens_at_first_readings)
 	ASSERT_STREQ(events_get(ev, 0)->host, "b");
 	events_close(ev);
 }
+
+/* A hook that cannot start is logged, not fatal; one that hangs is ended
+ * with bmctop (the runner's time limit would catch a shutdown that waits). */
+TEST(events_alert_hook_missing_or_hanging)
+{
+	struct rig r;
+	unsigned long runs, dropped;
+
+	memset(&r, 0, sizeof r);
+	rig_init(&r, "[defaults]\nalert-command = /nonexistent/bmctop-hook\n"
+		     "[host a]\naddress = 127.0.0.1\n");
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	poll_host(&r.e.hosts[0], BMC_HEALTH_CRITICAL, 99);
+	record_alert_counts(record_of(&r.e), &runs, &dropped);
+	ASSERT_EQ(runs, 0);
+	ASSERT_EQ(events_count(record_events(record_of(&r.e))), 2);
+	rig_finish(&r);
+
+	memset(&r, 0, sizeof r);
+	rig_init(&r, "[defaults]\nalert-command = /bin/sleep 600\n"
+		     "[host a]\naddress = 127.0.0.1\n");
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	poll_host(&r.e.hosts[0], BMC_HEALTH_CRITICAL, 99);
+	record_alert_counts(record_of(&r.e), &runs, &dropped);
+	ASSERT_EQ(runs, 1);
+	uv_run(&r.loop, UV_RUN_NOWAIT);
+	rig_finish(&r); /* SIGTERM to the sleeping hook, then its handles close */
+}
