@@ -35,7 +35,7 @@ struct host_rec {
 	uint8_t state, power, health;
 	struct sensor_seen *sensors;
 	size_t nsensors;
-	uint32_t *sel; /* sorted */
+	uint32_t *sel; /* sel_key() of each log entry, sorted */
 	size_t nsel;
 	int sel_seen;
 	int64_t trend_step; /* newest step in trend */
@@ -62,6 +62,15 @@ struct recorder {
 	size_t by_name_size;
 };
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
 struct recorder *record_of(const struct bmc_engine *e)
 {
 	return e->recorder;
@@ -75,15 +84,6 @@ struct history *record_history(struct recorder *r)
 struct events *record_events(struct recorder *r)
 {
 	return r->ev;
-}
-
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
 }
 
 static void index_names(struct recorder *r)
@@ -295,25 +295,37 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * What identifies a log entry across polls: its time, sensor and text, not
+ * its id (a Redfish log without numeric Ids numbers entries by place, which
+ * moves as the log grows).
+ */
+static uint32_t sel_key(const struct bmc_event *e)
+{
+	uint32_t h = name_hash(e->message) ^ (name_hash(e->sensor) * 31u);
+
+	return (h ^ (uint32_t)e->timestamp ^ (uint32_t)(e->timestamp >> 32)) * 16777619u;
+}
+
 static void check_sel(struct recorder *r, struct bmc_host *h, struct host_rec *hr, int64_t now)
 {
-	uint32_t *ids = xcalloc(h->nevents ? h->nevents : 1, sizeof *ids);
+	uint32_t *keys = xcalloc(h->nevents ? h->nevents : 1, sizeof *keys);
 	size_t i, fresh = 0;
 
 	for (i = 0; i < h->nevents; i++) {
 		const struct bmc_event *e = &h->events[i];
 
-		ids[i] = e->id;
+		keys[i] = sel_key(e);
 		if (!hr->sel_seen || fresh >= SEL_NEW_MAX ||
-		    bsearch(&e->id, hr->sel, hr->nsel, sizeof *hr->sel, cmp_u32) != NULL)
+		    bsearch(&keys[i], hr->sel, hr->nsel, sizeof *hr->sel, cmp_u32) != NULL)
 			continue;
 		fresh++;
 		emit(r, h, now, FEV_SEL, e->sensor, "", bmc_health_name(e->severity), e->severity,
 		     e->message);
 	}
-	qsort(ids, h->nevents, sizeof *ids, cmp_u32);
+	qsort(keys, h->nevents, sizeof *keys, cmp_u32);
 	free(hr->sel);
-	hr->sel = ids;
+	hr->sel = keys;
 	hr->nsel = h->nevents;
 	hr->sel_seen = 1;
 }

@@ -467,3 +467,45 @@ TEST(events_alert_hook_missing_or_hanging)
 	uv_run(&r.loop, UV_RUN_NOWAIT);
 	rig_finish(&r); /* SIGTERM to the sleeping hook, then its handles close */
 }
+
+static void set_log(struct bmc_host *h, const char *const *msgs, size_t n)
+{
+	struct bmc_event *ev = xcalloc(n, sizeof *ev);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ev[i].id = (uint32_t)(i + 1); /* by place, as a Redfish log without numeric Ids */
+		ev[i].timestamp = 1700000000 + (int64_t)(n - i);
+		snprintf(ev[i].sensor, sizeof ev[i].sensor, "PSU1");
+		snprintf(ev[i].message, sizeof ev[i].message, "%s", msgs[i]);
+		ev[i].severity = BMC_HEALTH_WARNING;
+	}
+	host_set_events(h, ev, n);
+	host_changed(h, CHANGED_EVENTS);
+}
+
+/* New log entries are events; old ones, even renumbered, are not. */
+TEST(events_new_log_entries)
+{
+	static const char *const before[] = {"b: fan slow", "a: boot"};
+	static const char *const after[] = {"d: psu lost", "c: psu degraded", "b: fan slow",
+					    "a: boot"};
+	struct rig r;
+	struct events *ev;
+
+	memset(&r, 0, sizeof r);
+	rig_init(&r, "[host a]\naddress = 127.0.0.1\n");
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	set_log(&r.e.hosts[0], before, 2);
+	ev = record_events(record_of(&r.e));
+	ASSERT_EQ(events_count(ev), 0); /* the log's old entries are the baseline */
+	set_log(&r.e.hosts[0], after, 4);
+	ASSERT_EQ(events_count(ev), 2);
+	ASSERT_STREQ(events_get(ev, 0)->text, "c: psu degraded");
+	ASSERT_STREQ(events_get(ev, 1)->text, "d: psu lost");
+	ASSERT_STREQ(events_get(ev, 0)->subject, "PSU1");
+	ASSERT_EQ(events_get(ev, 0)->kind, FEV_SEL);
+	set_log(&r.e.hosts[0], after, 4);
+	ASSERT_EQ(events_count(ev), 2);
+	rig_finish(&r);
+}
