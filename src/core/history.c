@@ -205,9 +205,16 @@ int history_open(struct history **out, const char *dir, int writer, char **err)
 	*out = NULL;
 	hs->data_fd = hs->series_fd = -1;
 	hs->writer = writer;
-	if (writer && (rc = paths_mkdir_p(dir, 0700)) != 0) {
+	rc = writer ? paths_mkdir_p(dir, 0700) : 0;
+	if (rc != 0) {
 		history_close(hs);
 		return set_err(err, rc, "cannot make", dir);
+	}
+	/* Nobody else may plant files or links beside the store. */
+	rc = writer ? paths_check_private_dir(dir, "XDG_STATE_HOME", err) : 0;
+	if (rc != 0) {
+		history_close(hs);
+		return rc;
 	}
 	hs->data_fd = open_file(dir, "data", writer, err);
 	if (hs->data_fd < 0) {

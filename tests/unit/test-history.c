@@ -173,6 +173,15 @@ TEST(history_lock_and_foreign_files)
 	free(err);
 	err = NULL;
 
+	/* A store directory others may write to is refused, naming the fix. */
+	snprintf(path, sizeof path, "%s/open", test_tmpdir());
+	ASSERT_EQ(mkdir(path, 0700), 0);
+	ASSERT_EQ(chmod(path, 0777), 0);
+	ASSERT(history_open(&second, path, 1, &err) < 0);
+	ASSERT_CONTAINS(err, "chmod");
+	free(err);
+	err = NULL;
+
 	/* A symbolic link in place of a file is not followed. */
 	snprintf(path, sizeof path, "%s/linked", test_tmpdir());
 	ASSERT_EQ(mkdir(path, 0700), 0);
