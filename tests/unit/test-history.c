@@ -216,3 +216,28 @@ TEST(history_many_series)
 	ASSERT_NEAR(p.max, 2500.0, 1e-3);
 	history_close(hs);
 }
+
+/* A sparkline's hour in 60 buckets of two readings; a gap stays NaN; a
+ * query with room for fewer points says how many there were. */
+TEST(history_buckets_for_sparklines)
+{
+	struct history *hs = open_store(store_dir(), 1);
+	struct hist_point b[60], few[5];
+	int64_t t, end = T0 / 30 * 30 + 3600 - 30;
+	size_t i;
+
+	ASSERT_EQ(history_series(hs, "n", "Pwr", "W", 1), 0);
+	for (t = T0 / 30 * 30, i = 0; t <= end; t += 30, i++)
+		if (i < 40 || i >= 50) /* five minutes without readings */
+			ASSERT_EQ(history_record(hs, 0, t, (double)(100 + i)), 0);
+	ASSERT_EQ(history_buckets(hs, 0, T0 / 30 * 30, end, b, 60), 60);
+	ASSERT_NEAR(b[0].min, 100, 1e-6);
+	ASSERT_NEAR(b[0].max, 101, 1e-6);
+	ASSERT_NEAR(b[0].avg, 100.5, 1e-6);
+	ASSERT(isnan(b[21].avg) && isnan(b[22].avg) && isnan(b[24].max));
+	ASSERT_NEAR(b[59].max, 219, 1e-6);
+	ASSERT_EQ(history_query(hs, 0, HIST_RES_RAW, T0 / 30 * 30, end, few, 5), 110);
+	ASSERT_NEAR(few[4].avg, 104, 1e-6);
+	ASSERT_EQ(history_buckets(hs, 0, T0, end, b, 0), 0);
+	history_close(hs);
+}
