@@ -56,8 +56,8 @@ static void usage(FILE *f)
 	    "              [--reboot-every S] [--authfail PCT] [--redfish-share PCT]\n"
 	    "              [--quirk NAME[,NAME...]] [--quirk-share PCT]\n"
 	    "              [--redfish-port P] [--redfish-delay MS] [--seed N] [--tick MS]\n"
-	    "              [--speed X] [--demo] [--max-seconds S] [--verbose]\n"
-	    "              [--replay DIR]\n"
+	    "              [--speed X] [--storm AT:PCT] [--demo] [--max-seconds S]\n"
+	    "              [--verbose] [--replay DIR]\n"
 	    "Simulates N BMCs (IPMI v2.0 RMCP+, SOL, Redfish) on loopback.  See bmcsim(1).\n",
 	    f);
 }
@@ -452,6 +452,7 @@ enum {
 	OPT_VERBOSE,
 	OPT_SPEED,
 	OPT_REPLAY,
+	OPT_STORM,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -484,6 +485,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"replay", required_argument, NULL, OPT_REPLAY},
+    {"storm", required_argument, NULL, OPT_STORM},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -633,6 +635,22 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 		case OPT_REPLAY:
 			a->replay_dir = optarg;
 			break;
+		case OPT_STORM: {
+			char *end;
+			unsigned long pct;
+
+			o->storm_at_s = strtod(optarg, &end);
+			pct = *end == ':' ? strtoul(end + 1, &end, 10) : 0;
+			if (*end != '\0' || !(o->storm_at_s >= 0) || pct < 1 || pct > 100) {
+				fprintf(stderr,
+					"bmcsim: --storm: expected AT_SECONDS:PERCENT such as 60:5, "
+					"got \"%s\"\n",
+					optarg);
+				return -1;
+			}
+			o->storm_pct = (unsigned)pct;
+			break;
+		}
 		case OPT_HELP:
 		case 'h':
 			usage(stdout);

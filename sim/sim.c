@@ -341,9 +341,26 @@ static void on_tick(uv_timer_t *t)
 	sim_tick(s, uv_now(s->loop));
 }
 
+/* --storm: the chosen BMCs' CPU1 runs hot, above its upper critical threshold, for good. */
+static void storm_strike(struct sim *s)
+{
+	for (size_t i = 0; i < s->nbmcs; i++) {
+		struct sim_bmc *b = &s->bmcs[i];
+
+		if (b->dead || !spread_pick((unsigned)i, s->opt.storm_pct))
+			continue;
+		b->sensors[SENSOR_CPU1].nominal = 100;
+		b->sensors[SENSOR_CPU1].drift = 1;
+	}
+	s->stormed = 1;
+}
+
 void sim_tick(struct sim *s, uint64_t now_ms)
 {
 	double t = (double)(now_ms - s->start_ms) / 1000.0 * (s->opt.speed > 0 ? s->opt.speed : 1);
+
+	if (s->opt.storm_pct > 0 && !s->stormed && t >= s->opt.storm_at_s)
+		storm_strike(s);
 
 	for (size_t i = 0; i < s->nbmcs; i++) {
 		struct sim_bmc *b = &s->bmcs[i];

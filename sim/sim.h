@@ -135,6 +135,8 @@ struct sim_options {
 	double speed;		 /* simulated seconds per real second for drift (1 when 0) */
 	unsigned quirks;	 /* --quirk: FLEET_WA_* bits */
 	unsigned quirk_share;	 /* --quirk-share: percent of BMCs that have them (100) */
+	unsigned storm_pct;	 /* --storm: this percent of BMCs go critical at once... */
+	double storm_at_s;	 /* ...this many simulated seconds in */
 };
 
 struct sim {
@@ -147,6 +149,7 @@ struct sim {
 	/* Counters for the summary printed at exit / on SIGUSR1. */
 	uint64_t rx, tx, dropped;
 	uint64_t start_ms; /* loop time at sim_init: drift is a function of time since */
+	int stormed;	   /* --storm has struck */
 	/* Set by a protocol front end: the host printed something (SOL pushes it). */
 	void (*console_output)(struct sim_bmc *b);
 	void *ipmi; /* ipmi.c's whole-simulation state */

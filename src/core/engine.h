@@ -21,6 +21,7 @@
 #include "core/fleet.h"
 #include "core/host.h"
 
+struct recorder;
 struct sched;
 struct sched_options;
 
@@ -86,6 +87,10 @@ struct bmc_engine {
 	 * (open consoles); it then calls engine_shutdown itself. */
 	void (*on_signal)(struct bmc_engine *e, int signum);
 	void *front_end;
+
+	/* History, fleet events and alert hooks (core/record.h), when a
+	 * front end enabled them; NULL otherwise. */
+	struct recorder *recorder;
 };
 
 /* Which backend serves a protocol: backend_for_protocol() (the registry,

@@ -496,6 +496,64 @@ static const char *apply_readonly(struct host_config *hc, const char *v, struct 
 	return NULL;
 }
 
+static const char *apply_alert_command(struct host_config *hc, const char *v, struct fleet *f)
+{
+	if (v[0] == '\0')
+		return "a program and its arguments, such as: /usr/local/bin/page-oncall --quiet";
+	set_str(&f->alert_command, v);
+	return NULL;
+}
+
+static const char *apply_alert_on(struct host_config *hc, const char *v, struct fleet *f)
+{
+	static const char *const names[] = { "critical", "warning", "recovered", "unreachable",
+					     "reachable", "parked", "power", "sensor", "sel" };
+	unsigned bits = 0;
+	size_t i, n;
+
+	for (; *v != '\0'; v += n + (v[n] == ',')) {
+		while (*v == ' ')
+			v++;
+		n = strcspn(v, ", ");
+		if (n == 3 && strncmp(v, "all", 3) == 0) {
+			bits |= (1u << 9) - 1;
+			n += strspn(v + n, " ");
+			continue;
+		}
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i]) == n && strncmp(v, names[i], n) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0])
+			return "a list of critical, warning, recovered, unreachable, reachable, parked, "
+			       "power, sensor, sel, all";
+		bits |= 1u << i;
+		n += strspn(v + n, " ");
+	}
+	if (bits == 0)
+		return "a list of critical, warning, recovered, unreachable, reachable, parked, "
+		       "power, sensor, sel, all";
+	f->alert_on = bits;
+	return NULL;
+}
+
+static const char *apply_alert_interval(struct host_config *hc, const char *v, struct fleet *f)
+{
+	uint64_t ms;
+
+	if (fleet_parse_duration(v, &ms) != 0 || ms > 86400000)
+		return "a duration up to a day, such as 5m";
+	f->alert_interval_ms = ms;
+	return NULL;
+}
+
+static const char *apply_alert_bell(struct host_config *hc, const char *v, struct fleet *f)
+{
+	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+		return "yes or no";
+	f->alert_bell = strcmp(v, "yes") == 0;
+	return NULL;
+}
+
 static const struct fleet_key fleet_keys[] = {
 	{ "address", apply_address, SCOPE_HOST },
 	{ "user", apply_user, SCOPE_ANY },
@@ -529,6 +587,10 @@ static const struct fleet_key fleet_keys[] = {
 	{ "max-in-flight", apply_max_in_flight, SCOPE_DEFAULTS },
 	{ "readonly", apply_readonly, SCOPE_DEFAULTS },
 	{ "workarounds", apply_workarounds, SCOPE_ANY },
+	{ "alert-command", apply_alert_command, SCOPE_DEFAULTS },
+	{ "alert-on", apply_alert_on, SCOPE_DEFAULTS },
+	{ "alert-interval", apply_alert_interval, SCOPE_DEFAULTS },
+	{ "alert-bell", apply_alert_bell, SCOPE_DEFAULTS },
 };
 
 #define NKEYS (sizeof fleet_keys / sizeof fleet_keys[0])

@@ -477,6 +477,8 @@ int fleet_parse(struct fleet *f, const char *name, const char *text, size_t len,
 	memset(&p, 0, sizeof p);
 	f->path = xstrdup(name);
 	f->max_in_flight = 0; /* adaptive unless set */
+	f->alert_on = FLEET_ALERT_DEFAULT;
+	f->alert_interval_ms = 300000;
 	p.file = f->path;
 	fleet_config_defaults(&f->defaults);
 	parse_text(&p, text, len);
@@ -579,6 +581,7 @@ void fleet_free(struct fleet *f)
 	free(f->hosts);
 	fleet_config_free(&f->defaults);
 	free(f->path);
+	free(f->alert_command);
 	memset(f, 0, sizeof *f);
 }
 

@@ -84,6 +84,27 @@ struct fleet {
 	unsigned max_in_flight;
 	int has_inline_secret;
 	int readonly; /* readonly = yes, or bmctop --readonly: the dashboard only looks */
+	/* Alert hooks (core/alert.c): the command (split at spaces, no
+	 * shell), which fleet events run it (FLEET_ALERT_* bits), at most
+	 * once per host per alert_interval_ms, and the terminal bell. */
+	char *alert_command;
+	unsigned alert_on;
+	uint64_t alert_interval_ms;
+	int alert_bell;
+};
+
+/* alert-on = names (bmctop.conf(5)). */
+enum {
+	FLEET_ALERT_CRITICAL = 1,    /* health went critical */
+	FLEET_ALERT_WARNING = 2,     /* health went warning */
+	FLEET_ALERT_RECOVERED = 4,   /* health back to ok */
+	FLEET_ALERT_UNREACHABLE = 8, /* stopped answering (or error) */
+	FLEET_ALERT_REACHABLE = 16,  /* answers again */
+	FLEET_ALERT_PARKED = 32,     /* credentials rejected */
+	FLEET_ALERT_POWER = 64,	     /* power on/off */
+	FLEET_ALERT_SENSOR = 128,    /* a sensor crossed a threshold */
+	FLEET_ALERT_SEL = 256,	     /* a new event-log entry */
+	FLEET_ALERT_DEFAULT = FLEET_ALERT_CRITICAL | FLEET_ALERT_UNREACHABLE | FLEET_ALERT_PARKED
 };
 
 /* The most errors one load reports before giving up. */

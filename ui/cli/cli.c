@@ -20,6 +20,7 @@
 #include "core/hostrange.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/record.h"
 #include "core/suggest.h"
 #include "core/xalloc.h"
 
@@ -107,6 +108,8 @@ static const struct cli_option {
 	{ OPT_NO_REDACT, "--no-redact", NULL,
 	  "keep serial numbers, addresses, UUIDs, user names and tokens (see its README)" },
 	{ OPT_FORCE, "--force", NULL, "write into a DIR that is not empty" },
+	{ OPT_SINCE, "--since", "TIME", "how far back: 30m, 1h, 24h, 7d (the store keeps a week)" },
+	{ OPT_CSV, "--csv", NULL, "print comma-separated values instead of a table" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -175,6 +178,12 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			c->no_redact = 1;
 		} else if ((flags & OPT_FORCE) && strcmp(a, "--force") == 0) {
 			c->force = 1;
+		} else if ((flags & OPT_SINCE) && strcmp(a, "--since") == 0) {
+			if (i + 1 >= *argc)
+				return cli_usage_error("--since needs a time back such as 1h");
+			c->since = argv[++i];
+		} else if ((flags & OPT_CSV) && strcmp(a, "--csv") == 0) {
+			c->csv = 1;
 		} else if (strcmp(a, "--") == 0) {
 			for (i++; i < *argc; i++)
 				argv[out++] = argv[i];
@@ -283,7 +292,7 @@ int cli_select_hosts(struct cli *c, char **names, int n, struct bmc_host ***out,
 
 int cli_start_engine(struct cli *c)
 {
-	char *logpath;
+	char *logpath, *err = NULL;
 	int rc;
 
 	logpath = paths_state_file("bmctop.log");
@@ -296,6 +305,10 @@ int cli_start_engine(struct cli *c)
 	uv_loop_init(&c->loop);
 	engine_init(&c->engine, &c->loop, &c->fleet, backend_for_protocol);
 	engine_handle_signals(&c->engine);
+	/* History, fleet events and alert hooks (core/record.h). */
+	if (record_enable(&c->engine, NULL, &err) != 0)
+		log_warn("history and fleet events: %s", err != NULL ? err : "not recorded");
+	free(err);
 	c->engine_started = 1;
 	return 0;
 }

@@ -39,6 +39,8 @@ struct cli {
 	int idle_ms;	/* sol --idle MS: pipe mode's quiet time before exiting */
 	int no_redact;	/* capture --no-redact */
 	int force;	/* capture --force */
+	const char *since; /* history, events --since TIME */
+	int csv;	/* history --csv */
 	const struct command *command; /* the one running */
 };
 
@@ -62,7 +64,7 @@ extern const struct command commands[];
 /* Options allowed after a subcommand. */
 enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
        OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256, OPT_NO_REDACT = 512,
-       OPT_FORCE = 1024 };
+       OPT_FORCE = 1024, OPT_SINCE = 2048, OPT_CSV = 4096 };
 
 /* The command named name, or NULL. */
 const struct command *cli_find_command(const char *name);
@@ -113,5 +115,7 @@ int cmd_sol(struct cli *c, int argc, char **argv);
 int cmd_vnc(struct cli *c, int argc, char **argv);
 int cmd_trust(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
 
 #endif

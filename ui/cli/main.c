@@ -72,6 +72,19 @@ const struct command commands[] = {
 	  "UUIDs, user names and tokens are redacted unless --no-redact; a DIR that is not\n"
 	  "empty is refused unless --force.",
 	  "bmctop capture node07 node07-capture\nbmcsim --replay node07-capture" },
+	{ "history", "HOST [SENSOR] [--since TIME] [--json|--csv]",
+	  "recorded readings: an hour in full, a day and a week as min/avg/max", cmd_history,
+	  OPT_SINCE | OPT_JSON | OPT_CSV,
+	  "TIME is how far back: 30m, 1h (the default), 24h, 7d (the store keeps a week).\n"
+	  "Without SENSOR, every sensor of the host.  The dashboard, serve and the one-shot\n"
+	  "commands record into $XDG_STATE_HOME/bmctop/history/.",
+	  "bmctop history node07 --since 24h\nbmctop history node07 'CPU1 Temp' --csv" },
+	{ "events", "[HOST...] [--since TIME] [--json]",
+	  "fleet events: state changes, threshold crossings, new log entries", cmd_events,
+	  OPT_SINCE | OPT_JSON,
+	  "TIME is how far back: 30m, 1h, 24h (the default), 7d.  A flapping host is one line\n"
+	  "with a count.",
+	  "bmctop events\nbmctop events node07 --since 7d --json" },
 	{ "config", "check|hosts|groups",
 	  "validate the fleet file, or list its expanded hosts or its groups", cmd_config, 0,
 	  "\"check\" reads every password file the fleet names but runs no password command.\n"

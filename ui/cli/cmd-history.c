@@ -1,0 +1,339 @@
+/*
+ * cli/cmd-history.c - "bmctop history" and "bmctop events": read the
+ * history store and the fleet event file that the dashboard (or status
+ * --watch) records in the state directory (core/record.h).
+ *
+ * Both read the files only, so they work beside a running dashboard and
+ * need no BMC; the store says what it has, the fleet file is not read.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/events.h"
+#include "core/history.h"
+#include "core/host-json.h"
+#include "core/hostrange.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
+
+enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
+
+struct hist_args {
+	int64_t since_s; /* how far back */
+	enum out_format fmt;
+};
+
+/* "90s", "30m", "1h", "2d", "1w": seconds, up to the week the store keeps. */
+static int parse_since(const char *s, int64_t *out)
+{
+	char *end;
+	double v;
+	double scale = 1;
+
+	v = strtod(s, &end);
+	if (end == s || !(v > 0))
+		return -1;
+	if (strcmp(end, "m") == 0)
+		scale = 60;
+	else if (strcmp(end, "h") == 0)
+		scale = 3600;
+	else if (strcmp(end, "d") == 0)
+		scale = 86400;
+	else if (strcmp(end, "w") == 0)
+		scale = 7 * 86400;
+	else if (strcmp(end, "s") != 0 && *end != '\0')
+		return -1;
+	v *= scale;
+	if (v > 7 * 86400.0 + 0.5)
+		return -1;
+	*out = (int64_t)(v + 0.5);
+	return 0;
+}
+
+/* --since and --csv, taken out of argv by cli_command_options(). */
+static int take_args(const struct cli *c, struct hist_args *a)
+{
+	if (c->since != NULL && parse_since(c->since, &a->since_s) != 0)
+		return cli_usage_error("--since takes a time back such as 30m, 1h, 24h, 7d (the "
+				       "store keeps a week)");
+	if (c->csv)
+		a->fmt = OUT_CSV;
+	return 0;
+}
+
+static char *store_dir(void)
+{
+	return paths_state_file("history");
+}
+
+static void print_value(FILE *f, float v)
+{
+	fprintf(f, "%.2f", (double)v);
+}
+
+/* Stored as float: shown to three decimals, not float noise. */
+static json_t *num(float v)
+{
+	return json_real(round((double)v * 1000) / 1000);
+}
+
+static json_t *point_json(const struct hist_point *p, int raw)
+{
+	json_t *o = json_object();
+	char when[32];
+
+	host_json_utc(when, sizeof when, p->t * 1000);
+	json_object_set_new(o, "time", json_string(when));
+	if (raw) {
+		json_object_set_new(o, "value", num(p->avg));
+	} else {
+		json_object_set_new(o, "min", num(p->min));
+		json_object_set_new(o, "avg", num(p->avg));
+		json_object_set_new(o, "max", num(p->max));
+	}
+	return o;
+}
+
+static const char *res_name(enum hist_res r)
+{
+	return r == HIST_RES_RAW ? "30s" : r == HIST_RES_DAY ? "10min" : "1h";
+}
+
+/* One series: its points as text lines, CSV rows or a JSON object. */
+static size_t show_series(struct history *hs, size_t id, const struct hist_args *a, int64_t now,
+			  json_t *arr)
+{
+	static struct hist_point pts[HIST_WEEK_N];
+	enum hist_res res = history_res_for(now - a->since_s, now);
+	const char *host = history_series_host(hs, id), *sensor = history_series_sensor(hs, id);
+	const char *unit = history_series_unit(hs, id);
+	size_t n, i;
+	json_t *o, *list;
+	char when[32];
+
+	n = history_query(hs, id, res, now - a->since_s, now, pts, HIST_WEEK_N);
+	if (n > HIST_WEEK_N)
+		n = HIST_WEEK_N;
+	if (a->fmt == OUT_JSON) {
+		o = json_object();
+		json_object_set_new(o, "host", json_string(host));
+		json_object_set_new(o, "sensor", json_string(sensor));
+		json_object_set_new(o, "unit", json_string(unit));
+		json_object_set_new(o, "resolution", json_string(res_name(res)));
+		list = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(list, point_json(&pts[i], res == HIST_RES_RAW));
+		json_object_set_new(o, "points", list);
+		json_array_append_new(arr, o);
+		return n;
+	}
+	if (a->fmt == OUT_TEXT && n > 0)
+		printf("%s %s (%s, every %s)%s\n", host, sensor, unit[0] ? unit : "-",
+		       res_name(res), res == HIST_RES_RAW ? "" : ": min avg max");
+	for (i = 0; i < n; i++) {
+		host_json_utc(when, sizeof when, pts[i].t * 1000);
+		if (a->fmt == OUT_CSV) {
+			printf("%s,\"%s\",\"%s\",%s,", when, host, sensor, unit);
+			print_value(stdout, pts[i].min);
+			putchar(',');
+			print_value(stdout, pts[i].avg);
+			putchar(',');
+			print_value(stdout, pts[i].max);
+			putchar('\n');
+			continue;
+		}
+		printf("  %s  ", when);
+		if (res == HIST_RES_RAW) {
+			print_value(stdout, pts[i].avg);
+		} else {
+			print_value(stdout, pts[i].min);
+			putchar(' ');
+			print_value(stdout, pts[i].avg);
+			putchar(' ');
+			print_value(stdout, pts[i].max);
+		}
+		putchar('\n');
+	}
+	return n;
+}
+
+static int open_store(struct history **hs)
+{
+	char *dir = store_dir(), *err = NULL;
+	int rc = history_open(hs, dir, 0, &err);
+
+	if (rc == -ENOENT)
+		fprintf(
+		    stderr,
+		    "bmctop: no history in %s yet: the dashboard and status --watch record it\n",
+		    dir);
+	else if (rc != 0)
+		fprintf(stderr, "bmctop: %s\n", err);
+	free(err);
+	free(dir);
+	return rc == 0 ? 0 : EXIT_SOME_FAILED;
+}
+
+static int host_in(char **names, size_t n, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], host) == 0)
+			return 1;
+	return 0;
+}
+
+/* HOST as a name or range (node[01-04]): the names; NULL with a message. */
+static char **expand_host(const char *arg, size_t *n)
+{
+	struct hostrange hr;
+	char err[256], **v;
+	size_t i;
+
+	if (hostrange_parse(&hr, arg, err, sizeof err) != 0) {
+		fprintf(stderr, "bmctop: %s\n", err);
+		return NULL;
+	}
+	v = xcalloc(hr.count + 1, sizeof *v);
+	for (i = 0; i < hr.count; i++)
+		v[i] = hostrange_get(&hr, i);
+	*n = hr.count;
+	hostrange_free(&hr);
+	return v;
+}
+
+int cmd_history(struct cli *c, int argc, char **argv)
+{
+	struct hist_args a = {3600, OUT_TEXT};
+	struct history *hs = NULL;
+	json_t *arr = json_array();
+	char **hosts;
+	size_t nhosts = 0, id, series = 0, points = 0;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	rc = cli_command_options(c, &argc, argv);
+	if (rc == 0)
+		rc = take_args(c, &a);
+	if (rc != 0) {
+		json_decref(arr);
+		return rc;
+	}
+	if (c->json)
+		a.fmt = OUT_JSON;
+	if (argc < 1 || argc > 2) {
+		json_decref(arr);
+		return cli_usage_error("history takes HOST [SENSOR]");
+	}
+	hosts = expand_host(argv[0], &nhosts);
+	if (hosts == NULL || open_store(&hs) != 0) {
+		json_decref(arr);
+		strv_free(hosts);
+		return hosts == NULL ? EXIT_USAGE : EXIT_SOME_FAILED;
+	}
+	if (a.fmt == OUT_CSV)
+		printf("time,host,sensor,unit,min,avg,max\n");
+	for (id = 0; id < history_nseries(hs); id++) {
+		if (!host_in(hosts, nhosts, history_series_host(hs, id)))
+			continue;
+		if (argc == 2 && strcasecmp(argv[1], history_series_sensor(hs, id)) != 0)
+			continue;
+		series++;
+		points += show_series(hs, id, &a, now, arr);
+	}
+	if (a.fmt == OUT_JSON) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(arr);
+	history_close(hs);
+	if (series == 0)
+		fprintf(stderr, "bmctop: no history of %s%s%s\n", argv[0], argc == 2 ? " " : "",
+			argc == 2 ? argv[1] : "");
+	else if (points == 0 && a.fmt == OUT_TEXT)
+		fprintf(stderr, "bmctop: nothing recorded for %s in the last %llds\n", argv[0],
+			(long long)a.since_s);
+	strv_free(hosts);
+	return series == 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
+static void print_event(const struct fleet_event *e)
+{
+	char when[32];
+
+	host_json_utc(when, sizeof when, e->t);
+	printf("%s  %-16s %-6s %s%s%s -> %s", when, e->host, fev_kind_name(e->kind), e->subject,
+	       e->subject[0] ? ": " : "", e->from[0] ? e->from : "-", e->to);
+	if (e->count > 1)
+		printf(" (x%u)", e->count);
+	printf("  %s%s\n", e->text, e->acked ? "  [acked]" : "");
+}
+
+int cmd_events(struct cli *c, int argc, char **argv)
+{
+	struct hist_args a = {86400, OUT_TEXT};
+	const struct fleet_event **list = xcalloc(EVENTS_CAP, sizeof *list);
+	struct events *ev = NULL;
+	char *dir, *path, *err = NULL;
+	size_t n, i;
+	json_t *arr;
+	int rc;
+
+	rc = cli_command_options(c, &argc, argv);
+	if (rc == 0)
+		rc = take_args(c, &a);
+	if (rc != 0) {
+		free(list);
+		return rc;
+	}
+	dir = store_dir();
+	path = xasprintf("%s/events", dir);
+	rc = events_open(&ev, path, 0, &err);
+	if (rc == -ENOENT) {
+		fprintf(stderr, "bmctop: no fleet events in %s yet\n", dir);
+	} else if (rc != 0) {
+		fprintf(stderr, "bmctop: %s\n", err);
+	}
+	free(err);
+	free(path);
+	free(dir);
+	if (rc != 0) {
+		free(list);
+		return EXIT_SOME_FAILED;
+	}
+	n = events_since(ev, ((int64_t)time(NULL) - a.since_s) * 1000, list, EVENTS_CAP);
+	arr = json_array();
+	for (i = 0; i < n && i < EVENTS_CAP; i++) {
+		if (argc > 0) {
+			int k, hit = 0;
+
+			for (k = 0; k < argc; k++)
+				hit |= strcmp(argv[k], list[i]->host) == 0;
+			if (!hit)
+				continue;
+		}
+		if (c->json)
+			json_array_append_new(arr, events_to_json(list[i]));
+		else
+			print_event(list[i]);
+	}
+	if (c->json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(arr);
+	events_close(ev);
+	free(list);
+	return EXIT_ALL_OK;
+}
