@@ -202,7 +202,9 @@ int tui_header_lines(struct tui *t, int body)
 	const char *g[MAX_GROUP_LINES];
 	size_t n;
 
-	if (t->header_off || body < 12 || t->view != VIEW_LIST)
+	/* A pane beside the list takes the room; the header comes back with it gone. */
+	if (t->header_off || body < 12 || t->view != VIEW_LIST ||
+	    (t->list_cols > 0 && t->list_cols < COLS))
 		return 0;
 	if (t->group != NULL)
 		return 3; /* the fleet, then the group chosen with @ */
