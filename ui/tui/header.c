@@ -82,17 +82,23 @@ static void count(struct tally *s, const struct bmc_host *h, int64_t now)
 		add_hot(s, h, v);
 }
 
-static void tally(struct tui *t, const char *group, struct tally *s)
+/* One pass over the fleet: s[0] the whole fleet, s[1 + i] group g[i]. */
+static void tally(struct tui *t, const char *const *g, size_t ng, struct tally *s)
 {
 	int64_t now = engine_wall_ms();
-	size_t i;
+	size_t i, k;
 
-	memset(s, 0, sizeof *s);
+	memset(s, 0, (1 + ng) * sizeof *s);
 	for (i = 0; i < t->e->nhosts; i++) {
 		const struct bmc_host *h = &t->e->hosts[i];
 
-		if (group == NULL || (h->cfg->group != NULL && strcmp(h->cfg->group, group) == 0))
-			count(s, h, now);
+		count(&s[0], h, now);
+		for (k = 0; k < ng && h->cfg->group != NULL; k++) {
+			if (strcmp(h->cfg->group, g[k]) == 0) {
+				count(&s[1 + k], h, now);
+				break;
+			}
+		}
 	}
 }
 
@@ -157,21 +163,20 @@ static void fmt_health(const struct tally *s, char *buf, size_t len)
 						 used ? " " : "", parts[i].name, parts[i].n);
 }
 
-static void draw_group_line(struct tui *t, int y, const char *group, int width)
+static void draw_group_line(struct tui *t, int y, const char *group, const struct tally *s,
+			    int width)
 {
-	struct tally s;
 	char health[128], watts[32], line[256];
 
-	tally(t, group, &s);
-	fmt_health(&s, health, sizeof health);
-	fmt_watts(&s, watts, sizeof watts);
-	snprintf(line, sizeof line, "%-8.8s %4zu ", group ? group : "(none)", s.hosts);
+	fmt_health(s, health, sizeof health);
+	fmt_watts(s, watts, sizeof watts);
+	snprintf(line, sizeof line, "%-8.8s %4zu ", group, s->hosts);
 	mvaddnstr(y, 1, line, width - 1);
-	draw_bar(t, y, 15, 20, &s);
-	snprintf(line, sizeof line, " %s  on %zu off %zu  %s", health, s.on, s.off, watts);
-	if (s.nhot > 0)
+	draw_bar(t, y, 15, 20, s);
+	snprintf(line, sizeof line, " %s  on %zu off %zu  %s", health, s->on, s->off, watts);
+	if (s->nhot > 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line), "  hottest %s %.0fC",
-			 t->e->hosts[s.hot[0]].cfg->name, s.hot_c[0]);
+			 t->e->hosts[s->hot[0]].cfg->name, s->hot_c[0]);
 	if (width > 38)
 		mvaddnstr(y, 37, line, width - 37);
 }
@@ -217,54 +222,55 @@ int tui_header_lines(struct tui *t, int body)
 
 void tui_header_draw(struct tui *t, int y, int lines)
 {
-	struct tally s;
+	struct tally all[1 + MAX_GROUP_LINES], *s = &all[0];
 	const char *g[MAX_GROUP_LINES];
 	char health[128], watts[32], line[256];
 	int bar = COLS >= 120 ? 30 : 16, i;
-	size_t n, k;
+	size_t n = 0, k;
 
 	if (lines <= 0)
 		return;
-	tally(t, NULL, &s);
-	fmt_health(&s, health, sizeof health);
-	fmt_watts(&s, watts, sizeof watts);
+	if (t->group != NULL) {
+		g[0] = t->group;
+		n = 1;
+	} else if (lines > 2) {
+		n = groups(t, g, MAX_GROUP_LINES);
+		n = n > MAX_GROUP_LINES ? 0 : n;
+	}
+	tally(t, g, n, all);
+	fmt_health(s, health, sizeof health);
+	fmt_watts(s, watts, sizeof watts);
 	attron(A_BOLD);
-	mvprintw(y, 1, "Fleet %zu", s.hosts);
+	mvprintw(y, 1, "Fleet %zu", s->hosts);
 	attroff(A_BOLD);
-	draw_bar(t, y, 11, bar, &s);
+	draw_bar(t, y, 11, bar, s);
 	snprintf(line, sizeof line, " %s", health);
 	mvaddnstr(y, 13 + bar, line, COLS - 13 - bar);
-	snprintf(line, sizeof line, " Power on %zu  off %zu  unknown %zu   Total %s", s.on, s.off,
-		 s.hosts - s.on - s.off, watts);
+	snprintf(line, sizeof line, " Power on %zu  off %zu  unknown %zu   Total %s", s->on, s->off,
+		 s->hosts - s->on - s->off, watts);
 	if (lines > 1) {
 		mvaddnstr(y + 1, 0, line, COLS);
-		if (s.nhot > 0) {
+		if (s->nhot > 0) {
 			int x = (int)strlen(line) + 3;
 
 			if (x < COLS)
 				mvaddnstr(y + 1, x, "Hottest", COLS - x);
 			x += 7;
-			for (k = 0; k < s.nhot && x < COLS; k++) {
+			for (k = 0; k < s->nhot && x < COLS; k++) {
 				char hot[64];
+				int pair = s->hot_c[k] >= 80 ? PAIR_CRIT : PAIR_WARN;
 
-				snprintf(hot, sizeof hot, "  %s %.0fC", t->e->hosts[s.hot[k]].cfg->name,
-					 s.hot_c[k]);
-				tui_set_color(t, s.hot_c[k] >= 80 ? PAIR_CRIT : PAIR_WARN, 1);
+				snprintf(hot, sizeof hot, "  %s %.0fC", t->e->hosts[s->hot[k]].cfg->name,
+					 s->hot_c[k]);
+				tui_set_color(t, pair, 1);
 				mvaddnstr(y + 1, x, hot, COLS - x);
-				tui_set_color(t, s.hot_c[k] >= 80 ? PAIR_CRIT : PAIR_WARN, 0);
+				tui_set_color(t, pair, 0);
 				x += (int)strlen(hot);
 			}
 		}
 	}
-	if (lines <= 2)
-		return;
-	if (t->group != NULL) {
-		draw_group_line(t, y + 2, t->group, COLS);
-		return;
-	}
-	n = groups(t, g, MAX_GROUP_LINES);
 	for (i = 2; i < lines && (size_t)(i - 2) < n; i++)
-		draw_group_line(t, y + i, g[i - 2], COLS);
+		draw_group_line(t, y + i, g[i - 2], &all[i - 1], COLS);
 }
 
 /* The selected host beside the list. */

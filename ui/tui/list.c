@@ -360,8 +360,10 @@ int tui_list_click(struct tui *t, int y, int x, int dbl)
 	size_t pos;
 	int c, best = -1;
 
-	if (t->view != VIEW_LIST || t->list_y < 0 || y < t->list_y)
+	if (t->view != VIEW_LIST || t->list_y < 0 || y >= LINES - 2)
 		return 0;
+	if (y < t->list_y)
+		return 1; /* the fleet header */
 	if (y == t->list_y) {
 		/* The header: sort by the column under the click; again: reverse. */
 		for (c = 0; c < TCOL__MAX; c++)
