@@ -175,19 +175,27 @@ static void act(struct tui *t, struct tui_action a, const char *targets)
 	free(hosts);
 }
 
+/* The first argument, one of words; -1 (and the usage said) otherwise. */
+static int pick(struct tui *t, char **args, const char *const *words, const char *usage)
+{
+	char *w = next_arg(args);
+	int i = w ? word_in(w, words) : -1;
+
+	if (i < 0)
+		say(t, "%s", usage);
+	return i;
+}
+
 static void c_power(struct tui *t, char *args)
 {
 	static const char *const words[] = { "on", "off", "cycle", "reset", "soft", NULL };
 	static const enum bmc_power_action acts[] = { POWER_ON, POWER_OFF, POWER_CYCLE, POWER_RESET,
 						      POWER_SOFT };
 	struct tui_action a = { .kind = ACT_POWER };
-	char *w = next_arg(&args);
-	int i = w ? word_in(w, words) : -1;
+	int i = pick(t, &args, words, ":power: expected on, off, cycle, reset or soft, then hosts");
 
-	if (i < 0) {
-		say(t, ":power: expected on, off, cycle, reset or soft, then hosts");
+	if (i < 0)
 		return;
-	}
 	a.power = acts[i];
 	snprintf(a.label, sizeof a.label, "power %s", bmc_power_action_name(a.power));
 	act(t, a, args);
@@ -198,13 +206,10 @@ static void c_boot(struct tui *t, char *args)
 	static const char *const words[] = { "pxe", "disk", "bios", "cdrom", NULL };
 	static const enum bmc_boot_device devs[] = { BOOT_PXE, BOOT_DISK, BOOT_BIOS, BOOT_CDROM };
 	struct tui_action a = { .kind = ACT_BOOT };
-	char *w = next_arg(&args);
-	int i = w ? word_in(w, words) : -1;
+	int i = pick(t, &args, words, ":boot: expected pxe, disk, bios or cdrom, then hosts");
 
-	if (i < 0) {
-		say(t, ":boot: expected pxe, disk, bios or cdrom, then hosts");
+	if (i < 0)
 		return;
-	}
 	a.boot = devs[i];
 	snprintf(a.label, sizeof a.label, "next boot %s", bmc_boot_device_name(a.boot));
 	act(t, a, args);

@@ -18,29 +18,17 @@
 #include "core/filter.h"
 #include "tui/internal.h"
 
-#define HOTTEST 3
 #define MAX_GROUP_LINES 8
 #define SIDE_MIN_COLS 180
 #define SIDE_WIDTH 40
 
-struct tally {
-	size_t hosts, ok, warn, crit, unknown; /* health of the answering hosts */
-	size_t conn, unreach, parked, error;   /* hosts without health */
-	size_t on, off;
-	double watts;
-	int has_watts;
-	size_t hot[HOTTEST]; /* host indices, hottest first */
-	double hot_c[HOTTEST];
-	size_t nhot;
-};
-
-static void add_hot(struct tally *s, const struct bmc_host *h, double c)
+static void add_hot(struct tui_counts *s, const struct bmc_host *h, double c)
 {
 	size_t i;
 
-	if (s->nhot == HOTTEST && c <= s->hot_c[HOTTEST - 1])
+	if (s->nhot == TUI_HOTTEST && c <= s->hot_c[TUI_HOTTEST - 1])
 		return;
-	i = s->nhot < HOTTEST ? s->nhot++ : HOTTEST - 1;
+	i = s->nhot < TUI_HOTTEST ? s->nhot++ : TUI_HOTTEST - 1;
 	for (; i > 0 && s->hot_c[i - 1] < c; i--) {
 		s->hot[i] = s->hot[i - 1];
 		s->hot_c[i] = s->hot_c[i - 1];
@@ -49,7 +37,7 @@ static void add_hot(struct tally *s, const struct bmc_host *h, double c)
 	s->hot_c[i] = c;
 }
 
-static void count(struct tally *s, const struct bmc_host *h, int64_t now)
+static void count(struct tui_counts *s, const struct bmc_host *h, int64_t now)
 {
 	double v;
 
@@ -60,20 +48,26 @@ static void count(struct tally *s, const struct bmc_host *h, int64_t now)
 		s->unreach++;
 	else if (h->state == HOST_PARKED)
 		s->parked++;
-	else if (h->state == HOST_ERROR && h->health == BMC_HEALTH_UNKNOWN)
+	else if (h->state == HOST_ERROR && h->power == BMC_POWER_UNKNOWN)
 		s->error++;
-	else if (h->health == BMC_HEALTH_CRITICAL)
-		s->crit++;
-	else if (h->health == BMC_HEALTH_WARNING)
-		s->warn++;
-	else if (h->health == BMC_HEALTH_OK)
-		s->ok++;
-	else
-		s->unknown++;
-	if (h->power == BMC_POWER_ON)
-		s->on++;
 	else if (h->power == BMC_POWER_OFF)
 		s->off++;
+	else
+		s->up++;
+	if (h->state == HOST_OK || (h->state == HOST_ERROR && h->power != BMC_POWER_UNKNOWN)) {
+		if (h->health == BMC_HEALTH_CRITICAL)
+			s->crit++;
+		else if (h->health == BMC_HEALTH_WARNING)
+			s->warn++;
+		else if (h->health == BMC_HEALTH_OK)
+			s->ok++;
+		else
+			s->unknown++;
+	}
+	if (h->power == BMC_POWER_ON)
+		s->power_on++;
+	else if (h->power == BMC_POWER_OFF)
+		s->power_off++;
 	if (filter_metric(h, FILTER_WATTS, now, &v)) {
 		s->watts += v;
 		s->has_watts = 1;
@@ -83,7 +77,7 @@ static void count(struct tally *s, const struct bmc_host *h, int64_t now)
 }
 
 /* One pass over the fleet: s[0] the whole fleet, s[1 + i] group g[i]. */
-static void tally(struct tui *t, const char *const *g, size_t ng, struct tally *s)
+static void tally(struct tui *t, const char *const *g, size_t ng, struct tui_counts *s)
 {
 	int64_t now = engine_wall_ms();
 	size_t i, k;
@@ -102,8 +96,13 @@ static void tally(struct tui *t, const char *const *g, size_t ng, struct tally *
 	}
 }
 
+void tui_counts(struct tui *t, struct tui_counts *c)
+{
+	tally(t, NULL, 0, c);
+}
+
 /* A bar `w` wide: ok, warning, critical, unreachable/parked, the rest. */
-static void draw_bar(struct tui *t, int y, int x, int w, const struct tally *s)
+static void draw_bar(struct tui *t, int y, int x, int w, const struct tui_counts *s)
 {
 	const struct {
 		size_t n;
@@ -135,7 +134,7 @@ static void draw_bar(struct tui *t, int y, int x, int w, const struct tally *s)
 	mvaddch(y, x + 1 + w, ']');
 }
 
-static void fmt_watts(const struct tally *s, char *buf, size_t len)
+static void fmt_watts(const struct tui_counts *s, char *buf, size_t len)
 {
 	if (!s->has_watts)
 		snprintf(buf, len, "-");
@@ -146,7 +145,7 @@ static void fmt_watts(const struct tally *s, char *buf, size_t len)
 }
 
 /* "ok 40 warn 8 crit 6 unreach 6" with the zero ones left out. */
-static void fmt_health(const struct tally *s, char *buf, size_t len)
+static void fmt_health(const struct tui_counts *s, char *buf, size_t len)
 {
 	const struct {
 		const char *name;
@@ -163,7 +162,7 @@ static void fmt_health(const struct tally *s, char *buf, size_t len)
 						 used ? " " : "", parts[i].name, parts[i].n);
 }
 
-static void draw_group_line(struct tui *t, int y, const char *group, const struct tally *s,
+static void draw_group_line(struct tui *t, int y, const char *group, const struct tui_counts *s,
 			    int width)
 {
 	char health[128], watts[32], line[256];
@@ -173,7 +172,8 @@ static void draw_group_line(struct tui *t, int y, const char *group, const struc
 	snprintf(line, sizeof line, "%-8.8s %4zu ", group, s->hosts);
 	mvaddnstr(y, 1, line, width - 1);
 	draw_bar(t, y, 15, 20, s);
-	snprintf(line, sizeof line, " %s  on %zu off %zu  %s", health, s->on, s->off, watts);
+	snprintf(line, sizeof line, " %s  on %zu off %zu  %s", health, s->power_on, s->power_off,
+		 watts);
 	if (s->nhot > 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line), "  hottest %s %.0fC",
 			 t->e->hosts[s->hot[0]].cfg->name, s->hot_c[0]);
@@ -222,7 +222,7 @@ int tui_header_lines(struct tui *t, int body)
 
 void tui_header_draw(struct tui *t, int y, int lines)
 {
-	struct tally all[1 + MAX_GROUP_LINES], *s = &all[0];
+	struct tui_counts all[1 + MAX_GROUP_LINES], *s = &all[0];
 	const char *g[MAX_GROUP_LINES];
 	char health[128], watts[32], line[256];
 	int bar = COLS >= 120 ? 30 : 16, i;
@@ -246,8 +246,8 @@ void tui_header_draw(struct tui *t, int y, int lines)
 	draw_bar(t, y, 11, bar, s);
 	snprintf(line, sizeof line, " %s", health);
 	mvaddnstr(y, 13 + bar, line, COLS - 13 - bar);
-	snprintf(line, sizeof line, " Power on %zu  off %zu  unknown %zu   Total %s", s->on, s->off,
-		 s->hosts - s->on - s->off, watts);
+	snprintf(line, sizeof line, " Power on %zu  off %zu  unknown %zu   Total %s", s->power_on,
+		 s->power_off, s->hosts - s->power_on - s->power_off, watts);
 	if (lines > 1) {
 		mvaddnstr(y + 1, 0, line, COLS);
 		if (s->nhot > 0) {

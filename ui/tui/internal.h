@@ -289,6 +289,21 @@ int tui_list_click(struct tui *t, int y, int x, int dbl);
 int tui_list_set_filter(struct tui *t, const char *expr);
 
 /* tui/header.c */
+#define TUI_HOTTEST 3
+/* Hosts by what is known of them: each in exactly one of up (answering and
+ * not off), off, conn (not answered yet), unreach, parked and error, so
+ * they add up; the answering ones by health; power; the hottest. */
+struct tui_counts {
+	size_t hosts, up, off, conn, unreach, parked, error;
+	size_t ok, warn, crit, unknown;
+	size_t power_on, power_off;
+	double watts;
+	int has_watts;
+	size_t hot[TUI_HOTTEST]; /* host indices, hottest first */
+	double hot_c[TUI_HOTTEST];
+	size_t nhot;
+};
+void tui_counts(struct tui *t, struct tui_counts *c);
 /* Lines the fleet header takes at the top of a body of `body` lines. */
 int tui_header_lines(struct tui *t, int body);
 void tui_header_draw(struct tui *t, int y, int lines);

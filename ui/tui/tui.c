@@ -64,39 +64,6 @@ static void on_host_changed(void *ctx, struct bmc_host *h, unsigned what)
 
 /* Drawing. */
 
-/* Hosts by what is known of them: each host in exactly one of the first
- * six, so they add up to the fleet; health apart. */
-struct status_counts {
-	size_t up, off, conn, unreach, parked, error, warn, crit;
-};
-
-static void count_status(const struct bmc_engine *e, struct status_counts *c)
-{
-	size_t i;
-
-	memset(c, 0, sizeof *c);
-	for (i = 0; i < e->nhosts; i++) {
-		const struct bmc_host *h = &e->hosts[i];
-
-		if (h->state == HOST_NEW)
-			c->conn++;
-		else if (h->state == HOST_UNREACHABLE)
-			c->unreach++;
-		else if (h->state == HOST_PARKED)
-			c->parked++;
-		else if (h->state == HOST_ERROR && h->power == BMC_POWER_UNKNOWN)
-			c->error++;
-		else if (h->power == BMC_POWER_OFF)
-			c->off++;
-		else
-			c->up++;
-		if (h->health == BMC_HEALTH_WARNING)
-			c->warn++;
-		else if (h->health == BMC_HEALTH_CRITICAL)
-			c->crit++;
-	}
-}
-
 /* One count of the short form; zeros left out when terse. */
 static size_t put_count(char *buf, size_t len, size_t n, const char *name, size_t value,
 			int terse)
@@ -107,7 +74,7 @@ static size_t put_count(char *buf, size_t len, size_t n, const char *name, size_
 }
 
 /* The counts: long, short (80 columns), or short without the zeros. */
-static void fmt_counts(const struct bmc_engine *e, const struct status_counts *c, int level,
+static void fmt_counts(const struct bmc_engine *e, const struct tui_counts *c, int level,
 		       char *buf, size_t len)
 {
 	size_t n;
@@ -165,11 +132,11 @@ static void fmt_view(struct tui *t, int filter_room, int brief, char *buf, size_
 
 static void draw_status_bar(struct tui *t)
 {
-	struct status_counts c;
+	struct tui_counts c;
 	char left[256], right[256];
 	int brief;
 
-	count_status(t->e, &c);
+	tui_counts(t, &c);
 	/* Long words while they fit, then short ones, then a shorter filter. */
 	for (brief = 0; brief < 4; brief++) {
 		fmt_counts(t->e, &c, brief, left, sizeof left);
