@@ -143,6 +143,17 @@ keys Enter
 see ":boot pxe @rack2: a group as targets, asked first" 'next boot pxe on 16 hosts'
 keys n
 keys :
+type_ 'identify node05'
+keys Enter
+see ":identify node05: one host, through the keys' path" 'identify \(15 s\) (on 1 host|sent to 1 host)'
+screen | grep -q 'identify (15 s) on 1 host' && keys y
+see "... and the BMC answers" 'node05: identify \(15 s\): done'
+keys :
+type_ 'relays'
+keys Enter
+see ":relays answers (a list, or says there is none yet)" '[Rr]elay'
+keys Escape Escape
+keys :
 type_ 'sort watts asc'
 keys Enter
 see ":sort watts asc" 'WATTS(↑|\^)'

@@ -418,7 +418,8 @@ static const struct binding bindings[] = {
 	{ { '\t', KEY_BTAB }, "Tab S-Tab", "next / previous tab", k_tab },
 	{ { '1', '2', '3', '4' }, "1-5", "Sensors, Power, Events, Inventory, Console tab", k_tab_n },
 	{ { '5' }, NULL, NULL, k_tab_n },
-	{ { '/' }, "/", "filter: words, health:crit state:unreachable temp>80 node[1-3] @rack", k_filter },
+	{ { '/' }, "/", "filter: words, health:crit temp>80 node[1-3] @rack",
+	  k_filter },
 	{ { '@' }, "@", "cycle through groups", k_group },
 	{ { 's' }, "s", "sort by name, health, temperature, watts", k_sort },
 	/* The view (tui/list.c, cmdline.c, header.c). */
