@@ -47,11 +47,18 @@ enum atom_kind {
 
 enum cmp_op { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE };
 
+/* A range's first numbers in order, to find a name's expansion by search. */
+struct range_key {
+	unsigned long value;
+	size_t index;
+};
+
 struct atom {
 	enum atom_kind kind;
 	char *text; /* lowercase where it is compared case-insensitively */
 	int value;
 	struct hostrange range;
+	struct range_key *keys; /* A_RANGE: range.count keys, by value */
 	enum filter_metric metric;
 	enum cmp_op op;
 	double number;
@@ -279,9 +286,19 @@ static int parse_cmp(const char *s, struct atom *a, char *err, size_t errlen)
 	return 1;
 }
 
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct range_key *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static int parse_range(const char *s, struct atom *a, char *err, size_t errlen)
 {
 	char msg[128];
+	size_t i;
 
 	if (strchr(s, '[') == NULL)
 		return 0;
@@ -299,6 +316,12 @@ static int parse_range(const char *s, struct atom *a, char *err, size_t errlen)
 		return BMC_ECONFIG;
 	}
 	a->kind = A_RANGE;
+	a->keys = xcalloc(a->range.count, sizeof *a->keys);
+	for (i = 0; i < a->range.count; i++) {
+		a->keys[i].value = a->range.groups[0].items[i].value;
+		a->keys[i].index = i;
+	}
+	qsort(a->keys, a->range.count, sizeof *a->keys, cmp_keys);
 	return 1;
 }
 
@@ -392,6 +415,7 @@ static int parse_atom(const char *s, struct atom *a, char *err, size_t errlen)
 static void atom_free(struct atom *a)
 {
 	free(a->text);
+	free(a->keys);
 	if (a->kind == A_RANGE)
 		hostrange_free(&a->range);
 }
@@ -565,12 +589,33 @@ static int match_range_at(const struct hostrange *r, const char *name, size_t id
 	return strcasecmp(name + at, r->text + from) == 0;
 }
 
-static int match_range(const struct hostrange *r, const char *name)
+/* Find the expansions whose first number is the one in the name, by
+ * binary search, so a long range costs a few steps per host. */
+static int match_range(const struct atom *a, const char *name)
 {
-	size_t i;
+	const struct hostrange *r = &a->range;
+	size_t lit = r->groups[0].start, lo = 0, hi = r->count, n;
+	unsigned long v = 0;
 
-	for (i = 0; i < r->count; i++)
-		if (match_range_at(r, name, i))
+	if (strlen(name) <= lit || strncasecmp(name, r->text, lit) != 0)
+		return 0;
+	for (n = 0; isdigit((unsigned char)name[lit + n]); n++) {
+		if (n >= 20)
+			return 0;
+		v = v * 10 + (unsigned long)(name[lit + n] - '0');
+	}
+	if (n == 0)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->keys[mid].value < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < r->count && a->keys[lo].value == v; lo++)
+		if (match_range_at(r, name, a->keys[lo].index))
 			return 1;
 	return 0;
 }
@@ -625,7 +670,7 @@ static int match_atom(const struct atom *a, const struct bmc_host *h, int64_t no
 	case A_FW:
 		return has_sub(h->firmware, a->text);
 	case A_RANGE:
-		return match_range(&a->range, h->cfg->name);
+		return match_range(a, h->cfg->name);
 	case A_CMP:
 		return filter_metric(h, a->metric, now_ms, &v) && compare(v, a->op, a->number);
 	}

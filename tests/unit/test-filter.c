@@ -227,3 +227,17 @@ TEST(filter_metrics_and_state_words)
 	ASSERT_STREQ(filter_state_word(&f.h[3]), "connecting");
 	ASSERT_STREQ(filter_state_word(&f.h[2]), "unreachable");
 }
+
+TEST(filter_long_range_found_by_search)
+{
+	struct fixture f;
+
+	setup(&f);
+	f.cfg[1].name = "n05000";
+	f.cfg[2].name = "n5000";
+	ASSERT_STREQ(which(&f, "n[00001-99999]"), "0100");
+	ASSERT_STREQ(which(&f, "n[1-99999]"), "0010");
+	ASSERT_STREQ(which(&f, "NODE0[1-2]"), "1000");
+	ASSERT_STREQ(which(&f, "n[5000,5000]"), "0010"); /* a number listed twice */
+	ASSERT_STREQ(which(&f, "n[04999-05001]x"), "0000");
+}
