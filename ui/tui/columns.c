@@ -329,7 +329,10 @@ static int apply_line(struct tui *t, char *line, char *err, size_t errlen)
 	if (strcmp(key, "sort") == 0) {
 		char name[32] = "", dir[8] = "";
 
-		if (sscanf(value, "%31s %7s", name, dir) < 1 || (c = tui_column_by_name(name)) < 0) {
+		if (sscanf(value, "%31s %7s", name, dir) < 1)
+			name[0] = '\0';
+		c = tui_column_by_name(name);
+		if (c < 0) {
 			snprintf(err, errlen, "sort: no column '%s'", name);
 			return BMC_ECONFIG;
 		}
