@@ -183,6 +183,22 @@ static const char *const state_words[] = { "ok", "connecting", "unreachable", "e
 					   NULL };
 static const char *const proto_words[] = { "ipmi", "redfish", "auto", "both", NULL };
 
+const char *const filter_key_names[] = { "health", "power", "state", "group", "proto", "name",
+					 "addr",   "error", "model", "serial", "fw",    NULL };
+
+const char *const *filter_key_values(const char *key)
+{
+	if (strcasecmp(key, "health") == 0)
+		return health_words;
+	if (strcasecmp(key, "power") == 0)
+		return power_words;
+	if (strcasecmp(key, "state") == 0)
+		return state_words;
+	if (strcasecmp(key, "proto") == 0 || strcasecmp(key, "protocol") == 0)
+		return proto_words;
+	return NULL;
+}
+
 static int word_index(const char *const *words, const char *s)
 {
 	int i;

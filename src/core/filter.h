@@ -53,6 +53,11 @@ int filter_parse(const char *expr, struct filter **out, char *err, size_t errlen
 int filter_match(const struct filter *f, const struct bmc_host *h, int64_t now_ms);
 void filter_free(struct filter *f);
 
+/* For completion: the keys a filter knows ("health", ..., NULL-terminated)
+ * and the values of one (NULL when it takes free text). */
+extern const char *const filter_key_names[];
+const char *const *filter_key_values(const char *key);
+
 /* A metric of h in *value; 0 when the host has no such reading. */
 int filter_metric(const struct bmc_host *h, enum filter_metric m, int64_t now_ms, double *value);
 /* The state word a row and the status line show: connecting, ok,

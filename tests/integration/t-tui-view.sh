@@ -31,6 +31,12 @@ start() {
 		"XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$BMCTOP' -c '$T_TMP/fleet.conf'; echo EXITED \$?; sleep 60"
 	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
 }
+# stop: end the tmux server and wait until it is gone, before the next start.
+stop() {
+	tmux -S "$sock" kill-server 2>/dev/null
+	wait_for 10 sh -c "! tmux -S '$sock' has-session 2>/dev/null"
+	rm -f "$sock"
+}
 screen() { tmux -S "$sock" capture-pane -p; }
 keys() { tmux -S "$sock" send-keys "$@"; sleep 0.3; }
 type_() { tmux -S "$sock" send-keys -l -- "$1"; sleep 0.3; }
@@ -123,6 +129,17 @@ see "Tab completes its word" '^:power off *$'
 type_ 'node6'
 keys Tab
 see "Tab lists host names" 'node60 node61 node62'
+keys C-u
+type_ 'filter hea'
+keys Tab
+see "Tab completes a filter key" '^:filter health: *$'
+type_ 'cr'
+keys Tab
+see "... and its value" '^:filter health:critical *$'
+keys C-u
+type_ 'cols name,po'
+keys Tab
+see "Tab completes a column after a comma" '^:cols name,power *$'
 keys C-u
 type_ 'power off node0[1-2]'
 keys Enter
@@ -231,7 +248,7 @@ keys Escape Escape
 # The settings file is never written through a link, and a link is not read.
 keys q
 see "q quits" 'EXITED 0'
-tmux -S "$sock" kill-server 2>/dev/null
+stop
 echo "precious" >"$T_TMP/victim"
 rm -f "$conf"
 ln -s "$T_TMP/victim" "$conf"
@@ -247,10 +264,10 @@ keys :
 type_ 'quit'
 keys Enter
 see ":quit quits" 'EXITED 0'
-tmux -S "$sock" kill-server 2>/dev/null
+stop
 
 # The saved columns and sort come back.
 start 80 24
 see "the columns chosen before are back" '^ +HOST(↑|\^)? +HEALTH *$'
 keys q
-tmux -S "$sock" kill-server 2>/dev/null
+stop

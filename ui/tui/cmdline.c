@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/filter.h"
 #include "core/hostrange.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
@@ -473,6 +474,46 @@ static void offer_columns(struct candidates *c, const char *prefix)
 		offer(c, prefix, tui_column(i)->name);
 }
 
+/* A filter's words: keys (health:), a key's values (health:critical),
+ * groups and host names. */
+static void offer_filter(struct tui *t, struct candidates *c, const char *prefix)
+{
+	static char made[64][48];
+	char key[16];
+	const char *colon = strchr(prefix, ':');
+	const char *const *values;
+	size_t i, nmade = 0;
+
+	if (colon == NULL) {
+		for (i = 0; filter_key_names[i] != NULL && nmade < 64; i++) {
+			snprintf(made[nmade], sizeof made[nmade], "%s:", filter_key_names[i]);
+			offer(c, prefix, made[nmade++]);
+		}
+		offer_hosts(t, c, prefix);
+		return;
+	}
+	if (strncasecmp(prefix, "group:", 6) == 0) {
+		for (i = 0; i < t->e->nhosts && nmade < 64; i++) {
+			size_t before = c->n;
+
+			if (t->e->hosts[i].cfg->group == NULL)
+				continue;
+			snprintf(made[nmade], sizeof made[nmade], "group:%s",
+				 t->e->hosts[i].cfg->group);
+			offer(c, prefix, made[nmade]);
+			nmade += c->n > before;
+		}
+		return;
+	}
+	snprintf(key, sizeof key, "%.*s", (int)(colon - prefix), prefix);
+	values = filter_key_values(key);
+	for (i = 0; values != NULL && values[i] != NULL && nmade < 64; i++) {
+		snprintf(made[nmade], sizeof made[nmade], "%.*s%s", (int)(colon - prefix + 1), prefix,
+			 values[i]);
+		offer(c, prefix, made[nmade++]);
+	}
+}
+
 /* Candidates for the word being typed (nth word of the line, after cmd). */
 static void complete_word(struct tui *t, const char *cmd, int nth, const char *prefix,
 			  struct candidates *c)
@@ -497,7 +538,9 @@ static void complete_word(struct tui *t, const char *cmd, int nth, const char *p
 		offer_words(c, prefix, dirs);
 	else if (strcmp(cmd, "cols") == 0)
 		offer_columns(c, prefix);
-	else if (strcmp(cmd, "filter") != 0 && strcmp(cmd, "help") != 0)
+	else if (strcmp(cmd, "filter") == 0)
+		offer_filter(t, c, prefix);
+	else if (strcmp(cmd, "help") != 0)
 		offer_hosts(t, c, prefix);
 	else if (strcmp(cmd, "help") == 0)
 		for (i = 0; i < tui_ncommands; i++)
@@ -539,9 +582,12 @@ static void complete(struct tui *t)
 			k++;
 		common = k;
 	}
+	/* One match ends the word, unless it is a filter key waiting for its value. */
 	if (start + common < CMD_MAX - 1)
 		snprintf(buf + start, CMD_MAX - start, "%.*s%s", (int)common, c.word[0],
-			 c.n == 1 && start + common < CMD_MAX - 2 ? " " : "");
+			 c.n == 1 && start + common < CMD_MAX - 2 && c.word[0][common - 1] != ':'
+				 ? " "
+				 : "");
 	if (c.n > 1) {
 		list[0] = '\0';
 		for (i = 0; i < c.n && used < sizeof list; i++)
@@ -614,6 +660,8 @@ void tui_cmdline_key(struct tui *t, int key)
 	size_t n = strlen(cl->buf);
 	char line[CMD_MAX];
 
+	if (key != '\t')
+		t->status[0] = '\0'; /* the last completion's list is old news */
 	if (key == KEY_ESC || key == KEY_CTRL('c')) {
 		cl->open = 0;
 	} else if (key == '\r' || key == '\n' || key == KEY_ENTER) {
