@@ -241,3 +241,32 @@ TEST(filter_long_range_found_by_search)
 	ASSERT_STREQ(which(&f, "n[5000,5000]"), "0010"); /* a number listed twice */
 	ASSERT_STREQ(which(&f, "n[04999-05001]x"), "0000");
 }
+
+TEST(filter_keys_and_values_for_completion)
+{
+	const char *const *v = filter_key_values("health");
+	size_t i;
+	int found = 0;
+
+	for (i = 0; filter_key_names[i] != NULL; i++)
+		found |= strcmp(filter_key_names[i], "state") == 0;
+	ASSERT(found);
+	ASSERT(v != NULL);
+	ASSERT_STREQ(v[3], "critical");
+	ASSERT_STREQ(filter_key_values("STATE")[1], "connecting");
+	ASSERT(filter_key_values("name") == NULL);
+	/* Every value offered parses. */
+	for (i = 0; filter_key_names[i] != NULL; i++) {
+		const char *const *vals = filter_key_values(filter_key_names[i]);
+		size_t j;
+
+		for (j = 0; vals != NULL && vals[j] != NULL; j++) {
+			struct filter *f;
+			char expr[64], err[160];
+
+			snprintf(expr, sizeof expr, "%s:%s", filter_key_names[i], vals[j]);
+			ASSERT_EQ(filter_parse(expr, &f, err, sizeof err), 0);
+			filter_free(f);
+		}
+	}
+}
