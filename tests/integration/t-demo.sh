@@ -29,11 +29,11 @@ children() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '; }
 
 see "the dashboard lists 64 hosts" 'hosts 64 ' 60
 # Wait for the first sweep: the dead hosts time out and retry first.
-wait_for 60 sh -c "tmux -S '$sock' capture-pane -p | grep -qE 'hosts 64 +up [1-9][0-9]* +down [1-9]'"
+wait_for 60 sh -c "tmux -S '$sock' capture-pane -p | grep -qE 'hosts 64 +up [1-9][0-9]* +off [0-9]+ +connecting [0-9]+ +unreachable [1-9]'"
 bar=$(screen | grep -E 'hosts 64 ' | head -1)
 diag "$bar"
 like "some hosts are up" "$bar" 'up [1-9]'
-like "some are down (unreachable)" "$bar" 'down [1-9]'
+like "some are down (unreachable)" "$bar" 'unreachable [1-9]'
 like "some warn" "$bar" 'warning [1-9]'
 like "some are critical" "$bar" 'critical [1-9]'
 see "some are powered off" '^ *.? *[A-Za-z0-9_.-]+ .* off '

@@ -35,7 +35,7 @@ else
 	fail "killed BMC marked unreachable"; diag "$(screen)"
 fi
 like "the other BMC is still fine" "$(row bmc2)" ' on +warning'
-like "the status bar counts one down" "$(screen | tail -1)" 'down 1'
+like "the status bar counts one down" "$(screen | tail -1)" 'unreachable 1'
 
 # Keys still answer while a host times out.
 tmux -S "$sock" send-keys j

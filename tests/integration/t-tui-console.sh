@@ -258,7 +258,7 @@ see "prefix ? lists the console keys" 'Console keys: \^\], then'
 keys Escape
 prefix q
 unsee "the last console closes: no pane" 'serial2: active'
-see "the host list is whole again" 'AGE +ERROR'
+see "the host list is whole again" 'AGE +(MODEL +BMC FW +)?ERROR'
 keys q
 see "q quits with status 0" 'EXITED 0'
 tmux -S "$sock" kill-server 2>/dev/null

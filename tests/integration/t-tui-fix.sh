@@ -193,10 +193,10 @@ keys Escape q
 see "q with a relay open asks first" '1 VNC relay open'
 keys n L
 see "the log has the viewer command" 'viewer: vncviewer -passwd'
-keys Escape W x
+keys Escape w x
 see "x in the list stops the relay" 'ghost: (stopping the VNC relay|graphical console closed)'
 keys Escape W
-see "W: no relay left" 'no VNC relay is running'
+see "w: no relay left" 'no VNC relay is running'
 
 # (200x60) a watt meter typed "current" by its BMC shows as power; events
 # show threshold values in units.

@@ -21,6 +21,28 @@
 
 #include "core/engine.h"
 
+/* The host list's columns (tui/columns.c). */
+enum tui_col {
+	TCOL_NAME,
+	TCOL_ADDR,
+	TCOL_GROUP,
+	TCOL_PROTO,
+	TCOL_POWER,
+	TCOL_HEALTH,
+	TCOL_TEMP,
+	TCOL_INLET,
+	TCOL_CPU,
+	TCOL_FANS,
+	TCOL_WATTS,
+	TCOL_AGE,
+	TCOL_MODEL,
+	TCOL_SERIAL,
+	TCOL_FW,
+	TCOL_CONSOLE,
+	TCOL_ERROR,
+	TCOL__MAX
+};
+
 enum tui_pair {
 	PAIR_OK = 1,
 	PAIR_WARN,
@@ -178,6 +200,19 @@ struct tui {
 	int targets_marked;	/* the targets are the marked hosts */
 	size_t log_scroll;	/* the action log's lines below the view */
 	int tab_row;		/* the detail view's tab bar, for mouse clicks */
+	/* The view (tui/list.c, columns.c, header.c, cmdline.c). */
+	struct filter *filt;	/* t->filter parsed; NULL: every host */
+	char filt_src[64];	/* the text filt was parsed from */
+	char filt_err[160];	/* why t->filter does not parse, or "" */
+	int sort_col;		/* enum tui_col */
+	int sort_desc;
+	int sort_jump;		/* the sort was chosen: show the top of the list */
+	int cols[TCOL__MAX];	/* the columns chosen, in order */
+	int ncols;
+	int list_y;		/* where the list's header line was drawn, -1: not shown */
+	int col_x[TCOL__MAX];	/* where each shown column starts, -1 when hidden */
+	int header_off;		/* the fleet header is hidden (H) */
+	struct tui_cmdline *cmd; /* command mode (tui/cmdline.c) */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */
@@ -267,5 +302,104 @@ void tui_vnc_list_dialog(struct tui *t);
 void tui_keys_handle(struct tui *t, int key, int is_code);
 /* The dialog open, if it is one of the dashboard's own. */
 void tui_keys_draw_dialog(struct tui *t);
+
+/* tui/columns.c */
+struct tui_column {
+	const char *name;  /* for :cols, :sort and the settings file */
+	const char *title; /* in the header */
+	int width;	   /* 0: the rest of the line */
+	int right;	   /* right-aligned (numbers) */
+	int priority;	   /* 0 always shown; higher ones go first when narrow */
+	int desc;	   /* sorted descending when first chosen (hottest first) */
+};
+const struct tui_column *tui_column(int c);
+/* A column by name or alias; -1 when there is none. */
+int tui_column_by_name(const char *name);
+void tui_columns_default(struct tui *t);
+/* Choose the columns from "name,power,temp" (commas or spaces). */
+int tui_columns_set(struct tui *t, const char *list, char *err, size_t errlen);
+void tui_columns_list(const struct tui *t, char *buf, size_t len);
+/* Column c's text for h (buf holds it when made), and its colour pair. */
+const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char *buf, size_t len,
+			    int *pair);
+int tui_column_cmp(int c, const struct bmc_host *a, const struct bmc_host *b, int desc);
+/* $XDG_CONFIG_HOME/bmctop/dashboard.conf: read at start, written on a change. */
+void tui_columns_load(struct tui *t);
+int tui_columns_save(struct tui *t, char *err, size_t errlen);
+
+/* tui/list.c (the view) */
+/* Sort by column c (desc: largest first) and show the top of the list. */
+void tui_list_sort_by(struct tui *t, int c, int desc);
+/* s: cycle name, health, temperature, watts; < >: the shown columns; I: reverse. */
+void tui_list_sort_cycle(struct tui *t);
+void tui_list_sort_step(struct tui *t, int step);
+void tui_list_sort_reverse(struct tui *t);
+/* "temp desc" for the status line and the log. */
+const char *tui_list_sort_text(const struct tui *t, char *buf, size_t len);
+/* A click at y, x: 1 when it was the list's (a header click sorts), 2 when
+ * it was a second click on the selected row (open it). */
+int tui_list_click(struct tui *t, int y, int x, int dbl);
+/* Set the filter (as / and :filter do); 0, or an error in t->filt_err. */
+int tui_list_set_filter(struct tui *t, const char *expr);
+
+/* tui/header.c */
+#define TUI_HOTTEST 3
+/* Hosts by what is known of them: each in exactly one of up (answering and
+ * not off), off, conn (not answered yet), unreach, parked and error, so
+ * they add up; the answering ones by health; power; the hottest. */
+struct tui_counts {
+	size_t hosts, up, off, conn, unreach, parked, error;
+	size_t ok, warn, crit, unknown;
+	size_t power_on, power_off;
+	double watts;
+	int has_watts;
+	size_t hot[TUI_HOTTEST]; /* host indices, hottest first */
+	double hot_c[TUI_HOTTEST];
+	size_t nhot;
+};
+void tui_counts(struct tui *t, struct tui_counts *c);
+/* Lines the fleet header takes at the top of a body of `body` lines. */
+int tui_header_lines(struct tui *t, int body);
+void tui_header_draw(struct tui *t, int y, int lines);
+/* Columns the host summary takes at the right of a wide list (0: none). */
+int tui_header_side_cols(const struct tui *t);
+void tui_header_draw_side(struct tui *t, int y, int x, int rows, int cols);
+
+/* tui/cmdline.c */
+struct tui_command {
+	const char *name;
+	const char *args;
+	const char *help;
+	void (*fn)(struct tui *t, char *args);
+};
+extern const struct tui_command tui_commands[];
+extern const size_t tui_ncommands;
+void tui_cmdline_init(struct tui *t);
+void tui_cmdline_free(struct tui *t);
+/* Open the command line (:). */
+void tui_cmdline_open(struct tui *t);
+int tui_cmdline_active(const struct tui *t);
+/* A key while the command line is open. */
+void tui_cmdline_key(struct tui *t, int key);
+/* Draw it on the message line; 1 when it is open (the cursor is in it). */
+int tui_cmdline_draw(struct tui *t, int y);
+/* Run one command line ("power off @rack4"), as if typed after ':'. */
+void tui_cmdline_run(struct tui *t, const char *line);
+/* Hosts named by a target list (names, ranges, @group); NULL names none
+ * and fills err.  *n may be 0 with a non-NULL result: no words given. */
+size_t *tui_cmdline_targets(struct tui *t, const char *words, size_t *n, char *err,
+			    size_t errlen);
+
+/* Key handlers the key table binds: < > I (tui/list.c), : (tui/cmdline.c),
+ * H (tui/header.c). */
+void tui_list_key_sort_step(struct tui *t, int key);
+void tui_list_key_sort_reverse(struct tui *t, int key);
+void tui_cmdline_key_open(struct tui *t, int key);
+void tui_header_key_toggle(struct tui *t, int key);
+
+/* tui/keys.c: what command mode needs of the key actions. */
+/* Ask for a (confirmation, then run) on these hosts, or on the marked
+ * (else selected) hosts when n is 0: the same path as the keys. */
+void tui_keys_ask_hosts(struct tui *t, struct tui_action a, const size_t *hosts, size_t n);
 
 #endif

@@ -317,9 +317,7 @@ static void k_group(struct tui *t, int key)
 
 static void k_sort(struct tui *t, int key)
 {
-	t->sort = (enum tui_sort)((t->sort + 1) % SORT__MAX);
-	t->order_dirty = 1;
-	tui_statusf(t, "sorted by %s", tui_sort_name(t->sort));
+	tui_list_sort_cycle(t); /* the status line shows the sort */
 }
 
 static void set_mark(struct tui *t, size_t host, int on)
@@ -463,9 +461,15 @@ static const struct binding bindings[] = {
 	  k_left_right },
 	{ { '1', '2', '3', '4' }, "1-5", "Sensors, Power, Events, Inventory, Console tab", k_tab_n },
 	{ { '5' }, NULL, NULL, k_tab_n },
-	{ { '/' }, "/", "filter hosts by name, group, address or error", k_filter },
+	{ { '/' }, "/", "filter: words, health:crit temp>80 node[1-3] @rack",
+	  k_filter },
 	{ { '@' }, "@", "cycle through groups", k_group },
-	{ { 's' }, "s", "sort by name, health, temperature, power", k_sort },
+	{ { 's' }, "s", "sort by name, health, temperature, watts", k_sort },
+	/* The view (tui/list.c, cmdline.c, header.c). */
+	{ { '<', '>' }, "< >", "sort by the previous / next column", tui_list_key_sort_step },
+	{ { 'I' }, "I", "reverse the sort", tui_list_key_sort_reverse },
+	{ { ':' }, ":", "command mode (:help; Tab completes)", tui_cmdline_key_open },
+	{ { 'H' }, "H", "show or hide the fleet header", tui_header_key_toggle },
 	{ { ' ' }, "Space", "mark or unmark the host", k_mark },
 	{ { 'v' }, "v", "mark the range from the last mark to here", k_mark_range },
 	{ { 'a' }, "a", "mark every host shown", k_mark_all },
@@ -478,7 +482,7 @@ static const struct binding bindings[] = {
 	{ { 'i' }, "i", "identify: blink the chassis light", k_identify },
 	{ { 'C' }, "C", "serial console in a pane (^] then ? for its keys)", k_console },
 	{ { 'V' }, "V", "graphical console: a VNC viewer through a local relay", k_vnc },
-	{ { 'W' }, "W", "VNC relays: where to point a viewer; x stops one", k_relays },
+	{ { 'w' }, "w", "VNC relays: where to point a viewer; x stops one", k_relays },
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
@@ -830,6 +834,13 @@ static void mouse_key(struct tui *t)
 			t->tab = (enum tui_tab)tui_tab_at(ev.x);
 		return;
 	}
+	switch (tui_list_click(t, ev.y, ev.x, (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0)) {
+	case 1:
+		return;
+	case 2:
+		k_enter(t, 0);
+		return;
+	}
 	if (ev.y >= 1 && ev.y < LINES - 2) {
 		size_t pos = t->top + (size_t)(ev.y - 1);
 
@@ -883,6 +894,10 @@ void tui_keys_handle(struct tui *t, int key, int is_code)
 		tui_mark_dirty(t);
 		return;
 	}
+	if (tui_cmdline_active(t)) {
+		tui_cmdline_key(t, key);
+		return;
+	}
 	for (i = 0; i < NBINDINGS; i++) {
 		for (k = 0; k < 4; k++) {
 			if (bindings[i].keys[k] == key && (key != 0 || k == 0)) {
@@ -907,4 +922,30 @@ void tui_keys_draw_dialog(struct tui *t)
 		draw_log(t);
 	else if (t->dialog == DIALOG_QUIT)
 		draw_quit(t);
+}
+
+/* Command mode (tui/cmdline.c): its actions take this same path. */
+void tui_keys_ask_hosts(struct tui *t, struct tui_action a, const size_t *hosts, size_t n)
+{
+	unsigned char *marks = t->marked;
+	size_t nmarks = t->nmarked, i;
+
+	if (n == 0) {
+		ask(t, a);
+		return;
+	}
+	/* ask() takes the marked hosts: mark exactly these for the call, then
+	 * give the user's marks back. */
+	t->marked = xcalloc(t->e->nhosts ? t->e->nhosts : 1, 1);
+	t->nmarked = 0;
+	for (i = 0; i < n; i++) {
+		if (!t->marked[hosts[i]]) {
+			t->marked[hosts[i]] = 1;
+			t->nmarked++;
+		}
+	}
+	ask(t, a);
+	free(t->marked);
+	t->marked = marks;
+	t->nmarked = nmarks;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/filter.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/xalloc.h"
@@ -56,43 +57,93 @@ static void on_host_changed(void *ctx, struct bmc_host *h, unsigned what)
 	struct tui *t = ctx;
 
 	tui_mark_dirty(t);
-	/* Health and readings move rows when sorted by them. */
-	if (t->sort != SORT_NAME || t->filter[0] != '\0')
+	/* Health and readings move rows when sorted or filtered by them. */
+	if (t->sort_col != TCOL_NAME || t->sort_desc || t->filter[0] != '\0')
 		t->order_dirty = 1;
 }
 
 /* Drawing. */
 
+/* One count of the short form; zeros left out when terse. */
+static size_t put_count(char *buf, size_t len, size_t n, const char *name, size_t value,
+			int terse)
+{
+	if (n >= len || (terse && value == 0))
+		return n;
+	return n + (size_t)snprintf(buf + n, len - n, " %s %zu", name, value);
+}
+
+/* The counts: long, short (80 columns), or short without the zeros. */
+static void fmt_counts(const struct bmc_engine *e, const struct tui_counts *c, int level,
+		       char *buf, size_t len)
+{
+	size_t n;
+	int terse = level > 1;
+
+	if (level == 0) {
+		n = (size_t)snprintf(buf, len,
+				     " hosts %zu  up %zu  off %zu  connecting %zu  unreachable %zu"
+				     "  parked %zu",
+				     e->nhosts, c->up, c->off, c->conn, c->unreach, c->parked);
+		if (c->error > 0 && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "  error %zu", c->error);
+		if (n < len)
+			snprintf(buf + n, len - n, "  warning %zu  critical %zu", c->warn, c->crit);
+		return;
+	}
+	n = (size_t)snprintf(buf, len, " %zu: up %zu", e->nhosts, c->up);
+	n = put_count(buf, len, n, "off", c->off, terse);
+	n = put_count(buf, len, n, "conn", c->conn, terse);
+	n = put_count(buf, len, n, "unr", c->unreach, terse);
+	n = put_count(buf, len, n, "park", c->parked, terse);
+	n = put_count(buf, len, n, "err", c->error, 1);
+	n = put_count(buf, len, n, "warn", c->warn, terse);
+	put_count(buf, len, n, "crit", c->crit, terse);
+}
+
+/* The right side: "6 of 64  /crit  @rack1  sort:temp desc  ?:help q:quit". */
+static void fmt_view(struct tui *t, int filter_room, int brief, char *buf, size_t len)
+{
+	char sort[48];
+	size_t n;
+
+	buf[0] = '\0';
+	if (t->nmarked)
+		snprintf(buf, len, "marked %zu  ", t->nmarked);
+	tui_panes_status(t, buf, len);
+	n = strlen(buf);
+	if ((t->filter[0] != '\0' || t->group != NULL) && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%zu of %zu  ", t->norder, t->e->nhosts);
+	if (t->filter[0] != '\0' && n < len) {
+		int flen = (int)strlen(t->filter);
+
+		if (flen > filter_room)
+			n += (size_t)snprintf(buf + n, len - n, "/%.*s~  ",
+					      filter_room > 1 ? filter_room - 1 : 1, t->filter);
+		else
+			n += (size_t)snprintf(buf + n, len - n, "/%s  ", t->filter);
+	}
+	if (t->group != NULL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "@%s  ", t->group);
+	if (n < len)
+		snprintf(buf + n, len - n, "sort:%s %s", tui_list_sort_text(t, sort, sizeof sort),
+			 brief ? "? " : " ?:help q:quit ");
+}
+
 static void draw_status_bar(struct tui *t)
 {
-	struct bmc_engine *e = t->e;
-	size_t up = 0, down = 0, warn = 0, crit = 0, parked = 0, i;
-	char left[256], right[128];
+	struct tui_counts c;
+	char left[256], right[256];
+	int brief;
 
-	for (i = 0; i < e->nhosts; i++) {
-		const struct bmc_host *h = &e->hosts[i];
-
-		if (h->state == HOST_OK)
-			up++;
-		else if (h->state == HOST_UNREACHABLE)
-			down++;
-		else if (h->state == HOST_PARKED)
-			parked++;
-		if (h->health == BMC_HEALTH_WARNING)
-			warn++;
-		else if (h->health == BMC_HEALTH_CRITICAL)
-			crit++;
+	tui_counts(t, &c);
+	/* Long words while they fit, then short ones, then a shorter filter. */
+	for (brief = 0; brief < 4; brief++) {
+		fmt_counts(t->e, &c, brief, left, sizeof left);
+		fmt_view(t, brief < 3 ? 24 : 8, brief > 0, right, sizeof right);
+		if ((int)(strlen(left) + strlen(right)) < COLS)
+			break;
 	}
-	snprintf(left, sizeof left, " hosts %zu  up %zu  down %zu  warning %zu  critical %zu  parked %zu",
-		 e->nhosts, up, down, warn, crit, parked);
-	if (t->nmarked)
-		snprintf(right, sizeof right, "marked %zu  ", t->nmarked);
-	else
-		right[0] = '\0';
-	tui_panes_status(t, right, sizeof right);
-	snprintf(right + strlen(right), sizeof right - strlen(right), "%s%s%ssort:%s  ?:help q:quit ",
-		 t->group ? "@" : "", t->group ? t->group : "", t->group ? "  " : "",
-		 tui_sort_name(t->sort));
 	tui_set_color(t, PAIR_BAR, 1);
 	mvhline(LINES - 1, 0, ' ', COLS);
 	mvaddnstr(LINES - 1, 0, left, COLS);
@@ -104,12 +155,21 @@ static void draw_status_bar(struct tui *t)
 static void draw_message_line(struct tui *t)
 {
 	mvhline(LINES - 2, 0, ' ', COLS);
+	if (tui_cmdline_draw(t, LINES - 2))
+		return;
 	if (t->typing_filter || t->filter[0] != '\0') {
 		attron(A_BOLD);
-		mvprintw(LINES - 2, 0, "/%s", t->filter);
+		mvaddnstr(LINES - 2, 0, "/", COLS);
+		addnstr(t->filter, COLS - 1);
 		attroff(A_BOLD);
-		printw("   %zu of %zu hosts%s", t->norder, t->e->nhosts,
-		       t->typing_filter ? "  (Enter keeps, Esc clears)" : "");
+		if (t->filt_err[0] != '\0') {
+			tui_set_color(t, PAIR_WARN, 1);
+			printw("   %.*s", COLS > 40 ? COLS - 8 : 32, t->filt_err);
+			tui_set_color(t, PAIR_WARN, 0);
+		} else {
+			printw("   %zu of %zu hosts%s", t->norder, t->e->nhosts,
+			       t->typing_filter ? "  (Enter keeps, Esc clears)" : "");
+		}
 	} else {
 		mvaddnstr(LINES - 2, 0, t->status, COLS);
 	}
@@ -133,19 +193,28 @@ static void draw(struct tui *t)
 	if (LINES < 5 || COLS < 20) {
 		mvaddnstr(0, 0, "terminal too small", COLS);
 	} else {
-		/* The list goes first, the console pane over or below it. */
+		/* The list goes first, the console pane over or below it; the
+		 * fleet header above the list. */
 		rows = tui_panes_layout(t, body);
-		if (rows > 0 && t->view == VIEW_DETAIL && tui_selected_host(t) != NULL)
+		t->list_y = -1;
+		if (rows > 0 && t->view == VIEW_DETAIL && tui_selected_host(t) != NULL) {
 			tui_detail_draw(t, 0, rows);
-		else if (rows > 0)
-			tui_list_draw(t, 0, rows);
+		} else if (rows > 0) {
+			int head = tui_header_lines(t, rows);
+
+			tui_header_draw(t, 0, head);
+			tui_list_draw(t, head, rows - head);
+		}
 		tui_panes_draw(t);
 		draw_message_line(t);
 		draw_status_bar(t);
 		tui_keys_draw_dialog(t);
 		tui_panes_draw_dialog(t);
 	}
-	if (t->typing_filter) {
+	if (tui_cmdline_active(t)) {
+		curs_set(1);
+		tui_cmdline_draw(t, LINES - 2); /* leaves the cursor in it */
+	} else if (t->typing_filter) {
 		curs_set(1);
 		move(LINES - 2, 1 + (int)strlen(t->filter));
 	} else if (!tui_panes_cursor(t)) {
@@ -261,6 +330,10 @@ int tui_run(struct bmc_engine *e, const char *title)
 	engine_add_observer(t.e, &obs);
 	t.marked = xcalloc(t.e->nhosts ? t.e->nhosts : 1, 1);
 	t.order_dirty = 1;
+	t.list_y = -1;
+	memset(t.col_x, -1, sizeof t.col_x);
+	tui_columns_default(&t);
+	tui_cmdline_init(&t);
 	snprintf(t.status, sizeof t.status, "%s: %zu hosts.  ? for help.", title,
 		 t.e->nhosts);
 
@@ -281,6 +354,8 @@ int tui_run(struct bmc_engine *e, const char *title)
 	tui_draw_init_colors(&t);
 	write_terminal(bracketed_paste_on);
 	tui_panes_init(&t);
+	tui_columns_load(&t); /* after the log can take its complaints */
+	t.sort_jump = 0;
 
 	uv_poll_init(e->loop, &t.input, 0);
 	t.input.data = &t;
@@ -318,6 +393,8 @@ int tui_run(struct bmc_engine *e, const char *title)
 	free(t.order);
 	free(t.marked);
 	free(t.targets);
+	filter_free(t.filt);
+	tui_cmdline_free(&t);
 	free(t.frame_ns);
 	free(t.key_ns);
 	return 0;

@@ -216,7 +216,7 @@ static void vnc_open(struct tui *t, struct bmc_host *h)
 		if (v->h != h || v->relay == NULL || v->stopping)
 			continue;
 		if (v->viewer_running) {
-			tui_statusf(t, "%s: its VNC viewer is open (W lists the relays)", v->host);
+			tui_statusf(t, "%s: its VNC viewer is open (w lists the relays)", v->host);
 		} else {
 			dialog_sel = i;
 			t->dialog = DIALOG_RELAYS;
