@@ -77,5 +77,6 @@ int cmd_boot(struct cli *c, int argc, char **argv);
 int cmd_sol(struct cli *c, int argc, char **argv);
 int cmd_vnc(struct cli *c, int argc, char **argv);
 int cmd_trust(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
 
 #endif
