@@ -244,7 +244,15 @@ like "... the metrics" "$(cat "$T_TMP/tls.metrics")" "^# TYPE ipmi_up gauge$"
 is "plain HTTP to the TLS port gets nothing" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/metrics")" 000
 unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "$WPW"
 
-# SIGTERM: an orderly exit.
+# SIGTERM: an orderly exit, with a kept-alive client still connected.
+spawn "$PY" - "$PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+s.recv(65536)
+time.sleep(30)
+PY
+sleep 1
 kill -TERM "$SERVE_PID" "$TLS_PID"
 gone() { ! kill -0 "$SERVE_PID" 2>/dev/null && ! kill -0 "$TLS_PID" 2>/dev/null; }
 check "SIGTERM ends serve" wait_for 30 gone

@@ -63,6 +63,7 @@ struct serve_http {
 	struct serve_http_stats stats;
 	int port;
 	int stopping, listener_open;
+	size_t unfreed; /* connections not yet freed (closing ones too) */
 	void (*done)(void *arg);
 	void *done_arg;
 };
@@ -74,7 +75,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
 
 static void maybe_done(struct serve_http *s)
 {
-	if (s->stopping && !s->listener_open && s->conns == NULL) {
+	if (s->stopping && !s->listener_open && s->unfreed == 0) {
 		void (*done)(void *) = s->done;
 		void *arg = s->done_arg;
 
@@ -94,6 +95,7 @@ static void on_conn_closed(uv_handle_t *h)
 		return;
 	SSL_free(c->ssl);
 	free(c);
+	s->unfreed--;
 	maybe_done(s);
 }
 
@@ -431,6 +433,7 @@ static void on_connection(uv_stream_t *listener, int status)
 	uv_timer_init(s->loop, &c->timer);
 	c->tcp.data = c->timer.data = c;
 	c->handles = 2;
+	s->unfreed++;
 	c->next = s->conns;
 	if (s->conns != NULL)
 		s->conns->prev = c;
