@@ -4,7 +4,7 @@
  *
  * The file is YAML, of which this reads two levels of "key: value" (two
  * top-level maps, tls_server_config and basic_auth_users), plain or quoted
- * scalars and comments.  Passwords are checked with libxcrypt's crypt_r,
+ * scalars and comments.  Passwords are checked with libxcrypt's crypt_rn,
  * which knows bcrypt; a user name that is not in the file is checked
  * against a known user's hash all the same, so the answer takes as long
  * whether or not the name exists.
@@ -355,7 +355,7 @@ int webconfig_check_auth(const struct webconfig *wc, const char *authorization)
 			user = &wc->users[i];
 	hash = user ? user->hash : wc->users[0].hash;
 	cd = xcalloc(1, sizeof *cd);
-	out = crypt_r(colon + 1, hash, cd);
+	out = crypt_rn(colon + 1, hash, cd, (int)sizeof *cd);
 	if (out != NULL && user != NULL && same_text(out, hash))
 		ok = 1;
 	secure_zero(creds, sizeof creds);

@@ -39,6 +39,21 @@ like "... FILE:LINE" "$out" "bad\.yml:3: tls_server_config: client_auth_type is 
 out=$("$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen nonsense 2>&1); rc=$?
 is "--listen without a port: usage error" "$rc" 2
 
+# The systemd unit, with ExecStart pointed at this build.
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$BUILDDIR/data/bmctop-serve.service" ]; then
+	mkdir -p "$T_TMP/unit"
+	sed "s|^ExecStart=[^ ]*|ExecStart=$BMCTOP|" "$BUILDDIR/data/bmctop-serve.service" >"$T_TMP/unit/bmctop-serve.service"
+	out=$(systemd-analyze verify --man=no "$T_TMP/unit/bmctop-serve.service" 2>&1); rc=$?
+	is "systemd-analyze verify accepts data/bmctop-serve.service" "$rc" 0
+	[ "$rc" = 0 ] || diag "$out"
+	unit=$(cat "$T_TMP/unit/bmctop-serve.service")
+	like "... sandboxed" "$unit" "^ProtectSystem=strict$"
+	like "... the password as a credential" "$unit" "^LoadCredential=bmc-password:"
+	like "... listening on loopback" "$unit" "serve --listen 127\.0\.0\.1:9623$"
+else
+	ok "# SKIP systemd-analyze not installed"
+fi
+
 PORT=$(free_port)
 URL=http://127.0.0.1:$PORT
 spawn "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$PORT </dev/null >"$T_TMP/serve.log" 2>&1

@@ -25,7 +25,7 @@ static char *bcrypt_of(const char *pw)
 
 	memset(&cd, 0, sizeof cd);
 	ASSERT(s != NULL);
-	return strdup(crypt_r(pw, s, &cd));
+	return strdup(crypt_rn(pw, s, &cd, (int)sizeof cd));
 }
 
 TEST(webconfig_reads_tls_and_users)
