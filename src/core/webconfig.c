@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/crypto.h"
 #include "core/webconfig.h"
 #include "core/xalloc.h"
 
@@ -221,6 +222,7 @@ int webconfig_parse(struct webconfig *wc, const char *name, const char *text, si
 
 	memset(wc, 0, sizeof *wc);
 	wc->path = xstrdup(name);
+	crypto_random(wc->cache_key, sizeof wc->cache_key);
 	*errors = NULL;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
@@ -278,7 +280,7 @@ void webconfig_free(struct webconfig *wc)
 	free(wc->cert_file);
 	free(wc->key_file);
 	free(wc->path);
-	memset(wc, 0, sizeof *wc);
+	secure_zero(wc, sizeof *wc);
 }
 
 static int b64_value(char c)
@@ -328,27 +330,42 @@ static int same_text(const char *a, const char *b)
 	return diff == 0;
 }
 
-int webconfig_check_auth(const struct webconfig *wc, const char *authorization)
+/* Was this header allowed before?  Every slot is compared, in full. */
+static int cache_has(const struct webconfig *wc, const uint8_t mac[32])
 {
-	struct crypt_data *cd;
+	unsigned char found = 0;
+	size_t i, k;
+
+	for (i = 0; i < wc->ncache; i++) {
+		unsigned char diff = 0;
+
+		for (k = 0; k < 32; k++)
+			diff |= wc->cache[i][k] ^ mac[k];
+		found |= diff == 0;
+	}
+	return found;
+}
+
+static void cache_add(struct webconfig *wc, const uint8_t mac[32])
+{
+	memcpy(wc->cache[wc->cache_next], mac, 32);
+	wc->cache_next = (wc->cache_next + 1) % WEBCONFIG_AUTH_CACHE;
+	if (wc->ncache < WEBCONFIG_AUTH_CACHE)
+		wc->ncache++;
+}
+
+/* The bcrypt check of "user:password" in creds (changed in place). */
+static int check_password(const struct webconfig *wc, char *creds)
+{
 	const struct webconfig_user *user = NULL;
-	char creds[400];
+	struct crypt_data *cd;
+	char *colon = strchr(creds, ':');
 	const char *hash, *out;
-	char *colon;
 	size_t i;
 	int ok = 0;
 
-	if (wc == NULL || wc->nusers == 0)
-		return 1;
-	if (strncasecmp(authorization, "Basic ", 6) != 0)
+	if (colon == NULL)
 		return 0;
-	if (b64_decode(authorization + 6, creds, sizeof creds) < 0)
-		return 0;
-	colon = strchr(creds, ':');
-	if (colon == NULL) {
-		secure_zero(creds, sizeof creds);
-		return 0;
-	}
 	*colon = '\0';
 	for (i = 0; i < wc->nusers; i++)
 		if (same_text(wc->users[i].name, creds) && user == NULL)
@@ -358,8 +375,31 @@ int webconfig_check_auth(const struct webconfig *wc, const char *authorization)
 	out = crypt_rn(colon + 1, hash, cd, (int)sizeof *cd);
 	if (out != NULL && user != NULL && same_text(out, hash))
 		ok = 1;
-	secure_zero(creds, sizeof creds);
 	secure_zero(cd, sizeof *cd);
 	free(cd);
+	return ok;
+}
+
+int webconfig_check_auth(struct webconfig *wc, const char *authorization)
+{
+	uint8_t mac[CRYPTO_MAX_MAC];
+	char creds[400];
+	int ok = 0;
+
+	if (wc == NULL || wc->nusers == 0)
+		return 1;
+	if (strncasecmp(authorization, "Basic ", 6) != 0)
+		return 0;
+	crypto_hmac(CRYPTO_SHA256, wc->cache_key, sizeof wc->cache_key,
+		    (const uint8_t *)authorization, strlen(authorization), mac);
+	if (cache_has(wc, mac)) {
+		ok = 1;
+	} else if (b64_decode(authorization + 6, creds, sizeof creds) >= 0 &&
+		   check_password(wc, creds)) {
+		ok = 1;
+		cache_add(wc, mac);
+	}
+	secure_zero(creds, sizeof creds);
+	secure_zero(mac, sizeof mac);
 	return ok;
 }

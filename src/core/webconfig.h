@@ -11,6 +11,11 @@
 #define BMCTOP_WEBCONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* Credentials that passed bcrypt, remembered as keyed MACs so a scraper
+ * that sends them every few seconds costs a hash, not a bcrypt run. */
+#define WEBCONFIG_AUTH_CACHE 32
 
 struct webconfig_user {
 	char *name;
@@ -23,6 +28,9 @@ struct webconfig {
 	char *key_file;
 	struct webconfig_user *users;
 	size_t nusers;
+	uint8_t cache_key[32]; /* random per load */
+	uint8_t cache[WEBCONFIG_AUTH_CACHE][32];
+	size_t ncache, cache_next;
 };
 
 /*
@@ -38,8 +46,9 @@ void webconfig_free(struct webconfig *wc);
 /*
  * Check an Authorization header value ("Basic base64(user:password)")
  * against the users: 1 allowed, 0 refused.  Allowed when the file names no
- * users.  An unknown user costs the same bcrypt work as a known one.
+ * users.  An unknown user costs the same bcrypt work as a known one; a
+ * header that passed before is found in the cache.
  */
-int webconfig_check_auth(const struct webconfig *wc, const char *authorization);
+int webconfig_check_auth(struct webconfig *wc, const char *authorization);
 
 #endif

@@ -98,6 +98,10 @@ TEST(webconfig_checks_basic_auth)
 	ASSERT_EQ(parse(&wc, text, &errors), 0);
 	h = basic("alice:s3cret");
 	ASSERT_EQ(webconfig_check_auth(&wc, h), 1);
+	ASSERT_EQ(wc.ncache, 1);
+	/* Again: from the cache, which holds only what passed. */
+	ASSERT_EQ(webconfig_check_auth(&wc, h), 1);
+	ASSERT_EQ(wc.ncache, 1);
 	free(h);
 	h = basic("alice:wrong");
 	ASSERT_EQ(webconfig_check_auth(&wc, h), 0);
@@ -111,6 +115,7 @@ TEST(webconfig_checks_basic_auth)
 	ASSERT_EQ(webconfig_check_auth(&wc, ""), 0);
 	ASSERT_EQ(webconfig_check_auth(&wc, "Basic !!!"), 0);
 	ASSERT_EQ(webconfig_check_auth(&wc, "Bearer abc"), 0);
+	ASSERT_EQ(wc.ncache, 1);
 	webconfig_free(&wc);
 	/* No users: no authentication asked. */
 	ASSERT_EQ(parse(&wc, "tls_server_config:\n  cert_file: a\n  key_file: b\n", &errors), 0);

@@ -246,7 +246,7 @@ static int check_exposure(const char *host, const char *web_path, const struct w
 	return 0;
 }
 
-static int serve_run(struct cli *c, struct serve *s, const struct webconfig *web)
+static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 {
 	char *err = NULL;
 

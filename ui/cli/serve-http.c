@@ -56,7 +56,7 @@ struct serve_http {
 	uv_loop_t *loop;
 	uv_tcp_t listener;
 	SSL_CTX *tls;
-	const struct webconfig *web;
+	struct webconfig *web;
 	serve_handler handler;
 	void *ctx;
 	struct conn *conns;
@@ -540,7 +540,7 @@ static void on_listener_closed(uv_handle_t *h)
 }
 
 struct serve_http *serve_http_start(uv_loop_t *loop, const char *addr, int port,
-				    const struct webconfig *web, serve_handler handler, void *ctx,
+				    struct webconfig *web, serve_handler handler, void *ctx,
 				    char **err)
 {
 	struct serve_http *s = xcalloc(1, sizeof *s);

@@ -52,7 +52,7 @@ struct serve_http;
  * NULL with *err (malloc'd) when it cannot listen or load the TLS files.
  */
 struct serve_http *serve_http_start(uv_loop_t *loop, const char *addr, int port,
-				    const struct webconfig *web, serve_handler handler, void *ctx,
+				    struct webconfig *web, serve_handler handler, void *ctx,
 				    char **err);
 /* The port it listens on. */
 int serve_http_port(const struct serve_http *s);
