@@ -14,9 +14,10 @@
 # waited for), scrape duration (median and 95th percentile), peak RSS of
 # the process tree, and RMCP+ sessions opened per host per hour while
 # scraped, as bmcsim counts them (RAKP 1 received); bmctop's first logins,
-# before every host is up, are not in it.  --big N then starts N BMCs (default 10000; 0 skips it) and
-# reports the /metrics render time and serve's CPU share, polling
-# included, over --big-duration seconds (default 120) once all are up.
+# before every host is up, are not in it; --count 0 skips this part.
+# --big N then starts N BMCs (default 10000; 0 skips it) and reports the
+# /metrics render time and serve's CPU share, polling included, over
+# --big-duration seconds (default 120) once all are up.
 #
 # Loopback only; the password is random, in 0600 files (the exporter's in
 # its YAML config, 0600); every process is stopped by its pid.
@@ -134,6 +135,8 @@ print("%-28s %10.3f %10.1f %10.1f %8d %10.1f %6d %5d" % (label, cpu, statistics.
 PY
 }
 
+# (Not indented: the Python here-documents end at column 0.)
+if [ "$count" -gt 0 ]; then
 echo "== $count BMCs, scraped every ${interval}s for ${duration}s"
 bmcsim_start fleet --count "$count" --redfish-share 0 --dump "$T_TMP/dump.json" || exit 1
 fleet="$T_TMP/fleet.conf"
@@ -191,6 +194,7 @@ print("CPU per scrape cycle: exporter / bmctop = %.1fx" % (e / b if b > 0 else f
 PY
 fi
 bmcsim_stop
+fi
 
 # Ten thousand hosts: render time and steady CPU share.
 if [ "$big" -gt 0 ]; then

@@ -47,6 +47,7 @@ struct conn {
 	char head[HTTP_REQUEST_HEAD_MAX];
 	size_t len;
 	enum timer_mode mode;
+	size_t queued_at_arm; /* bytes still to send when the timer was armed */
 	int closing, lingering, reading;
 	int handles;
 	struct conn *prev, *next;
@@ -119,10 +120,20 @@ static void conn_close(struct conn *c)
 	uv_close((uv_handle_t *)&c->timer, on_conn_closed);
 }
 
+static void arm(struct conn *c, enum timer_mode mode);
+
+/* Out of time, unless an answer is still going out and the client has
+ * taken some of it since the timer was armed: a large /metrics to a slow
+ * reader is not idle. */
 static void on_timer(uv_timer_t *t)
 {
 	struct conn *c = t->data;
+	size_t queued = outq_queued(&c->q);
 
+	if (c->mode != T_HEAD && queued > 0 && queued < c->queued_at_arm) {
+		arm(c, c->mode);
+		return;
+	}
 	if (c->mode != T_LINGER)
 		c->srv->stats.timeouts++;
 	conn_close(c);
@@ -134,6 +145,7 @@ static void arm(struct conn *c, enum timer_mode mode)
 				       LINGER_MS };
 
 	c->mode = mode;
+	c->queued_at_arm = outq_queued(&c->q);
 	uv_timer_start(&c->timer, on_timer, ms[mode], 0);
 }
 
