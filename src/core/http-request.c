@@ -142,7 +142,9 @@ static int parse_header(struct http_request *r, const char *line, size_t n)
 	} else if (IS("Transfer-Encoding")) {
 		return -501;
 	} else if (IS("Accept")) {
-		copy_field(r->accept, sizeof r->accept, v, vn < sizeof r->accept ? vn : sizeof r->accept - 1);
+		size_t keep = vn < sizeof r->accept ? vn : sizeof r->accept - 1;
+
+		copy_field(r->accept, sizeof r->accept, v, keep);
 	} else if (IS("Authorization")) {
 		if (copy_field(r->authorization, sizeof r->authorization, v, vn) != 0)
 			return -431;

@@ -330,7 +330,8 @@ static void render_sensor_family(struct metrics_text *o, const struct sensor_fam
 				v = health_value(s->status);
 			else
 				v = s->has_value ? s->value * sf->scale : NAN;
-			source = s->source == SRC_NONE ? host_source(h) : bmc_source_name(s->source);
+			source = s->source == SRC_NONE ? host_source(h)
+							: bmc_source_name(s->source);
 			start_sample(o, &f, flags);
 			open_labels(o, h, source, flags);
 			snprintf(id, sizeof id, "%zu", j + 1);
@@ -352,8 +353,9 @@ static void render_up(struct metrics_text *o, const struct bmc_host *hosts, size
 		      unsigned flags)
 {
 	static const char *const collectors[] = { "ipmi", "chassis", "sel" };
-	struct family f = { "ipmi_up", "'1' if a scrape of the IPMI device was successful, '0' otherwise.",
-			    0, 0 };
+	struct family f = {
+		"ipmi_up", "'1' if a scrape of the IPMI device was successful, '0' otherwise.", 0, 0
+	};
 	size_t i, c;
 
 	for (i = 0; i < n; i++) {
@@ -371,7 +373,8 @@ static void render_up(struct metrics_text *o, const struct bmc_host *hosts, size
 static void render_power(struct metrics_text *o, const struct bmc_host *hosts, size_t n,
 			 unsigned flags)
 {
-	struct family f = { "ipmi_chassis_power_state", "Current power state (1=on, 0=off).", 0, 0 };
+	struct family f = { "ipmi_chassis_power_state", "Current power state (1=on, 0=off).", 0,
+			    0 };
 	size_t i;
 
 	for (i = 0; i < n; i++) {

@@ -43,25 +43,32 @@ static void reply_text(struct serve_reply *r, int status, const char *body)
 	r->body_len = strlen(body);
 }
 
+/* Render hosts[0..n) into the reply, in the format the client asked for. */
+static void reply_metrics(struct serve *s, const struct http_request *req,
+			  const struct bmc_host *hosts, size_t n, const struct metrics_fleet *fleet,
+			  unsigned flags, struct serve_reply *r)
+{
+	int om = http_request_accepts(req, "application/openmetrics-text");
+
+	s->text.len = 0;
+	metrics_render(&s->text, hosts, n, fleet, flags | (om ? METRICS_OPENMETRICS : 0));
+	r->status = 200;
+	r->content_type = om ? METRICS_TYPE_OPENMETRICS : METRICS_TYPE_TEXT;
+	r->body = s->text.data;
+	r->body_len = s->text.len;
+}
+
 static void serve_metrics(struct serve *s, const struct http_request *req,
 			  struct serve_reply *r)
 {
 	struct bmc_engine *e = &s->cli->engine;
 	struct metrics_fleet fleet = { 0, 0 };
 	struct sched_stats st;
-	unsigned flags = 0;
 
-	if (http_request_accepts(req, "application/openmetrics-text"))
-		flags |= METRICS_OPENMETRICS;
 	sched_get_stats(e, &st);
 	fleet.polls_in_flight = st.in_flight;
 	fleet.in_flight_limit = st.limit;
-	s->text.len = 0;
-	metrics_render(&s->text, e->hosts, e->nhosts, &fleet, flags);
-	r->status = 200;
-	r->content_type = flags & METRICS_OPENMETRICS ? METRICS_TYPE_OPENMETRICS : METRICS_TYPE_TEXT;
-	r->body = s->text.data;
-	r->body_len = s->text.len;
+	reply_metrics(s, req, e->hosts, e->nhosts, &fleet, 0, r);
 }
 
 /* A fleet host by name, or by its address as ipmi_exporter's targets are. */
@@ -85,7 +92,6 @@ static void serve_probe(struct serve *s, const struct http_request *req, struct 
 	char target[256];
 	const struct bmc_host *h;
 	int rc = http_request_query(req->target, "target", target, sizeof target);
-	unsigned flags = METRICS_NO_HOST;
 
 	if (rc <= 0) {
 		reply_text(r, 400,
@@ -99,14 +105,7 @@ static void serve_probe(struct serve *s, const struct http_request *req, struct 
 		reply_text(r, 404, "no such host in the fleet\n");
 		return;
 	}
-	if (http_request_accepts(req, "application/openmetrics-text"))
-		flags |= METRICS_OPENMETRICS;
-	s->text.len = 0;
-	metrics_render(&s->text, h, 1, NULL, flags);
-	r->status = 200;
-	r->content_type = flags & METRICS_OPENMETRICS ? METRICS_TYPE_OPENMETRICS : METRICS_TYPE_TEXT;
-	r->body = s->text.data;
-	r->body_len = s->text.len;
+	reply_metrics(s, req, h, 1, NULL, METRICS_NO_HOST, r);
 }
 
 /* A Host header fit to name this server in a target, or NULL. */
@@ -137,8 +136,9 @@ static void serve_discover(struct serve *s, const struct http_request *req,
 	size_t i;
 
 	if (self == NULL) {
-		snprintf(fallback, sizeof fallback, strchr(s->listen_host, ':') ? "[%s]:%d" : "%s:%d",
-			 s->listen_host, s->listen_port);
+		snprintf(fallback, sizeof fallback,
+			 strchr(s->listen_host, ':') ? "[%s]:%d" : "%s:%d", s->listen_host,
+			 s->listen_port);
 		self = fallback;
 	}
 	for (i = 0; i < e->nhosts; i++) {
@@ -147,7 +147,8 @@ static void serve_discover(struct serve *s, const struct http_request *req,
 					   hc->group ? hc->group : "", "__metrics_path__", "/probe",
 					   "__param_target", hc->name);
 
-		json_array_append_new(arr, json_pack("{s:[s], s:o}", "targets", self, "labels", labels));
+		json_array_append_new(arr,
+				      json_pack("{s:[s], s:o}", "targets", self, "labels", labels));
 	}
 	free(s->json);
 	s->json = json_dumps(arr, JSON_COMPACT);

@@ -248,7 +248,8 @@ static void dispatch(struct conn *c, const struct http_request *req)
 	}
 	if (s->web != NULL && s->web->nusers > 0 &&
 	    !webconfig_check_auth(s->web, req->authorization)) {
-		respond_error(c, 401, "WWW-Authenticate: Basic realm=\"bmctop\", charset=\"UTF-8\"\r\n",
+		respond_error(c, 401,
+			      "WWW-Authenticate: Basic realm=\"bmctop\", charset=\"UTF-8\"\r\n",
 			      req->keep_alive);
 		return;
 	}
@@ -485,11 +486,13 @@ static SSL_CTX *tls_context(const struct webconfig *web, char **err)
 	}
 	{
 		const char *reason = ERR_reason_error_string(ERR_get_error());
+		const char *doing = "start";
 
-		*err = xasprintf("%s: %s: cannot %s: %s", web->path, what,
-				 what == web->cert_file  ? "load the certificate"
-				 : what == web->key_file ? "load the key (or it does not match the certificate)"
-							 : "start",
+		if (what == web->cert_file)
+			doing = "load the certificate";
+		else if (what == web->key_file)
+			doing = "load the key (or it does not match the certificate)";
+		*err = xasprintf("%s: %s: cannot %s: %s", web->path, what, doing,
 				 reason ? reason : "OpenSSL failed");
 	}
 	ERR_clear_error();
@@ -533,8 +536,8 @@ static int bind_listener(struct serve_http *s, const char *addr, int port, char 
 	if (rc == 0)
 		rc = uv_listen((uv_stream_t *)&s->listener, 128, on_connection);
 	if (rc != 0) {
-		*err = xasprintf("cannot listen on %s%s%s:%d: %s", v6 ? "[" : "", addr, v6 ? "]" : "",
-				 port, uv_strerror(rc));
+		*err = xasprintf("cannot listen on %s%s%s:%d: %s", v6 ? "[" : "", addr,
+				 v6 ? "]" : "", port, uv_strerror(rc));
 		return -1;
 	}
 	uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &namelen);
