@@ -199,7 +199,8 @@ fi
 # Ten thousand hosts: render time and steady CPU share.
 if [ "$big" -gt 0 ]; then
 	echo "== $big BMCs: /metrics render and serve's CPU share, polling included"
-	bmcsim_start big --count "$big" --redfish-share 0 || exit 1
+	# One address each (127.0.0.x), one port: no ephemeral ports used up.
+	bmcsim_start big --count "$big" --redfish-share 0 --spread --port "$(free_port udp)" || exit 1
 	port=$(free_port)
 	spawn "$BMCTOP" -c "$T_TMP/big.conf" serve --listen "127.0.0.1:$port" </dev/null >"$T_TMP/big-serve.log" 2>&1
 	big_pid=$T_LAST_PID
