@@ -259,6 +259,24 @@ like "... the metrics" "$(cat "$T_TMP/tls.metrics")" "^# TYPE ipmi_up gauge$"
 is "plain HTTP to the TLS port gets nothing" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/metrics")" 000
 unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "$WPW"
 
+(umask 077 && printf 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n' >"$T_TMP/nocert.yml")
+out=$(timeout 30 "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$(free_port) --web-config "$T_TMP/nocert.yml" 2>&1); rc=$?
+is "a certificate that cannot be read: exit 2" "$rc" 2
+like "... naming the web config and the file" "$out" "nocert\.yml: .*missing\.pem: cannot load the certificate"
+
+# IPv6 loopback is loopback.
+if "$PY" -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	V6PORT=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])')
+	spawn "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen "[::1]:$V6PORT" </dev/null >"$T_TMP/v6.log" 2>&1
+	V6_PID=$T_LAST_PID
+	v6_up() { [ "$(curl -sg --max-time 5 "http://[::1]:$V6PORT/-/healthy")" = OK ]; }
+	check "serve --listen [::1]:PORT answers without a web config" wait_for 30 v6_up
+	like "... and /discover names it in brackets" "$(curl -sg --max-time 5 "http://[::1]:$V6PORT/discover")" "\"targets\":\[\"\[::1\]:$V6PORT\"\]"
+	kill "$V6_PID"
+else
+	ok "# SKIP no IPv6 loopback"
+fi
+
 # SIGTERM: an orderly exit, with a kept-alive client still connected.
 spawn "$PY" - "$PORT" <<'PY'
 import socket, sys, time
