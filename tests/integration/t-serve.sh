@@ -207,30 +207,49 @@ PY
 like "slowloris: the dribbling head is cut off" "$slow" "^(closed|408)$"
 check "... and serve still answers" healthy
 
-# More connections than slots: the extra ones are closed at once, and once
-# they go, serving goes on.
+# More connections than slots (64).  Silent ones give way: the oldest that
+# never sent a request is closed for a newcomer.  When every slot is a
+# working client, the newcomer is closed at once; once they leave, serving
+# goes on.
 conns=$("$PY" - "$PORT" <<'PY'
 import socket, sys, time
-held = []
-for i in range(64):
-    held.append(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5))
+port = int(sys.argv[1])
+def conn():
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.settimeout(5)
+    return s
+def ask(s):
+    try:
+        s.sendall(b"GET /-/healthy HTTP/1.1\r\nHost: a\r\n\r\n")
+        d = s.recv(4096)
+        return "answered" if d.startswith(b"HTTP/1.1 200") else "closed"
+    except (ConnectionResetError, BrokenPipeError):
+        return "closed"
+    except socket.timeout:
+        return "hung"
+silent = [conn() for i in range(64)]
 time.sleep(0.5)
-extra = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-extra.settimeout(5)
+new = conn()
+r1 = ask(new)
 try:
-    extra.sendall(b"GET /-/healthy HTTP/1.1\r\nHost: a\r\n\r\n")
-    d = extra.recv(100)
-    print("answered" if d else "closed")
-except (ConnectionResetError, BrokenPipeError):
-    print("closed")
-except socket.timeout:
-    print("hung")
-for s in held:
+    first = "closed" if silent[0].recv(10) == b"" else "open"
+except (ConnectionResetError, socket.timeout):
+    first = "closed" if not isinstance(sys.exc_info()[1], socket.timeout) else "open"
+for s in silent + [new]:
     s.close()
+time.sleep(0.5)
+busy = [conn() for i in range(64)]
+answers = [ask(s) for s in busy]
+extra = conn()
+r2 = ask(extra)
+for s in busy + [extra]:
+    s.close()
+print(r1, first, answers.count("answered"), r2)
 PY
 )
-is "the 65th connection is closed at once" "$conns" closed
-check "... and after the 64 leave, serve answers" wait_for 10 healthy
+is "64 silent connections: a newcomer is answered, the oldest silent one closed; 64 working ones: the 65th is closed" \
+	"$conns" "answered closed 64 closed"
+check "... and after they leave, serve answers" wait_for 10 healthy
 
 # TLS and basic auth from a web config (on loopback: nothing else listens).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
@@ -250,7 +269,9 @@ tls_up() { curl -s --cacert "$T_TMP/cert.pem" --max-time 5 -o /dev/null "$TURL/-
 check "TLS serve starts" wait_for 30 tls_up
 like "... and says https" "$(cat "$T_TMP/tls.log")" "on https://127\.0\.0\.1:$TPORT/metrics"
 is "no credentials: 401" "$(curl -s --cacert "$T_TMP/cert.pem" -o /dev/null -w '%{http_code}' "$TURL/metrics")" 401
-like "... with WWW-Authenticate" "$(curl -s --cacert "$T_TMP/cert.pem" -D - -o /dev/null "$TURL/metrics")" 'WWW-Authenticate: Basic realm="bmctop"'
+hdr=$(curl -s --cacert "$T_TMP/cert.pem" -D - -o /dev/null "$TURL/metrics")
+like "... with WWW-Authenticate" "$hdr" 'WWW-Authenticate: Basic realm="bmctop"'
+like "... closing the connection (it holds no slot)" "$hdr" 'Connection: close'
 is "a wrong password: 401" "$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc.bad" -o /dev/null -w '%{http_code}' "$TURL/metrics")" 401
 is "an unknown user: 401" "$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc.who" -o /dev/null -w '%{http_code}' "$TURL/metrics")" 401
 code=$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc" -o "$T_TMP/tls.metrics" -w '%{http_code}' "$TURL/metrics")

@@ -49,6 +49,7 @@ struct conn {
 	enum timer_mode mode;
 	size_t queued_at_arm; /* bytes still to send when the timer was armed */
 	int closing, lingering, reading;
+	unsigned answered; /* requests answered on this connection */
 	int handles;
 	struct conn *prev, *next;
 };
@@ -218,6 +219,7 @@ static void respond(struct conn *c, int status, const char *type, const char *ex
 		     status, http_status_text(status), type, len, extra ? extra : "",
 		     keep_alive ? "keep-alive" : "close");
 	c->srv->stats.requests++;
+	c->answered++;
 	if (conn_write(c, h, (size_t)n) != 0 ||
 	    (!head_only && len > 0 && conn_write(c, body, len) != 0)) {
 		conn_close(c);
@@ -248,9 +250,9 @@ static void dispatch(struct conn *c, const struct http_request *req)
 	}
 	if (s->web != NULL && s->web->nusers > 0 &&
 	    !webconfig_check_auth(s->web, req->authorization)) {
+		/* Closed after it: a client without credentials holds no slot. */
 		respond_error(c, 401,
-			      "WWW-Authenticate: Basic realm=\"bmctop\", charset=\"UTF-8\"\r\n",
-			      req->keep_alive);
+			      "WWW-Authenticate: Basic realm=\"bmctop\", charset=\"UTF-8\"\r\n", 0);
 		return;
 	}
 	http_request_path(req->target, path, sizeof path);
@@ -424,6 +426,17 @@ static void on_refused_closed(uv_handle_t *h)
 	free(h);
 }
 
+/* The oldest connection that has not had an answer yet, or NULL. */
+static struct conn *oldest_unanswered(struct serve_http *s)
+{
+	struct conn *c, *found = NULL;
+
+	for (c = s->conns; c != NULL; c = c->next)
+		if (c->answered == 0 && !c->lingering)
+			found = c;
+	return found;
+}
+
 static void on_connection(uv_stream_t *listener, int status)
 {
 	struct serve_http *s = listener->data;
@@ -431,6 +444,16 @@ static void on_connection(uv_stream_t *listener, int status)
 
 	if (status != 0 || s->stopping)
 		return;
+	/* Full: a connection that never sent a request gives way to the new
+	 * one, so silent clients cannot keep Prometheus out; when every slot
+	 * is a working client, the new one is refused. */
+	if (s->stats.conns >= SERVE_HTTP_MAX_CONNS) {
+		c = oldest_unanswered(s);
+		if (c != NULL) {
+			s->stats.evicted++;
+			conn_close(c);
+		}
+	}
 	if (s->stats.conns >= SERVE_HTTP_MAX_CONNS) {
 		uv_tcp_t *t = xmalloc(sizeof *t);
 
@@ -460,8 +483,8 @@ static void on_connection(uv_stream_t *listener, int status)
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
-	/* The handshake, like a head, must come within the head timeout. */
-	arm(c, s->tls != NULL ? T_HEAD : T_IDLE);
+	/* The first request (and the TLS handshake) within the head timeout. */
+	arm(c, T_HEAD);
 	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 		c->reading = 1;
 	else

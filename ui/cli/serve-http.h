@@ -3,11 +3,13 @@
  * HEAD only, keep-alive, optional TLS and basic auth from a web
  * configuration (core/webconfig.h), on the engine's loop.
  *
- * Every resource is bounded: connections (SERVE_HTTP_MAX_CONNS; more are
- * closed at once), the request head (HTTP_REQUEST_HEAD_MAX), the time to
- * send a head once it has started and the time a connection may sit idle,
- * and the bytes queued toward each client (over high water its requests
- * are not read until it catches up).
+ * Every resource is bounded: connections (SERVE_HTTP_MAX_CONNS: when all
+ * are taken, the oldest that has not sent a request yet is closed for the
+ * new one, and if every one has, the new one is closed), the request head
+ * (HTTP_REQUEST_HEAD_MAX), the time to send the first head (or finish one
+ * that has started) and the time a connection may sit idle, and the bytes
+ * queued toward each client (over high water its requests are not read
+ * until it catches up).
  */
 #ifndef BMCTOP_CLI_SERVE_HTTP_H
 #define BMCTOP_CLI_SERVE_HTTP_H
@@ -20,7 +22,7 @@
 #include "core/webconfig.h"
 
 #define SERVE_HTTP_MAX_CONNS 64
-#define SERVE_HTTP_HEAD_TIMEOUT_MS 10000 /* from a request's first byte (or the TLS hello) */
+#define SERVE_HTTP_HEAD_TIMEOUT_MS 10000 /* for the first request, or one that has started */
 #define SERVE_HTTP_IDLE_TIMEOUT_MS 60000 /* between requests of a kept-alive connection */
 
 /* What a handler answers; body must stay valid until the handler returns
@@ -40,6 +42,7 @@ struct serve_http_stats {
 	size_t conns;	     /* open now */
 	uint64_t requests;   /* answered, errors included */
 	uint64_t refused;    /* connections closed for want of a slot */
+	uint64_t evicted;    /* silent connections closed to make room */
 	uint64_t timeouts;   /* connections closed by a timer */
 };
 
