@@ -68,6 +68,38 @@ static int has_token(const char *v, size_t n, const char *token)
 	return 0;
 }
 
+/* Accept-Encoding: is gzip among the codings, with a q other than 0? */
+static int accepts_gzip(const char *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t start, end, next;
+
+		while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		start = i;
+		while (i < n && v[i] != ',')
+			i++;
+		next = i;
+		end = start;
+		while (end < next && v[end] != ';' && v[end] != ' ' && v[end] != '\t')
+			end++;
+		if (end - start == 4 && strncasecmp(v + start, "gzip", 4) == 0) {
+			const char *q = memchr(v + end, '=', next - end);
+			size_t k;
+			int zero = q != NULL && q + 1 < v + next && q[1] == '0';
+
+			/* q=0, q=0.0, q=0.000: not acceptable. */
+			for (k = q ? (size_t)(q + 2 - v) : next; zero && k < next; k++)
+				zero = v[k] == '.' || v[k] == '0' || v[k] == ' ';
+			if (!zero)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static int parse_request_line(struct http_request *r, const char *line, size_t n)
 {
 	const char *sp1 = memchr(line, ' ', n), *sp2;
@@ -141,6 +173,8 @@ static int parse_header(struct http_request *r, const char *line, size_t n)
 			return vn == 0 ? -400 : -501;
 	} else if (IS("Transfer-Encoding")) {
 		return -501;
+	} else if (IS("Accept-Encoding")) {
+		r->accepts_gzip = accepts_gzip(v, vn);
 	} else if (IS("Accept")) {
 		size_t keep = vn < sizeof r->accept ? vn : sizeof r->accept - 1;
 

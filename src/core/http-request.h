@@ -21,6 +21,7 @@ struct http_request {
 	int http_minor;			      /* HTTP/1.<minor> */
 	int keep_alive;			      /* the connection stays open after the answer */
 	int has_host;
+	int accepts_gzip;	  /* Accept-Encoding names gzip (not with q=0) */
 	char host[256];		  /* the Host header; empty when absent or too long */
 	char accept[256];	  /* truncated when longer: only searched */
 	char authorization[512];  /* empty when absent; too long is refused */

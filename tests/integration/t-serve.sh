@@ -94,6 +94,10 @@ curl -s --max-time 10 -D "$T_TMP/om.hdr" -o "$T_TMP/om.txt" -H 'Accept: applicat
 like "OpenMetrics when the Accept header asks" "$(cat "$T_TMP/om.hdr")" "Content-Type: application/openmetrics-text; version=1\.0\.0"
 like "... counters' TYPE without _total" "$(cat "$T_TMP/om.txt")" "^# TYPE bmctop_packets_sent counter$"
 
+hdr=$(curl -s --max-time 10 -D - -o "$T_TMP/m.gz" -H 'Accept-Encoding: gzip' "$URL/metrics")
+like "gzip when the client takes it (Prometheus does)" "$hdr" "Content-Encoding: gzip"
+is "... and it unpacks to the same families" "$(gzip -dc "$T_TMP/m.gz" | grep -c '^# TYPE')" "$(grep -c '^# TYPE' "$T_TMP/metrics")"
+
 # The readings equal what `bmctop status --json` reads from the same BMCs
 # (bmcsim --tick 0 freezes them).
 "$BMCTOP" -c "$T_TMP/fleet.conf" status --json >"$T_TMP/status.json" 2>"$T_TMP/status.err"

@@ -30,6 +30,25 @@ TEST(http_request_simple_get)
 	ASSERT(!http_request_accepts(&r, "application/json"));
 }
 
+TEST(http_request_accept_encoding)
+{
+	struct http_request r;
+
+	ASSERT(parse(&r, "GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n") > 0);
+	ASSERT_EQ(r.accepts_gzip, 1);
+	ASSERT(parse(&r, "GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br, GZIP;q=0.5\r\n\r\n") >
+	       0);
+	ASSERT_EQ(r.accepts_gzip, 1);
+	ASSERT(parse(&r, "GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip;q=0.000\r\n\r\n") >
+	       0);
+	ASSERT_EQ(r.accepts_gzip, 0);
+	ASSERT(parse(&r, "GET / HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzipx, deflate\r\n\r\n") >
+	       0);
+	ASSERT_EQ(r.accepts_gzip, 0);
+	ASSERT(parse(&r, "GET / HTTP/1.1\r\nHost: a\r\n\r\n") > 0);
+	ASSERT_EQ(r.accepts_gzip, 0);
+}
+
 TEST(http_request_partial_needs_more)
 {
 	struct http_request r;

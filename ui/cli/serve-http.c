@@ -240,7 +240,8 @@ static void respond_error(struct conn *c, int status, const char *extra, int kee
 static void dispatch(struct conn *c, const struct http_request *req)
 {
 	struct serve_http *s = c->srv;
-	struct serve_reply reply = { 404, "text/plain; charset=utf-8", "404 Not Found\n", 14 };
+	struct serve_reply reply = { 404, "text/plain; charset=utf-8", NULL, "404 Not Found\n", 14 };
+	char extra[80] = "";
 	char path[HTTP_REQUEST_TARGET_MAX];
 	int head_only = strcmp(req->method, "HEAD") == 0;
 
@@ -257,7 +258,10 @@ static void dispatch(struct conn *c, const struct http_request *req)
 	}
 	http_request_path(req->target, path, sizeof path);
 	s->handler(s->ctx, req, path, &reply);
-	respond(c, reply.status, reply.content_type, NULL, reply.body, reply.body_len, head_only,
+	if (reply.content_encoding != NULL)
+		snprintf(extra, sizeof extra, "Content-Encoding: %s\r\nVary: Accept-Encoding\r\n",
+			 reply.content_encoding);
+	respond(c, reply.status, reply.content_type, extra, reply.body, reply.body_len, head_only,
 		req->keep_alive);
 }
 

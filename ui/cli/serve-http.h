@@ -30,6 +30,7 @@
 struct serve_reply {
 	int status;
 	const char *content_type;
+	const char *content_encoding; /* "gzip", or NULL */
 	const char *body;
 	size_t body_len;
 };
