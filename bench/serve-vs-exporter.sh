@@ -207,17 +207,19 @@ if [ "$big" -gt 0 ]; then
 	most_up() { [ "$(curl -s --max-time 30 "http://127.0.0.1:$port/metrics" | awk '/^bmctop_hosts_up / {print $2}')" -ge $((big * 99 / 100)) ]; }
 	if wait_for 900 most_up; then
 		b0=$(cpu "$big_pid"); t0=$(date +%s.%N)
-		times=()
+		times=() gztimes=()
 		for _ in 1 2 3 4 5; do
 			times+=("$(curl -s -o "$T_TMP/big.metrics" --max-time 60 -w '%{time_total}' "http://127.0.0.1:$port/metrics")")
+			gztimes+=("$(curl -s -o "$T_TMP/big.gz" -H 'Accept-Encoding: gzip' --max-time 60 -w '%{time_total}' "http://127.0.0.1:$port/metrics")")
 			sleep $((big_duration / 5))
 		done
 		b1=$(cpu "$big_pid"); t1=$(date +%s.%N)
-		"$PY" - "$b0" "$b1" "$t0" "$t1" "$T_TMP/big.metrics" "${times[@]}" <<'PY'
+		"$PY" - "$b0" "$b1" "$t0" "$t1" "$T_TMP/big.metrics" "$T_TMP/big.gz" "${times[@]}" "${gztimes[@]}" <<'PY'
 import sys, os
 b0, b1, t0, t1 = map(float, sys.argv[1:5])
-times = sorted(float(x) for x in sys.argv[6:])
-print("/metrics of %s bytes: median %.3f s, worst %.3f s (5 scrapes)" % (os.path.getsize(sys.argv[5]), times[len(times) // 2], times[-1]))
+both = [float(x) for x in sys.argv[7:]]
+for what, path, times in (("plain", sys.argv[5], sorted(both[:5])), ("gzip", sys.argv[6], sorted(both[5:]))):
+    print("/metrics (%s) of %s bytes: median %.3f s, worst %.3f s (5 scrapes)" % (what, os.path.getsize(path), times[len(times) // 2], times[-1]))
 print("serve CPU share over %.0f s, polling and scrapes included: %.1f%% of a core" % (t1 - t0, (b1 - b0) / (t1 - t0) * 100))
 PY
 	else
