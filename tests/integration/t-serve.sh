@@ -162,6 +162,46 @@ is "POST: 405" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --max-time 5 "$
 v=$(curl -sv --max-time 10 "$URL/-/healthy" "$URL/-/healthy" 2>&1 >/dev/null)
 like "keep-alive: a second request reuses the connection" "$v" "Re-using existing connection|Reusing existing connection"
 
+# pipeline PORT N [tls CAFILE AUTH]: send N requests for /metrics at once,
+# read nothing for a second (the answers pile up past the queue's high
+# water, and serve stops reading), then read every answer: prints how many
+# came back 200 with their whole body.
+pipeline() {
+	"$PY" - "$@" <<'PY'
+import socket, ssl, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+s = socket.create_connection(("127.0.0.1", port), timeout=30)
+extra = b""
+if len(sys.argv) > 3:
+    ctx = ssl.create_default_context(cafile=sys.argv[4])
+    s = ctx.wrap_socket(s, server_hostname="127.0.0.1")
+    extra = b"Authorization: " + sys.argv[5].encode() + b"\r\n"
+s.sendall((b"GET /metrics HTTP/1.1\r\nHost: a\r\n" + extra + b"\r\n") * n)
+time.sleep(1)
+buf, good = b"", 0
+def fill(k):
+    global buf
+    while len(buf) < k:
+        d = s.recv(1 << 16)
+        if not d:
+            raise EOFError
+        buf += d
+try:
+    for i in range(n):
+        while b"\r\n\r\n" not in buf:
+            fill(len(buf) + 1)
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        clen = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0])
+        fill(clen)
+        body, buf = buf[:clen], buf[clen:]
+        good += head.startswith(b"HTTP/1.1 200") and len(body) == clen and b"# TYPE ipmi_up" in body
+except (EOFError, socket.timeout, ConnectionResetError) as e:
+    pass
+print(good)
+PY
+}
+is "200 pipelined scrapes, read late: all answered" "$(pipeline "$PORT" 200)" 200
+
 raw() { # raw TEXT [SECONDS]: send TEXT, print the first line of the answer
 	"$PY" - "$PORT" "$1" "${2:-5}" <<'PY'
 import socket, sys
@@ -281,6 +321,8 @@ is "an unknown user: 401" "$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T
 code=$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc" -o "$T_TMP/tls.metrics" -w '%{http_code}' "$TURL/metrics")
 is "the user with its password: 200, verified TLS" "$code" 200
 like "... the metrics" "$(cat "$T_TMP/tls.metrics")" "^# TYPE ipmi_up gauge$"
+AUTH="Basic $(printf 'prometheus:%s' "$WPW" | base64 -w0)"
+is "... 100 pipelined scrapes over TLS, read late: all answered" "$(pipeline "$TPORT" 100 tls "$T_TMP/cert.pem" "$AUTH")" 100
 is "plain HTTP to the TLS port gets nothing" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/metrics")" 000
 unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "$WPW"
 

@@ -315,9 +315,12 @@ static void take_plain(struct conn *c, const char *p, size_t n)
 	}
 }
 
+/* Ciphertext in (n may be 0: read what OpenSSL already holds, when the
+ * client has caught up with its answers). */
 static void take_tls(struct conn *c, const char *p, size_t n)
 {
-	BIO_write(c->rbio, p, (int)n);
+	if (n > 0)
+		BIO_write(c->rbio, p, (int)n);
 	if (!SSL_is_init_finished(c->ssl)) {
 		int rc = SSL_do_handshake(c->ssl);
 
@@ -330,13 +333,13 @@ static void take_tls(struct conn *c, const char *p, size_t n)
 			return;
 		}
 	}
-	while (!c->closing && !c->lingering) {
+	while (!c->closing && !c->lingering && !outq_full(&c->q)) {
 		size_t room = sizeof c->head - c->len;
 		int got;
 
 		if (room == 0) {
 			process(c);
-			if (c->len == sizeof c->head) {
+			if (c->len == sizeof c->head && !outq_full(&c->q)) {
 				if (!c->closing && !c->lingering)
 					respond_error(c, 431, NULL, 0);
 				return;
@@ -399,7 +402,10 @@ static void on_flow(struct outq *q, int full)
 	}
 	if (!c->reading && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 		c->reading = 1;
-	process(c);
+	if (c->ssl != NULL && SSL_is_init_finished(c->ssl))
+		take_tls(c, NULL, 0);
+	else
+		process(c);
 }
 
 static void on_failed(struct outq *q, int status)
