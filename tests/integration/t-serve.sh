@@ -200,7 +200,7 @@ except (EOFError, socket.timeout, ConnectionResetError) as e:
 print(good)
 PY
 }
-is "200 pipelined scrapes, read late: all answered" "$(pipeline "$PORT" 200)" 200
+is "1000 pipelined scrapes, read late: all answered" "$(pipeline "$PORT" 1000)" 1000
 
 raw() { # raw TEXT [SECONDS]: send TEXT, print the first line of the answer
 	"$PY" - "$PORT" "$1" "${2:-5}" <<'PY'
@@ -322,7 +322,7 @@ code=$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc" -o "$T_TMP
 is "the user with its password: 200, verified TLS" "$code" 200
 like "... the metrics" "$(cat "$T_TMP/tls.metrics")" "^# TYPE ipmi_up gauge$"
 AUTH="Basic $(printf 'prometheus:%s' "$WPW" | base64 -w0)"
-is "... 100 pipelined scrapes over TLS, read late: all answered" "$(pipeline "$TPORT" 100 tls "$T_TMP/cert.pem" "$AUTH")" 100
+is "... 1000 pipelined scrapes over TLS, read late: all answered" "$(pipeline "$TPORT" 1000 tls "$T_TMP/cert.pem" "$AUTH")" 1000
 is "plain HTTP to the TLS port gets nothing" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/metrics")" 000
 unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "$WPW"
 

@@ -46,6 +46,10 @@ struct conn {
 	BIO *rbio, *wbio;
 	char head[HTTP_REQUEST_HEAD_MAX];
 	size_t len;
+	/* Plain requests read past a full head while the client was not
+	 * reading its answers (at most one read's worth): taken when it has. */
+	char *pending;
+	size_t npending;
 	enum timer_mode mode;
 	size_t queued_at_arm; /* bytes still to send when the timer was armed */
 	int closing, lingering, reading;
@@ -96,6 +100,7 @@ static void on_conn_closed(uv_handle_t *h)
 	if (--c->handles > 0)
 		return;
 	SSL_free(c->ssl);
+	free(c->pending);
 	free(c);
 	s->unfreed--;
 	maybe_done(s);
@@ -301,9 +306,10 @@ static void take_plain(struct conn *c, const char *p, size_t n)
 		n -= k;
 		process(c);
 		if (n > 0 && outq_full(&c->q)) {
-			/* Pipelining past a full buffer without reading the
-			 * answers: nothing good comes of it. */
-			conn_close(c);
+			/* Reading has stopped (on_flow); keep the rest. */
+			c->pending = xmalloc(n);
+			memcpy(c->pending, p, n);
+			c->npending = n;
 			return;
 		}
 		if (n > 0 && c->len == sizeof c->head) {
@@ -402,10 +408,17 @@ static void on_flow(struct outq *q, int full)
 	}
 	if (!c->reading && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 		c->reading = 1;
-	if (c->ssl != NULL && SSL_is_init_finished(c->ssl))
+	if (c->ssl != NULL && SSL_is_init_finished(c->ssl)) {
 		take_tls(c, NULL, 0);
-	else
+	} else if (c->pending != NULL) {
+		char *p = c->pending;
+
+		c->pending = NULL;
+		take_plain(c, p, c->npending);
+		free(p);
+	} else {
 		process(c);
+	}
 }
 
 static void on_failed(struct outq *q, int status)
