@@ -357,4 +357,5 @@ kill -TERM "$SERVE_PID" "$TLS_PID"
 gone() { ! kill -0 "$SERVE_PID" 2>/dev/null && ! kill -0 "$TLS_PID" 2>/dev/null; }
 check "SIGTERM ends serve" wait_for 30 gone
 wait "$SERVE_PID"; is "... with status 0" "$?" 0
+like "the log says what serve answered" "$(cat "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "serve: stopping after [1-9][0-9]* requests \([0-9]+ connections refused, [1-9][0-9]* silent ones closed for others, [1-9][0-9]* timed out\)"
 exit 0

@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "cli/serve-http.h"
+#include "core/log.h"
 #include "core/metrics.h"
 #include "core/sched.h"
 #include "core/webconfig.h"
@@ -231,13 +232,28 @@ static void serve_handle(void *ctx, const struct http_request *req, const char *
 		reply_text(r, 404, "404 Not Found: try /metrics, /probe?target=HOST, /discover\n");
 }
 
+/* Close the listener and every connection, saying in the log what it did. */
+static void serve_stop_http(struct serve *s)
+{
+	struct serve_http_stats st;
+
+	if (s->http == NULL)
+		return;
+	serve_http_get_stats(s->http, &st);
+	log_info("serve: stopping after %llu requests (%llu connections refused, %llu silent ones "
+		 "closed for others, %llu timed out)",
+		 (unsigned long long)st.requests, (unsigned long long)st.refused,
+		 (unsigned long long)st.evicted, (unsigned long long)st.timeouts);
+	serve_http_stop(s->http, NULL, NULL);
+	s->http = NULL;
+}
+
 static void on_engine_signal(struct bmc_engine *e, int signum)
 {
 	struct serve *s = e->front_end;
 
 	(void)signum;
-	serve_http_stop(s->http, NULL, NULL);
-	s->http = NULL;
+	serve_stop_http(s);
 	sched_stop(e);
 	uv_stop(e->loop);
 }
@@ -306,11 +322,13 @@ static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 	fprintf(stderr, "bmctop: serving %zu hosts on %s://%s%s%s:%d/metrics\n", c->engine.nhosts,
 		s->tls ? "https" : "http", strchr(s->listen_host, ':') ? "[" : "", s->listen_host,
 		strchr(s->listen_host, ':') ? "]" : "", s->listen_port);
+	log_info("serve: %zu hosts on %s port %d%s%s", c->engine.nhosts, s->listen_host,
+		 s->listen_port, s->tls ? ", TLS" : "",
+		 web != NULL && web->nusers > 0 ? ", basic auth" : "");
 	sched_start(&c->engine);
 	uv_run(&c->loop, UV_RUN_DEFAULT);
 	c->engine.on_signal = NULL;
-	if (s->http != NULL)
-		serve_http_stop(s->http, NULL, NULL);
+	serve_stop_http(s);
 	return EXIT_ALL_OK;
 }
 
