@@ -7,6 +7,9 @@
 #
 # Every Prometheus runs on 127.0.0.1 with its TSDB in the test's temp
 # directory and a 1 s scrape interval, and is stopped by its pid.
+#
+# PORT_a, PORT_b, PROM_a, PROM_b and PROM_g are set by site() and prom().
+# shellcheck disable=SC2154
 . "$SRCDIR/tests/lib/tap.sh"
 BMCSIM=${BMCSIM:-$BUILDDIR/bmcsim}
 [ -x "$BMCSIM" ] || skip_all "bmcsim is not built ($BMCSIM)"
@@ -100,7 +103,6 @@ EOF
 )" || { fail "the global Prometheus starts"; diag "$(tail -5 "$T_TMP/g.log")"; exit 0; }
 ok "a global Prometheus federating both"
 
-temps=$((0))
 "$BMCTOP" -c "$T_TMP/a.conf" status --json >"$T_TMP/a.json" 2>/dev/null
 "$BMCTOP" -c "$T_TMP/b.conf" status --json >"$T_TMP/b.json" 2>/dev/null
 temps=$("$PY" -c '

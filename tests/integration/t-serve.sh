@@ -151,7 +151,7 @@ is "... each scraped through /probe with its name as target" \
 # Scrapes cost no BMC traffic: thirty scrapes, the polls barely move.
 polls() { curl -s --max-time 10 "$URL/metrics" | awk '/^bmctop_polls_total/ {s += $2} END {print s}'; }
 before=$(polls)
-for i in $(seq 30); do curl -s -o /dev/null --max-time 10 "$URL/metrics"; done
+for _ in $(seq 30); do curl -s -o /dev/null --max-time 10 "$URL/metrics"; done
 after=$(polls)
 check "30 scrapes start no polls of their own ($before -> $after polls, at most one sweep)" test $((after - before)) -le $N
 
@@ -327,7 +327,7 @@ is "plain HTTP to the TLS port gets nothing" "$(curl -s --max-time 5 -o /dev/nul
 unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "$WPW"
 
 (umask 077 && printf 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n' >"$T_TMP/nocert.yml")
-out=$(timeout 30 "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$(free_port) --web-config "$T_TMP/nocert.yml" 2>&1); rc=$?
+out=$(timeout 30 "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen "127.0.0.1:$(free_port)" --web-config "$T_TMP/nocert.yml" 2>&1); rc=$?
 is "a certificate that cannot be read: exit 2" "$rc" 2
 like "... naming the web config and the file" "$out" "nocert\.yml: .*missing\.pem: cannot load the certificate"
 
