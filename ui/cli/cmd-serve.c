@@ -259,14 +259,17 @@ static void on_engine_signal(struct bmc_engine *e, int signum)
 }
 
 /* --listen and --web-config, taken out of argv before cli_options. */
-static int serve_options(int *argc, char **argv, const char **listen, const char **web)
+static int serve_options(int *argc, char **argv, const char **listen_arg, const char **web_arg)
 {
 	int i, out = 0;
 
 	for (i = 0; i < *argc; i++) {
-		const char **slot = strcmp(argv[i], "--listen") == 0	  ? listen
-				    : strcmp(argv[i], "--web-config") == 0 ? web
-									  : NULL;
+		const char **slot = NULL;
+
+		if (strcmp(argv[i], "--listen") == 0)
+			slot = listen_arg;
+		else if (strcmp(argv[i], "--web-config") == 0)
+			slot = web_arg;
 
 		if (slot == NULL) {
 			argv[out++] = argv[i];
@@ -334,7 +337,7 @@ static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-	const char *listen = SERVE_DEFAULT_LISTEN, *web_path = NULL;
+	const char *listen_arg = SERVE_DEFAULT_LISTEN, *web_path = NULL;
 	struct webconfig web;
 	struct serve s;
 	char *errors = NULL;
@@ -342,12 +345,12 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 
 	memset(&s, 0, sizeof s);
 	s.cli = c;
-	rc = serve_options(&argc, argv, &listen, &web_path);
+	rc = serve_options(&argc, argv, &listen_arg, &web_path);
 	if (rc == 0)
 		rc = cli_options(c, &argc, argv, 0, "serve");
 	if (rc == 0 && argc > 0)
 		rc = cli_usage_error("serve: unexpected argument \"%s\"", argv[0]);
-	if (rc == 0 && (fleet_parse_hostport(listen, &s.listen_host, &s.listen_port) != 0 ||
+	if (rc == 0 && (fleet_parse_hostport(listen_arg, &s.listen_host, &s.listen_port) != 0 ||
 			s.listen_port < 0 || s.listen_port > 65535))
 		rc = cli_usage_error("serve: --listen takes ADDRESS:PORT, such as %s or [::1]:9623",
 				     SERVE_DEFAULT_LISTEN);
