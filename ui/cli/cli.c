@@ -110,6 +110,10 @@ static const struct cli_option {
 	{ OPT_FORCE, "--force", NULL, "write into a DIR that is not empty" },
 	{ OPT_SINCE, "--since", "TIME", "how far back: 30m, 1h, 24h, 7d (the store keeps a week)" },
 	{ OPT_CSV, "--csv", NULL, "print comma-separated values instead of a table" },
+	{ OPT_LISTEN, "--listen", "ADDR:PORT",
+	  "where to serve (default 127.0.0.1:9623; [::1]:PORT for IPv6)" },
+	{ OPT_WEB_CONFIG, "--web-config", "FILE",
+	  "TLS certificate and key, and basic-auth users with bcrypt hashes (needed off loopback)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -184,6 +188,14 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			c->since = argv[++i];
 		} else if ((flags & OPT_CSV) && strcmp(a, "--csv") == 0) {
 			c->csv = 1;
+		} else if ((flags & OPT_LISTEN) && strcmp(a, "--listen") == 0) {
+			if (i + 1 >= *argc)
+				return cli_usage_error("--listen needs ADDR:PORT, such as 127.0.0.1:9623");
+			c->listen = argv[++i];
+		} else if ((flags & OPT_WEB_CONFIG) && strcmp(a, "--web-config") == 0) {
+			if (i + 1 >= *argc)
+				return cli_usage_error("--web-config needs a file");
+			c->web_config = argv[++i];
 		} else if (strcmp(a, "--") == 0) {
 			for (i++; i < *argc; i++)
 				argv[out++] = argv[i];

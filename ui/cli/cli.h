@@ -41,6 +41,8 @@ struct cli {
 	int force;	/* capture --force */
 	const char *since; /* history, events --since TIME */
 	int csv;	/* history --csv */
+	const char *listen;	/* serve --listen ADDR:PORT */
+	const char *web_config; /* serve --web-config FILE */
 	const struct command *command; /* the one running */
 };
 
@@ -64,7 +66,8 @@ extern const struct command commands[];
 /* Options allowed after a subcommand. */
 enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
        OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256, OPT_NO_REDACT = 512,
-       OPT_FORCE = 1024, OPT_SINCE = 2048, OPT_CSV = 4096 };
+       OPT_FORCE = 1024, OPT_SINCE = 2048, OPT_CSV = 4096,
+       OPT_LISTEN = 8192, OPT_WEB_CONFIG = 16384 };
 
 /* The command named name, or NULL. */
 const struct command *cli_find_command(const char *name);
@@ -117,5 +120,6 @@ int cmd_trust(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
 int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
 
 #endif

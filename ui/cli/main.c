@@ -85,6 +85,15 @@ const struct command commands[] = {
 	  "TIME is how far back: 30m, 1h, 24h (the default), 7d.  A flapping host is one line\n"
 	  "with a count.",
 	  "bmctop events\nbmctop events node07 --since 7d --json" },
+	{ "serve", "[--listen ADDR:PORT] [--web-config FILE]",
+	  "poll the fleet and serve it to Prometheus over HTTP", cmd_serve,
+	  OPT_LISTEN | OPT_WEB_CONFIG,
+	  "Endpoints: /metrics (ipmi_exporter's names, for the whole fleet), /probe?target=HOST\n"
+	  "and /ipmi?target=HOST (one host), /discover (Prometheus HTTP service discovery),\n"
+	  "/-/healthy.  Scrapes never cause BMC traffic: the engine polls on its own schedule.\n"
+	  "An address other than loopback needs --web-config with TLS and users.",
+	  "bmctop serve\nbmctop -c site1.conf serve --listen 127.0.0.1:9623\n"
+	  "bmctop serve --listen [::]:9623 --web-config /etc/bmctop/web.yml" },
 	{ "config", "check|hosts|groups",
 	  "validate the fleet file, or list its expanded hosts or its groups", cmd_config, 0,
 	  "\"check\" reads every password file the fleet names but runs no password command.\n"
