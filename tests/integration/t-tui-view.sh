@@ -162,7 +162,7 @@ keys n
 keys :
 type_ 'identify node05'
 keys Enter
-see ":identify node05: one host, through the keys' path" 'identify \(15 s\) (on 1 host|sent to 1 host)'
+see ":identify node05: one host, through the keys' path" 'identify \(15 s\)(: done| on 1 host| sent to 1 host)'
 screen | grep -q 'identify (15 s) on 1 host' && keys y
 see "... and the BMC answers" 'node05: identify \(15 s\): done'
 keys :

@@ -57,7 +57,7 @@ see "cycling groups returns to all" 'ghost '
 keys g Enter
 see "detail header names the host" '^ web1 +127\.0\.0\.1:'
 see "Sensors tab: 12V at 12.04 V" '12V +voltage +12\.04 V +ok'
-see "Sensors tab: Inlet Temp warning with thresholds" 'Inlet Temp +temperature +42\.00 C +warning'
+see "Sensors tab: Inlet Temp warning with thresholds" 'Inlet Temp +temperature +42 C +warning'
 keys 3
 see "Events tab lists the SEL" 'Upper Non-critical going high'
 keys 4

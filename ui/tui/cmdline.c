@@ -377,6 +377,28 @@ const struct tui_command tui_commands[] = {
 
 const size_t tui_ncommands = sizeof tui_commands / sizeof tui_commands[0];
 
+#define NCOMMANDS (sizeof tui_commands / sizeof tui_commands[0])
+
+/* The help overlay's lines for the command table: ":name" and what it does
+ * with its arguments, made on first use (the overlay keeps the pointers). */
+int tui_cmdline_help_line(const struct tui *t, size_t i, const char **names, const char **help)
+{
+	static char name_buf[NCOMMANDS][24], help_buf[NCOMMANDS][160];
+
+	(void)t;
+	if (i >= NCOMMANDS)
+		return 0;
+	if (name_buf[i][0] == '\0') {
+		snprintf(name_buf[i], sizeof name_buf[i], ":%s", tui_commands[i].name);
+		snprintf(help_buf[i], sizeof help_buf[i], "%s (:%s%s%s)", tui_commands[i].help,
+			 tui_commands[i].name, tui_commands[i].args[0] ? " " : "",
+			 tui_commands[i].args);
+	}
+	*names = name_buf[i];
+	*help = help_buf[i];
+	return 1;
+}
+
 static const struct tui_command *find_command(const char *name)
 {
 	const struct tui_command *found = NULL;

@@ -18,6 +18,7 @@
 #include "core/filter.h"
 #include "core/paths.h"
 #include "core/state-file.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
 
@@ -136,8 +137,11 @@ static const char *metric_text(const struct bmc_host *h, enum filter_metric m, c
 
 	if (!filter_metric(h, m, engine_wall_ms(), &v))
 		return "-";
-	snprintf(buf, len, "%.0f%s", v, unit);
-	return buf;
+	if (unit[0] == '\0') { /* a count */
+		snprintf(buf, len, "%.0f", v);
+		return buf;
+	}
+	return units_format_reading(buf, len, v, unit);
 }
 
 const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char *buf, size_t len,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/host-json.h"
+#include "core/units.h"
 #include "tui/internal.h"
 
 static const char *const tab_names[TAB__MAX] = { "Sensors", "Power", "Events", "Inventory",
@@ -54,7 +55,7 @@ static void fmt_threshold(const struct bmc_sensor *s, enum bmc_threshold th, cha
 			  size_t len)
 {
 	if (s->threshold_mask & (1u << th))
-		snprintf(buf, len, "%.2f", s->threshold[th]);
+		units_format_value(buf, len, s->threshold[th], s->unit);
 	else
 		snprintf(buf, len, "-");
 }
@@ -81,7 +82,7 @@ static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows
 		int yy = y + 1 + line;
 
 		if (s->has_value)
-			snprintf(v, sizeof v, "%.2f", s->value);
+			units_format_value(v, sizeof v, s->value, s->unit);
 		else
 			snprintf(v, sizeof v, "-");
 		if (wide) {

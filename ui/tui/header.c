@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/filter.h"
+#include "core/units.h"
 #include "tui/internal.h"
 
 #define MAX_GROUP_LINES 8
@@ -323,7 +324,7 @@ void tui_header_draw_side(struct tui *t, int y, int x, int rows, int cols)
 
 		if (!s->has_value)
 			continue;
-		snprintf(buf, sizeof buf, "%.1f %s", s->value, s->unit);
+		units_format_reading(buf, sizeof buf, s->value, s->unit);
 		if (s->status >= BMC_HEALTH_WARNING)
 			tui_set_color(t, tui_health_pair(s->status), 1);
 		mvprintw(yy, x, "%-22.22s", s->name);

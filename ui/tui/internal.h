@@ -374,6 +374,8 @@ struct tui_command {
 };
 extern const struct tui_command tui_commands[];
 extern const size_t tui_ncommands;
+/* The command table as help overlay lines (struct tui_help_source's line). */
+int tui_cmdline_help_line(const struct tui *t, size_t i, const char **names, const char **help);
 void tui_cmdline_init(struct tui *t);
 void tui_cmdline_free(struct tui *t);
 /* Open the command line (:). */

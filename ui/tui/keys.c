@@ -515,6 +515,8 @@ static void k_help(struct tui *t, int key)
 
 	src[n].title = "Dashboard keys";
 	src[n++].line = bindings_help_line;
+	src[n].title = "Commands (type : then the command; Tab completes)";
+	src[n++].line = tui_cmdline_help_line;
 	for (p = t->panes; *p != NULL && n < sizeof src / sizeof src[0]; p++) {
 		if ((*p)->help_line == NULL)
 			continue;
