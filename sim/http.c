@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/http-request.h"
 #include "core/outq.h"
 #include "core/xalloc.h"
 #include "http.h"
@@ -294,7 +295,7 @@ static void conn_reply(struct http_conn *c, struct http_reply *r, int keep)
 			"Cache-Control: no-store\r\n"
 			"%.*s"
 			"Connection: %s\r\n\r\n",
-			r->status, sim_http_parse_status_text(r->status), blen, (int)r->hlen,
+			r->status, http_status_text(r->status), blen, (int)r->hlen,
 			r->headers, keep ? "keep-alive" : "close");
 	hl = (int)strlen(out);
 	if (blen > 0) {

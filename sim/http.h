@@ -49,7 +49,6 @@ typedef void sim_http_handler(struct sim_bmc *b, const struct http_req *q, struc
  * blank line).  0, or an HTTP status for a request we refuse. */
 int sim_http_parse_head(char *head, struct http_req *q);
 int sim_http_parse_method_is(const struct http_req *q, const char *m);
-const char *sim_http_parse_status_text(int status);
 
 /* http-tls.c: one key and self-signed certificate, made in memory. */
 SSL_CTX *sim_http_tls_ctx(char **err);

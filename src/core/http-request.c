@@ -327,6 +327,10 @@ const char *http_status_text(int status)
 	switch (status) {
 	case 200:
 		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
 	case 400:
 		return "Bad Request";
 	case 401:
@@ -337,6 +341,12 @@ const char *http_status_text(int status)
 		return "Method Not Allowed";
 	case 408:
 		return "Request Timeout";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Payload Too Large";
+	case 414:
+		return "URI Too Long";
 	case 431:
 		return "Request Header Fields Too Large";
 	case 500:
