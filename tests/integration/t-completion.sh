@@ -18,9 +18,13 @@ complete_bash() {
 		printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BASH_COMP" "$@"
 }
 words() { printf '%s\n' "$@" | sort; }
+# The commands bmctop --help lists that begin with s (status, sensors, sel,
+# sol, serve, ...), read here from the help's "Commands:" block.
+s_commands() { "$BMCTOP" --help | sed -n '/^Commands:/,/^$/s/^  \(s[a-z]*\) .*/\1/p' | sort; }
 
 check "bash completion script is valid bash" bash -n "$BASH_COMP"
-is "bash: commands" "$(complete_bash "$BMCTOP" s)" "$(words status sensors sel sol)"
+like "bash: the help lists the s commands" "$(s_commands | tr '\n' ' ')" 'sel sensors .*sol status'
+is "bash: commands" "$(complete_bash "$BMCTOP" s)" "$(s_commands)"
 like "bash: every command" "$(complete_bash "$BMCTOP" '')" '^help$'
 is "bash: global options" "$(complete_bash "$BMCTOP" --d)" "--demo"
 is "bash: hosts and groups of -c's fleet" "$(complete_bash "$BMCTOP" -c "$T_TMP/fleet.conf" sensors '')" \
@@ -56,7 +60,7 @@ complete_zsh() {
 		source $comp' _ "$ZSH_COMP" "$@" | sort
 }
 
-is "zsh: commands" "$(complete_zsh "$BMCTOP" s)" "$(words status sensors sel sol)"
+is "zsh: commands" "$(complete_zsh "$BMCTOP" s)" "$(s_commands)"
 is "zsh: global options" "$(complete_zsh "$BMCTOP" --v)" "--version"
 is "zsh: hosts and groups of -c's fleet" "$(complete_zsh "$BMCTOP" -c "$T_TMP/fleet.conf" sensors '')" \
 	"$(words @backend @frontend db1 web01 web02 web03)"

@@ -250,11 +250,12 @@ redfish_stop wp
 # peer says PoweringOff for two reads first), then On; the result says so.
 redfish_start cy "$S" --off-after-reads 2 || fail "cy starts"
 REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/cy.conf" cy
-# (The command line prints "done"; the action's own message, which says how,
-# is in the log and on the dashboard.)
+# (The action's own message, which says how, is printed, logged and shown on
+# the dashboard.)
 rflog() { cat "$XDG_STATE_HOME/bmctop/bmctop.log"; }
 out=$("$BMCTOP" -c "$T_TMP/cy.conf" power cy cycle 2>&1); rc=$?
-is "cycle emulated: exit 0" "$rc:$out" "0:cy: power cycle: done"
+is "cycle emulated: exit 0, and it says so" "$rc:$out" \
+	"0:cy: power cycle: done, emulated: ForceOff, then On once it read Off (the BMC offers no PowerCycle)"
 like "cycle emulated: the result says how" "$(rflog)" \
 	'cy: power cycle: done, emulated: ForceOff, then On once it read Off \(the BMC offers no PowerCycle\)'
 is "cycle emulated: the peer got ForceOff, then On" "$(redfish_stats cy reset_sequence | pyj 'print(" ".join(d))')" "ForceOff On"
@@ -267,7 +268,7 @@ is "cycle emulated: the host is on again" "$("$BMCTOP" -c "$T_TMP/cy.conf" power
 "$BMCTOP" -c "$T_TMP/cy.conf" status >/dev/null 2>&1
 out=$("$BMCTOP" -c "$T_TMP/cy.conf" power cy cycle 2>&1); rc=$?
 is "cycle emulated from off: On alone" "$rc:$out $(redfish_stats cy reset_sequence | pyj 'print(" ".join(d))')" \
-	"0:cy: power cycle: done ForceOff On ForceOff On"
+	"0:cy: power cycle: done, as On: the host was off (the BMC offers no PowerCycle) ForceOff On ForceOff On"
 like "cycle emulated from off: the result says so" "$(rflog)" \
 	'cy: power cycle: done, as On: the host was off \(the BMC offers no PowerCycle\)'
 # soft where GracefulShutdown is not offered: the power button, once, while on.
@@ -281,7 +282,8 @@ redfish_start sf2 "$S" --reset-types On,ForceOff,PushPowerButton,GracefulRestart
 REDFISH_FLEET_TLS=insecure redfish_fleet "$T_TMP/sf2.conf" sf2
 out=$("$BMCTOP" -c "$T_TMP/sf2.conf" power sf2 soft 2>&1); rc=$?
 is "soft without GracefulShutdown: the power button, while on" \
-	"$rc:$out $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" "0:sf2: power soft: done PushPowerButton"
+	"$rc:$out $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" \
+	"0:sf2: power soft: done, as PushPowerButton (the BMC does not offer GracefulShutdown) PushPowerButton"
 like "soft without GracefulShutdown: the result names it" "$(rflog)" \
 	'sf2: power soft: done, as PushPowerButton \(the BMC does not offer GracefulShutdown\)'
 out=$("$BMCTOP" -c "$T_TMP/sf2.conf" power sf2 soft 2>&1); rc=$?
@@ -290,7 +292,8 @@ is "soft without GracefulShutdown, host off: refused, the button not pressed aga
 like "... naming what the BMC allows" "$out" 'power soft is not offered by this BMC; it allows: On, ForceOff, PushPowerButton, GracefulRestart'
 out=$("$BMCTOP" -c "$T_TMP/sf2.conf" power sf2 reset 2>&1); rc=$?
 is "reset without ForceRestart or PowerCycle: GracefulRestart" \
-	"$rc:$out $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" "0:sf2: power reset: done PushPowerButton GracefulRestart"
+	"$rc:$out $(redfish_stats sf2 reset_sequence | pyj 'print(" ".join(d))')" \
+	"0:sf2: power reset: done, as GracefulRestart (the BMC does not offer ForceRestart) PushPowerButton GracefulRestart"
 redfish_stop sf2
 redfish_stop cy
 # A service that offers PowerCycle gets it, alone.
