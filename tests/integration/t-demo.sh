@@ -63,3 +63,16 @@ check "no bmcsim is left as a child" test -z "$(children "$bmctop_pid")"
 check "the demo's directory is removed" test ! -e "$demo_dir"
 unlike "no bmctop state was written outside the demo" "$(ls "$XDG_STATE_HOME/bmctop" 2>/dev/null)" 'known_hosts'
 tmux -S "$sock" kill-server 2>/dev/null
+
+# --demo --readonly: the demo's dashboard only looks.
+sock="$T_TMP/tmux-ro.sock"
+tmux -S "$sock" new-session -d -x 100 -y 30 \
+	"TMPDIR='$T_TMP/tmp' XDG_STATE_HOME='$XDG_STATE_HOME' '$BMCTOP' --demo --readonly; echo EXITED \$?; sleep 60"
+pane=$(tmux -S "$sock" display-message -p '#{pane_pid}')
+T_PIDS="$T_PIDS $pane"
+see "--demo --readonly: the dashboard starts" 'node01' 60
+tmux -S "$sock" send-keys x
+see "--demo --readonly: power off is refused" 'read-only: power off refused'
+tmux -S "$sock" send-keys q
+see "--demo --readonly: exits 0" 'EXITED 0' 30
+tmux -S "$sock" kill-server 2>/dev/null

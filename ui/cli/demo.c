@@ -355,7 +355,7 @@ static void hide_user_fleet_env(const char *fleet_path)
 	free(path);
 }
 
-int demo_run(struct cli *c)
+int demo_run(struct cli *c, int readonly)
 {
 	struct demo d;
 	char *bmcsim;
@@ -379,6 +379,8 @@ int demo_run(struct cli *c)
 	if (demo_setup(&d, bmcsim) == 0 && setenv("XDG_STATE_HOME", d.state_dir, 1) == 0) {
 		c->fleet_path = d.fleet_file;
 		rc = cli_load_fleet(c);
+		if (rc == 0 && readonly)
+			c->fleet.readonly = 1;
 		if (rc == 0 && tui_check_terminal() != 0)
 			rc = EXIT_USAGE;
 		if (rc == 0) {

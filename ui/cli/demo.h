@@ -9,8 +9,9 @@
 /*
  * Start bmcsim with its demo fleet, run the dashboard on it, then stop
  * bmcsim and remove every file the demo made.  Returns an exit status;
- * finishes c (cli_finish) itself, before bmcsim stops.
+ * finishes c (cli_finish) itself, before bmcsim stops.  readonly: as
+ * bmctop --readonly (the dashboard only looks).
  */
-int demo_run(struct cli *c);
+int demo_run(struct cli *c, int readonly);
 
 #endif

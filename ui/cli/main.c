@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 	}
 	if (i == argc) {
 		if (demo)
-			return demo_run(&c);
+			return demo_run(&c, readonly);
 		rc = cli_load_fleet(&c);
 		if (rc == 0 && readonly)
 			c.fleet.readonly = 1;
