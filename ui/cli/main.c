@@ -93,6 +93,7 @@ const struct command commands[] = {
 	  OPT_LISTEN | OPT_WEB_CONFIG,
 	  "Endpoints: /metrics (ipmi_exporter's names, for the whole fleet), /probe?target=HOST\n"
 	  "and /ipmi?target=HOST (one host), /discover (Prometheus HTTP service discovery),\n"
+	  "/events (fleet events as Server-Sent Events; Last-Event-ID or ?since=1h resume),\n"
 	  "/-/healthy.  Scrapes never cause BMC traffic: the engine polls on its own schedule.\n"
 	  "An address other than loopback needs --web-config with TLS and users.",
 	  "bmctop serve\nbmctop -c site1.conf serve --listen 127.0.0.1:9623\n"
