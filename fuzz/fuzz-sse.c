@@ -26,8 +26,8 @@ static void on_event(void *ctx, const struct sse_event *ev)
 
 	if (strlen(ev->id) >= SSE_ID_MAX || strlen(ev->type) >= SSE_TYPE_MAX)
 		__builtin_trap();
-	if (!ev->oversized && (ev->data == NULL || ev->len > SSE_EVENT_MAX ||
-			       ev->data[ev->len] != '\0'))
+	if (!ev->oversized &&
+	    (ev->data == NULL || ev->len > SSE_EVENT_MAX || ev->data[ev->len] != '\0'))
 		__builtin_trap();
 	t->n++;
 	t->bytes += ev->len;
@@ -36,7 +36,7 @@ static void on_event(void *ctx, const struct sse_event *ev)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct sse_parser a, b;
-	struct tally ta = { 0, 0 }, tb = { 0, 0 };
+	struct tally ta = {0, 0}, tb = {0, 0};
 	size_t cut = size > 0 ? data[0] % (size + 1) : 0;
 
 	sse_init(&a);

@@ -117,7 +117,7 @@ size_t sse_feed(struct sse_parser *p, const char *buf, size_t n, sse_event_cb cb
 		char ch = buf[i];
 
 		if (p->started < 3) {
-			static const char bom[3] = { '\xef', '\xbb', '\xbf' };
+			static const char bom[3] = {'\xef', '\xbb', '\xbf'};
 
 			if (ch == bom[p->started]) {
 				p->started++;

@@ -15,15 +15,15 @@
 #include <stddef.h>
 
 #define SSE_EVENT_MAX (64 * 1024) /* data of one event, and one line */
-#define SSE_ID_MAX 128
-#define SSE_TYPE_MAX 64
+#define SSE_ID_MAX    128
+#define SSE_TYPE_MAX  64
 
 struct sse_event {
 	const char *type; /* "message" unless an event: field said otherwise */
 	const char *id;	  /* the last id seen on the stream, or "" */
 	const char *data; /* NUL-terminated, without the final LF; NULL when oversized */
 	size_t len;
-	int oversized;	  /* the event was over SSE_EVENT_MAX and is dropped */
+	int oversized; /* the event was over SSE_EVENT_MAX and is dropped */
 };
 
 struct sse_parser {

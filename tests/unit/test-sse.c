@@ -42,7 +42,7 @@ static struct sse_parser *parser(void)
 TEST(sse_fields_and_comments)
 {
 	struct sse_parser *p = parser();
-	struct got g = { "", 0, 0 };
+	struct got g = {"", 0, 0};
 	const char *s = ": hello\n\nid: 7\nevent: Alert\ndata: {\"a\":1}\n\n"
 			"data: one\ndata:two\nretry: 3000\n\n";
 
@@ -59,7 +59,7 @@ TEST(sse_split_everywhere_and_crlf)
 
 	for (cut = 0; cut <= len; cut++) {
 		struct sse_parser *p = parser();
-		struct got g = { "", 0, 0 };
+		struct got g = {"", 0, 0};
 
 		/* One byte at a time up to cut, then the rest. */
 		for (size_t i = 0; i < cut; i++)
@@ -73,7 +73,7 @@ TEST(sse_split_everywhere_and_crlf)
 TEST(sse_oversized_event_dropped_stream_goes_on)
 {
 	struct sse_parser *p = parser();
-	struct got g = { "", 0, 0 };
+	struct got g = {"", 0, 0};
 	size_t big = SSE_EVENT_MAX + 100, i;
 	char *chunk = malloc(big);
 
@@ -101,7 +101,7 @@ TEST(sse_oversized_event_dropped_stream_goes_on)
 TEST(sse_bad_retry_and_id_kept)
 {
 	struct sse_parser *p = parser();
-	struct got g = { "", 0, 0 };
+	struct got g = {"", 0, 0};
 	const char *s = "retry: 12x\nid: keep\n\nretry: 5\ndata: z\n\nid\ndata: y\n\n";
 
 	sse_feed(p, s, strlen(s), on_event, &g);

@@ -283,6 +283,7 @@ static int wanted(int argc, char **argv, const char *host)
 }
 
 #define FOLLOW_TAIL_MS 500 /* how often the tail looks at the event file */
+#define FOLLOW_REREAD  10  /* and reads it anyway every this many looks */
 
 struct follow {
 	struct cli *cli;
@@ -295,6 +296,7 @@ struct follow {
 	/* Tail mode: the event file another bmctop writes. */
 	char *path;
 	struct stat seen;
+	unsigned looks;
 	uv_timer_t timer;
 	uv_signal_t sigint, sigterm;
 };
@@ -371,11 +373,8 @@ static void on_follow_signal(struct bmc_engine *e, int signum)
 static int follow_engine(struct follow *f)
 {
 	struct cli *c = f->cli;
-	int rc = cli_load_fleet(c);
 	struct recorder *r;
 
-	if (rc != 0)
-		return rc;
 	cli_start_engine(c);
 	f->loop = &c->loop;
 	r = record_of(&c->engine);
@@ -399,7 +398,9 @@ static void on_tail_timer(uv_timer_t *t)
 
 	if (stat(f->path, &st) != 0)
 		return;
-	if (st.st_mtim.tv_sec == f->seen.st_mtim.tv_sec &&
+	/* Two writes within one tick of the file system's clock leave the
+	 * same mtime: an unchanged file is read again now and then. */
+	if (++f->looks % FOLLOW_REREAD != 0 && st.st_mtim.tv_sec == f->seen.st_mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == f->seen.st_mtim.tv_nsec && st.st_size == f->seen.st_size &&
 	    st.st_ino == f->seen.st_ino)
 		return;
@@ -471,9 +472,12 @@ static int follow_events(struct cli *c, const struct hist_args *a, int argc, cha
 	if (tail)
 		fprintf(stderr, "bmctop: events --follow: another bmctop records this state "
 				"directory: following its event file, polling no BMC\n");
-	if (c->since != NULL)
+	/* The fleet first: a bad one is said before anything is printed. */
+	rc = tail ? 0 : cli_load_fleet(c);
+	if (rc == 0 && c->since != NULL)
 		follow_read_file(&f);
-	rc = tail ? follow_tail(&f) : follow_engine(&f);
+	if (rc == 0)
+		rc = tail ? follow_tail(&f) : follow_engine(&f);
 	fflush(stdout);
 	free(f.path);
 	return rc;

@@ -43,7 +43,7 @@
 /* One /events client. */
 struct sse_client {
 	struct serve *srv;
-	struct serve_stream *st; /* NULL once it is ending */
+	struct serve_stream *st;  /* NULL once it is ending */
 	struct events_cursor cur; /* the last change sent */
 	struct sse_client *prev, *next;
 };
@@ -281,7 +281,8 @@ static void on_keepalive(uv_timer_t *t)
 	struct sse_client *cl;
 
 	for (cl = s->clients; cl != NULL; cl = cl->next)
-		if (cl->st != NULL && serve_stream_write(cl->st, ping, sizeof ping - 1, sse_cut) != 0)
+		if (cl->st != NULL &&
+		    serve_stream_write(cl->st, ping, sizeof ping - 1, sse_cut) != 0)
 			cl->st = NULL;
 }
 
