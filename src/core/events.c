@@ -314,3 +314,83 @@ json_t *events_to_json(const struct fleet_event *e)
 	json_object_set_new(o, "text", json_string(e->text));
 	return o;
 }
+
+int events_cursor_before(const struct events_cursor *c, const struct fleet_event *e)
+{
+	return e->t > c->t || (e->t == c->t && e->seq > c->seq);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct fleet_event *x = *(const struct fleet_event *const *)a;
+	const struct fleet_event *y = *(const struct fleet_event *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+size_t events_after(const struct events *ev, const struct events_cursor *c,
+		    const struct fleet_event **out, size_t max)
+{
+	size_t i, n = events_count(ev), count = 0;
+
+	for (i = 0; i < n && count < max; i++) {
+		const struct fleet_event *e = &ev->ring[slot_of(ev->next - 1 - i)];
+
+		if (events_cursor_before(c, e))
+			out[count++] = e;
+	}
+	qsort(out, count, sizeof *out, cmp_change);
+	return count;
+}
+
+void events_cursor_format(const struct fleet_event *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld-%llu", (long long)e->t, (unsigned long long)e->seq);
+}
+
+int events_cursor_parse(const char *s, struct events_cursor *c)
+{
+	char *end;
+	long long t;
+	unsigned long long seq;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	t = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '-' || end[1] < '0' || end[1] > '9')
+		return -1;
+	seq = strtoull(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	c->t = t;
+	c->seq = seq;
+	return 0;
+}
+
+int events_parse_ago(const char *s, int64_t *out)
+{
+	char *end;
+	double v, scale = 1;
+
+	v = strtod(s, &end);
+	if (end == s || !(v > 0))
+		return -1;
+	if (strcmp(end, "m") == 0)
+		scale = 60;
+	else if (strcmp(end, "h") == 0)
+		scale = 3600;
+	else if (strcmp(end, "d") == 0)
+		scale = 86400;
+	else if (strcmp(end, "w") == 0)
+		scale = 7 * 86400;
+	else if (strcmp(end, "s") != 0 && *end != '\0')
+		return -1;
+	v *= scale;
+	if (v > 7 * 86400.0 + 0.5)
+		return -1;
+	*out = (int64_t)(v + 0.5);
+	return 0;
+}

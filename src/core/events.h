@@ -92,4 +92,26 @@ const char *fev_kind_name(enum fev_kind k);
 /* "health", ... back to a kind; -1 when none. */
 int fev_kind_parse(const char *name);
 
+/*
+ * Streams (bmctop events --follow, serve's /events).  A change is named by
+ * its cursor: the entry's latest change time and seq, so a flapping
+ * entry's new count is news again and a replay then live join without
+ * duplicates.  The text form "T-SEQ" is an SSE event id.
+ */
+struct events_cursor {
+	int64_t t;
+	uint64_t seq;
+};
+
+/* Is e's change after cursor c (time, then seq)? */
+int events_cursor_before(const struct events_cursor *c, const struct fleet_event *e);
+/* Entries changed after c, oldest change first, into out[0..max); the count. */
+size_t events_after(const struct events *ev, const struct events_cursor *c,
+		    const struct fleet_event **out, size_t max);
+void events_cursor_format(const struct fleet_event *e, char *buf, size_t len);
+/* "T-SEQ" back into c: 0, or -1 when malformed. */
+int events_cursor_parse(const char *s, struct events_cursor *c);
+/* "90s", "30m", "1h", "2d", "1w" into seconds, up to a week: 0, or -1. */
+int events_parse_ago(const char *s, int64_t *seconds);
+
 #endif

@@ -109,6 +109,8 @@ static const struct cli_option {
 	  "keep serial numbers, addresses, UUIDs, user names and tokens (see its README)" },
 	{ OPT_FORCE, "--force", NULL, "write into a DIR that is not empty" },
 	{ OPT_SINCE, "--since", "TIME", "how far back: 30m, 1h, 24h, 7d (the store keeps a week)" },
+	{ OPT_FOLLOW, "--follow", NULL,
+	  "keep printing events as they happen (NDJSON with --json) until interrupted" },
 	{ OPT_CSV, "--csv", NULL, "print comma-separated values instead of a table" },
 	{ OPT_LISTEN, "--listen", "ADDR:PORT",
 	  "where to serve (default 127.0.0.1:9623; [::1]:PORT for IPv6)" },
@@ -186,6 +188,8 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			if (i + 1 >= *argc)
 				return cli_usage_error("--since needs a time back such as 1h");
 			c->since = argv[++i];
+		} else if ((flags & OPT_FOLLOW) && strcmp(a, "--follow") == 0) {
+			c->follow = 1;
 		} else if ((flags & OPT_CSV) && strcmp(a, "--csv") == 0) {
 			c->csv = 1;
 		} else if ((flags & OPT_LISTEN) && strcmp(a, "--listen") == 0) {

@@ -41,6 +41,7 @@ struct cli {
 	int force;	/* capture --force */
 	const char *since; /* history, events --since TIME */
 	int csv;	/* history --csv */
+	int follow;	/* events --follow */
 	const char *listen;	/* serve --listen ADDR:PORT */
 	const char *web_config; /* serve --web-config FILE */
 	const struct command *command; /* the one running */
@@ -67,7 +68,7 @@ extern const struct command commands[];
 enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
        OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256, OPT_NO_REDACT = 512,
        OPT_FORCE = 1024, OPT_SINCE = 2048, OPT_CSV = 4096,
-       OPT_LISTEN = 8192, OPT_WEB_CONFIG = 16384 };
+       OPT_LISTEN = 8192, OPT_WEB_CONFIG = 16384, OPT_FOLLOW = 32768 };
 
 /* The command named name, or NULL. */
 const struct command *cli_find_command(const char *name);

@@ -8,6 +8,12 @@
  * not in the fleet is refused rather than polled.  Anything but a
  * loopback address needs a web configuration with TLS and users: the
  * metrics name every BMC of the fleet and its firmware.
+ *
+ * /events is the fleet events (core/events.h) as Server-Sent Events: the
+ * recorder's listener hands each change to every stream client, whose
+ * cursor keeps it from seeing a change twice; a client resumes from its
+ * Last-Event-ID or starts from ?since=TIME.  Clients are capped, and one
+ * that falls behind is cut (serve-http.c bounds its queue).
  */
 #include "config.h"
 
@@ -20,8 +26,10 @@
 
 #include "cli/cli.h"
 #include "cli/serve-http.h"
+#include "core/events.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/record.h"
 #include "core/sched.h"
 #include "core/webconfig.h"
 #include "core/xalloc.h"
@@ -29,6 +37,16 @@
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:9623"
 /* Smaller answers go out as they are: gzip would not pay for itself. */
 #define SERVE_GZIP_MIN 4096
+#define SERVE_EVENT_CLIENTS_MAX 16
+#define SERVE_KEEPALIVE_MS 15000
+
+/* One /events client. */
+struct sse_client {
+	struct serve *srv;
+	struct serve_stream *st;  /* NULL once it is ending */
+	struct events_cursor cur; /* the last change sent */
+	struct sse_client *prev, *next;
+};
 
 struct serve {
 	struct cli *cli;
@@ -40,6 +58,11 @@ struct serve {
 	char *listen_host;
 	int listen_port;
 	int tls;
+	struct sse_client *clients;
+	size_t nclients;
+	struct events_cursor start; /* of the stream being opened */
+	uv_timer_t keepalive;
+	int keepalive_open;
 };
 
 static void reply_text(struct serve_reply *r, int status, const char *body)
@@ -201,18 +224,147 @@ static void serve_discover(struct serve *s, const struct http_request *req,
 	r->body_len = strlen(s->json);
 }
 
+static const char sse_cut[] = ": too slow: this client fell behind and is cut; reconnect with "
+			      "Last-Event-ID\n\n";
+
+/* One change to one client, as an SSE event, once. */
+static void sse_send(struct sse_client *cl, const struct fleet_event *e)
+{
+	char id[48], *data, *msg;
+	json_t *o;
+
+	if (cl->st == NULL || !events_cursor_before(&cl->cur, e))
+		return;
+	cl->cur.t = e->t;
+	cl->cur.seq = e->seq;
+	events_cursor_format(e, id, sizeof id);
+	o = events_to_json(e);
+	data = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	msg = xasprintf("id: %s\nevent: %s\ndata: %s\n\n", id, fev_kind_name(e->kind),
+			data != NULL ? data : "{}");
+	if (serve_stream_write(cl->st, msg, strlen(msg), sse_cut) != 0)
+		cl->st = NULL;
+	free(msg);
+	free(data);
+}
+
+static void on_serve_event(void *ctx, const struct fleet_event *ev, int bell)
+{
+	struct serve *s = ctx;
+	struct sse_client *cl;
+
+	(void)bell;
+	for (cl = s->clients; cl != NULL; cl = cl->next)
+		sse_send(cl, ev);
+}
+
+static void on_sse_gone(void *arg)
+{
+	struct sse_client *cl = arg;
+	struct serve *s = cl->srv;
+
+	if (cl->prev != NULL)
+		cl->prev->next = cl->next;
+	else
+		s->clients = cl->next;
+	if (cl->next != NULL)
+		cl->next->prev = cl->prev;
+	s->nclients--;
+	free(cl);
+}
+
+static void on_keepalive(uv_timer_t *t)
+{
+	static const char ping[] = ": keep-alive\n\n";
+	struct serve *s = t->data;
+	struct sse_client *cl;
+
+	for (cl = s->clients; cl != NULL; cl = cl->next)
+		if (cl->st != NULL &&
+		    serve_stream_write(cl->st, ping, sizeof ping - 1, sse_cut) != 0)
+			cl->st = NULL;
+}
+
+/* The stream is open: a hello, the replay from its cursor, then live. */
+static void sse_opened(void *arg, struct serve_stream *st)
+{
+	static const char hello[] = ": bmctop fleet events\nretry: 5000\n\n";
+	struct serve *s = arg;
+	struct sse_client *cl = xcalloc(1, sizeof *cl);
+	struct recorder *r = record_of(&s->cli->engine);
+	const struct fleet_event **list;
+	size_t n, i;
+
+	cl->srv = s;
+	cl->st = st;
+	cl->cur = s->start;
+	cl->next = s->clients;
+	if (s->clients != NULL)
+		s->clients->prev = cl;
+	s->clients = cl;
+	s->nclients++;
+	serve_stream_on_gone(st, on_sse_gone, cl);
+	if (serve_stream_write(st, hello, sizeof hello - 1, NULL) != 0) {
+		cl->st = NULL;
+		return;
+	}
+	if (r == NULL || record_events(r) == NULL)
+		return;
+	list = xcalloc(EVENTS_CAP, sizeof *list);
+	n = events_after(record_events(r), &cl->cur, list, EVENTS_CAP);
+	for (i = 0; i < n && cl->st != NULL; i++)
+		sse_send(cl, list[i]);
+	free(list);
+}
+
+/*
+ * GET /events: where the client starts (its Last-Event-ID, ?since=TIME,
+ * or now), then a stream.
+ */
+static void serve_events(struct serve *s, const struct http_request *req, struct serve_reply *r)
+{
+	char since[32];
+	int64_t ago;
+	int rc;
+
+	if (s->nclients >= SERVE_EVENT_CLIENTS_MAX) {
+		reply_text(r, 503, "too many event-stream clients; try again later\n");
+		return;
+	}
+	s->start.t = engine_wall_ms();
+	s->start.seq = UINT64_MAX;
+	rc = http_request_query(req->target, "since", since, sizeof since);
+	if (req->last_event_id[0] != '\0') {
+		if (events_cursor_parse(req->last_event_id, &s->start) != 0) {
+			reply_text(r, 400, "Last-Event-ID is not an id this server sent\n");
+			return;
+		}
+	} else if (rc < 0 || (rc > 0 && events_parse_ago(since, &ago) != 0)) {
+		reply_text(r, 400, "since takes a time back such as 30m, 1h, 24h, 7d\n");
+		return;
+	} else if (rc > 0) {
+		s->start.t -= ago * 1000;
+		s->start.seq = 0;
+		s->start.t--;
+	}
+	r->status = 200;
+	r->content_type = "text/event-stream";
+	r->body = "";
+	r->body_len = 0;
+	r->opened = sse_opened;
+	r->opened_arg = s;
+}
+
 static const char index_page[] =
 	"bmctop serve\n\n"
 	"/metrics             the whole fleet (Prometheus text, or OpenMetrics when asked)\n"
 	"/probe?target=HOST   one host, without host labels (also /ipmi?target=HOST)\n"
 	"/discover            Prometheus HTTP service discovery of the fleet\n"
+	"/events              fleet events as Server-Sent Events (?since=1h, Last-Event-ID)\n"
 	"/-/healthy           200 while serving\n";
 
-/*
- * The routes.  A text/event-stream endpoint (fleet events) goes here too,
- * once the server can hold a response open; serve_reply would then carry a
- * stream instead of a body.
- */
+/* The routes. */
 static void serve_handle(void *ctx, const struct http_request *req, const char *path,
 			 struct serve_reply *r)
 {
@@ -224,6 +376,8 @@ static void serve_handle(void *ctx, const struct http_request *req, const char *
 		serve_probe(s, req, r);
 	else if (strcmp(path, "/discover") == 0)
 		serve_discover(s, req, r);
+	else if (strcmp(path, "/events") == 0)
+		serve_events(s, req, r);
 	else if (strcmp(path, "/-/healthy") == 0 || strcmp(path, "/-/ready") == 0)
 		reply_text(r, 200, "OK\n");
 	else if (strcmp(path, "/") == 0)
@@ -246,6 +400,10 @@ static void serve_stop_http(struct serve *s)
 		 (unsigned long long)st.evicted, (unsigned long long)st.timeouts);
 	serve_http_stop(s->http, NULL, NULL);
 	s->http = NULL;
+	if (s->keepalive_open) {
+		uv_close((uv_handle_t *)&s->keepalive, NULL);
+		s->keepalive_open = 0;
+	}
 }
 
 static void on_engine_signal(struct bmc_engine *e, int signum)
@@ -295,6 +453,12 @@ static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 		return EXIT_USAGE;
 	}
 	s->listen_port = serve_http_port(s->http);
+	if (record_of(&c->engine) != NULL)
+		record_set_listener(record_of(&c->engine), on_serve_event, s);
+	uv_timer_init(&c->loop, &s->keepalive);
+	s->keepalive.data = s;
+	s->keepalive_open = 1;
+	uv_timer_start(&s->keepalive, on_keepalive, SERVE_KEEPALIVE_MS, SERVE_KEEPALIVE_MS);
 	c->engine.front_end = s;
 	c->engine.on_signal = on_engine_signal;
 	fprintf(stderr, "bmctop: serving %zu hosts on %s://%s%s%s:%d/metrics\n", c->engine.nhosts,
@@ -307,6 +471,8 @@ static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 	uv_run(&c->loop, UV_RUN_DEFAULT);
 	c->engine.on_signal = NULL;
 	serve_stop_http(s);
+	if (record_of(&c->engine) != NULL)
+		record_set_listener(record_of(&c->engine), NULL, NULL);
 	return EXIT_ALL_OK;
 }
 

@@ -79,17 +79,21 @@ const struct command commands[] = {
 	  "Without SENSOR, every sensor of the host.  The dashboard, serve and the one-shot\n"
 	  "commands record into $XDG_STATE_HOME/bmctop/history/.",
 	  "bmctop history node07 --since 24h\nbmctop history node07 'CPU1 Temp' --csv" },
-	{ "events", "[HOST...] [--since TIME] [--json]",
+	{ "events", "[HOST...] [--since TIME] [--json] [--follow]",
 	  "fleet events: state changes, threshold crossings, new log entries", cmd_events,
-	  OPT_SINCE | OPT_JSON,
+	  OPT_SINCE | OPT_JSON | OPT_FOLLOW,
 	  "TIME is how far back: 30m, 1h, 24h (the default), 7d.  A flapping host is one line\n"
-	  "with a count.",
-	  "bmctop events\nbmctop events node07 --since 7d --json" },
+	  "with a count.  --follow prints events as they happen (one JSON object a line with\n"
+	  "--json), after those since TIME when given; it polls the fleet itself unless\n"
+	  "another bmctop records, whose event file it then follows.",
+	  "bmctop events\nbmctop events node07 --since 7d --json\n"
+	  "bmctop events --follow --json --since 1h" },
 	{ "serve", "[--listen ADDR:PORT] [--web-config FILE]",
 	  "poll the fleet and serve it to Prometheus over HTTP", cmd_serve,
 	  OPT_LISTEN | OPT_WEB_CONFIG,
 	  "Endpoints: /metrics (ipmi_exporter's names, for the whole fleet), /probe?target=HOST\n"
 	  "and /ipmi?target=HOST (one host), /discover (Prometheus HTTP service discovery),\n"
+	  "/events (fleet events as Server-Sent Events; Last-Event-ID or ?since=1h resume),\n"
 	  "/-/healthy.  Scrapes never cause BMC traffic: the engine polls on its own schedule.\n"
 	  "An address other than loopback needs --web-config with TLS and users.",
 	  "bmctop serve\nbmctop -c site1.conf serve --listen 127.0.0.1:9623\n"

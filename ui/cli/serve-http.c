@@ -53,6 +53,9 @@ struct conn {
 	enum timer_mode mode;
 	size_t queued_at_arm; /* bytes still to send when the timer was armed */
 	int closing, lingering, reading;
+	int streaming; /* a stream answer: the connection is the handler's */
+	void (*gone)(void *arg);
+	void *gone_arg;
 	unsigned answered; /* requests answered on this connection */
 	int handles;
 	struct conn *prev, *next;
@@ -122,6 +125,9 @@ static void conn_close(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->stats.conns--;
+	if (c->gone != NULL)
+		c->gone(c->gone_arg);
+	c->gone = NULL;
 	uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 	uv_close((uv_handle_t *)&c->timer, on_conn_closed);
 }
@@ -242,10 +248,59 @@ static void respond_error(struct conn *c, int status, const char *extra, int kee
 	respond(c, status, "text/plain; charset=utf-8", extra, body, (size_t)n, 0, keep_alive);
 }
 
+/* The head of a stream answer, then the connection is the handler's. */
+static void start_stream(struct conn *c, const struct serve_reply *r)
+{
+	char h[256];
+	int n = snprintf(h, sizeof h,
+			 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nCache-Control: no-store\r\n"
+			 "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n",
+			 r->status, http_status_text(r->status), r->content_type);
+
+	c->srv->stats.requests++;
+	c->answered++;
+	if (conn_write(c, h, (size_t)n) != 0) {
+		conn_close(c);
+		return;
+	}
+	c->streaming = 1;
+	c->len = 0;
+	uv_timer_stop(&c->timer);
+	r->opened(r->opened_arg, (struct serve_stream *)c);
+}
+
+int serve_stream_write(struct serve_stream *st, const char *p, size_t n, const char *last)
+{
+	struct conn *c = (struct conn *)st;
+
+	if (c->closing || c->lingering)
+		return -1;
+	if (outq_queued(&c->q) + n > SERVE_STREAM_QUEUE_MAX) {
+		if (last != NULL)
+			conn_write(c, last, strlen(last));
+		conn_finish(c);
+		return -1;
+	}
+	if (conn_write(c, p, n) != 0) {
+		conn_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+void serve_stream_on_gone(struct serve_stream *st, void (*gone)(void *arg), void *arg)
+{
+	struct conn *c = (struct conn *)st;
+
+	c->gone = gone;
+	c->gone_arg = arg;
+}
+
 static void dispatch(struct conn *c, const struct http_request *req)
 {
 	struct serve_http *s = c->srv;
-	struct serve_reply reply = { 404, "text/plain; charset=utf-8", NULL, "404 Not Found\n", 14 };
+	struct serve_reply reply = { 404, "text/plain; charset=utf-8", NULL, "404 Not Found\n", 14,
+				     NULL, NULL };
 	char extra[80] = "";
 	char path[HTTP_REQUEST_TARGET_MAX];
 	int head_only = strcmp(req->method, "HEAD") == 0;
@@ -263,6 +318,10 @@ static void dispatch(struct conn *c, const struct http_request *req)
 	}
 	http_request_path(req->target, path, sizeof path);
 	s->handler(s->ctx, req, path, &reply);
+	if (reply.opened != NULL && !head_only) {
+		start_stream(c, &reply);
+		return;
+	}
 	if (reply.content_encoding != NULL)
 		snprintf(extra, sizeof extra, "Content-Encoding: %s\r\nVary: Accept-Encoding\r\n",
 			 reply.content_encoding);
@@ -273,7 +332,7 @@ static void dispatch(struct conn *c, const struct http_request *req)
 /* Answer every complete head in the buffer, as long as the client reads. */
 static void process(struct conn *c)
 {
-	while (!c->closing && !c->lingering && !outq_full(&c->q)) {
+	while (!c->closing && !c->lingering && !c->streaming && !outq_full(&c->q)) {
 		struct http_request req;
 		int rc = http_request_parse(&req, c->head, c->len);
 
@@ -289,7 +348,7 @@ static void process(struct conn *c)
 		memmove(c->head, c->head + rc, c->len - (size_t)rc);
 		c->len -= (size_t)rc;
 		dispatch(c, &req);
-		if (!c->closing && !c->lingering)
+		if (!c->closing && !c->lingering && !c->streaming)
 			arm(c, c->len > 0 ? T_HEAD : T_IDLE);
 	}
 }
@@ -297,7 +356,7 @@ static void process(struct conn *c)
 /* Plaintext in, as much as the buffer takes; process makes room. */
 static void take_plain(struct conn *c, const char *p, size_t n)
 {
-	while (n > 0 && !c->closing && !c->lingering) {
+	while (n > 0 && !c->closing && !c->lingering && !c->streaming) {
 		size_t room = sizeof c->head - c->len, k = n < room ? n : room;
 
 		memcpy(c->head + c->len, p, k);
@@ -339,7 +398,7 @@ static void take_tls(struct conn *c, const char *p, size_t n)
 			return;
 		}
 	}
-	while (!c->closing && !c->lingering && !outq_full(&c->q)) {
+	while (!c->closing && !c->lingering && !c->streaming && !outq_full(&c->q)) {
 		size_t room = sizeof c->head - c->len;
 		int got;
 
@@ -387,6 +446,11 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	}
 	if (nread == 0 || c->lingering)
 		return;
+	if (c->streaming) {
+		/* A stream's client has nothing more to ask; TLS records
+		 * (alerts, a close_notify) are dropped with the rest. */
+		return;
+	}
 	if (c->len == 0 && c->mode == T_IDLE)
 		arm(c, T_HEAD);
 	if (c->ssl != NULL)
@@ -408,6 +472,8 @@ static void on_flow(struct outq *q, int full)
 	}
 	if (!c->reading && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 		c->reading = 1;
+	if (c->streaming)
+		return;
 	if (c->ssl != NULL && SSL_is_init_finished(c->ssl)) {
 		take_tls(c, NULL, 0);
 	} else if (c->pending != NULL) {

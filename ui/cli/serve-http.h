@@ -25,6 +25,10 @@
 #define SERVE_HTTP_HEAD_TIMEOUT_MS 10000 /* for the first request, or one that has started */
 #define SERVE_HTTP_IDLE_TIMEOUT_MS 60000 /* between requests of a kept-alive connection */
 
+#define SERVE_STREAM_QUEUE_MAX (256 * 1024) /* bytes a stream's client may fall behind */
+
+struct serve_stream;
+
 /* What a handler answers; body must stay valid until the handler returns
  * to the server (it is sent or copied then). */
 struct serve_reply {
@@ -33,6 +37,14 @@ struct serve_reply {
 	const char *content_encoding; /* "gzip", or NULL */
 	const char *body;
 	size_t body_len;
+	/*
+	 * A stream (text/event-stream): when set (and the request is a GET),
+	 * the head goes out without a length, the connection stays open, and
+	 * opened is called at once with the stream to write on; body is not
+	 * sent.  The client's further requests are not read.
+	 */
+	void (*opened)(void *arg, struct serve_stream *st);
+	void *opened_arg;
 };
 
 /* Answer one request whose path (no query) is path. */
@@ -64,6 +76,16 @@ void serve_http_get_stats(const struct serve_http *s, struct serve_http_stats *s
 /* Close the listener and every connection; the server frees itself once
  * its handles are closed, then calls done (may be NULL). */
 void serve_http_stop(struct serve_http *s, void (*done)(void *arg), void *arg);
+
+/*
+ * Write on a stream: 0, or -1 when the stream is ending (the client went,
+ * or fell more than SERVE_STREAM_QUEUE_MAX bytes behind: it is then sent
+ * last, when not NULL, and closed, never buffered without bound).
+ */
+int serve_stream_write(struct serve_stream *st, const char *p, size_t n, const char *last);
+/* Be told (once) when the stream's connection is closed, by either side or
+ * by serve_http_stop(); st is gone after gone returns. */
+void serve_stream_on_gone(struct serve_stream *st, void (*gone)(void *arg), void *arg);
 
 /* Is addr (numeric) a loopback address: 127.0.0.0/8 or ::1. */
 int serve_http_is_loopback(const char *addr);

@@ -1,0 +1,112 @@
+/*
+ * test-sse.c - the text/event-stream parser: fields, comments, line ends
+ * split across feeds, the persistent id, retry, and an oversized event
+ * dropped while the stream goes on.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redfish/sse.h"
+#include "runner.h"
+
+struct got {
+	char log[4096];
+	int n, oversized;
+};
+
+static void on_event(void *ctx, const struct sse_event *ev)
+{
+	struct got *g = ctx;
+	size_t l = strlen(g->log);
+
+	g->n++;
+	if (ev->oversized) {
+		g->oversized++;
+		snprintf(g->log + l, sizeof g->log - l, "[%s|%s|OVERSIZED]", ev->type, ev->id);
+		return;
+	}
+	snprintf(g->log + l, sizeof g->log - l, "[%s|%s|%s]", ev->type, ev->id, ev->data);
+}
+
+static struct sse_parser *parser(void)
+{
+	struct sse_parser *p = malloc(sizeof *p);
+
+	sse_init(p);
+	return p;
+}
+
+TEST(sse_fields_and_comments)
+{
+	struct sse_parser *p = parser();
+	struct got g = {"", 0, 0};
+	const char *s = ": hello\n\nid: 7\nevent: Alert\ndata: {\"a\":1}\n\n"
+			"data: one\ndata:two\nretry: 3000\n\n";
+
+	ASSERT_EQ(sse_feed(p, s, strlen(s), on_event, &g), 2);
+	ASSERT_STREQ(g.log, "[Alert|7|{\"a\":1}][message|7|one\ntwo]");
+	ASSERT_EQ(p->retry_ms, 3000);
+	free(p);
+}
+
+TEST(sse_split_everywhere_and_crlf)
+{
+	const char *s = "\xef\xbb\xbfid: x1\r\ndata: a\r\n\r\ndata: b\rdata: c\r\rid\n:c\ndata\n\n";
+	size_t cut, len = strlen(s);
+
+	for (cut = 0; cut <= len; cut++) {
+		struct sse_parser *p = parser();
+		struct got g = {"", 0, 0};
+
+		/* One byte at a time up to cut, then the rest. */
+		for (size_t i = 0; i < cut; i++)
+			sse_feed(p, s + i, 1, on_event, &g);
+		sse_feed(p, s + cut, len - cut, on_event, &g);
+		ASSERT_STREQ(g.log, "[message|x1|a][message|x1|b\nc][message||]");
+		free(p);
+	}
+}
+
+TEST(sse_oversized_event_dropped_stream_goes_on)
+{
+	struct sse_parser *p = parser();
+	struct got g = {"", 0, 0};
+	size_t big = SSE_EVENT_MAX + 100, i;
+	char *chunk = malloc(big);
+
+	memset(chunk, 'x', big);
+	sse_feed(p, "id: 1\nevent: huge\ndata: ", 24, on_event, &g);
+	for (i = 0; i < big; i += 1000)
+		sse_feed(p, chunk + i, big - i < 1000 ? big - i : 1000, on_event, &g);
+	sse_feed(p, "\n\nid: 2\ndata: small\n\n", 21, on_event, &g);
+	ASSERT_STREQ(g.log, "[huge|1|OVERSIZED][message|2|small]");
+	ASSERT_EQ(p->dropped, 1);
+	ASSERT_EQ(p->events, 1);
+	/* Many data lines that add up past the cap: dropped the same way. */
+	g.log[0] = '\0';
+	for (i = 0; i < SSE_EVENT_MAX / 500 + 2; i++) {
+		sse_feed(p, "data: ", 6, on_event, &g);
+		sse_feed(p, chunk, 500, on_event, &g);
+		sse_feed(p, "\n", 1, on_event, &g);
+	}
+	sse_feed(p, "\ndata: ok\n\n", 11, on_event, &g);
+	ASSERT_STREQ(g.log, "[message|2|OVERSIZED][message|2|ok]");
+	free(chunk);
+	free(p);
+}
+
+TEST(sse_bad_retry_and_id_kept)
+{
+	struct sse_parser *p = parser();
+	struct got g = {"", 0, 0};
+	const char *s = "retry: 12x\nid: keep\n\nretry: 5\ndata: z\n\nid\ndata: y\n\n";
+
+	sse_feed(p, s, strlen(s), on_event, &g);
+	ASSERT_EQ(p->retry_ms, 5);
+	/* An empty event sets the id without being told; "id" alone clears it. */
+	ASSERT_STREQ(g.log, "[message|keep|z][message||y]");
+	free(p);
+}
