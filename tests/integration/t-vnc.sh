@@ -297,12 +297,22 @@ EOF
 	else
 		fail "V starts a relay and shows its endpoint (no display)"; diag "$(tpane)"
 	fi
-	line=$(tpane | grep -o 'VNC relay on 127\.0\.0\.1:[0-9]*, password file [^ ]*' | head -1)
-	tport=$(echo "$line" | sed -n 's/.*127\.0\.0\.1:\([0-9]*\),.*/\1/p')
-	tpw=$(echo "$line" | sed -n 's/.*password file //p')
+	# The relay list V opens: the endpoint as viewers read a port
+	# (127.0.0.1::PORT) and the password file.
+	line=$(tpane | grep -o 'native  *127\.0\.0\.1::[0-9]*' | head -1)
+	tport=$(echo "$line" | sed -n 's/.*127\.0\.0\.1::\([0-9]*\).*/\1/p')
+	tpw=$(tpane | grep -o 'password file: [^ ]*' | head -1 | sed 's/^password file: //')
 	snap "$tport" "$tpw" "$T/tui.jpg"
-	check "a viewer through the dashboard's relay gets the same picture" same_image "$T/tui.jpg" "$T/direct.jpg"
-	tmux -S "$TS" send-keys q
+	if same_image "$T/tui.jpg" "$T/direct.jpg"; then
+		ok "a viewer through the dashboard's relay gets the same picture"
+	else
+		fail "a viewer through the dashboard's relay gets the same picture"
+		diag "endpoint: $tport, password file: $tpw"; diag "$(tpane)"
+	fi
+	# q asks first while a relay is open; y quits.
+	tmux -S "$TS" send-keys Escape q
+	wait_for 10 sh -c "tmux -S '$TS' capture-pane -p | grep -q 'VNC relay open'"
+	tmux -S "$TS" send-keys y
 	wait_for 30 test -f "$T/tui.done"
 	check "quitting the dashboard ends it" test -f "$T/tui.done"
 	check "and its relay stops listening" sh -c "! (exec 3<>/dev/tcp/127.0.0.1/$tport) 2>/dev/null"

@@ -171,7 +171,7 @@ static void launch(struct tui_vnc *v, struct bmc_host *h)
 			 "with a copy of the password file",
 			 v->host, v->ssh, port);
 		tui_statusf(v->t,
-			    "%s: VNC relay on 127.0.0.1::%d; no display here (W: how to reach it)",
+			    "%s: VNC relay on 127.0.0.1::%d; no display here (w: how to reach it)",
 			    v->host, port);
 		tui_vnc_list_dialog(v->t);
 		return;
