@@ -1,0 +1,145 @@
+#!/bin/bash
+# t-screenshot.sh - "bmctop screenshot": the RFB client and its decoders
+# against real VNC servers, its pictures checked against vncsnapshot's.
+#
+# x11vnc serves a 1280x1024 Xvfb showing a known picture (a gradient that
+# makes Tight use JPEG, beside solid blocks), natively and behind
+# websockify; QEMU's own VNC server shows SeaBIOS's screen.  The encoding
+# asked for is forced per run (BMCTOP_VNC_ENCODINGS) so ZRLE, Tight/JPEG
+# and Raw are each exercised, and each run logs the encodings the server
+# used.  The mean absolute difference from vncsnapshot's JPEG must be
+# small (ImageMagick's compare -metric MAE).  Loopback only; every process
+# is stopped by its pid.
+. "$SRCDIR/tests/lib/tap.sh"
+need Xvfb x11vnc websockify vncsnapshot compare convert display xdpyinfo
+T="$T_TMP"
+
+start_xvfb() {
+	local out="$T/xvfb.$RANDOM" d
+	spawn sh -c "exec Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>'$out' 2>>'$T/xvfb.log'"
+	wait_for 20 grep -q '[0-9]' "$out" || return 1
+	d=$(tr -dc '0-9' <"$out")
+	wait_for 10 xdpyinfo -display ":$d" || return 1
+	XVFB_DISPLAY=":$d"
+}
+port_listens() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# mae A B: ImageMagick's normalised mean absolute error, 0..1.
+mae() { compare -metric MAE "$1" "$2" null: 2>&1 | sed -n 's/.*(\(.*\)).*/\1/p'; }
+# mae_below A B BOUND
+mae_below() {
+	local m
+	m=$(mae "$1" "$2")
+	diag "MAE $(basename "$1") vs $(basename "$2"): $m"
+	awk -v m="$m" -v b="$3" 'BEGIN { exit !(m != "" && m < b) }'
+}
+
+start_xvfb || skip_all "Xvfb does not start"
+convert -size 640x1024 gradient:'#ff0000'-'#0000ff' \( -size 640x512 xc:'#00c000' -size 640x512 \
+	xc:'#ffff00' -append \) +append "$T/picture.png" || skip_all "ImageMagick cannot draw"
+DISPLAY=$XVFB_DISPLAY display -window root "$T/picture.png" >/dev/null 2>&1
+
+VNC_PORT=$(free_port)
+spawn x11vnc -display "$XVFB_DISPLAY" -rfbport "$VNC_PORT" -localhost -nopw -forever -shared \
+	-quiet -o "$T/x11vnc.log" >/dev/null 2>&1
+WS_PORT=$(free_port)
+spawn websockify 127.0.0.1:"$WS_PORT" 127.0.0.1:"$VNC_PORT" >"$T/websockify.log" 2>&1
+wait_for 20 port_listens "$VNC_PORT" && wait_for 20 port_listens "$WS_PORT" ||
+	skip_all "x11vnc or websockify does not listen"
+
+cat >"$T/fleet.conf" <<EOT
+[defaults]
+protocol = ipmi
+user = admin
+timeout = 5s
+
+[host native]
+address = 127.0.0.1
+vnc = rfb:127.0.0.1:$VNC_PORT
+
+[host wsock]
+address = 127.0.0.1
+vnc = ws://127.0.0.1:$WS_PORT/
+EOT
+chmod 600 "$T/fleet.conf"
+F="$T/fleet.conf"
+
+timeout 60 vncsnapshot -quiet 127.0.0.1::"$VNC_PORT" "$T/direct.jpg" >"$T/snap.log" 2>&1
+check "vncsnapshot reads x11vnc" test -s "$T/direct.jpg"
+
+# shot NAME HOST ENCODINGS: bmctop screenshot; its stdout line in SHOT.
+shot() {
+	rm -f "$T/$1.png"
+	SHOT=$(cd "$T" && BMCTOP_VNC_ENCODINGS=$3 timeout 60 "$BMCTOP" -c "$F" screenshot "$2" \
+		-o "$T/$1.png" 2>"$T/$1.err")
+	diag "$1: $SHOT"
+}
+
+for enc in zrle tight raw; do
+	shot "native-$enc" native "$enc"
+	check "screenshot through native RFB with $enc writes a PNG" test -s "$T/native-$enc.png"
+	like "$enc: 1280x1024" "$SHOT" " 1280x1024 "
+	check "$enc: the picture matches vncsnapshot's" mae_below "$T/native-$enc.png" "$T/direct.jpg" 0.02
+	eval "SHOT_$enc=\$SHOT"
+done
+like "ZRLE was what x11vnc used" "$SHOT_zrle" " ZRLE"
+like "Tight with JPEG was used for the gradient" "$SHOT_tight" "Tight-JPEG"
+like "Raw was used" "$SHOT_raw" " Raw "
+
+shot ws wsock ""
+check "screenshot through websockify writes a PNG" test -s "$T/ws.png"
+check "websockify: the picture matches vncsnapshot's" mae_below "$T/ws.png" "$T/direct.jpg" 0.02
+is "the PNG is 0600" "$(stat -c %a "$T/ws.png")" "600"
+# The first picture's time on loopback (printed, not asserted: shared machine).
+diag "first picture: $(awk '{print $NF}' <<<"$SHOT")"
+
+# Never over an existing file, never through a link.
+ln -s "$T/victim" "$T/link.png"
+shot link native zrle
+check "a link is not followed" test ! -e "$T/victim"
+like "the link is refused with a reason" "$(cat "$T/link.err")" "cannot write"
+cp "$T/ws.png" "$T/keep.png"
+(cd "$T" && timeout 60 "$BMCTOP" -c "$F" screenshot native -o "$T/keep.png" >/dev/null 2>"$T/keep.err")
+check "an existing file is kept" cmp -s "$T/ws.png" "$T/keep.png"
+like "an existing file is refused" "$(cat "$T/keep.err")" "exists"
+(cd "$T" && timeout 60 "$BMCTOP" -c "$F" screenshot native >/dev/null 2>"$T/def.err")
+check "the default name is HOST-TIMESTAMP.png" sh -c "ls '$T' | grep -Eq '^native-[0-9]{8}T[0-9]{6}Z\.png$'"
+
+# QEMU: SeaBIOS's screen through QEMU's own VNC server.
+if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	QP=""
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		p=$((5900 + RANDOM % 1000))
+		port_listens "$p" || { QP=$p; break; }
+	done
+	spawn qemu-system-x86_64 -display none -vnc 127.0.0.1:$((QP - 5900)) -net none -m 64 \
+		-no-reboot >"$T/qemu.log" 2>&1
+	if wait_for 30 port_listens "$QP"; then
+		cat >>"$F" <<EOT
+
+[host qemu]
+address = 127.0.0.1
+vnc = rfb:127.0.0.1:$QP
+EOT
+		# Wait until SeaBIOS's screen holds still: two pictures alike.
+		same=0
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+			shot "q$i" qemu zrle
+			timeout 60 vncsnapshot -quiet 127.0.0.1::"$QP" "$T/qemu.jpg" >/dev/null 2>&1
+			shot "q$i-b" qemu tight
+			if [ -s "$T/q$i.png" ] && [ -s "$T/q$i-b.png" ] &&
+				[ "$(compare -metric AE "$T/q$i.png" "$T/q$i-b.png" null: 2>&1)" = 0 ]; then
+				same=$i
+				break
+			fi
+			sleep 1
+		done
+		check "QEMU: two screenshots (ZRLE, Tight) agree once the screen holds still" test "$same" -gt 0
+		check "QEMU: the picture matches vncsnapshot's" mae_below "$T/q$same.png" "$T/qemu.jpg" 0.02
+	else
+		fail "qemu's VNC server listens"
+	fi
+else
+	diag "qemu-system-x86_64 not installed: QEMU part skipped (apt-get install qemu-system-x86)"
+fi
+unlike "no sanitizer report" "$(cat "$T"/*.err 2>/dev/null)" "Sanitizer|runtime error"
+exit 0
