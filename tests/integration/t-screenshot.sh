@@ -2,7 +2,7 @@
 # t-screenshot.sh - "bmctop screenshot": the RFB client and its decoders
 # against real VNC servers, its pictures checked against vncsnapshot's.
 #
-# x11vnc serves a 1280x1024 Xvfb showing a known picture (a gradient that
+# x11vnc serves a 1280x1024 Xvfb showing a known picture (a plasma that
 # makes Tight use JPEG, beside solid blocks), natively and behind
 # websockify; QEMU's own VNC server shows SeaBIOS's screen.  The encoding
 # asked for is forced per run (BMCTOP_VNC_ENCODINGS) so ZRLE, Tight/JPEG
@@ -34,7 +34,7 @@ mae_below() {
 }
 
 start_xvfb || skip_all "Xvfb does not start"
-convert -size 640x1024 gradient:'#ff0000'-'#0000ff' \( -size 640x512 xc:'#00c000' -size 640x512 \
+convert -seed 7 -size 640x1024 plasma:red-blue \( -size 640x512 xc:'#00c000' -size 640x512 \
 	xc:'#ffff00' -append \) +append "$T/picture.png" || skip_all "ImageMagick cannot draw"
 DISPLAY=$XVFB_DISPLAY display -window root "$T/picture.png" >/dev/null 2>&1
 
@@ -53,11 +53,11 @@ user = admin
 timeout = 5s
 
 [host native]
-address = 127.0.0.1
+address = 127.0.0.11
 vnc = rfb:127.0.0.1:$VNC_PORT
 
 [host wsock]
-address = 127.0.0.1
+address = 127.0.0.12
 vnc = ws://127.0.0.1:$WS_PORT/
 EOT
 chmod 600 "$T/fleet.conf"
@@ -82,8 +82,13 @@ for enc in zrle tight raw; do
 	eval "SHOT_$enc=\$SHOT"
 done
 like "ZRLE was what x11vnc used" "$SHOT_zrle" " ZRLE"
-like "Tight with JPEG was used for the gradient" "$SHOT_tight" "Tight-JPEG"
+like "Tight with JPEG was used for the plasma" "$SHOT_tight" "Tight-JPEG"
 like "Raw was used" "$SHOT_raw" " Raw "
+# pixel IMAGE X Y: its colour as #RRGGBB.
+pixel() { convert "$1" -format "%[hex:p{$2,$3}]" info: 2>/dev/null | cut -c1-6; }
+is "ZRLE: the green block is green" "$(pixel "$T/native-zrle.png" 900 200)" "00C000"
+is "ZRLE: the yellow block is yellow" "$(pixel "$T/native-zrle.png" 900 800)" "FFFF00"
+is "Raw: the yellow block is yellow" "$(pixel "$T/native-raw.png" 1279 1023)" "FFFF00"
 
 shot ws wsock ""
 check "screenshot through websockify writes a PNG" test -s "$T/ws.png"
@@ -94,7 +99,7 @@ diag "first picture: $(awk '{print $NF}' <<<"$SHOT")"
 
 # Never over an existing file, never through a link.
 ln -s "$T/victim" "$T/link.png"
-shot link native zrle
+(cd "$T" && timeout 60 "$BMCTOP" -c "$F" screenshot native -o "$T/link.png" >/dev/null 2>"$T/link.err")
 check "a link is not followed" test ! -e "$T/victim"
 like "the link is refused with a reason" "$(cat "$T/link.err")" "cannot write"
 cp "$T/ws.png" "$T/keep.png"
@@ -117,7 +122,7 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1; then
 		cat >>"$F" <<EOT
 
 [host qemu]
-address = 127.0.0.1
+address = 127.0.0.13
 vnc = rfb:127.0.0.1:$QP
 EOT
 		# Wait until SeaBIOS's screen holds still: two pictures alike.

@@ -159,6 +159,7 @@ static char *default_name(const char *host)
 static int take_picture(struct shot *sh, struct bmc_host *h)
 {
 	struct vnc_target t;
+	const char *encodings = getenv("BMCTOP_VNC_ENCODINGS");
 	char *err = NULL;
 	int rc;
 
@@ -169,8 +170,9 @@ static int take_picture(struct shot *sh, struct bmc_host *h)
 		return rc == BMC_ENOTSUP || rc == BMC_ECONFIG ? EXIT_USAGE : EXIT_SOME_FAILED;
 	}
 	sh->t0 = uv_hrtime();
-	rc = vnc_screen_start(&sh->s, h, &t, 0, getenv("BMCTOP_VNC_ENCODINGS"), on_screen, sh,
-			      &err);
+	if (encodings != NULL && encodings[0] == '\0')
+		encodings = NULL;
+	rc = vnc_screen_start(&sh->s, h, &t, 0, encodings, on_screen, sh, &err);
 	if (rc != 0) {
 		vnc_target_free(&t);
 		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, err);
