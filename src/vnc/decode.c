@@ -441,7 +441,7 @@ static ssize_t decode_tight(struct vnc_decoder *d, const struct vnc_rect *r, con
 	uint8_t pal[256][3];
 	const uint8_t *b, *data;
 	size_t datalen = 0, zlen = 0, got;
-	int ctl, type, filter = 0, ncol = 0, i, rc;
+	int ctl, type, filter = 0, ncol = 0, i, rc, compressed = 0;
 
 	b = take(&c, 1);
 	if (b == NULL)
@@ -492,6 +492,7 @@ static ssize_t decode_tight(struct vnc_decoder *d, const struct vnc_rect *r, con
 			rc = compact_len(&c, &zlen);
 			if (rc == 0 || (data = take(&c, zlen)) == NULL)
 				goto need;
+			compressed = 1;
 		}
 	}
 	/* All of the rectangle is here: reset the streams it asks to, then decode. */
@@ -505,7 +506,7 @@ static ssize_t decode_tight(struct vnc_decoder *d, const struct vnc_rect *r, con
 		if (decode_jpeg(d, r, data, zlen) != 0)
 			return -1;
 	} else {
-		if (zlen > 0) {
+		if (compressed) {
 			int s = type & 3;
 
 			if (inflate_all(d, &d->tight[s], &d->tight_live[s], data, zlen, datalen,

@@ -154,6 +154,14 @@ TEST(vnc_decode_tight)
 
 		ASSERT_EQ(vnc_decode_rect(&d, &r, bad, sizeof bad, &more, &jpeg), -1);
 	}
+	/* Compressed data said to be 0 bytes long (datalen 12 >= 12: compressed). */
+	{
+		struct vnc_rect big = { 0, 0, 2, 2, VNC_ENC_TIGHT };
+		uint8_t empty[] = { 0x00, 0 };
+
+		ASSERT_EQ(vnc_decode_rect(&d, &big, empty, sizeof empty, &more, &jpeg), -1);
+		ASSERT_CONTAINS(d.error, "short");
+	}
 	fill[0] = 0xa0; /* PNG, never asked for */
 	ASSERT_EQ(vnc_decode_rect(&d, &r, fill, 4, &more, &jpeg), -1);
 	done(&fb, &d);
