@@ -65,8 +65,8 @@ static int fuzz_rects(const uint8_t *data, size_t size, int32_t enc)
 	data += 3;
 	size -= 3;
 	for (n = 0; n < 64 && size >= 4; n++) {
-		struct vnc_rect r = { data[0] % 200, data[1] % 160, data[2] % 200, data[3] % 160,
-				      enc };
+		struct vnc_rect r = {data[0] % 200, data[1] % 160, data[2] % 200, data[3] % 160,
+				     enc};
 		int more = 0, jpeg = 0;
 		ssize_t used;
 

@@ -1,5 +1,5 @@
 /*
- * vnc/decode.c - Raw, CopyRect, ZRLE and Tight decoders (see decode.h).
+ * vnc/decode.c - Raw, CopyRect, Hextile, ZRLE and Tight decoders (see decode.h).
  *
  * Each decoder first walks its rectangle's headers over a bounded cursor
  * to learn its whole length (answering "more" when it is not all there),
@@ -65,7 +65,7 @@ void vnc_decoder_free(struct vnc_decoder *d)
 int vnc_decode_known(int32_t enc)
 {
 	return enc == VNC_ENC_RAW || enc == VNC_ENC_COPYRECT || enc == VNC_ENC_ZRLE ||
-	       enc == VNC_ENC_TIGHT;
+	       enc == VNC_ENC_TIGHT || enc == VNC_ENC_HEXTILE;
 }
 
 const char *vnc_encoding_name(int32_t enc)
@@ -79,6 +79,8 @@ const char *vnc_encoding_name(int32_t enc)
 		return "ZRLE";
 	case VNC_ENC_TIGHT:
 		return "Tight";
+	case VNC_ENC_HEXTILE:
+		return "Hextile";
 	case VNC_ENC_DESKTOPSIZE:
 		return "DesktopSize";
 	case VNC_ENC_LASTRECT:
@@ -287,6 +289,94 @@ static ssize_t decode_zrle(struct vnc_decoder *d, const struct vnc_rect *r, cons
 	return (ssize_t)(4 + zlen);
 }
 
+/* Hextile (RFC 6143 7.7.4): walked once to find its length, then again to draw. */
+
+enum { HX_RAW = 1, HX_BG = 2, HX_FG = 4, HX_ANY = 8, HX_COLOURED = 16 };
+
+/* 1 (walked, *used), 0 (more) or -1 (bad). */
+static int hextile_walk(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *buf,
+			size_t len, int draw, size_t *used)
+{
+	struct vnc_fb *fb = d->fb;
+	struct cur c = {buf, len};
+	uint8_t bg[3] = {0, 0, 0}, fg[3] = {0, 0, 0}, rgb[3];
+	size_t bpp = (size_t)fb->bytes;
+	const uint8_t *b, *p;
+	int tx, ty, i, n;
+
+	for (ty = 0; ty < r->h; ty += 16)
+		for (tx = 0; tx < r->w; tx += 16) {
+			int tw = r->w - tx < 16 ? r->w - tx : 16,
+			    th = r->h - ty < 16 ? r->h - ty : 16;
+			int x0 = r->x + tx, y0 = r->y + ty;
+
+			if ((b = take(&c, 1)) == NULL)
+				return 0;
+			if (*b & HX_RAW) {
+				if ((p = take(&c, (size_t)tw * th * bpp)) == NULL)
+					return 0;
+				if (draw)
+					vnc_fb_put_raw(fb, x0, y0, tw, th, p);
+				continue;
+			}
+			if (*b & HX_BG) {
+				if ((p = take(&c, bpp)) == NULL)
+					return 0;
+				vnc_fb_pixel_rgb(fb, p, bg);
+			}
+			if (*b & HX_FG) {
+				if ((p = take(&c, bpp)) == NULL)
+					return 0;
+				vnc_fb_pixel_rgb(fb, p, fg);
+			}
+			if (draw)
+				vnc_fb_fill(fb, x0, y0, tw, th, bg);
+			if (!(*b & HX_ANY))
+				continue;
+			if ((p = take(&c, 1)) == NULL)
+				return 0;
+			n = *p;
+			for (i = 0; i < n; i++) {
+				const uint8_t *col = NULL;
+				int sx, sy, sw, sh;
+
+				if ((*b & HX_COLOURED) && (col = take(&c, bpp)) == NULL)
+					return 0;
+				if ((p = take(&c, 2)) == NULL)
+					return 0;
+				sx = p[0] >> 4;
+				sy = p[0] & 15;
+				sw = (p[1] >> 4) + 1;
+				sh = (p[1] & 15) + 1;
+				if (sx + sw > tw || sy + sh > th) {
+					fail(d, "", "Hextile: subrectangle outside its tile");
+					return -1;
+				}
+				if (!draw)
+					continue;
+				if (col != NULL)
+					vnc_fb_pixel_rgb(fb, col, rgb);
+				vnc_fb_fill(fb, x0 + sx, y0 + sy, sw, sh, col ? rgb : fg);
+			}
+		}
+	*used = len - c.n;
+	return 1;
+}
+
+static ssize_t decode_hextile(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *buf,
+			      size_t len, int *more)
+{
+	size_t used = 0;
+	int rc = hextile_walk(d, r, buf, len, 0, &used);
+
+	if (rc <= 0) {
+		*more = rc == 0;
+		return rc == 0 ? 0 : -1;
+	}
+	hextile_walk(d, r, buf, used, 1, &used);
+	return (ssize_t)used;
+}
+
 /* Tight (the TightVNC / RFB community spec). */
 
 /* 1 to 3 bytes, 7 bits each but the third's 8.  1, 0 (more) or -1. */
@@ -345,8 +435,7 @@ static void jpeg_emit(j_common_ptr ci, int level)
 	}
 }
 
-static int decode_jpeg(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *p,
-		       size_t n)
+static int decode_jpeg(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *p, size_t n)
 {
 	struct jpeg_decompress_struct ci;
 	struct jerr e;
@@ -374,7 +463,8 @@ static int decode_jpeg(struct vnc_decoder *d, const struct vnc_rect *r, const ui
 		return fail(d, "", "Tight JPEG: not an RGB picture of the rectangle's size");
 	}
 	while (ci.output_scanline < ci.output_height && !e.warned) {
-		JSAMPROW row = fb->rgb + ((size_t)(r->y + (int)ci.output_scanline) * fb->w + r->x) * 3;
+		JSAMPROW row =
+		    fb->rgb + ((size_t)(r->y + (int)ci.output_scanline) * fb->w + r->x) * 3;
 
 		jpeg_read_scanlines(&ci, &row, 1);
 	}
@@ -437,7 +527,7 @@ static ssize_t decode_tight(struct vnc_decoder *d, const struct vnc_rect *r, con
 			    size_t len, int *more, int *jpeg)
 {
 	struct vnc_fb *fb = d->fb;
-	struct cur c = { buf, len };
+	struct cur c = {buf, len};
 	uint8_t pal[256][3];
 	const uint8_t *b, *data;
 	size_t datalen = 0, zlen = 0, got;
@@ -568,6 +658,8 @@ ssize_t vnc_decode_rect(struct vnc_decoder *d, const struct vnc_rect *r, const u
 		return decode_zrle(d, r, buf, len, more);
 	case VNC_ENC_TIGHT:
 		return decode_tight(d, r, buf, len, more, jpeg);
+	case VNC_ENC_HEXTILE:
+		return decode_hextile(d, r, buf, len, more);
 	default:
 		snprintf(d->error, sizeof d->error, "the server used encoding %d, never asked for",
 			 (int)r->enc);

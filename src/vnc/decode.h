@@ -1,6 +1,6 @@
 /*
- * vnc/decode.h - RFB rectangle decoders: Raw, CopyRect, ZRLE and Tight
- * (with JPEG), into a vnc_fb (vnc/fb.h).  Pure codecs over buffers.
+ * vnc/decode.h - RFB rectangle decoders: Raw, CopyRect, Hextile, ZRLE and
+ * Tight (with JPEG), into a vnc_fb (vnc/fb.h).  Pure codecs over buffers.
  *
  * A rectangle is decoded only once all its bytes are in the buffer: the
  * call returns 0 ("more, please") without touching anything until then,
@@ -24,6 +24,7 @@
 enum vnc_encoding {
 	VNC_ENC_RAW = 0,
 	VNC_ENC_COPYRECT = 1,
+	VNC_ENC_HEXTILE = 5,
 	VNC_ENC_TIGHT = 7,
 	VNC_ENC_ZRLE = 16,
 	VNC_ENC_JPEG_QUALITY_8 = -24, /* Tight's JPEG quality 8 (of 0..9) */

@@ -220,11 +220,13 @@ void vnc_fb_copy(struct vnc_fb *fb, int dx, int dy, int w, int h, int sx, int sy
 	if (dy <= sy) {
 		for (j = 0; j < h; j++)
 			memmove(fb->rgb + (size_t)(dy + j) * stride + (size_t)dx * 3,
-				fb->rgb + (size_t)(sy + j) * stride + (size_t)sx * 3, (size_t)w * 3);
+				fb->rgb + (size_t)(sy + j) * stride + (size_t)sx * 3,
+				(size_t)w * 3);
 	} else {
 		for (j = h - 1; j >= 0; j--)
 			memmove(fb->rgb + (size_t)(dy + j) * stride + (size_t)dx * 3,
-				fb->rgb + (size_t)(sy + j) * stride + (size_t)sx * 3, (size_t)w * 3);
+				fb->rgb + (size_t)(sy + j) * stride + (size_t)sx * 3,
+				(size_t)w * 3);
 	}
 }
 
@@ -233,14 +235,15 @@ void vnc_fb_scale(const struct vnc_fb *fb, uint8_t *out, int ow, int oh)
 	int ox, oy;
 
 	for (oy = 0; oy < oh; oy++) {
-		int y0 = (int)((int64_t)oy * fb->h / oh), y1 = (int)((int64_t)(oy + 1) * fb->h / oh);
+		int y0 = (int)((int64_t)oy * fb->h / oh),
+		    y1 = (int)((int64_t)(oy + 1) * fb->h / oh);
 
 		if (y1 <= y0)
 			y1 = y0 + 1;
 		for (ox = 0; ox < ow; ox++) {
 			int x0 = (int)((int64_t)ox * fb->w / ow);
 			int x1 = (int)((int64_t)(ox + 1) * fb->w / ow);
-			uint64_t sum[3] = { 0, 0, 0 }, n;
+			uint64_t sum[3] = {0, 0, 0}, n;
 			int x, y, c;
 
 			if (x1 <= x0)

@@ -33,7 +33,15 @@
 
 enum stage { ST_HANDSHAKE, ST_SERVERINIT, ST_MSG, ST_RECT_HDR, ST_RECT_DATA, ST_SKIP };
 
-enum used_bit { U_RAW = 1, U_COPYRECT = 2, U_ZRLE = 4, U_TIGHT = 8, U_JPEG = 16, U_RESIZE = 32 };
+enum used_bit {
+	U_RAW = 1,
+	U_COPYRECT = 2,
+	U_ZRLE = 4,
+	U_TIGHT = 8,
+	U_JPEG = 16,
+	U_RESIZE = 32,
+	U_HEXTILE = 64
+};
 
 struct vnc_screen {
 	uv_loop_t *loop;
@@ -169,7 +177,7 @@ static uint32_t get32(const uint8_t *p)
 
 static void request_update(struct vnc_screen *s, int incremental)
 {
-	uint8_t m[10] = { 3, (uint8_t)incremental };
+	uint8_t m[10] = {3, (uint8_t)incremental};
 
 	put16(m + 6, (unsigned)s->fb.w);
 	put16(m + 8, (unsigned)s->fb.h);
@@ -186,7 +194,7 @@ static void on_refresh(uv_timer_t *t)
 /* The messages after ServerInit: our pixel format, encodings, a whole picture. */
 static void send_setup(struct vnc_screen *s)
 {
-	uint8_t pf[20] = { 0 }, enc[4 + 4 * MAX_ENCS] = { 2 };
+	uint8_t pf[20] = {0}, enc[4 + 4 * MAX_ENCS] = {2};
 	int i;
 
 	vnc_pixfmt_write(&s->fb.pf, pf + 4);
@@ -230,8 +238,8 @@ static int server_init(struct vnc_screen *s, const uint8_t *p, size_t n, size_t 
 		log_info("%s: screen: the server's own pixel format is not true colour; asking "
 			 "for 32-bit true colour",
 			 s->h->cfg->name);
-	log_info("%s: screen: %dx%d \"%s\", %d bpp depth %d", s->h->cfg->name, w, h, s->name,
-		 p[4], p[5]);
+	log_info("%s: screen: %dx%d \"%s\", %d bpp depth %d", s->h->cfg->name, w, h, s->name, p[4],
+		 p[5]);
 	*used = 24 + nl;
 	send_setup(s);
 	return 1;
@@ -248,6 +256,9 @@ static void mark_used(struct vnc_screen *s, int32_t enc, int jpeg)
 		break;
 	case VNC_ENC_ZRLE:
 		s->used |= U_ZRLE;
+		break;
+	case VNC_ENC_HEXTILE:
+		s->used |= U_HEXTILE;
 		break;
 	case VNC_ENC_TIGHT:
 		s->used |= jpeg ? U_JPEG : U_TIGHT;
@@ -362,7 +373,8 @@ static int message(struct vnc_screen *s, const uint8_t *p, size_t n, size_t *use
 			return 0;
 		k = get32(p + 4);
 		if (k > CUT_MAX) {
-			screen_end(s, BMC_EPROTO, "the console server sent %zu bytes of cut text", k);
+			screen_end(s, BMC_EPROTO, "the console server sent %zu bytes of cut text",
+				   k);
 			return -1;
 		}
 		*used = 8;
@@ -510,13 +522,16 @@ static int parse_encodings(struct vnc_screen *s, const char *list, char **err)
 			tight = 1;
 		} else if (strcmp(tok, "zrle") == 0) {
 			e = VNC_ENC_ZRLE;
+		} else if (strcmp(tok, "hextile") == 0) {
+			e = VNC_ENC_HEXTILE;
 		} else if (strcmp(tok, "copyrect") == 0) {
 			e = VNC_ENC_COPYRECT;
 		} else if (strcmp(tok, "raw") == 0) {
 			e = VNC_ENC_RAW;
 		} else {
-			*err = xasprintf("unknown VNC encoding \"%s\" (tight, zrle, copyrect, raw)",
-					 tok);
+			*err = xasprintf(
+			    "unknown VNC encoding \"%s\" (tight, zrle, hextile, copyrect, raw)",
+			    tok);
 			free(copy);
 			return BMC_ECONFIG;
 		}
@@ -625,8 +640,8 @@ int vnc_screen_scale(const struct vnc_screen *s, uint8_t *out, int w, int h)
 
 const char *vnc_screen_encodings_used(const struct vnc_screen *s)
 {
-	static const char *const names[] = { "Raw",   "CopyRect",   "ZRLE",
-					     "Tight", "Tight-JPEG", "DesktopSize" };
+	static const char *const names[] = {"Raw",	  "CopyRect",	 "ZRLE",   "Tight",
+					    "Tight-JPEG", "DesktopSize", "Hextile"};
 	struct vnc_screen *m = (struct vnc_screen *)s;
 	size_t i, n = 0;
 

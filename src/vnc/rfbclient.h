@@ -34,13 +34,13 @@ typedef void (*vnc_screen_cb)(struct vnc_screen *s, enum vnc_screen_event ev, in
 			      const char *msg, void *arg);
 
 /* The encodings asked for by default, best first. */
-#define VNC_SCREEN_ENCODINGS "tight,zrle,copyrect,raw"
+#define VNC_SCREEN_ENCODINGS "tight,zrle,hextile,copyrect,raw"
 
 /*
  * Start a client for h on h's engine loop.  t: an explicit target (taken
  * over), or NULL to resolve h's.  refresh_ms: the time between update
  * requests after the first picture (0: only the first).  encodings: a
- * comma list of tight, zrle, copyrect, raw (NULL: VNC_SCREEN_ENCODINGS;
+ * comma list of tight, zrle, hextile, copyrect, raw (NULL: VNC_SCREEN_ENCODINGS;
  * Raw is always accepted, as RFC 6143 requires).  0 with *out, or a
  * negative BMC_E* with *err for a person.
  */

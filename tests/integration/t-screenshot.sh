@@ -5,8 +5,8 @@
 # x11vnc serves a 1280x1024 Xvfb showing a known picture (a plasma that
 # makes Tight use JPEG, beside solid blocks), natively and behind
 # websockify; QEMU's own VNC server shows SeaBIOS's screen.  The encoding
-# asked for is forced per run (BMCTOP_VNC_ENCODINGS) so ZRLE, Tight/JPEG
-# and Raw are each exercised, and each run logs the encodings the server
+# asked for is forced per run (BMCTOP_VNC_ENCODINGS) so ZRLE, Tight/JPEG,
+# Hextile and Raw are each exercised, and each run logs the encodings the server
 # used.  The mean absolute difference from vncsnapshot's JPEG must be
 # small (ImageMagick's compare -metric MAE).  Loopback only; every process
 # is stopped by its pid.
@@ -74,7 +74,7 @@ shot() {
 	diag "$1: $SHOT"
 }
 
-for enc in zrle tight raw; do
+for enc in zrle tight hextile raw; do
 	shot "native-$enc" native "$enc"
 	check "screenshot through native RFB with $enc writes a PNG" test -s "$T/native-$enc.png"
 	like "$enc: 1280x1024" "$SHOT" " 1280x1024 "
@@ -84,6 +84,7 @@ done
 like "ZRLE was what x11vnc used" "$SHOT_zrle" " ZRLE"
 like "Tight with JPEG was used for the plasma" "$SHOT_tight" "Tight-JPEG"
 like "Raw was used" "$SHOT_raw" " Raw "
+like "Hextile was used" "$SHOT_hextile" " Hextile"
 # pixel IMAGE X Y: its colour as #RRGGBB.
 pixel() { convert "$1" -format "%[hex:p{$2,$3}]" info: 2>/dev/null | cut -c1-6; }
 is "ZRLE: the green block is green" "$(pixel "$T/native-zrle.png" 900 200)" "00C000"

@@ -36,9 +36,9 @@ TEST(vnc_decode_raw_and_copyrect)
 {
 	struct vnc_fb fb;
 	struct vnc_decoder d;
-	struct vnc_rect r = { 1, 1, 2, 1, VNC_ENC_RAW };
+	struct vnc_rect r = {1, 1, 2, 1, VNC_ENC_RAW};
 	/* little-endian 32-bit: B, G, R, pad */
-	uint8_t raw[8] = { 0x30, 0x20, 0x10, 0, 0xff, 0, 0, 0 }, cr[4] = { 0, 1, 0, 1 };
+	uint8_t raw[8] = {0x30, 0x20, 0x10, 0, 0xff, 0, 0, 0}, cr[4] = {0, 1, 0, 1};
 	int more, jpeg;
 
 	setup(&fb, &d, 4, 3);
@@ -47,20 +47,20 @@ TEST(vnc_decode_raw_and_copyrect)
 	ASSERT_EQ(vnc_decode_rect(&d, &r, raw, 8, &more, &jpeg), 8);
 	ASSERT_MEMEQ(px(&fb, 1, 1), "\x10\x20\x30", 3);
 	ASSERT_MEMEQ(px(&fb, 2, 1), "\x00\x00\xff", 3);
-	r = (struct vnc_rect){ 0, 2, 2, 1, VNC_ENC_COPYRECT };
+	r = (struct vnc_rect){0, 2, 2, 1, VNC_ENC_COPYRECT};
 	ASSERT_EQ(vnc_decode_rect(&d, &r, cr, 4, &more, &jpeg), 4);
 	ASSERT_MEMEQ(px(&fb, 0, 2), "\x10\x20\x30", 3);
 	ASSERT_MEMEQ(px(&fb, 1, 2), "\x00\x00\xff", 3);
 	/* Past the edge, and a CopyRect source past it. */
-	r = (struct vnc_rect){ 3, 0, 2, 1, VNC_ENC_RAW };
+	r = (struct vnc_rect){3, 0, 2, 1, VNC_ENC_RAW};
 	ASSERT_EQ(vnc_decode_rect(&d, &r, raw, 8, &more, &jpeg), -1);
 	ASSERT_CONTAINS(d.error, "outside");
-	r = (struct vnc_rect){ 0, 0, 2, 1, VNC_ENC_COPYRECT };
+	r = (struct vnc_rect){0, 0, 2, 1, VNC_ENC_COPYRECT};
 	cr[1] = 3;
 	ASSERT_EQ(vnc_decode_rect(&d, &r, cr, 4, &more, &jpeg), -1);
-	r = (struct vnc_rect){ 65535, 65535, 65535, 65535, VNC_ENC_RAW };
+	r = (struct vnc_rect){65535, 65535, 65535, 65535, VNC_ENC_RAW};
 	ASSERT_EQ(vnc_decode_rect(&d, &r, raw, 8, &more, &jpeg), -1);
-	r = (struct vnc_rect){ 0, 0, 1, 1, 5 };
+	r = (struct vnc_rect){0, 0, 1, 1, 5};
 	ASSERT_EQ(vnc_decode_rect(&d, &r, raw, 8, &more, &jpeg), -1);
 	done(&fb, &d);
 }
@@ -82,9 +82,9 @@ TEST(vnc_decode_zrle)
 {
 	struct vnc_fb fb;
 	struct vnc_decoder d;
-	struct vnc_rect r = { 0, 0, 4, 2, VNC_ENC_ZRLE };
+	struct vnc_rect r = {0, 0, 4, 2, VNC_ENC_ZRLE};
 	/* one tile, palette RLE with 2 colours: red run of 5, blue run of 3 */
-	uint8_t tiles[] = { 130, 0, 0, 0xff, 0xff, 0, 0, 0x80, 4, 0x81, 2 }, buf[256];
+	uint8_t tiles[] = {130, 0, 0, 0xff, 0xff, 0, 0, 0x80, 4, 0x81, 2}, buf[256];
 	uint8_t *bomb;
 	size_t n = zrle_payload(buf, sizeof buf, tiles, sizeof tiles);
 	int more, jpeg;
@@ -126,12 +126,12 @@ TEST(vnc_decode_tight)
 {
 	struct vnc_fb fb;
 	struct vnc_decoder d;
-	struct vnc_rect r = { 1, 0, 2, 2, VNC_ENC_TIGHT };
-	uint8_t fill[] = { 0x80, 0x12, 0x34, 0x56 };
+	struct vnc_rect r = {1, 0, 2, 2, VNC_ENC_TIGHT};
+	uint8_t fill[] = {0x80, 0x12, 0x34, 0x56};
 	/* A JPEG that stops after its start marker. */
-	uint8_t jpg[] = { 0x90, 6, 0xff, 0xd8, 0xff, 0xe0, 0, 16 };
+	uint8_t jpg[] = {0x90, 6, 0xff, 0xd8, 0xff, 0xe0, 0, 16};
 	/* Basic, palette filter, 2 colours, 1 bit a pixel: 2 bytes, sent raw. */
-	uint8_t pal[] = { 0x40, 1, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0x80, 0x40 };
+	uint8_t pal[] = {0x40, 1, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0x80, 0x40};
 	int more, jpeg;
 
 	setup(&fb, &d, 4, 2);
@@ -150,14 +150,14 @@ TEST(vnc_decode_tight)
 	ASSERT_CONTAINS(d.error, "JPEG");
 	/* Palette index past the palette (3 colours, index 7). */
 	{
-		uint8_t bad[] = { 0x40, 1, 2, 0, 0, 0, 1, 1, 1, 2, 2, 2, 0, 7, 0, 0 };
+		uint8_t bad[] = {0x40, 1, 2, 0, 0, 0, 1, 1, 1, 2, 2, 2, 0, 7, 0, 0};
 
 		ASSERT_EQ(vnc_decode_rect(&d, &r, bad, sizeof bad, &more, &jpeg), -1);
 	}
 	/* Compressed data said to be 0 bytes long (datalen 12 >= 12: compressed). */
 	{
-		struct vnc_rect big = { 0, 0, 2, 2, VNC_ENC_TIGHT };
-		uint8_t empty[] = { 0x00, 0 };
+		struct vnc_rect big = {0, 0, 2, 2, VNC_ENC_TIGHT};
+		uint8_t empty[] = {0x00, 0};
 
 		ASSERT_EQ(vnc_decode_rect(&d, &big, empty, sizeof empty, &more, &jpeg), -1);
 		ASSERT_CONTAINS(d.error, "short");
@@ -171,11 +171,38 @@ TEST(vnc_fb_limits)
 {
 	struct vnc_fb fb;
 	struct vnc_pixfmt pf;
-	uint8_t raw[16] = { 8, 8, 0, 0 };
+	uint8_t raw[16] = {8, 8, 0, 0};
 
 	vnc_pixfmt_default(&pf);
 	ASSERT_EQ(vnc_fb_init(&fb, 0, 10, &pf), -1);
 	ASSERT_EQ(vnc_fb_init(&fb, 8193, 10, &pf), -1);
 	ASSERT_EQ(vnc_fb_init(&fb, 8192, 8192, &pf), -1);
 	ASSERT_EQ(vnc_pixfmt_parse(&pf, raw), -1); /* colour map */
+}
+
+TEST(vnc_decode_hextile)
+{
+	struct vnc_fb fb;
+	struct vnc_decoder d;
+	struct vnc_rect r = { 0, 0, 20, 2, VNC_ENC_HEXTILE };
+	/* Tile 1 (16x2): background blue, one foreground (red) subrect 2x1 at 1,1.
+	 * Tile 2 (4x2): nothing new: the background carries over. */
+	uint8_t t[] = { 2 | 4 | 8, 0xff, 0, 0, 0, 0, 0, 0xff, 0, 1, 0x11, 0x10, 0 };
+	uint8_t bad[] = { 8, 1, 0xf0, 0x10 }; /* subrect at x 15, 2 wide */
+	int more, jpeg;
+
+	setup(&fb, &d, 20, 2);
+	ASSERT_EQ(vnc_decode_rect(&d, &r, t, sizeof t - 1, &more, &jpeg), 0);
+	ASSERT(more);
+	ASSERT_MEMEQ(px(&fb, 0, 0), "\x00\x00\x00", 3); /* nothing drawn while waiting */
+	ASSERT_EQ(vnc_decode_rect(&d, &r, t, sizeof t, &more, &jpeg), (long long)sizeof t);
+	ASSERT_MEMEQ(px(&fb, 0, 0), "\x00\x00\xff", 3);
+	ASSERT_MEMEQ(px(&fb, 1, 1), "\xff\x00\x00", 3);
+	ASSERT_MEMEQ(px(&fb, 2, 1), "\xff\x00\x00", 3);
+	ASSERT_MEMEQ(px(&fb, 3, 1), "\x00\x00\xff", 3);
+	ASSERT_MEMEQ(px(&fb, 19, 1), "\x00\x00\xff", 3);
+	r.w = 16;
+	ASSERT_EQ(vnc_decode_rect(&d, &r, bad, sizeof bad, &more, &jpeg), -1);
+	ASSERT_CONTAINS(d.error, "outside its tile");
+	done(&fb, &d);
 }

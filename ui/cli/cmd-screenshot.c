@@ -39,8 +39,8 @@ struct shot {
 
 static struct shot shot;
 
-static void on_screen(struct vnc_screen *s, enum vnc_screen_event ev, int status,
-		      const char *msg, void *arg)
+static void on_screen(struct vnc_screen *s, enum vnc_screen_event ev, int status, const char *msg,
+		      void *arg)
 {
 	struct shot *sh = arg;
 	const struct vnc_fb *fb;
@@ -188,8 +188,7 @@ static int take_picture(struct shot *sh, struct bmc_host *h)
 	sh->cli->engine.on_signal = NULL;
 	uv_close((uv_handle_t *)&sh->timer, on_timer_closed);
 	if (!sh->done) {
-		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name,
-			sh->msg ? sh->msg : "no picture");
+		fprintf(stderr, "bmctop: %s: %s\n", h->cfg->name, sh->msg ? sh->msg : "no picture");
 		return sh->status == BMC_ECONFIG ? EXIT_USAGE : EXIT_SOME_FAILED;
 	}
 	return 0;
