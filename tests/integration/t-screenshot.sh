@@ -3,15 +3,18 @@
 # against real VNC servers, its pictures checked against vncsnapshot's.
 #
 # x11vnc serves a 1280x1024 Xvfb showing a known picture (a plasma that
-# makes Tight use JPEG, beside solid blocks), natively and behind
-# websockify; QEMU's own VNC server shows SeaBIOS's screen.  The encoding
+# makes Tight use JPEG, beside solid blocks), natively, behind websockify
+# and behind tests/peers/kvm-ws-server.py (OpenBMC's /kvm/0 with a Redfish
+# session); QEMU's own VNC server shows SeaBIOS's screen.  The encoding
 # asked for is forced per run (BMCTOP_VNC_ENCODINGS) so ZRLE, Tight/JPEG,
 # Hextile and Raw are each exercised, and each run logs the encodings the server
 # used.  The mean absolute difference from vncsnapshot's JPEG must be
 # small (ImageMagick's compare -metric MAE).  Loopback only; every process
 # is stopped by its pid.
 . "$SRCDIR/tests/lib/tap.sh"
-need Xvfb x11vnc websockify vncsnapshot compare convert display xdpyinfo
+need Xvfb x11vnc websockify vncsnapshot compare convert display xdpyinfo openssl curl
+. "$SRCDIR/tests/lib/redfish.sh"
+redfish_need
 T="$T_TMP"
 
 start_xvfb() {
@@ -97,6 +100,37 @@ check "websockify: the picture matches vncsnapshot's" mae_below "$T/ws.png" "$T/
 is "the PNG is 0600" "$(stat -c %a "$T/ws.png")" "600"
 # The first picture's time on loopback (printed, not asserted: shared machine).
 diag "first picture: $(awk '{print $NF}' <<<"$SHOT")"
+
+# OpenBMC's /kvm/0: the relay's Redfish session and wss://, played by
+# tests/peers/kvm-ws-server.py in front of x11vnc (frames to it at most 1024
+# bytes, X-Auth-Token checked against the Redfish test server's sessions).
+redfish_start rf openbmc-bmcweb-stock || fail "Redfish test server starts"
+KVM_PORT=$(free_port)
+spawn /usr/bin/python3 "$SRCDIR/tests/peers/kvm-ws-server.py" --port "$KVM_PORT" \
+	--redfish "$(redfish_url rf)" --vnc 127.0.0.1:"$VNC_PORT" --cert "$(redfish_cert rf)" \
+	--key "$(redfish_dir rf)/key.pem" --stats "$T/kvm.stats" --ready-file "$T/kvm.ready" \
+	--max-seconds 600 >"$T/kvm.log" 2>&1
+if wait_for 20 test -s "$T/kvm.ready"; then
+	cat >>"$F" <<EOT
+
+[host obmc]
+address = 127.0.0.14
+protocol = redfish
+user = admin
+password-file = $REDFISH_PASSWORD_FILE
+redfish = https://127.0.0.1:$KVM_PORT
+vnc = openbmc
+tls = tofu
+EOT
+	shot obmc obmc zrle
+	check "screenshot through OpenBMC's /kvm/0 writes a PNG" test -s "$T/obmc.png"
+	check "/kvm/0: the picture matches vncsnapshot's" mae_below "$T/obmc.png" "$T/direct.jpg" 0.02
+	kvm_stat() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$T/kvm.stats" "$1"; }
+	is "the KVM endpoint accepted the relay's token" "$(kvm_stat token_ok)" "1"
+	is "no frame over 1024 bytes went to it" "$(kvm_stat oversize_frames)" "0"
+else
+	fail "kvm-ws-server starts"
+fi
 
 # Never over an existing file, never through a link.
 ln -s "$T/victim" "$T/link.png"
