@@ -162,6 +162,15 @@ TEST(vnc_decode_tight)
 		ASSERT_EQ(vnc_decode_rect(&d, &big, empty, sizeof empty, &more, &jpeg), -1);
 		ASSERT_CONTAINS(d.error, "short");
 	}
+	/* Gradient filter, 2x1 sent raw: the second pixel is predicted from the first. */
+	{
+		struct vnc_rect g = {1, 0, 2, 1, VNC_ENC_TIGHT};
+		uint8_t grad[] = {0x40, 2, 10, 20, 30, 5, 5, 5};
+
+		ASSERT_EQ(vnc_decode_rect(&d, &g, grad, sizeof grad, &more, &jpeg), 8);
+		ASSERT_MEMEQ(px(&fb, 1, 0), "\x0a\x14\x1e", 3);
+		ASSERT_MEMEQ(px(&fb, 2, 0), "\x0f\x19\x23", 3);
+	}
 	fill[0] = 0xa0; /* PNG, never asked for */
 	ASSERT_EQ(vnc_decode_rect(&d, &r, fill, 4, &more, &jpeg), -1);
 	done(&fb, &d);
