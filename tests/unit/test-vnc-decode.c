@@ -193,11 +193,11 @@ TEST(vnc_decode_hextile)
 {
 	struct vnc_fb fb;
 	struct vnc_decoder d;
-	struct vnc_rect r = { 0, 0, 20, 2, VNC_ENC_HEXTILE };
+	struct vnc_rect r = {0, 0, 20, 2, VNC_ENC_HEXTILE};
 	/* Tile 1 (16x2): background blue, one foreground (red) subrect 2x1 at 1,1.
 	 * Tile 2 (4x2): nothing new: the background carries over. */
-	uint8_t t[] = { 2 | 4 | 8, 0xff, 0, 0, 0, 0, 0, 0xff, 0, 1, 0x11, 0x10, 0 };
-	uint8_t bad[] = { 8, 1, 0xf0, 0x10 }; /* subrect at x 15, 2 wide */
+	uint8_t t[] = {2 | 4 | 8, 0xff, 0, 0, 0, 0, 0, 0xff, 0, 1, 0x11, 0x10, 0};
+	uint8_t bad[] = {8, 1, 0xf0, 0x10}; /* subrect at x 15, 2 wide */
 	int more, jpeg;
 
 	setup(&fb, &d, 20, 2);
