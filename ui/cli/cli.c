@@ -197,7 +197,8 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			if (i + 1 >= *argc)
 				return cli_usage_error("--web-config needs a file");
 			c->web_config = argv[++i];
-		} else if ((flags & OPT_OUTPUT) && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+		} else if ((flags & OPT_OUTPUT) &&
+			   (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
 			if (i + 1 >= *argc)
 				return cli_usage_error("%s needs a file name", a);
 			c->output = argv[++i];
