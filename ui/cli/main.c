@@ -122,7 +122,7 @@ static void usage(FILE *out)
 		"       bmctop --version | --help\n\n"
 		"Commands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
-		fprintf(out, "  %-8s %s\n", cmd->name, cmd->help);
+		fprintf(out, "  %-11s %s\n", cmd->name, cmd->help);
 	fprintf(out,
 		"\n'bmctop help COMMAND' or 'bmctop COMMAND --help' shows a command's options.\n"
 		"HOST is a name from the fleet file, a range such as node[01-08], or @GROUP.\n"
