@@ -215,3 +215,21 @@ TEST(vnc_decode_hextile)
 	ASSERT_CONTAINS(d.error, "outside its tile");
 	done(&fb, &d);
 }
+
+TEST(vnc_fb_scale_box)
+{
+	struct vnc_fb fb;
+	struct vnc_pixfmt pf;
+	uint8_t out[2 * 1 * 3], one[3];
+	const uint8_t red[3] = {255, 0, 0}, blue[3] = {0, 0, 255};
+
+	vnc_pixfmt_default(&pf);
+	ASSERT_EQ(vnc_fb_init(&fb, 4, 2, &pf), 0);
+	vnc_fb_fill(&fb, 0, 0, 2, 2, red);
+	vnc_fb_fill(&fb, 2, 0, 2, 2, blue);
+	vnc_fb_scale(&fb, out, 2, 1);
+	ASSERT_MEMEQ(out, "\xff\x00\x00\x00\x00\xff", 6);
+	vnc_fb_scale(&fb, one, 1, 1); /* the mean of all eight */
+	ASSERT_MEMEQ(one, "\x7f\x00\x7f", 3);
+	vnc_fb_free(&fb);
+}
