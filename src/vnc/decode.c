@@ -618,8 +618,26 @@ need:
 	return 0;
 }
 
+static ssize_t decode_one(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *buf,
+			  size_t len, int *more, int *jpeg);
+
+/* Between rectangles, a large inflate buffer is given back: a wall of idle
+ * screens keeps only its framebuffers. */
 ssize_t vnc_decode_rect(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *buf,
 			size_t len, int *more, int *jpeg)
+{
+	ssize_t n = decode_one(d, r, buf, len, more, jpeg);
+
+	if (d->cap > VNC_DECODE_KEEP) {
+		free(d->buf);
+		d->buf = NULL;
+		d->cap = 0;
+	}
+	return n;
+}
+
+static ssize_t decode_one(struct vnc_decoder *d, const struct vnc_rect *r, const uint8_t *buf,
+			  size_t len, int *more, int *jpeg)
 {
 	struct vnc_fb *fb = d->fb;
 	size_t need;

@@ -34,6 +34,7 @@ enum vnc_encoding {
 
 #define VNC_ZRLE_MAX_LEN  (64 * 1024 * 1024)
 #define VNC_TIGHT_MAX_LEN (4 * 1024 * 1024) /* what a compact length can say */
+#define VNC_DECODE_KEEP	  (256 * 1024)	    /* inflate buffer kept between rectangles */
 
 struct vnc_rect {
 	int x, y, w, h;

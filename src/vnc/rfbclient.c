@@ -27,6 +27,7 @@
 
 #define IN_MAX	     (VNC_ZRLE_MAX_LEN + 64 * 1024)
 #define READ_SIZE    (64 * 1024)
+#define IN_KEEP	     (256 * 1024)
 #define NAME_MAX_LEN 4096
 #define CUT_MAX	     (1024 * 1024)
 #define MAX_ENCS     12
@@ -465,8 +466,14 @@ static void take_bytes(struct vnc_screen *s, const uint8_t *p, size_t n)
 		rc = step(s, s->in + s->off, s->len - s->off, &used);
 		s->off += used;
 	} while (rc > 0 && !s->ending);
-	if (s->off == s->len)
+	if (s->off == s->len) {
 		s->off = s->len = 0;
+		if (s->cap > IN_KEEP) { /* an idle screen keeps little besides its picture */
+			free(s->in);
+			s->in = NULL;
+			s->cap = 0;
+		}
+	}
 }
 
 static void on_alloc(uv_handle_t *hd, size_t hint, uv_buf_t *b)
