@@ -175,6 +175,11 @@ EOT
 		done
 		check "QEMU: two screenshots (ZRLE, Tight) agree once the screen holds still" test "$same" -gt 0
 		check "QEMU: the picture matches vncsnapshot's" mae_below "$T/q$same.png" "$T/qemu.jpg" 0.02
+		# SeaBIOS's grey text on black: light pixels in the first line, none at the bottom right.
+		is "QEMU: SeaBIOS's first line has text" \
+			"$(convert "$T/q$same.png" -crop 300x16+0+0 -format '%[fx:maxima.r>0.5]' info:)" 1
+		is "QEMU: the bottom right is black" \
+			"$(convert "$T/q$same.png" -crop 100x50+600+340 -format '%[fx:maxima.r]' info:)" 0
 	else
 		fail "qemu's VNC server listens"
 	fi
