@@ -144,6 +144,26 @@ like "an existing file is refused" "$(cat "$T/keep.err")" "exists"
 (cd "$T" && timeout 60 "$BMCTOP" -c "$F" screenshot native >/dev/null 2>"$T/def.err")
 check "the default name is HOST-TIMESTAMP.png" sh -c "ls '$T' | grep -Eq '^native-[0-9]{8}T[0-9]{6}Z\.png$'"
 
+# Hostile servers: each refused with a reason, no file written, nothing leaked.
+hn=30
+for mode in edge bomb cuttext bigscreen; do
+	hn=$((hn + 1))
+	hp=$(free_port)
+	spawn /usr/bin/python3 "$SRCDIR/tests/peers/rfb-hostile-server.py" --port "$hp" --mode "$mode" \
+		--ready-file "$T/hostile-$mode.ready" --max-seconds 120 >"$T/hostile-$mode.log" 2>&1
+	wait_for 20 test -s "$T/hostile-$mode.ready" || { fail "hostile server $mode starts"; continue; }
+	printf '\n[host h-%s]\naddress = 127.0.0.%d\nvnc = rfb:127.0.0.1:%s\n' "$mode" "$hn" "$hp" >>"$F"
+	(cd "$T" && timeout 60 "$BMCTOP" -c "$F" screenshot "h-$mode" -o "$T/h-$mode.png" \
+		>/dev/null 2>"$T/h-$mode.err")
+	is "hostile $mode: exit status 1" "$?" 1
+	check "hostile $mode: no file" test ! -e "$T/h-$mode.png"
+	diag "hostile $mode: $(cat "$T/h-$mode.err")"
+done
+like "a rectangle past the edge is named" "$(cat "$T/h-edge.err")" "outside the 64x64 screen"
+like "a zlib bomb is refused" "$(cat "$T/h-bomb.err")" "inflates past"
+like "4 GiB of cut text is refused" "$(cat "$T/h-cuttext.err")" "cut text"
+like "a 65535x65535 screen is refused" "$(cat "$T/h-bigscreen.err")" "65535x65535"
+
 # QEMU: SeaBIOS's screen through QEMU's own VNC server.
 if command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	QP=""
