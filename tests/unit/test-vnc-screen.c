@@ -187,9 +187,12 @@ TEST(vnc_screen_refreshes_incrementally_and_reads_only)
 	int len = sizeof bound, i;
 	char text[256], state[600], *err = NULL;
 
+	const char *old = getenv("XDG_STATE_HOME");
+	char *saved = old ? strdup(old) : NULL;
+
 	memset(&v, 0, sizeof v);
 	snprintf(state, sizeof state, "%s/state", test_tmpdir());
-	setenv("XDG_STATE_HOME", state, 1);
+	setenv("XDG_STATE_HOME", state, 1); /* the relay's password file */
 	uv_loop_init(&loop);
 	uv_tcp_init(&loop, &v.listener);
 	v.listener.data = &v;
@@ -222,4 +225,9 @@ TEST(vnc_screen_refreshes_incrementally_and_reads_only)
 	engine_free(&e);
 	ASSERT_EQ(uv_loop_close(&loop), 0);
 	fleet_free(&f);
+	if (saved != NULL)
+		setenv("XDG_STATE_HOME", saved, 1);
+	else
+		unsetenv("XDG_STATE_HOME");
+	free(saved);
 }
