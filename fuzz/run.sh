@@ -18,7 +18,7 @@ mkdir -p "$out"
 command -v clang >/dev/null || { echo "fuzz: clang not installed (apt-get install clang libclang-rt-14-dev)"; exit 2; }
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$top/src -I$here"
 [ -f "$top/config.h" ] && cflags="$cflags -I$top" || cflags="$cflags -I$here/stub"
-libs="$(pkg-config --libs libuv openssl jansson libcurl) -lcrypt -lm"
+libs="$(pkg-config --libs libuv openssl jansson libcurl zlib libjpeg) -lcrypt -lm"
 engine=$(find "$top/src" -name "*.c" | sort)
 sim=$(find "$top/sim" -name "*.c" ! -name bmcsim.c | sort)
 targets=${*:-$(cd "$here" && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//')}

@@ -94,7 +94,7 @@ codecs="ipmi/msg.c ipmi/rakp.c ipmi/sdr.c ipmi/sel.c ipmi/fru.c ipmi/sol.c
 	redfish/json.c redfish/link.c redfish/parse.c redfish/parse-sensors.c redfish/parse-logs.c
 	console/telnet.c vnc/rfb.c vnc/ws.c tls/pin.c core/crypto.c core/hostrange.c core/host.h
 	core/host-json.c core/filter.c core/history.c core/metrics.c core/http-request.c
-	core/units.c core/suggest.c redfish/sse.c ../ui/tui/scrollback.c"
+	core/units.c core/suggest.c redfish/sse.c vnc/decode.c vnc/fb.c ../ui/tui/scrollback.c"
 cc=${CC:-cc}
 stub=$SRCDIR/fuzz/stub
 found=""

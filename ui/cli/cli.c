@@ -116,6 +116,7 @@ static const struct cli_option {
 	  "where to serve (default 127.0.0.1:9623; [::1]:PORT for IPv6)" },
 	{ OPT_WEB_CONFIG, "--web-config", "FILE",
 	  "TLS certificate and key, and basic-auth users with bcrypt hashes (needed off loopback)" },
+	{ OPT_OUTPUT, "-o", "FILE", "where to write (a new file; default HOST-TIMESTAMP.png)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -200,6 +201,11 @@ int cli_options(struct cli *c, int *argc, char **argv, unsigned flags, const cha
 			if (i + 1 >= *argc)
 				return cli_usage_error("--web-config needs a file");
 			c->web_config = argv[++i];
+		} else if ((flags & OPT_OUTPUT) &&
+			   (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+			if (i + 1 >= *argc)
+				return cli_usage_error("%s needs a file name", a);
+			c->output = argv[++i];
 		} else if (strcmp(a, "--") == 0) {
 			for (i++; i < *argc; i++)
 				argv[out++] = argv[i];

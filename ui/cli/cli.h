@@ -44,6 +44,7 @@ struct cli {
 	int follow;	/* events --follow */
 	const char *listen;	/* serve --listen ADDR:PORT */
 	const char *web_config; /* serve --web-config FILE */
+	const char *output;     /* screenshot -o FILE */
 	const struct command *command; /* the one running */
 };
 
@@ -68,7 +69,8 @@ extern const struct command commands[];
 enum { OPT_JSON = 1, OPT_PERSISTENT = 2, OPT_NO_VIEWER = 4, OPT_SWEEPS = 8, OPT_WHAT = 16,
        OPT_WATCH = 32, OPT_STEAL = 64, OPT_LOG = 128, OPT_IDLE = 256, OPT_NO_REDACT = 512,
        OPT_FORCE = 1024, OPT_SINCE = 2048, OPT_CSV = 4096,
-       OPT_LISTEN = 8192, OPT_WEB_CONFIG = 16384, OPT_FOLLOW = 32768 };
+       OPT_LISTEN = 8192, OPT_WEB_CONFIG = 16384, OPT_FOLLOW = 32768,
+       OPT_OUTPUT = 65536 };
 
 /* The command named name, or NULL. */
 const struct command *cli_find_command(const char *name);
@@ -117,6 +119,7 @@ int cmd_power(struct cli *c, int argc, char **argv);
 int cmd_boot(struct cli *c, int argc, char **argv);
 int cmd_sol(struct cli *c, int argc, char **argv);
 int cmd_vnc(struct cli *c, int argc, char **argv);
+int cmd_screenshot(struct cli *c, int argc, char **argv);
 int cmd_trust(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
 int cmd_history(struct cli *c, int argc, char **argv);

@@ -62,6 +62,13 @@ const struct command commands[] = {
 	  "bmctop sol node07\nbmctop sol node07 --steal --log\necho reboot | bmctop sol node07" },
 	{ "vnc", "HOST [--no-viewer]", "graphical console through a local RFB relay", cmd_vnc,
 	  OPT_NO_VIEWER, NULL, "bmctop vnc node07\nbmctop vnc node07 --no-viewer" },
+	{ "screenshot", "HOST [-o FILE.png]", "the graphical console's screen as a PNG",
+	  cmd_screenshot, OPT_OUTPUT,
+	  "Reads the screen once through the same relay as \"vnc\" (read-only: no key or\n"
+	  "pointer event is sent) and writes it as a PNG, mode 0600 (a screen may show\n"
+	  "secrets), never over an existing file or through a link.  Prints the file's name,\n"
+	  "the size and the encodings the server used.",
+	  "bmctop screenshot node07\nbmctop screenshot node07 -o node07.png" },
 	{ "trust", "HOST", "accept a BMC's new TLS key", cmd_trust, 0, NULL,
 	  "bmctop trust node07" },
 	{ "capture", "HOST DIR [--no-redact] [--force]",
@@ -119,7 +126,7 @@ static void usage(FILE *out)
 		"       bmctop --version | --help\n\n"
 		"Commands:\n");
 	for (cmd = commands; cmd->name != NULL; cmd++)
-		fprintf(out, "  %-8s %s\n", cmd->name, cmd->help);
+		fprintf(out, "  %-11s %s\n", cmd->name, cmd->help);
 	fprintf(out,
 		"\n'bmctop help COMMAND' or 'bmctop COMMAND --help' shows a command's options.\n"
 		"HOST is a name from the fleet file, a range such as node[01-08], or @GROUP.\n"

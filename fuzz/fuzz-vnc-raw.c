@@ -1,0 +1,10 @@
+/*
+ * fuzz-vnc-raw.c - libFuzzer target for vnc/decode.c's raw decoder
+ * (see fuzz-vnc-common.h for the input's shape).
+ */
+#include "fuzz-vnc-common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_rects(data, size, VNC_ENC_RAW);
+}
