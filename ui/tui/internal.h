@@ -213,6 +213,7 @@ struct tui {
 	int col_x[TCOL__MAX];	/* where each shown column starts, -1 when hidden */
 	int header_off;		/* the fleet header is hidden (H) */
 	struct tui_cmdline *cmd; /* command mode (tui/cmdline.c) */
+	struct tui_events *events; /* the Events view (tui/events-view.c) */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */
@@ -293,6 +294,10 @@ int tui_tab_at(int x);
 /* The panes. */
 extern const struct tui_pane_ops tui_console_pane; /* tui/console.c */
 extern const struct tui_pane_ops tui_vnc_pane;	   /* tui/vnc.c */
+extern const struct tui_pane_ops tui_events_pane;  /* tui/events-view.c */
+/* The Events view (E, :events), with a filter when filter is not NULL. */
+void tui_events_open(struct tui *t, const char *filter);
+void tui_events_key_open(struct tui *t, int key);
 /* The list of VNC relays, where one can be stopped (W, and :relays). */
 void tui_vnc_list_dialog(struct tui *t);
 

@@ -486,6 +486,7 @@ static const struct binding bindings[] = {
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
+	{ { 'E' }, "E", "Events view: what changed, newest first; ack", tui_events_key_open },
 	{ { '?' }, "?", "this help", k_help },
 	{ { KEY_CTRL('l') }, "^L", "redraw the screen", k_redraw },
 	{ { 'q', KEY_CTRL('c') }, "q ^C", "quit (asks first while consoles or relays are open)",
