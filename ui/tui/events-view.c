@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "core/filter.h"
+#include "core/log.h"
 #include "core/record.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
@@ -356,6 +357,8 @@ static void ev_free(struct tui *t)
 
 	if (t->events == NULL)
 		return;
+	if (t->events->bells > 0)
+		log_info("tui: the bell rang %lu times for fleet events", t->events->bells);
 	if (r != NULL)
 		record_set_listener(r, NULL, NULL);
 	terms_free(t->events);
@@ -390,12 +393,16 @@ static int severity_pair(const struct fleet_event *e)
 static void draw_event(struct tui *t, int y, const struct fleet_event *e, int sel, int hostw,
 		       int64_t now)
 {
-	char tbuf[32], what[256], count[16] = "";
+	char tbuf[32], what[384], count[16] = "";
 	int x, w = COLS;
 
 	if (e->count > 1)
 		snprintf(count, sizeof count, "x%u", e->count);
-	if (e->subject[0])
+	/* A change: from -> to, then its text; a log entry: its text. */
+	if (e->kind != FEV_SEL && e->from[0] && e->to[0])
+		snprintf(what, sizeof what, "%s%s%s -> %s  %s", e->subject, e->subject[0] ? ": " : "",
+			 e->from, e->to, e->text);
+	else if (e->subject[0])
 		snprintf(what, sizeof what, "%s: %s", e->subject, e->text);
 	else
 		snprintf(what, sizeof what, "%s", e->text);
@@ -599,7 +606,7 @@ static void ev_status(struct tui *t, char *buf, size_t len)
 	size_t used = strlen(buf);
 
 	if (v != NULL && v->open && used < len)
-		snprintf(buf + used, len - used, "  events view");
+		snprintf(buf + used, len - used, "events view  ");
 }
 
 static const struct {

@@ -40,6 +40,8 @@ enum tui_col {
 	TCOL_FW,
 	TCOL_CONSOLE,
 	TCOL_ERROR,
+	TCOL_TREND,  /* hottest temperature over the last hour, a sparkline */
+	TCOL_WTREND, /* watts over the last hour */
 	TCOL__MAX
 };
 
@@ -328,6 +330,11 @@ void tui_columns_list(const struct tui *t, char *buf, size_t len);
 const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char *buf, size_t len,
 			    int *pair);
 int tui_column_cmp(int c, const struct bmc_host *a, const struct bmc_host *b, int desc);
+/* A sparkline column (trend, wtrend): its text, exactly w cells (UTF-8
+ * blocks when the terminal has them) in buf; NULL for any other column. */
+const char *tui_column_spark(struct tui *t, int c, const struct bmc_host *h, int w, char *buf,
+			     size_t len);
+int tui_utf8(void);
 /* $XDG_CONFIG_HOME/bmctop/dashboard.conf: read at start, written on a change. */
 void tui_columns_load(struct tui *t);
 int tui_columns_save(struct tui *t, char *err, size_t errlen);
