@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,7 +331,7 @@ const char *tui_column_spark(struct tui *t, int c, const struct bmc_host *h, int
 {
 	const struct recorder *r = record_of(t->e);
 	float v[HIST_RAW_N];
-	size_t n;
+	size_t n, i;
 
 	if (c != TCOL_TREND && c != TCOL_WTREND)
 		return NULL;
@@ -340,7 +341,13 @@ const char *tui_column_spark(struct tui *t, int c, const struct bmc_host *h, int
 	}
 	n = record_trend(r, h, c == TCOL_TREND ? TREND_TEMP_MAX : TREND_POWER,
 			 engine_wall_ms() / 1000, v, HIST_RAW_N);
-	if (graph_spark(v, n, w, tui_utf8(), buf, len) == 0)
+	/* Until there is an hour of it: a step a cell, from the first reading
+	 * (a fleet started together shares the scale), not one cell at the end. */
+	for (i = 0; i < n && isnan(v[i]); i++)
+		;
+	if (n - i < (size_t)w)
+		i = n > (size_t)w ? n - (size_t)w : 0;
+	if (graph_spark(v + i, n - i, w, tui_utf8(), buf, len) == 0)
 		snprintf(buf, len, "%*s", w, "-");
 	return buf;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/alert.h"
 #include "core/filter.h"
 #include "core/log.h"
 #include "core/record.h"
@@ -330,7 +331,10 @@ static void on_event(void *ctx, const struct fleet_event *ev, int bell)
 	struct tui *t = ctx;
 	int64_t now = engine_wall_ms();
 
-	(void)ev;
+	/* The recorder says bell only when an alert-command ran or was limited;
+	 * alert-bell = yes alone must ring too: the same choice, alert-on. */
+	if (!bell && t->e->fleet->alert_bell)
+		bell = (alert_class(ev) & t->e->fleet->alert_on) != 0;
 	if (t->events->open)
 		tui_mark_dirty(t);
 	if (!bell || now - t->events->last_bell_ms < BELL_GAP_MS)
@@ -399,7 +403,9 @@ static void draw_event(struct tui *t, int y, const struct fleet_event *e, int se
 	if (e->count > 1)
 		snprintf(count, sizeof count, "x%u", e->count);
 	/* A change: from -> to, then its text; a log entry: its text. */
-	if (e->kind != FEV_SEL && e->from[0] && e->to[0])
+	if ((e->kind == FEV_HEALTH || e->kind == FEV_POWER) && e->from[0] && e->to[0])
+		snprintf(what, sizeof what, "%s -> %s", e->from, e->to);
+	else if (e->kind != FEV_SEL && e->from[0] && e->to[0])
 		snprintf(what, sizeof what, "%s%s%s -> %s  %s", e->subject, e->subject[0] ? ": " : "",
 			 e->from, e->to, e->text);
 	else if (e->subject[0])
