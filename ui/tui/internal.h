@@ -216,6 +216,7 @@ struct tui {
 	int header_off;		/* the fleet header is hidden (H) */
 	struct tui_cmdline *cmd; /* command mode (tui/cmdline.c) */
 	struct tui_events *events; /* the Events view (tui/events-view.c) */
+	struct tui_graph_view *graph; /* the graph view (tui/graph-view.c) */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */
@@ -300,6 +301,13 @@ extern const struct tui_pane_ops tui_events_pane;  /* tui/events-view.c */
 /* The Events view (E, :events), with a filter when filter is not NULL. */
 void tui_events_open(struct tui *t, const char *filter);
 void tui_events_key_open(struct tui *t, int key);
+extern const struct tui_pane_ops tui_graph_pane; /* tui/graph-view.c */
+/* The graph of sensor number `sensor` of the selected host (T, :graph). */
+void tui_graph_open(struct tui *t, size_t sensor);
+void tui_graph_key_open(struct tui *t, int key);
+/* The Sensors tab's sparkline of s: its last hour in w cells. */
+const char *tui_sensor_spark(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s,
+			     int w, char *buf, size_t len);
 /* The list of VNC relays, where one can be stopped (W, and :relays). */
 void tui_vnc_list_dialog(struct tui *t);
 

@@ -487,6 +487,8 @@ static const struct binding bindings[] = {
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
 	{ { 'E' }, "E", "Events view: what changed, newest first; ack", tui_events_key_open },
+	{ { 'T' }, "T", "graph of a sensor (Sensors tab: the top row) over 1 h / 24 h / 7 d",
+	  tui_graph_key_open },
 	{ { '?' }, "?", "this help", k_help },
 	{ { KEY_CTRL('l') }, "^L", "redraw the screen", k_redraw },
 	{ { 'q', KEY_CTRL('c') }, "q ^C", "quit (asks first while consoles or relays are open)",
