@@ -107,6 +107,21 @@ keys Escape /
 type_ "host:$first"
 keys Enter Enter
 see "Enter on an event: its host selected in the list" "^ .$first "
+# The Sensors tab's sparklines, and the graph of a sensor.
+keys Enter
+see "the Sensors tab: a last-hour sparkline per sensor" "^>CPU1 Temp .* (ok|warning|critical) +$B+ "
+keys T
+see "T: the graph of the top sensor, over the last hour" "^ GRAPH +$first +CPU1 Temp \(C\) +last 1 hour"
+see "... with its thresholds as lines" '─+UNC─.*|─+UCR─'
+see "... auto-scaled: a value scale at the left" '^ +[0-9]+\.[0-9] +'
+keys 3
+see "3: the last week" "GRAPH +$first +CPU1 Temp \(C\) +last 7 days"
+see "... the time axis says so" '^ +-7 d .* now'
+keys 2 j
+see "2 and j: the next sensor over a day" "GRAPH +$first +CPU2 Temp \(C\) +last 24 hours"
+keys Escape
+see "Esc: back to the Sensors tab" 'SENSOR +TYPE .*LAST HOUR'
+keys Escape
 keys ? G
 see "? lists the Events view's keys, from its table" 'acknowledge every event shown'
 keys Escape q
@@ -124,5 +139,10 @@ unlike "... without a block character" "$(screen)" '[▁▂▃▄▅▆▇█]'
 keys E
 see "80x24: the Events view" '^ EVENTS +[0-9]+ shown'
 see "... with its rows" '^[! ] [0-9:]{8} +bmc[0-9]+ '
+keys Escape T
+see "80x24: T graphs the host's hottest temperature" '^ GRAPH +bmc[0-9]+ +CPU[12] Temp'
+see "... in ASCII: thresholds as dashes" '-{5,}(UNC|UCR)-'
+keys 3
+see "... and over the week" 'last 7 days'
 keys Escape q
 stop
