@@ -50,8 +50,8 @@ cmd() { keys Escape :; type_ "$1"; keys Enter; }
 # 200x60, UTF-8: trends, marks, and the storm in the Events view.
 start 200 60 C.UTF-8
 see "200x60: the fleet answers" 'Fleet 600 ' 60
-cmd 'cols name,health,temp,trend,watts,wtrend,error'
-see ":cols adds the trend columns" 'HOST +HEALTH +TEMP +TEMP 1H +WATTS +WATTS 1H'
+cmd 'cols name,health,temp,trend,watts,wtrend,new,error'
+see ":cols adds the trend columns (and new: unacknowledged events)" 'HOST +HEALTH +TEMP +TEMP 1H +WATTS +WATTS 1H +NEW'
 B='(▁|▂|▃|▄|▅|▆|▇|█)'
 see "the temperature trend is a sparkline of blocks" "^ .bmc[0-9]+ .*[0-9]+C +$B+ "
 # The storm (40 s after bmcsim started): keys answer while it breaks.
@@ -61,7 +61,7 @@ type_ 'health:critical'
 keys Enter
 see "during the storm, / still filters the list" '^/health:critical +[0-9]+ of 600 hosts' 10
 keys Escape Escape
-see "hosts with unacknowledged events are marked !" '^ !bmc[0-9]+ '
+see "hosts with unacknowledged events are counted in the new column" '^ +bmc[0-9]+ .*W .* ![1-9][0-9]* '
 # A step every 30 s: the sparkline grows a cell a step until it holds an hour.
 see "... the trend grows a cell a step (several cells on a row)" "^ .bmc[0-9]+ .*[0-9]+C +$B{3,}" 120
 
@@ -122,8 +122,13 @@ see "2 and j: the next sensor over a day" "GRAPH +$first +CPU2 Temp \(C\) +last 
 keys Escape
 see "Esc: back to the Sensors tab" 'SENSOR +TYPE .*LAST HOUR'
 keys Escape
+keys E ?
+see "? in the Events view lists its keys, from its table" 'Events view keys'
+see "... acknowledge among them" 'acknowledge every event shown'
+keys Escape Escape
+see "... and closes back to the host list" 'HOST +HEALTH +TEMP'
 keys ? G
-see "? lists the Events view's keys, from its table" 'acknowledge every event shown'
+see "the main help lists E and T" "│ E T +fleet Events view"
 keys Escape q
 see "q quits" 'EXITED 0'
 like "the bell rang for the storm, rate-limited, and the log says so" \

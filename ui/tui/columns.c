@@ -46,6 +46,7 @@ static const struct tui_column columns[TCOL__MAX] = {
 	[TCOL_ERROR] = { "error", "ERROR", 0, 0, 0, 0 },
 	[TCOL_TREND] = { "trend", "TEMP 1H", 12, 0, 9, 1 },
 	[TCOL_WTREND] = { "wtrend", "WATTS 1H", 12, 0, 9, 1 },
+	[TCOL_UNSEEN] = { "new", "NEW", 4, 1, 8, 1 },
 };
 
 /* Shown until the user chooses (:cols); the rest are there to add. */
@@ -68,7 +69,8 @@ int tui_column_by_name(const char *name)
 			{ "fw", TCOL_FW }, { "bmc-firmware", TCOL_FW }, { "err", TCOL_ERROR },
 			{ "status", TCOL_HEALTH }, { "state", TCOL_HEALTH },
 			{ "sparkline", TCOL_TREND }, { "temp-trend", TCOL_TREND },
-			{ "watts-trend", TCOL_WTREND } };
+			{ "watts-trend", TCOL_WTREND }, { "unseen", TCOL_UNSEEN },
+			{ "events", TCOL_UNSEEN } };
 	size_t i;
 	int c;
 
@@ -97,7 +99,7 @@ int tui_columns_set(struct tui *t, const char *list, char *err, size_t errlen)
 		if (c < 0) {
 			snprintf(err, errlen, "no column '%s'; columns: %s", w,
 				 "name address group proto power health temp inlet cpu fans "
-				 "watts age model serial firmware console error trend wtrend");
+				 "watts age model serial firmware console error trend wtrend new");
 			free(copy);
 			return BMC_ECONFIG;
 		}
@@ -146,6 +148,35 @@ static const char *metric_text(const struct bmc_host *h, enum filter_metric m, c
 		return "-";
 	snprintf(buf, len, "%.0f%s", v, unit);
 	return buf;
+}
+
+/* The "new" column: "!3" for three unacknowledged fleet events. */
+static struct bmc_engine *unseen_engine; /* for the sort, which has no tui: set at load */
+
+static size_t unseen_of(struct bmc_engine *e, const struct bmc_host *h)
+{
+	struct recorder *r = e != NULL ? record_of(e) : NULL;
+
+	return r != NULL ? record_unseen(r, h) : 0;
+}
+
+static const char *unseen_text(struct tui *t, const struct bmc_host *h, char *buf, size_t len,
+			       int *pair)
+{
+	size_t n = unseen_of(t->e, h);
+
+	if (n == 0)
+		return "";
+	*pair = PAIR_WARN;
+	snprintf(buf, len, "!%zu", n);
+	return buf;
+}
+
+static int cmp_unseen(const struct bmc_host *a, const struct bmc_host *b)
+{
+	size_t x = unseen_of(unseen_engine, a), y = unseen_of(unseen_engine, b);
+
+	return x < y ? -1 : x > y;
 }
 
 const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char *buf, size_t len,
@@ -198,6 +229,8 @@ const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char
 	case TCOL_TREND:
 	case TCOL_WTREND:
 		return tui_column_spark(t, c, h, tui_column(c)->width, buf, len);
+	case TCOL_UNSEEN:
+		return unseen_text(t, h, buf, len, pair);
 	}
 	(void)t;
 	return "";
@@ -307,6 +340,9 @@ int tui_column_cmp(int c, const struct bmc_host *a, const struct bmc_host *b, in
 		return cmp_metric(a, b, FILTER_TEMP, desc);
 	case TCOL_WTREND:
 		return cmp_metric(a, b, FILTER_WATTS, desc);
+	case TCOL_UNSEEN:
+		r = cmp_unseen(a, b);
+		break;
 	}
 	return r * sign;
 }
@@ -407,6 +443,7 @@ void tui_columns_load(struct tui *t)
 	size_t len = 0;
 	int rc, n = 0;
 
+	unseen_engine = t->e;
 	rc = state_file_read(path, SETTINGS_MAX, &data, &len);
 	if (rc == 0) {
 		for (line = strtok_r((char *)data, "\n", &save); line != NULL;

@@ -531,6 +531,8 @@ static void move_sel(struct tui_events *v, long step)
 	v->selected = s < 0 ? 0 : (size_t)s;
 }
 
+static int ev_help_line(const struct tui *t, size_t i, const char **names, const char **help);
+
 static int ev_input(struct tui *t, int key, int is_code)
 {
 	struct tui_events *v = t->events;
@@ -579,6 +581,13 @@ static int ev_input(struct tui *t, int key, int is_code)
 		case 'A':
 			ack_shown(t);
 			break;
+		case '?': {
+			/* The view's own keys, from its table below. */
+			struct tui_help_source src = { "Events view keys", ev_help_line };
+
+			tui_help_open(t, &src, 1);
+			break;
+		}
 		case '\r':
 		case '\n':
 		case KEY_ENTER:
@@ -618,11 +627,12 @@ static void ev_status(struct tui *t, char *buf, size_t len)
 static const struct {
 	const char *names, *help;
 } ev_keys[] = {
-	{ "a Space", "(Events) acknowledge the selected event" },
-	{ "A", "(Events) acknowledge every event shown" },
-	{ "/", "(Events) filter: words, host: kind: to: acked:no, @group temp>80" },
-	{ "Enter", "(Events) the event's host in the list" },
-	{ "Esc E", "(Events) back to the host list" },
+	{ "a Space", "acknowledge the selected event" },
+	{ "A", "acknowledge every event shown" },
+	{ "/", "filter: words, host: kind: to: acked:no, @group temp>80" },
+	{ "Enter", "the event's host in the list" },
+	{ "Esc E", "back to the host list" },
+	{ ": q", "command mode (:events FILTER), quit: as in the host list" },
 };
 
 static int ev_help_line(const struct tui *t, size_t i, const char **names, const char **help)
@@ -643,8 +653,6 @@ const struct tui_pane_ops tui_events_pane = {
 	.cursor = ev_cursor,
 	.input = ev_input,
 	.status = ev_status,
-	.help_title = "Events view",
-	.help_line = ev_help_line,
 };
 
 /* E in the host list. */

@@ -315,6 +315,8 @@ static int gv_layout(struct tui *t, int body)
 	return 0;
 }
 
+static int gv_help_line(const struct tui *t, size_t i, const char **names, const char **help);
+
 static int gv_input(struct tui *t, int key, int is_code)
 {
 	struct tui_graph_view *v = gv_of(t);
@@ -356,6 +358,13 @@ static int gv_input(struct tui *t, int key, int is_code)
 		if (t->view == VIEW_DETAIL && t->tab == TAB_SENSORS)
 			t->detail_scroll = v->sensor;
 		break;
+	case '?': {
+		/* The view's own keys, from its table below. */
+		struct tui_help_source src = { "Graph view keys", gv_help_line };
+
+		tui_help_open(t, &src, 1);
+		break;
+	}
 	default:
 		return 0;
 	}
@@ -375,9 +384,9 @@ static void gv_status(struct tui *t, char *buf, size_t len)
 static const struct {
 	const char *names, *help;
 } gv_keys[] = {
-	{ "1 2 3", "(Graph) the last hour, day, week (Left Right step)" },
-	{ "j k", "(Graph) the next / previous sensor of the host" },
-	{ "Esc T", "(Graph) back" },
+	{ "1 2 3", "the last hour, day, week (Left Right step)" },
+	{ "j k", "the next / previous sensor of the host" },
+	{ "Esc T", "back" },
 };
 
 static int gv_help_line(const struct tui *t, size_t i, const char **names, const char **help)
@@ -397,6 +406,4 @@ const struct tui_pane_ops tui_graph_pane = {
 	.draw = gv_draw,
 	.input = gv_input,
 	.status = gv_status,
-	.help_title = "Graph view",
-	.help_line = gv_help_line,
 };

@@ -42,6 +42,7 @@ enum tui_col {
 	TCOL_ERROR,
 	TCOL_TREND,  /* hottest temperature over the last hour, a sparkline */
 	TCOL_WTREND, /* watts over the last hour */
+	TCOL_UNSEEN, /* unacknowledged fleet events */
 	TCOL__MAX
 };
 

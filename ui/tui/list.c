@@ -308,14 +308,7 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 		if (!selected)
 			tui_set_color(t, PAIR_MARK, 0);
 	}
-	if (unseen(t, h)) {
-		/* Fleet events not yet acknowledged (E shows them). */
-		if (!selected)
-			tui_set_color(t, PAIR_WARN, 1);
-		mvaddch(y, 1, '!');
-		if (!selected)
-			tui_set_color(t, PAIR_WARN, 0);
-	}
+
 	for (i = 0; i < t->ncols && x < width; i++) {
 		int c = t->cols[i], w = col_width(t, c), pair;
 		char buf[48];
@@ -347,6 +340,12 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 			tui_set_color(t, pair, 0);
 		x += w + 1;
 	}
+	/* Fleet events not yet acknowledged (E lists them): the name bold and
+	 * underlined, so the rows' text (and what scripts read) stays as it is;
+	 * the "new" column counts them. */
+	if (t->col_x[TCOL_NAME] >= 0 && unseen(t, h))
+		mvchgat(y, t->col_x[TCOL_NAME], (int)strlen(h->cfg->name),
+			A_BOLD | A_UNDERLINE | (selected ? A_REVERSE : 0), 0, NULL);
 	if (selected)
 		attroff(A_REVERSE);
 }
