@@ -125,9 +125,10 @@ keys Escape
 keys E ?
 see "? in the Events view lists its keys, from its table" 'Events view keys'
 see "... acknowledge among them" 'acknowledge every event shown'
-keys Escape Escape
+keys Escape
+keys Escape
 see "... and closes back to the host list" 'HOST +HEALTH +TEMP'
-keys ? G
+keys ?
 see "the main help lists E and T" "│ E T +fleet Events view"
 keys Escape q
 see "q quits" 'EXITED 0'
