@@ -41,6 +41,10 @@ stop() {
 screen() { tmux -S "$sock" capture-pane -p; }
 keys() { tmux -S "$sock" send-keys "$@"; sleep 0.3; }
 type_() { tmux -S "$sock" send-keys -l -- "$1"; sleep 0.3; }
+unsee() {
+	if wait_for 10 sh -c "! tmux -S '$sock' capture-pane -p | grep -qE -- '$2'"; then ok "$1"; else
+		fail "$1"; diag "$(screen)"; diag "unwanted /$2/"; fi
+}
 see() { # see DESCRIPTION REGEX [SECONDS]
 	if wait_for "${3:-20}" sh -c "tmux -S '$sock' capture-pane -p | grep -qE -- '$2'"; then ok "$1"; else
 		fail "$1"; diag "$(screen)"; diag "wanted /$2/"; fi
@@ -126,8 +130,9 @@ keys E ?
 see "? in the Events view lists its keys, from its table" 'Events view keys'
 see "... acknowledge among them" 'acknowledge every event shown'
 keys Escape
+unsee "Esc closes the view's help" 'Events view keys'
 keys Escape
-see "... and closes back to the host list" 'HOST +HEALTH +TEMP'
+see "... and Esc again goes back to the host list" 'HOST +HEALTH +TEMP'
 keys ?
 see "the main help lists E and T" "│ E T +fleet Events view"
 keys Escape q

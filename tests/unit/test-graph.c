@@ -28,7 +28,7 @@ TEST(graph_spark_ascii_scales_and_keeps_the_spike)
 
 TEST(graph_spark_utf8_and_gaps)
 {
-	float v[4] = { NAN, 10.0f, 20.0f, NAN };
+	float v[4] = {NAN, 10.0f, 20.0f, NAN};
 	char out[GRAPH_SPARK_BYTES(4)];
 
 	ASSERT_EQ(graph_spark(v, 4, 4, 1, out, sizeof out), 2);
@@ -44,15 +44,15 @@ TEST(graph_day_view_keeps_a_spike_at_minute_3)
 {
 	struct graph_point p[144];
 	char cells[10 * 60];
-	struct graph g = { 10, 60, cells, 0, 0 };
-	double thr[1] = { 70.0 };
+	struct graph g = {10, 60, cells, 0, 0};
+	double thr[1] = {70.0};
 	size_t i;
 	int r, c, top_hits = 0;
 
 	for (i = 0; i < 144; i++)
 		p[i].min = p[i].avg = p[i].max = 30.0;
-	p[0].max = 85.0;   /* the spike, inside the first step */
-	p[0].avg = 35.5;   /* averaged away ... */
+	p[0].max = 85.0; /* the spike, inside the first step */
+	p[0].avg = 35.5; /* averaged away ... */
 	ASSERT_EQ(graph_render(&g, p, 144, thr, 1), 60);
 	ASSERT(g.hi >= 85.0 && g.lo <= 30.0);
 	/* ... but the band reaches the top row in the first column only. */
@@ -71,11 +71,10 @@ TEST(graph_day_view_keeps_a_spike_at_minute_3)
 
 TEST(graph_thresholds_scale_and_gaps)
 {
-	struct graph_point p[4] = { { NAN, NAN, NAN }, { 20, 20, 20 }, { 20, 20, 20 },
-				    { NAN, NAN, NAN } };
+	struct graph_point p[4] = {{NAN, NAN, NAN}, {20, 20, 20}, {20, 20, 20}, {NAN, NAN, NAN}};
 	char cells[5 * 4];
-	struct graph g = { 5, 4, cells, 0, 0 };
-	double thr[2] = { 100.0, NAN };
+	struct graph g = {5, 4, cells, 0, 0};
+	double thr[2] = {100.0, NAN};
 
 	ASSERT_EQ(graph_render(&g, p, 4, thr, 2), 2);
 	/* The scale takes in the threshold: it is the top row, the readings the bottom. */

@@ -31,9 +31,9 @@
 #include "core/xalloc.h"
 #include "tui/internal.h"
 
-#define KEY_ESC	       27
-#define BELL_GAP_MS    5000 /* at most one bell this often */
-#define EV_TERMS_MAX   16
+#define KEY_ESC	     27
+#define BELL_GAP_MS  5000 /* at most one bell this often */
+#define EV_TERMS_MAX 16
 
 struct ev_term {
 	int neg;
@@ -52,8 +52,8 @@ struct tui_events {
 	size_t nrows, cap;
 	uint64_t seen_version; /* of the ring when rows was made; 0: remake */
 	size_t selected, top;
-	int body;		/* lines the view has, from the top */
-	int cursor_x;		/* after the filter in the title line */
+	int body;     /* lines the view has, from the top */
+	int cursor_x; /* after the filter in the title line */
 	int64_t last_bell_ms;
 	unsigned long bells;
 };
@@ -81,8 +81,8 @@ static void terms_free(struct tui_events *v)
 /* key:value with a key the events know; *value after the colon. */
 static const char *event_key(const char *term, const char **value)
 {
-	static const char *const keys[] = { "host", "name", "kind", "to", "from", "sensor",
-					    "severity", "acked", NULL };
+	static const char *const keys[] = {"host",   "name",	 "kind",  "to", "from",
+					   "sensor", "severity", "acked", NULL};
 	const char *colon = strchr(term, ':');
 	size_t i, n;
 
@@ -270,7 +270,8 @@ static void ack_selected(struct tui *t)
 	if (e->acked)
 		return;
 	if (events_ack(ring(t), e->seq) == 0)
-		tui_statusf(t, "acknowledged: %s %s", e->host, fev_kind_name((enum fev_kind)e->kind));
+		tui_statusf(t, "acknowledged: %s %s", e->host,
+			    fev_kind_name((enum fev_kind)e->kind));
 	if (v->selected + 1 < v->nrows)
 		v->selected++;
 }
@@ -288,7 +289,7 @@ static int ack_match(const struct fleet_event *e, void *ctx)
 
 static void ack_shown(struct tui *t)
 {
-	struct ack_ctx c = { t };
+	struct ack_ctx c = {t};
 	struct events *ev = ring(t);
 	size_t n;
 
@@ -406,8 +407,8 @@ static void draw_event(struct tui *t, int y, const struct fleet_event *e, int se
 	if ((e->kind == FEV_HEALTH || e->kind == FEV_POWER) && e->from[0] && e->to[0])
 		snprintf(what, sizeof what, "%s -> %s", e->from, e->to);
 	else if (e->kind != FEV_SEL && e->from[0] && e->to[0])
-		snprintf(what, sizeof what, "%s%s%s -> %s  %s", e->subject, e->subject[0] ? ": " : "",
-			 e->from, e->to, e->text);
+		snprintf(what, sizeof what, "%s%s%s -> %s  %s", e->subject,
+			 e->subject[0] ? ": " : "", e->from, e->to, e->text);
 	else if (e->subject[0])
 		snprintf(what, sizeof what, "%s: %s", e->subject, e->text);
 	else
@@ -583,7 +584,7 @@ static int ev_input(struct tui *t, int key, int is_code)
 			break;
 		case '?': {
 			/* The view's own keys, from its table below. */
-			struct tui_help_source src = { "Events view keys", ev_help_line };
+			struct tui_help_source src = {"Events view keys", ev_help_line};
 
 			tui_help_open(t, &src, 1);
 			break;
@@ -627,12 +628,12 @@ static void ev_status(struct tui *t, char *buf, size_t len)
 static const struct {
 	const char *names, *help;
 } ev_keys[] = {
-	{ "a Space", "acknowledge the selected event" },
-	{ "A", "acknowledge every event shown" },
-	{ "/", "filter: words, host: kind: to: acked:no, @group temp>80" },
-	{ "Enter", "the event's host in the list" },
-	{ "Esc E", "back to the host list" },
-	{ ": q", "command mode (:events FILTER), quit: as in the host list" },
+    {"a Space", "acknowledge the selected event"},
+    {"A", "acknowledge every event shown"},
+    {"/", "filter: words, host: kind: to: acked:no, @group temp>80"},
+    {"Enter", "the event's host in the list"},
+    {"Esc E", "back to the host list"},
+    {": q", "command mode (:events FILTER), quit: as in the host list"},
 };
 
 static int ev_help_line(const struct tui *t, size_t i, const char **names, const char **help)
@@ -646,13 +647,13 @@ static int ev_help_line(const struct tui *t, size_t i, const char **names, const
 }
 
 const struct tui_pane_ops tui_events_pane = {
-	.init = ev_init,
-	.free = ev_free,
-	.layout = ev_layout,
-	.draw = ev_draw,
-	.cursor = ev_cursor,
-	.input = ev_input,
-	.status = ev_status,
+    .init = ev_init,
+    .free = ev_free,
+    .layout = ev_layout,
+    .draw = ev_draw,
+    .cursor = ev_cursor,
+    .input = ev_input,
+    .status = ev_status,
 };
 
 /* E in the host list. */

@@ -28,7 +28,7 @@
 static const struct {
 	const char *name;
 	int64_t span_s;
-} ranges[] = { { "1 hour", 3600 }, { "24 hours", 86400 }, { "7 days", 7 * 86400 } };
+} ranges[] = {{"1 hour", 3600}, {"24 hours", 86400}, {"7 days", 7 * 86400}};
 #define NRANGES (sizeof ranges / sizeof ranges[0])
 
 struct tui_graph_view {
@@ -182,8 +182,8 @@ static void put_cell(struct tui *t, int y, int x, char c, int utf8)
 /* The thresholds the sensor has, NaN for the others. */
 static size_t thresholds(const struct bmc_sensor *s, double thr[4], const char *names[4])
 {
-	static const enum bmc_threshold which[4] = { TH_LCR, TH_LNC, TH_UNC, TH_UCR };
-	static const char *const label[4] = { "LCR", "LNC", "UNC", "UCR" };
+	static const enum bmc_threshold which[4] = {TH_LCR, TH_LNC, TH_UNC, TH_UCR};
+	static const char *const label[4] = {"LCR", "LNC", "UNC", "UCR"};
 	size_t i;
 
 	for (i = 0; i < 4; i++) {
@@ -206,7 +206,10 @@ static void time_axis(int y, int x, int w, int64_t span_s)
 	mvhline(y, x, ' ', w);
 	mvaddstr(y, x, left);
 	if (w > 20)
-		mvaddstr(y, x + w / 2 - 2, span_s <= 3600 ? "-30" : span_s <= 86400 ? "-12 h" : "-3.5 d");
+		mvaddstr(y, x + w / 2 - 2,
+			 span_s <= 3600	   ? "-30"
+			 : span_s <= 86400 ? "-12 h"
+					   : "-3.5 d");
 	mvaddstr(y, x + w - 3, "now");
 }
 
@@ -273,7 +276,8 @@ static void gv_draw(struct tui *t)
 			mvaddstr(gy + graph_row(&g, thr[i]), gx + g.cols - 4, thr_names[i]);
 	time_axis(gy + g.rows, gx, g.cols, span);
 	if (have == 0)
-		mvaddstr(gy + g.rows / 2 - 1, gx + 2, "No history of this sensor in this range yet.");
+		mvaddstr(gy + g.rows / 2 - 1, gx + 2,
+			 "No history of this sensor in this range yet.");
 	mvprintw(gy + g.rows + 1, 1, "now %s%s  %s", s->has_value ? "" : "-",
 		 s->has_value ? "" : "", bmc_health_name(s->status));
 	if (s->has_value)
@@ -360,7 +364,7 @@ static int gv_input(struct tui *t, int key, int is_code)
 		break;
 	case '?': {
 		/* The view's own keys, from its table below. */
-		struct tui_help_source src = { "Graph view keys", gv_help_line };
+		struct tui_help_source src = {"Graph view keys", gv_help_line};
 
 		tui_help_open(t, &src, 1);
 		break;
@@ -384,9 +388,9 @@ static void gv_status(struct tui *t, char *buf, size_t len)
 static const struct {
 	const char *names, *help;
 } gv_keys[] = {
-	{ "1 2 3", "the last hour, day, week (Left Right step)" },
-	{ "j k", "the next / previous sensor of the host" },
-	{ "Esc T", "back" },
+    {"1 2 3", "the last hour, day, week (Left Right step)"},
+    {"j k", "the next / previous sensor of the host"},
+    {"Esc T", "back"},
 };
 
 static int gv_help_line(const struct tui *t, size_t i, const char **names, const char **help)
@@ -400,10 +404,10 @@ static int gv_help_line(const struct tui *t, size_t i, const char **names, const
 }
 
 const struct tui_pane_ops tui_graph_pane = {
-	.init = gv_init,
-	.free = gv_free,
-	.layout = gv_layout,
-	.draw = gv_draw,
-	.input = gv_input,
-	.status = gv_status,
+    .init = gv_init,
+    .free = gv_free,
+    .layout = gv_layout,
+    .draw = gv_draw,
+    .input = gv_input,
+    .status = gv_status,
 };

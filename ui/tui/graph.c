@@ -15,8 +15,8 @@
 #include "tui/graph.h"
 
 static const char *const blocks_utf8[8] = {
-	"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-	"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
+    "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+    "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
 };
 static const char blocks_ascii[] = " .:-=+*#";
 
@@ -87,7 +87,8 @@ int graph_row(const struct graph *g, double v)
 static int column_of(const struct graph_point *p, size_t n, int cols, int c,
 		     struct graph_point *out)
 {
-	size_t from = (size_t)c * n / (size_t)cols, to = (size_t)(c + 1) * n / (size_t)cols, i, k = 0;
+	size_t from = (size_t)c * n / (size_t)cols, to = (size_t)(c + 1) * n / (size_t)cols, i,
+	       k = 0;
 	double sum = 0;
 
 	if (to <= from)

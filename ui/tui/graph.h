@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 /* Bytes a sparkline of width cells may take (UTF-8: 3 a cell). */
-#define GRAPH_SPARK_BYTES(width) ((size_t)(width) * 3 + 1)
+#define GRAPH_SPARK_BYTES(width) ((size_t)(width)*3 + 1)
 
 /*
  * A sparkline of n values (oldest first, NaN where there was no reading)
@@ -35,7 +35,7 @@ enum graph_cell {
 
 struct graph {
 	int rows, cols;
-	char *cells; /* rows * cols enum graph_cell, row 0 at the top */
+	char *cells;   /* rows * cols enum graph_cell, row 0 at the top */
 	double lo, hi; /* the values of the bottom and top rows */
 };
 
