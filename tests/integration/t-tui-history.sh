@@ -131,8 +131,8 @@ see "? in the Events view lists its keys, from its table" 'Events view keys'
 see "... acknowledge among them" 'acknowledge every event shown'
 keys Escape
 unsee "Esc closes the view's help" 'Events view keys'
-keys Escape
-see "... and Esc again goes back to the host list" 'HOST +HEALTH +TEMP'
+keys E
+see "... and E again goes back to the host list" 'HOST +HEALTH +TEMP'
 keys ?
 see "the main help lists E and T" "│ E T +fleet Events view"
 keys Escape q
