@@ -340,6 +340,17 @@ static void c_relays(struct tui *t, char *args)
 	tui_vnc_list_dialog(t);
 }
 
+static void c_events(struct tui *t, char *args)
+{
+	tui_events_open(t, args);
+}
+
+static void c_graph(struct tui *t, char *args)
+{
+	(void)args;
+	tui_graph_key_open(t, 'T');
+}
+
 static void c_quit(struct tui *t, char *args)
 {
 	(void)args;
@@ -371,6 +382,8 @@ const struct tui_command tui_commands[] = {
 	{ "sel", "HOSTS", "mark exactly these hosts", c_sel },
 	{ "goto", "HOST", "move the cursor to a host", c_goto },
 	{ "relays", "", "list the VNC relays", c_relays },
+	{ "graph", "", "graph a sensor of the selected host (T)", c_graph },
+	{ "events", "[FILTER]", "the Events view (E), filtered: host: kind: to: acked:no", c_events },
 	{ "quit", "", "quit, as q", c_quit },
 	{ "help", "[COMMAND]", "a command's use, or the keys", c_help },
 };

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <langinfo.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +19,11 @@
 
 #include "core/filter.h"
 #include "core/paths.h"
+#include "core/record.h"
 #include "core/state-file.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "tui/graph.h"
 #include "tui/internal.h"
 
 /* Priority 0: always shown; higher numbers go first when the list is narrow. */
@@ -41,11 +45,14 @@ static const struct tui_column columns[TCOL__MAX] = {
 	[TCOL_FW] = { "firmware", "BMC FW", 10, 0, 7, 0 },
 	[TCOL_CONSOLE] = { "console", "CONSOLE", 8, 0, 8, 0 },
 	[TCOL_ERROR] = { "error", "ERROR", 0, 0, 0, 0 },
+	[TCOL_TREND] = { "trend", "TEMP 1H", 12, 0, 9, 1 },
+	[TCOL_WTREND] = { "wtrend", "WATTS 1H", 12, 0, 9, 1 },
+	[TCOL_UNSEEN] = { "new", "NEW", 4, 1, 8, 1 },
 };
 
 /* Shown until the user chooses (:cols); the rest are there to add. */
 static const int default_cols[] = { TCOL_NAME,	TCOL_ADDR,  TCOL_GROUP, TCOL_PROTO, TCOL_POWER,
-				    TCOL_HEALTH, TCOL_TEMP,  TCOL_FANS,	TCOL_WATTS, TCOL_AGE,
+				    TCOL_HEALTH, TCOL_TEMP,  TCOL_TREND, TCOL_FANS,	TCOL_WATTS, TCOL_AGE,
 				    TCOL_MODEL,	TCOL_FW,    TCOL_ERROR };
 
 const struct tui_column *tui_column(int c)
@@ -61,7 +68,10 @@ int tui_column_by_name(const char *name)
 	} aliases[] = { { "host", TCOL_NAME }, { "addr", TCOL_ADDR }, { "protocol", TCOL_PROTO },
 			{ "temperature", TCOL_TEMP }, { "fan", TCOL_FANS }, { "power-w", TCOL_WATTS },
 			{ "fw", TCOL_FW }, { "bmc-firmware", TCOL_FW }, { "err", TCOL_ERROR },
-			{ "status", TCOL_HEALTH }, { "state", TCOL_HEALTH } };
+			{ "status", TCOL_HEALTH }, { "state", TCOL_HEALTH },
+			{ "sparkline", TCOL_TREND }, { "temp-trend", TCOL_TREND },
+			{ "watts-trend", TCOL_WTREND }, { "unseen", TCOL_UNSEEN },
+			{ "events", TCOL_UNSEEN } };
 	size_t i;
 	int c;
 
@@ -90,7 +100,7 @@ int tui_columns_set(struct tui *t, const char *list, char *err, size_t errlen)
 		if (c < 0) {
 			snprintf(err, errlen, "no column '%s'; columns: %s", w,
 				 "name address group proto power health temp inlet cpu fans "
-				 "watts age model serial firmware console error");
+				 "watts age model serial firmware console error trend wtrend new");
 			free(copy);
 			return BMC_ECONFIG;
 		}
@@ -144,6 +154,35 @@ static const char *metric_text(const struct bmc_host *h, enum filter_metric m, c
 	return units_format_reading(buf, len, v, unit);
 }
 
+/* The "new" column: "!3" for three unacknowledged fleet events. */
+static struct bmc_engine *unseen_engine; /* for the sort, which has no tui: set at load */
+
+static size_t unseen_of(struct bmc_engine *e, const struct bmc_host *h)
+{
+	struct recorder *r = e != NULL ? record_of(e) : NULL;
+
+	return r != NULL ? record_unseen(r, h) : 0;
+}
+
+static const char *unseen_text(struct tui *t, const struct bmc_host *h, char *buf, size_t len,
+			       int *pair)
+{
+	size_t n = unseen_of(t->e, h);
+
+	if (n == 0)
+		return "";
+	*pair = PAIR_WARN;
+	snprintf(buf, len, "!%zu", n);
+	return buf;
+}
+
+static int cmp_unseen(const struct bmc_host *a, const struct bmc_host *b)
+{
+	size_t x = unseen_of(unseen_engine, a), y = unseen_of(unseen_engine, b);
+
+	return x < y ? -1 : x > y;
+}
+
 const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char *buf, size_t len,
 			    int *pair)
 {
@@ -191,6 +230,11 @@ const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char
 	case TCOL_ERROR:
 		*pair = h->state == HOST_PARKED ? PAIR_CRIT : PAIR_WARN;
 		return h->error ? h->error : "";
+	case TCOL_TREND:
+	case TCOL_WTREND:
+		return tui_column_spark(t, c, h, tui_column(c)->width, buf, len);
+	case TCOL_UNSEEN:
+		return unseen_text(t, h, buf, len, pair);
 	}
 	(void)t;
 	return "";
@@ -296,8 +340,56 @@ int tui_column_cmp(int c, const struct bmc_host *a, const struct bmc_host *b, in
 		if (a->error == NULL || b->error == NULL)
 			return r;
 		break;
+	case TCOL_TREND: /* by what the trend ends at: now */
+		return cmp_metric(a, b, FILTER_TEMP, desc);
+	case TCOL_WTREND:
+		return cmp_metric(a, b, FILTER_WATTS, desc);
+	case TCOL_UNSEEN:
+		r = cmp_unseen(a, b);
+		break;
 	}
 	return r * sign;
+}
+
+/* Sparklines: the recorder's last hour in memory (core/record.h), no disk
+ * read, so every visible row of every frame may ask. */
+
+int tui_utf8(void)
+{
+	static int known = -1;
+	const char *cs;
+
+	if (known < 0) {
+		cs = nl_langinfo(CODESET);
+		known = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	}
+	return known;
+}
+
+const char *tui_column_spark(struct tui *t, int c, const struct bmc_host *h, int w, char *buf,
+			     size_t len)
+{
+	const struct recorder *r = record_of(t->e);
+	float v[HIST_RAW_N];
+	size_t n, i;
+
+	if (c != TCOL_TREND && c != TCOL_WTREND)
+		return NULL;
+	if (r == NULL || w <= 0 || len < GRAPH_SPARK_BYTES(w)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	n = record_trend(r, h, c == TCOL_TREND ? TREND_TEMP_MAX : TREND_POWER,
+			 engine_wall_ms() / 1000, v, HIST_RAW_N);
+	/* Until there is an hour of it: a step a cell, from the first reading
+	 * (a fleet started together shares the scale), not one cell at the end. */
+	for (i = 0; i < n && isnan(v[i]); i++)
+		;
+	if (n - i < (size_t)w)
+		i = n > (size_t)w ? n - (size_t)w : 0;
+	if (graph_spark(v + i, n - i, w, tui_utf8(), buf, len) == 0)
+		snprintf(buf, len, "%*s", w, "-");
+	return buf;
 }
 
 /* Settings: $XDG_CONFIG_HOME/bmctop/dashboard.conf. */
@@ -355,6 +447,7 @@ void tui_columns_load(struct tui *t)
 	size_t len = 0;
 	int rc, n = 0;
 
+	unseen_engine = t->e;
 	rc = state_file_read(path, SETTINGS_MAX, &data, &len);
 	if (rc == 0) {
 		for (line = strtok_r((char *)data, "\n", &save); line != NULL;

@@ -12,6 +12,7 @@
 
 #include "core/host-json.h"
 #include "core/units.h"
+#include "tui/graph.h"
 #include "tui/internal.h"
 
 static const char *const tab_names[TAB__MAX] = { "Sensors", "Power", "Events", "Inventory",
@@ -60,6 +61,20 @@ static void fmt_threshold(const struct bmc_sensor *s, enum bmc_threshold th, cha
 		snprintf(buf, len, "-");
 }
 
+#define SPARK_W 10
+
+/* The sensor's last hour after its status (the cursor is there). */
+static void spark_cell(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s, int y,
+		       int wide)
+{
+	char buf[GRAPH_SPARK_BYTES(SPARK_W)];
+	int x = getcurx(stdscr);
+
+	(void)wide;
+	mvaddstr(y, x + 1, tui_sensor_spark(t, h, s, SPARK_W, buf, sizeof buf));
+	move(y, x + 1 + SPARK_W);
+}
+
 static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows)
 {
 	size_t i;
@@ -68,11 +83,12 @@ static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows
 
 	tui_set_color(t, PAIR_TITLE, 1);
 	if (wide)
-		mvprintw(y, 1, "%-24s %-12s %12s %-5s %-9s %9s %9s %9s %9s  %s", "SENSOR", "TYPE",
-			 "VALUE", "UNIT", "STATUS", "LCR", "LNC", "UNC", "UCR", "STATE");
+		mvprintw(y, 1, "%-24s %-12s %12s %-5s %-9s %-*s %9s %9s %9s %9s  %s", "SENSOR",
+			 "TYPE", "VALUE", "UNIT", "STATUS", SPARK_W, "LAST HOUR", "LCR", "LNC", "UNC",
+			 "UCR", "STATE");
 	else
-		mvprintw(y, 1, "%-20s %-11s %10s %-5s %-9s %s", "SENSOR", "TYPE", "VALUE", "UNIT",
-			 "STATUS", "STATE");
+		mvprintw(y, 1, "%-20s %-11s %10s %-5s %-9s %-*s %s", "SENSOR", "TYPE", "VALUE",
+			 "UNIT", "STATUS", SPARK_W, "LAST HOUR", "STATE");
 	tui_set_color(t, PAIR_TITLE, 0);
 	if (h->nsensors == 0)
 		mvprintw(y + 2, 2, "No sensor readings yet.");
@@ -97,11 +113,15 @@ static int draw_sensors(struct tui *t, const struct bmc_host *h, int y, int rows
 		tui_set_color(t, tui_health_pair(s->status), 1);
 		printw("%-9s", bmc_health_name(s->status));
 		tui_set_color(t, tui_health_pair(s->status), 0);
+		/* Its last hour, and the cursor T graphs (the top row). */
+		spark_cell(t, h, s, yy, wide);
 		if (wide)
 			printw(" %9s %9s %9s %9s  ", lcr, lnc, unc, ucr);
 		else
 			printw(" ");
 		addnstr(s->state, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
+		if (i == t->detail_scroll)
+			mvaddch(yy, 0, '>'); /* what T graphs */
 	}
 	return (int)h->nsensors;
 }

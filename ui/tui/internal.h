@@ -40,6 +40,9 @@ enum tui_col {
 	TCOL_FW,
 	TCOL_CONSOLE,
 	TCOL_ERROR,
+	TCOL_TREND,  /* hottest temperature over the last hour, a sparkline */
+	TCOL_WTREND, /* watts over the last hour */
+	TCOL_UNSEEN, /* unacknowledged fleet events */
 	TCOL__MAX
 };
 
@@ -213,6 +216,8 @@ struct tui {
 	int col_x[TCOL__MAX];	/* where each shown column starts, -1 when hidden */
 	int header_off;		/* the fleet header is hidden (H) */
 	struct tui_cmdline *cmd; /* command mode (tui/cmdline.c) */
+	struct tui_events *events; /* the Events view (tui/events-view.c) */
+	struct tui_graph_view *graph; /* the graph view (tui/graph-view.c) */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */
@@ -293,6 +298,17 @@ int tui_tab_at(int x);
 /* The panes. */
 extern const struct tui_pane_ops tui_console_pane; /* tui/console.c */
 extern const struct tui_pane_ops tui_vnc_pane;	   /* tui/vnc.c */
+extern const struct tui_pane_ops tui_events_pane;  /* tui/events-view.c */
+/* The Events view (E, :events), with a filter when filter is not NULL. */
+void tui_events_open(struct tui *t, const char *filter);
+void tui_events_key_open(struct tui *t, int key);
+extern const struct tui_pane_ops tui_graph_pane; /* tui/graph-view.c */
+/* The graph of sensor number `sensor` of the selected host (T, :graph). */
+void tui_graph_open(struct tui *t, size_t sensor);
+void tui_graph_key_open(struct tui *t, int key);
+/* The Sensors tab's sparkline of s: its last hour in w cells. */
+const char *tui_sensor_spark(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s,
+			     int w, char *buf, size_t len);
 /* The list of VNC relays, where one can be stopped (W, and :relays). */
 void tui_vnc_list_dialog(struct tui *t);
 
@@ -323,6 +339,11 @@ void tui_columns_list(const struct tui *t, char *buf, size_t len);
 const char *tui_column_text(struct tui *t, int c, const struct bmc_host *h, char *buf, size_t len,
 			    int *pair);
 int tui_column_cmp(int c, const struct bmc_host *a, const struct bmc_host *b, int desc);
+/* A sparkline column (trend, wtrend): its text, exactly w cells (UTF-8
+ * blocks when the terminal has them) in buf; NULL for any other column. */
+const char *tui_column_spark(struct tui *t, int c, const struct bmc_host *h, int w, char *buf,
+			     size_t len);
+int tui_utf8(void);
 /* $XDG_CONFIG_HOME/bmctop/dashboard.conf: read at start, written on a change. */
 void tui_columns_load(struct tui *t);
 int tui_columns_save(struct tui *t, char *err, size_t errlen);

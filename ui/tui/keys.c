@@ -422,6 +422,15 @@ static void k_log(struct tui *t, int key)
 	t->dialog = DIALOG_LOG;
 }
 
+/* E: the Events view (tui/events-view.c); T: a sensor's graph (tui/graph-view.c). */
+static void k_history(struct tui *t, int key)
+{
+	if (key == 'E')
+		tui_events_key_open(t, key);
+	else
+		tui_graph_key_open(t, key);
+}
+
 static void k_help(struct tui *t, int key);
 
 static void k_quit(struct tui *t, int key)
@@ -486,6 +495,8 @@ static const struct binding bindings[] = {
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
+	{ { 'E', 'T' }, "E T", "fleet Events view (ack) / graph of a sensor over 1 h, 24 h, 7 d",
+	  k_history },
 	{ { '?' }, "?", "this help", k_help },
 	{ { KEY_CTRL('l') }, "^L", "redraw the screen", k_redraw },
 	{ { 'q', KEY_CTRL('c') }, "q ^C", "quit (asks first while consoles or relays are open)",

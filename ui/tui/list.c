@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "core/filter.h"
+#include "core/record.h"
 #include "core/xalloc.h"
+#include "tui/graph.h"
 #include "tui/internal.h"
 
 const char *tui_sort_name(enum tui_sort s)
@@ -284,6 +286,13 @@ static void draw_header(struct tui *t, int y, const int shown[TCOL__MAX])
 	tui_set_color(t, PAIR_TITLE, 0);
 }
 
+static size_t unseen(struct tui *t, const struct bmc_host *h)
+{
+	struct recorder *r = record_of(t->e);
+
+	return r != NULL ? record_unseen(r, h) : 0;
+}
+
 static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selected,
 		     const int shown[TCOL__MAX])
 {
@@ -299,6 +308,7 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 		if (!selected)
 			tui_set_color(t, PAIR_MARK, 0);
 	}
+
 	for (i = 0; i < t->ncols && x < width; i++) {
 		int c = t->cols[i], w = col_width(t, c), pair;
 		char buf[48];
@@ -308,6 +318,15 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 			continue;
 		if (w == 0 || x + w > width)
 			w = width - x;
+		if (c == TCOL_TREND || c == TCOL_WTREND) {
+			char spark[GRAPH_SPARK_BYTES(64)];
+
+			/* Exactly w cells, some of them three bytes: drawn as is. */
+			mvaddstr(y, x, tui_column_spark(t, c, h, w < 64 ? w : 64, spark,
+							sizeof spark));
+			x += w + 1;
+			continue;
+		}
 		text = tui_column_text(t, c, h, buf, sizeof buf, &pair);
 		/* Narrow: the gist of the error, with the full text in the detail view. */
 		if (c == TCOL_ERROR && h->error != NULL && w < 30 && h->state == HOST_UNREACHABLE)
@@ -321,6 +340,12 @@ static void draw_row(struct tui *t, int y, const struct bmc_host *h, int selecte
 			tui_set_color(t, pair, 0);
 		x += w + 1;
 	}
+	/* Fleet events not yet acknowledged (E lists them): the name bold and
+	 * underlined, so the rows' text (and what scripts read) stays as it is;
+	 * the "new" column counts them. */
+	if (t->col_x[TCOL_NAME] >= 0 && unseen(t, h))
+		mvchgat(y, t->col_x[TCOL_NAME], (int)strlen(h->cfg->name),
+			A_BOLD | A_UNDERLINE | (selected ? A_REVERSE : 0), 0, NULL);
 	if (selected)
 		attroff(A_REVERSE);
 }

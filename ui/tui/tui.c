@@ -306,7 +306,8 @@ static void log_frame_stats(struct tui *t)
 }
 
 /* In this order: the way out closes the VNC viewers, then the consoles. */
-static const struct tui_pane_ops *const panes[] = { &tui_vnc_pane, &tui_console_pane, NULL };
+static const struct tui_pane_ops *const panes[] = { &tui_vnc_pane, &tui_console_pane,
+								    &tui_events_pane, &tui_graph_pane, NULL };
 
 int tui_check_terminal(void)
 {
