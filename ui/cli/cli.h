@@ -119,6 +119,12 @@ int cmd_power(struct cli *c, int argc, char **argv);
 int cmd_boot(struct cli *c, int argc, char **argv);
 int cmd_sol(struct cli *c, int argc, char **argv);
 int cmd_vnc(struct cli *c, int argc, char **argv);
+/*
+ * The one host a graphical-console command (vnc, screenshot) names: loads
+ * the fleet, starts the engine and, under "vnc = auto", asks the BMC once
+ * for its vendor.  EXIT_USAGE unless name is exactly one host.
+ */
+int cli_console_host(struct cli *c, char *name, struct bmc_host **out);
 int cmd_screenshot(struct cli *c, int argc, char **argv);
 int cmd_trust(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);

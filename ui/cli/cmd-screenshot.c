@@ -86,11 +86,6 @@ static void on_signal(struct bmc_engine *e, int signum)
 		uv_stop(&shot.cli->loop);
 }
 
-static void on_polled(struct bmc_host *h, int status, void *arg)
-{
-	uv_stop(&((struct cli *)arg)->loop);
-}
-
 static void on_timer_closed(uv_handle_t *h)
 {
 }
@@ -196,33 +191,18 @@ static int take_picture(struct shot *sh, struct bmc_host *h)
 
 int cmd_screenshot(struct cli *c, int argc, char **argv)
 {
-	struct bmc_host **hosts = NULL, *h;
+	struct bmc_host *h;
 	struct shot *sh = &shot;
 	char why[256], *path;
-	size_t n;
 	int rc = cli_command_options(c, &argc, argv);
 
 	if (rc != 0)
 		return rc;
 	if (argc != 1)
 		return cli_usage_error("usage: bmctop [-c FLEET] screenshot HOST [-o FILE.png]");
-	rc = cli_load_fleet(c);
+	rc = cli_console_host(c, argv[0], &h);
 	if (rc != 0)
 		return rc;
-	cli_start_engine(c);
-	rc = cli_select_hosts(c, argv, argc, &hosts, &n);
-	if (rc != 0)
-		return rc;
-	if (n != 1) {
-		free(hosts);
-		return cli_usage_error("screenshot takes one host; %s names %zu", argv[0], n);
-	}
-	h = hosts[0];
-	free(hosts);
-	/* "vnc = auto" needs the vendor: ask the BMC once. */
-	if (strcmp(h->cfg->vnc ? h->cfg->vnc : "auto", "auto") == 0 && h->vendor == NULL &&
-	    h->backend != NULL && engine_poll(h, POLL_POWER, on_polled, c) == 0)
-		uv_run(&c->loop, UV_RUN_DEFAULT);
 	memset(sh, 0, sizeof *sh);
 	sh->cli = c;
 	rc = take_picture(sh, h);

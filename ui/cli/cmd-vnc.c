@@ -93,6 +93,32 @@ static void on_polled(struct bmc_host *h, int status, void *arg)
 	uv_stop(&((struct cli *)arg)->loop);
 }
 
+int cli_console_host(struct cli *c, char *name, struct bmc_host **out)
+{
+	struct bmc_host **hosts = NULL, *h;
+	size_t n;
+	int rc = cli_load_fleet(c);
+
+	if (rc != 0)
+		return rc;
+	cli_start_engine(c);
+	rc = cli_select_hosts(c, &name, 1, &hosts, &n);
+	if (rc != 0)
+		return rc;
+	if (n != 1) {
+		free(hosts);
+		return cli_usage_error("%s takes one host; %s names %zu", c->command->name, name, n);
+	}
+	h = hosts[0];
+	free(hosts);
+	/* "vnc = auto" needs the vendor: ask the BMC once. */
+	if (strcmp(h->cfg->vnc ? h->cfg->vnc : "auto", "auto") == 0 && h->vendor == NULL &&
+	    h->backend != NULL && engine_poll(h, POLL_POWER, on_polled, c) == 0)
+		uv_run(&c->loop, UV_RUN_DEFAULT);
+	*out = h;
+	return 0;
+}
+
 static int launch_viewer(struct vnc_cmd *v, struct bmc_host *h)
 {
 	char *warning = NULL, *err = NULL;
@@ -126,10 +152,9 @@ static int launch_viewer(struct vnc_cmd *v, struct bmc_host *h)
 
 int cmd_vnc(struct cli *c, int argc, char **argv)
 {
-	struct bmc_host **hosts = NULL, *h;
+	struct bmc_host *h;
 	struct vnc_target t;
 	struct vnc_cmd *v = &vnc_cmd;
-	size_t n;
 	char *err = NULL;
 	int rc = cli_command_options(c, &argc, argv);
 
@@ -137,23 +162,9 @@ int cmd_vnc(struct cli *c, int argc, char **argv)
 		return rc;
 	if (argc != 1)
 		return cli_usage_error("usage: bmctop [-c FLEET] vnc HOST [--no-viewer]");
-	rc = cli_load_fleet(c);
+	rc = cli_console_host(c, argv[0], &h);
 	if (rc != 0)
 		return rc;
-	cli_start_engine(c);
-	rc = cli_select_hosts(c, argv, argc, &hosts, &n);
-	if (rc != 0)
-		return rc;
-	if (n != 1) {
-		free(hosts);
-		return cli_usage_error("vnc takes one host; %s names %zu", argv[0], n);
-	}
-	h = hosts[0];
-	free(hosts);
-	/* "vnc = auto" needs the vendor: ask the BMC once. */
-	if (strcmp(h->cfg->vnc ? h->cfg->vnc : "auto", "auto") == 0 && h->vendor == NULL &&
-	    h->backend != NULL && engine_poll(h, POLL_POWER, on_polled, c) == 0)
-		uv_run(&c->loop, UV_RUN_DEFAULT);
 	rc = vnc_target_resolve(h, &t, &err);
 	if (rc != 0) {
 		fprintf(stderr, "bmctop: %s\n", err);
