@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -237,12 +238,132 @@ static enum kind redfish_kind(const char *key, const char *value)
 
 static void redact_json(struct capture *c, json_t *v, const char *res, const char *ptr, int depth);
 
+/*
+ * Free text (a log entry's Message, a Description): a string with a space
+ * in it, under a key that names neither a link nor a version.  Addresses
+ * written into it, and values already replaced elsewhere (a serial number
+ * quoted in a message), are replaced by their placeholders too.
+ */
+static int is_free_text(const char *key, const char *value)
+{
+	return key[0] != '@' && strstr(key, "Version") == NULL && strstr(key, "odata") == NULL &&
+	       strchr(value, ' ') != NULL;
+}
+
+static int is_word_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '.' || ch == ':' || ch == '-' || ch == '_';
+}
+
+/* The kind of the address-like word w (n bytes), or K__MAX. */
+static enum kind word_kind(const char *w, size_t n)
+{
+	char buf[64];
+	unsigned char bin[16];
+
+	/* Trailing punctuation ends a sentence, not an address. */
+	while (n > 0 && (w[n - 1] == '.' || w[n - 1] == ':' || w[n - 1] == '-'))
+		n--;
+	if (n == 0 || n >= sizeof buf)
+		return K__MAX;
+	memcpy(buf, w, n);
+	buf[n] = '\0';
+	if (looks_like_mac(buf))
+		return K_MAC;
+	if (inet_pton(AF_INET, buf, bin) == 1)
+		return K_IP;
+	if (strchr(buf, ':') != strrchr(buf, ':') && inet_pton(AF_INET6, buf, bin) == 1)
+		return K_IP;
+	return K__MAX;
+}
+
+/* The length of the longest placeholder original at s, or 0 (with *repl). */
+static size_t known_at(const struct capture *c, const char *s, const char **repl)
+{
+	size_t i, best = 0;
+
+	for (i = 0; i < c->nph; i++) {
+		size_t n = strlen(c->ph[i].orig);
+
+		if (n >= 4 && n > best && strncmp(s, c->ph[i].orig, n) == 0) {
+			best = n;
+			*repl = c->ph[i].repl;
+		}
+	}
+	return best;
+}
+
+/* text with its addresses and known values replaced, or NULL when nothing was. */
+static char *redact_text(struct capture *c, const char *text, const char *res, const char *ptr)
+{
+	struct strbuf {
+		char *p;
+		size_t len, cap;
+	} out = {NULL, 0, 0};
+	const char *s = text;
+	int changed = 0;
+
+	while (*s != '\0') {
+		const char *repl = NULL, *add = s;
+		size_t take = 1, skip = 1;
+
+		if (s == text || !is_word_char(s[-1])) {
+			size_t n = 0, known = known_at(c, s, &repl);
+			enum kind k;
+
+			while (is_word_char(s[n]))
+				n++;
+			k = word_kind(s, n);
+			if (known > 0 && !is_word_char(s[known])) {
+				skip = known;
+			} else if (k != K__MAX) {
+				char *w = xstrndup(s, n);
+
+				while (n > 0 && strchr(".:-", w[n - 1]) != NULL)
+					w[--n] = '\0';
+				repl = placeholder(c, k, w);
+				note_redaction(c, k, "%s %s (in text)", res, ptr);
+				free(w);
+				skip = n;
+			} else {
+				repl = NULL;
+				skip = take = n > 0 ? n : 1;
+			}
+		}
+		if (repl != NULL) {
+			add = repl;
+			take = strlen(repl);
+			changed = 1;
+		}
+		if (out.len + take + 1 > out.cap) {
+			out.cap = (out.len + take + 1) * 2;
+			out.p = xrealloc(out.p, out.cap);
+		}
+		memcpy(out.p + out.len, add, take);
+		out.len += take;
+		s += skip;
+	}
+	if (!changed) {
+		free(out.p);
+		return NULL;
+	}
+	out.p[out.len] = '\0';
+	return out.p;
+}
+
 /* Replace v (a string under key, at res and ptr) in its container. */
 static json_t *redact_string(struct capture *c, const char *key, json_t *v, const char *res,
 			     const char *ptr)
 {
 	enum kind k = redfish_kind(key, json_string_value(v));
 
+	if (k == K__MAX && is_free_text(key, json_string_value(v))) {
+		char *text = redact_text(c, json_string_value(v), res, ptr);
+		json_t *repl = text ? json_string(text) : NULL;
+
+		free(text);
+		return repl;
+	}
 	if (k == K__MAX)
 		return NULL;
 	note_redaction(c, k, "%s %s", res, ptr);

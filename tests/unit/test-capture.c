@@ -114,6 +114,52 @@ TEST(capture_redfish_redacts_and_writes_a_tree)
 	free(readme);
 }
 
+/* Addresses and known values written into free text are replaced too. */
+TEST(capture_free_text_redacted)
+{
+	static const char system[] = "{\"SerialNumber\": \"ABC123XYZ\"}";
+	static const char entry[] =
+	    "{\"Message\": \"Login from 10.20.30.40 to node ABC123XYZ, MAC aa:bb:cc:dd:ee:01.\","
+	    " \"Description\": \"Link on fe80::1:2 up; ABC123XYZ2 is another part\","
+	    " \"MessageId\": \"Base.1.8.Success\", \"FirmwareVersion\": \"BMC 1.2.3.4\","
+	    " \"Created\": \"2026-12-06T10:00:00+00:00\"}";
+	struct capture *c = open_capture("ft", 0);
+	char *err = NULL, *e, *readme;
+	json_t *j;
+	const char *msg, *desc;
+
+	capture_redfish(c, "GET", "https://10.0.0.1/redfish/v1/Systems/1", 200, system,
+			strlen(system));
+	capture_redfish(c, "GET", "https://10.0.0.1/redfish/v1/Systems/1/LogServices/SEL/Entries/1",
+			200, entry, strlen(entry));
+	ASSERT_EQ(capture_close(c, NULL, NULL, NULL, &err), 0);
+	e = file_in("ft", "redfish/v1/Systems/1/LogServices/SEL/Entries/1/index.json");
+	readme = file_in("ft", "README");
+	ASSERT(e != NULL && readme != NULL);
+	j = json_loads(e, 0, NULL);
+	ASSERT(j != NULL);
+	msg = json_string_value(json_object_get(j, "Message"));
+	desc = json_string_value(json_object_get(j, "Description"));
+	ASSERT(msg != NULL && desc != NULL);
+	ASSERT(strstr(msg, "10.20.30.40") == NULL && strstr(msg, "ABC123XYZ") == NULL);
+	ASSERT(strstr(msg, "aa:bb:cc") == NULL);
+	/* The sentence around them stays, with its full stop. */
+	ASSERT(strncmp(msg, "Login from 192.0.2.", 19) == 0);
+	ASSERT(strstr(msg, "to node S") != NULL);
+	ASSERT(msg[strlen(msg) - 1] == '.' && msg[strlen(msg) - 2] == '1');
+	ASSERT(strstr(desc, "fe80::1:2") == NULL && strstr(desc, "2001:db8::") != NULL);
+	/* A longer word that starts with a known value is another word. */
+	ASSERT(strstr(desc, "ABC123XYZ2 is another part") != NULL);
+	/* Ids, versions and times are not text. */
+	ASSERT_STREQ(json_string_value(json_object_get(j, "MessageId")), "Base.1.8.Success");
+	ASSERT_STREQ(json_string_value(json_object_get(j, "FirmwareVersion")), "BMC 1.2.3.4");
+	ASSERT_STREQ(json_string_value(json_object_get(j, "Created")), "2026-12-06T10:00:00+00:00");
+	ASSERT(strstr(readme, "/Message (in text): IP address") != NULL);
+	json_decref(j);
+	free(e);
+	free(readme);
+}
+
 /* A FRU area: version, length, then head (language, date...), fields, end, checksum. */
 static size_t fru_area(uint8_t *p, const uint8_t *head, size_t nhead, const char *const *fields)
 {
