@@ -380,26 +380,49 @@ static int check_password(const struct webconfig *wc, char *creds)
 	return ok;
 }
 
-int webconfig_check_auth(struct webconfig *wc, const char *authorization)
+int webconfig_auth_cached(struct webconfig *wc, const char *authorization, uint8_t mac[32])
 {
-	uint8_t mac[CRYPTO_MAX_MAC];
-	char creds[400];
-	int ok = 0;
+	uint8_t full[CRYPTO_MAX_MAC];
+	int found;
 
 	if (wc == NULL || wc->nusers == 0)
 		return 1;
 	if (strncasecmp(authorization, "Basic ", 6) != 0)
-		return 0;
+		return -1;
 	crypto_hmac(CRYPTO_SHA256, wc->cache_key, sizeof wc->cache_key,
-		    (const uint8_t *)authorization, strlen(authorization), mac);
-	if (cache_has(wc, mac)) {
+		    (const uint8_t *)authorization, strlen(authorization), full);
+	memcpy(mac, full, 32);
+	found = cache_has(wc, mac);
+	secure_zero(full, sizeof full);
+	return found ? 1 : 0;
+}
+
+int webconfig_auth_verify(const struct webconfig *wc, const char *authorization)
+{
+	char creds[400];
+	int ok = 0;
+
+	if (strncasecmp(authorization, "Basic ", 6) == 0 &&
+	    b64_decode(authorization + 6, creds, sizeof creds) >= 0 && check_password(wc, creds))
 		ok = 1;
-	} else if (b64_decode(authorization + 6, creds, sizeof creds) >= 0 &&
-		   check_password(wc, creds)) {
-		ok = 1;
-		cache_add(wc, mac);
-	}
 	secure_zero(creds, sizeof creds);
-	secure_zero(mac, sizeof mac);
 	return ok;
+}
+
+void webconfig_auth_remember(struct webconfig *wc, const uint8_t mac[32])
+{
+	cache_add(wc, mac);
+}
+
+int webconfig_check_auth(struct webconfig *wc, const char *authorization)
+{
+	uint8_t mac[32];
+	int rc = webconfig_auth_cached(wc, authorization, mac);
+
+	if (rc == 0 && webconfig_auth_verify(wc, authorization)) {
+		webconfig_auth_remember(wc, mac);
+		rc = 1;
+	}
+	secure_zero(mac, sizeof mac);
+	return rc == 1;
 }

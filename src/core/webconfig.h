@@ -51,4 +51,17 @@ void webconfig_free(struct webconfig *wc);
  */
 int webconfig_check_auth(struct webconfig *wc, const char *authorization);
 
+/*
+ * The same in three steps, so the bcrypt work can run off the loop (it
+ * takes tens of milliseconds by design):
+ * webconfig_auth_cached: 1 allowed (no users, or this header passed
+ * before), -1 refused (not Basic), 0 to be verified; mac gets the header's
+ * cache key.  webconfig_auth_verify: the bcrypt check, 1 or 0; it changes
+ * nothing in wc, so it may run on another thread.
+ * webconfig_auth_remember: a verified header, into the cache (on the loop).
+ */
+int webconfig_auth_cached(struct webconfig *wc, const char *authorization, uint8_t mac[32]);
+int webconfig_auth_verify(const struct webconfig *wc, const char *authorization);
+void webconfig_auth_remember(struct webconfig *wc, const uint8_t mac[32]);
+
 #endif

@@ -326,6 +326,32 @@ is "... 1000 pipelined scrapes over TLS, read late: all answered" "$(pipeline "$
 is "plain HTTP to the TLS port gets nothing" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/metrics")" 000
 unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$T_TMP/state/bmctop/bmctop.log" 2>/dev/null)" "$WPW"
 
+# bcrypt is slow on purpose: new credentials are checked off the loop, two
+# at a time; the rest wait outside (503, Retry-After) while scrapes with
+# credentials that passed before are answered.
+SLOW=$(printf '%s' "$WPW" | "$PY" -W ignore -c 'import crypt,sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**14)))' 2>/dev/null)
+(umask 077 && printf 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: %s\n' "$SLOW" >"$T_TMP/web-slow.yml")
+SPORT=$(free_port)
+SURL=https://127.0.0.1:$SPORT
+spawn "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$SPORT --web-config "$T_TMP/web-slow.yml" </dev/null >"$T_TMP/slow.log" 2>&1
+SLOW_PID=$T_LAST_PID
+slow_up() { curl -s --cacert "$T_TMP/cert.pem" --max-time 5 -o /dev/null "$SURL/-/healthy"; }
+check "serve with a costly hash starts" wait_for 30 slow_up
+is "... the right password once (checked, then remembered): 200" "$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc" --max-time 60 -o /dev/null -w '%{http_code}' "$SURL/metrics")" 200
+wrong=""
+for i in 1 2 3 4 5 6; do
+	curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc.bad" --max-time 60 -o /dev/null -w '%{http_code}\n' "$SURL/metrics" >"$T_TMP/slow.$i" &
+	wrong="$wrong $!"
+done
+code=$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc" --max-time 60 -o /dev/null -w '%{http_code}' "$SURL/metrics")
+# shellcheck disable=SC2086
+wait $wrong
+codes=$(cat "$T_TMP"/slow.[1-6] | sort | uniq -c | tr -s ' \n' ' ')
+is "... a remembered password during six wrong ones: 200" "$code" 200
+like "... the wrong ones: only 401 and 503 ($codes)" "$codes" '^ *([0-9]+ (401|503) *)+$'
+like "... two checked at once, the others told to come back (503)" "$codes" '[1-9][0-9]* 503'
+kill "$SLOW_PID" 2>/dev/null; wait "$SLOW_PID" 2>/dev/null
+
 (umask 077 && printf 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n' >"$T_TMP/nocert.yml")
 out=$(timeout 30 "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen "127.0.0.1:$(free_port)" --web-config "$T_TMP/nocert.yml" 2>&1); rc=$?
 is "a certificate that cannot be read: exit 2" "$rc" 2

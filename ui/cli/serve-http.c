@@ -53,6 +53,7 @@ struct conn {
 	enum timer_mode mode;
 	size_t queued_at_arm; /* bytes still to send when the timer was armed */
 	int closing, lingering, reading;
+	int authing; /* a bcrypt check for this request is on a worker thread */
 	int streaming; /* a stream answer: the connection is the handler's */
 	void (*gone)(void *arg);
 	void *gone_arg;
@@ -73,6 +74,7 @@ struct serve_http {
 	int port;
 	int stopping, listener_open;
 	size_t unfreed; /* connections not yet freed (closing ones too) */
+	unsigned auth_jobs; /* bcrypt checks on worker threads */
 	void (*done)(void *arg);
 	void *done_arg;
 };
@@ -95,9 +97,9 @@ static void maybe_done(struct serve_http *s)
 	}
 }
 
-static void on_conn_closed(uv_handle_t *h)
+/* One of the connection's handles (or its bcrypt check) has ended. */
+static void conn_unref(struct conn *c)
 {
-	struct conn *c = h->data;
 	struct serve_http *s = c->srv;
 
 	if (--c->handles > 0)
@@ -107,6 +109,11 @@ static void on_conn_closed(uv_handle_t *h)
 	free(c);
 	s->unfreed--;
 	maybe_done(s);
+}
+
+static void on_conn_closed(uv_handle_t *h)
+{
+	conn_unref(h->data);
 }
 
 static void conn_close(struct conn *c)
@@ -296,7 +303,14 @@ void serve_stream_on_gone(struct serve_stream *st, void (*gone)(void *arg), void
 	c->gone_arg = arg;
 }
 
-static void dispatch(struct conn *c, const struct http_request *req)
+/* The connection takes no more requests for now: its client is not reading
+ * its answers, or a password is being checked. */
+static int conn_paused(struct conn *c)
+{
+	return outq_full(&c->q) || c->authing;
+}
+
+static void dispatch_authorized(struct conn *c, const struct http_request *req)
 {
 	struct serve_http *s = c->srv;
 	struct serve_reply reply = { 404, "text/plain; charset=utf-8", NULL, "404 Not Found\n", 14,
@@ -305,17 +319,6 @@ static void dispatch(struct conn *c, const struct http_request *req)
 	char path[HTTP_REQUEST_TARGET_MAX];
 	int head_only = strcmp(req->method, "HEAD") == 0;
 
-	if (!head_only && strcmp(req->method, "GET") != 0) {
-		respond_error(c, 405, "Allow: GET, HEAD\r\n", req->keep_alive);
-		return;
-	}
-	if (s->web != NULL && s->web->nusers > 0 &&
-	    !webconfig_check_auth(s->web, req->authorization)) {
-		/* Closed after it: a client without credentials holds no slot. */
-		respond_error(c, 401,
-			      "WWW-Authenticate: Basic realm=\"bmctop\", charset=\"UTF-8\"\r\n", 0);
-		return;
-	}
 	http_request_path(req->target, path, sizeof path);
 	s->handler(s->ctx, req, path, &reply);
 	if (reply.opened != NULL && !head_only) {
@@ -329,10 +332,110 @@ static void dispatch(struct conn *c, const struct http_request *req)
 		req->keep_alive);
 }
 
+static void refuse_auth(struct conn *c)
+{
+	/* Closed after it: a client without credentials holds no slot. */
+	respond_error(c, 401, "WWW-Authenticate: Basic realm=\"bmctop\", charset=\"UTF-8\"\r\n",
+		      0);
+}
+
+struct auth_job {
+	uv_work_t work;
+	struct conn *c;
+	struct http_request req;
+	uint8_t mac[32];
+	int ok;
+};
+
+/* On a worker thread: bcrypt, which is slow on purpose. */
+static void auth_work(uv_work_t *w)
+{
+	struct auth_job *j = w->data;
+
+	j->ok = webconfig_auth_verify(j->c->srv->web, j->req.authorization);
+}
+
+static void conn_resume(struct conn *c);
+
+static void auth_done(uv_work_t *w, int status)
+{
+	struct auth_job *j = w->data;
+	struct conn *c = j->c;
+
+	c->srv->auth_jobs--;
+	c->authing = 0;
+	if (!c->closing && !c->lingering) {
+		if (status == 0 && j->ok) {
+			webconfig_auth_remember(c->srv->web, j->mac);
+			dispatch_authorized(c, &j->req);
+		} else {
+			refuse_auth(c);
+		}
+		if (!c->closing && !c->lingering && !c->streaming) {
+			arm(c, c->len > 0 ? T_HEAD : T_IDLE);
+			conn_resume(c);
+		}
+	}
+	secure_zero(j, sizeof *j);
+	free(j);
+	conn_unref(c);
+}
+
+/*
+ * Check the request's credentials, then answer it.  A header that passed
+ * before is answered at once; a new one is checked on the thread pool, the
+ * connection reading nothing meanwhile, at most SERVE_AUTH_JOBS_MAX at a
+ * time for the whole server: past that, 503 with Retry-After.
+ */
+static void dispatch(struct conn *c, const struct http_request *req)
+{
+	struct serve_http *s = c->srv;
+	struct auth_job *j;
+	uint8_t mac[32];
+	int rc;
+
+	if (strcmp(req->method, "HEAD") != 0 && strcmp(req->method, "GET") != 0) {
+		respond_error(c, 405, "Allow: GET, HEAD\r\n", req->keep_alive);
+		return;
+	}
+	rc = webconfig_auth_cached(s->web, req->authorization, mac);
+	if (rc > 0) {
+		dispatch_authorized(c, req);
+		return;
+	}
+	if (rc < 0) {
+		refuse_auth(c);
+		return;
+	}
+	if (s->auth_jobs >= SERVE_AUTH_JOBS_MAX) {
+		s->stats.auth_busy++;
+		respond_error(c, 503, "Retry-After: 1\r\n", 0);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->c = c;
+	j->req = *req;
+	memcpy(j->mac, mac, sizeof mac);
+	j->work.data = j;
+	if (uv_queue_work(s->loop, &j->work, auth_work, auth_done) != 0) {
+		free(j);
+		respond_error(c, 503, "Retry-After: 1\r\n", 0);
+		return;
+	}
+	s->auth_jobs++;
+	c->authing = 1;
+	c->handles++;
+	uv_timer_stop(&c->timer);
+	if (c->reading) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = 0;
+	}
+}
+
 /* Answer every complete head in the buffer, as long as the client reads. */
 static void process(struct conn *c)
 {
-	while (!c->closing && !c->lingering && !c->streaming && !outq_full(&c->q)) {
+	while (!c->closing && !c->lingering && !c->streaming && !conn_paused(c)) {
 		struct http_request req;
 		int rc = http_request_parse(&req, c->head, c->len);
 
@@ -348,7 +451,7 @@ static void process(struct conn *c)
 		memmove(c->head, c->head + rc, c->len - (size_t)rc);
 		c->len -= (size_t)rc;
 		dispatch(c, &req);
-		if (!c->closing && !c->lingering && !c->streaming)
+		if (!c->closing && !c->lingering && !c->streaming && !c->authing)
 			arm(c, c->len > 0 ? T_HEAD : T_IDLE);
 	}
 }
@@ -364,8 +467,8 @@ static void take_plain(struct conn *c, const char *p, size_t n)
 		p += k;
 		n -= k;
 		process(c);
-		if (n > 0 && outq_full(&c->q)) {
-			/* Reading has stopped (on_flow); keep the rest. */
+		if (n > 0 && conn_paused(c)) {
+			/* Reading has stopped (on_flow, dispatch); keep the rest. */
 			c->pending = xmalloc(n);
 			memcpy(c->pending, p, n);
 			c->npending = n;
@@ -398,13 +501,13 @@ static void take_tls(struct conn *c, const char *p, size_t n)
 			return;
 		}
 	}
-	while (!c->closing && !c->lingering && !c->streaming && !outq_full(&c->q)) {
+	while (!c->closing && !c->lingering && !c->streaming && !conn_paused(c)) {
 		size_t room = sizeof c->head - c->len;
 		int got;
 
 		if (room == 0) {
 			process(c);
-			if (c->len == sizeof c->head && !outq_full(&c->q)) {
+			if (c->len == sizeof c->head && !conn_paused(c)) {
 				if (!c->closing && !c->lingering)
 					respond_error(c, 431, NULL, 0);
 				return;
@@ -470,6 +573,14 @@ static void on_flow(struct outq *q, int full)
 		c->reading = 0;
 		return;
 	}
+	conn_resume(c);
+}
+
+/* Read again, and take what waited, when nothing holds the connection. */
+static void conn_resume(struct conn *c)
+{
+	if (conn_paused(c))
+		return;
 	if (!c->reading && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
 		c->reading = 1;
 	if (c->streaming)

@@ -27,6 +27,8 @@
 
 #define SERVE_STREAM_QUEUE_MAX (256 * 1024) /* bytes a stream's client may fall behind */
 
+#define SERVE_AUTH_JOBS_MAX 2 /* new credentials checked (bcrypt) at once, off the loop */
+
 struct serve_stream;
 
 /* What a handler answers; body must stay valid until the handler returns
@@ -57,6 +59,7 @@ struct serve_http_stats {
 	uint64_t refused;    /* connections closed for want of a slot */
 	uint64_t evicted;    /* silent connections closed to make room */
 	uint64_t timeouts;   /* connections closed by a timer */
+	uint64_t auth_busy;  /* requests answered 503: too many passwords being checked */
 };
 
 struct serve_http;
