@@ -166,6 +166,13 @@ static int on_data(void *arg, const char *buf, size_t n)
 	}
 	uv_timer_start(&p->timer, on_timer, PUSH_IDLE_MS, 0);
 	sse_feed(p->parser, buf, n, on_event, p);
+	if (p->parser->too_long && !p->oversized) {
+		/* Over the cap already: no need to read the rest of it. */
+		p->h->counters[CNT_PUSH_DROPPED]++;
+		p->oversized = 1;
+		if (p->parser->id[0] != '\0')
+			snprintf(p->last_id, sizeof p->last_id, "%s", p->parser->id);
+	}
 	if (p->oversized) {
 		log_warn("%s: push: an event over %d KB: stream dropped, reopened after it "
 			 "(id %s); a poll reads what it said",
