@@ -295,8 +295,9 @@ static void write_dump(struct app *a)
 			b->login_failures, (unsigned long long)b->boot_epoch);
 		fprintf(f,
 			"  \"sse\": %s, \"sse_open\": %u, \"sse_opened\": %u, "
-			"\"redfish_logins\": %u,\n",
-			b->sse ? "true" : "false", b->sse_open, b->sse_opened, b->redfish_logins);
+			"\"sse_replayed\": %u, \"redfish_logins\": %u,\n",
+			b->sse ? "true" : "false", b->sse_open, b->sse_opened, b->sse_replayed,
+			b->redfish_logins);
 		fprintf(f, "  \"rakp2_proofs\": %u, \"rakp3s\": %u, \"quirks\": [", b->rakp2_proofs,
 			b->rakp3s);
 		for (unsigned q = 0, n = 0; q < FLEET_WA_COUNT; q++)

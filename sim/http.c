@@ -344,6 +344,19 @@ void sim_http_stream_send(struct sim_bmc *b, const char *text, size_t len)
 	}
 }
 
+void sim_http_stream_drop(struct sim_bmc *b)
+{
+	struct http_conn *c, *next;
+
+	if (server == NULL)
+		return;
+	for (c = server->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->stream && c->hb->b == b)
+			conn_close(c);
+	}
+}
+
 /* Serialize a reply and send it now, or after the configured delay. */
 static void conn_reply(struct http_conn *c, struct http_reply *r, int keep)
 {

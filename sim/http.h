@@ -75,6 +75,8 @@ void sim_http_reply_not_allowed(struct http_reply *r, const char *allow);
 /* Send text to every event stream open on b; a stream whose client reads
  * too slowly (HTTP_OUT_HIGH waiting) is closed instead. */
 void sim_http_stream_send(struct sim_bmc *b, const char *text, size_t len);
+/* Close b's event streams (as a network fault would). */
+void sim_http_stream_drop(struct sim_bmc *b);
 
 /* Listen on every BMC whose redfish_port is set (-1: a port the kernel
  * picks, written back). */

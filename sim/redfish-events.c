@@ -143,6 +143,7 @@ static void replay(struct sim_redfish_bmc *rb, const char *last, struct http_rep
 		r->stream_first = xrealloc(r->stream_first, len + ev->len);
 		memcpy(r->stream_first + len, ev->text, ev->len);
 		len += ev->len;
+		rb->b->sse_replayed++;
 	}
 	r->stream_first_len = len;
 }
@@ -175,16 +176,23 @@ static void open_stream(struct sim_redfish_bmc *rb, const struct http_req *q,
 	replay(rb, q->last_event_id, r);
 }
 
-/* POST SubmitTestEvent: a log entry (and so an event); Oem.Bmcsim.PadBytes makes it that big. */
+/*
+ * POST SubmitTestEvent: a log entry (and so an event).  Oem.Bmcsim.PadBytes
+ * makes the event that big; Oem.Bmcsim.DropStreams ends the streams first,
+ * so that the event waits for a stream to resume.
+ */
 static void submit_test_event(struct sim_redfish_bmc *rb, const struct http_req *q,
 			      struct http_reply *r)
 {
 	static const uint8_t data[3] = {0x00, 0xff, 0xff};
 	json_t *j = json_loadb(q->body, q->body_len, 0, NULL);
-	json_int_t pad = json_integer_value(
-	    json_object_get(json_object_get(json_object_get(j, "Oem"), "Bmcsim"), "PadBytes"));
+	json_t *oem = json_object_get(json_object_get(j, "Oem"), "Bmcsim");
+	json_int_t pad = json_integer_value(json_object_get(oem, "PadBytes"));
+	int drop = json_is_true(json_object_get(oem, "DropStreams"));
 
 	json_decref(j);
+	if (drop)
+		sim_http_stream_drop(rb->b);
 	if (pad < 0 || pad > PAD_MAX) {
 		sim_http_reply_error(r, 400, "PropertyValueOutOfRange",
 				     "Oem.Bmcsim.PadBytes must be from 0 to %d.", PAD_MAX);

@@ -114,6 +114,7 @@ struct sim_bmc {
 	 * streams open now and ever opened, Redfish logins tried (POSTs to Sessions). */
 	int sse;
 	uint32_t sse_open, sse_opened, redfish_logins;
+	uint32_t sse_replayed; /* events sent again to streams that resumed (Last-Event-ID) */
 };
 
 struct sim_options {
