@@ -171,11 +171,15 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
 
-	if (x->on_data != NULL && !x->streaming) {
+	if (x->on_data != NULL && !x->streaming && x->rsp.len == 0) {
 		long status = 0;
+		char *type = NULL;
 
+		/* A stream only when the service says so: anything else is an answer. */
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-		x->streaming = status == 200;
+		curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &type);
+		x->streaming = status == 200 && type != NULL &&
+			       strncasecmp(type, "text/event-stream", 17) == 0;
 	}
 	if (x->streaming) {
 		if (x->on_data(x->arg, data, len) != 0) {

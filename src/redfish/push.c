@@ -200,6 +200,10 @@ static void stream_ended(struct rf_push *p, struct rf_response *rsp)
 		poke(h);
 		return;
 	}
+	if (!p->got_200 && ((rsp->error == 0 && rsp->status == 200) || rsp->too_big)) {
+		give_up(p, "unsupported", "the ServerSentEventUri answered, but not with text/event-stream");
+		return;
+	}
 	if (!p->got_200 && rsp->status >= 400 && rsp->status < 500 && rsp->status != 408 &&
 	    rsp->status != 429) {
 		char why[RF_LINK_MAX + 64];

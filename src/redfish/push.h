@@ -16,6 +16,9 @@
 #ifndef BMCTOP_REDFISH_PUSH_H
 #define BMCTOP_REDFISH_PUSH_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "backend/backend.h"
 
 #define PUSH_IDLE_MS	    120000 /* no byte (keep-alive comments count) for this long: reconnect */
@@ -33,7 +36,6 @@ void rf_push_stop(struct bmc_host *h);
  * $filter the service takes appended), or -1 when it offers no stream
  * (ServiceEnabled false, or no ServerSentEventUri).  Pure, for the tests.
  */
-struct json_t;
-int rf_push_stream_link(struct json_t *event_service, char *out, size_t outlen);
+int rf_push_stream_link(json_t *event_service, char *out, size_t outlen);
 
 #endif
