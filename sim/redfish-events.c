@@ -25,22 +25,22 @@
 
 static json_t *event_service(struct sim_bmc *b)
 {
-	json_t *o = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:b, s:[s], s:{s:{s:s}}, s:{s:s, s:s}}", "@odata.type",
-	    "#EventService.v1_10_0.EventService", "@odata.id", ROOT "/EventService", "Id",
-	    "EventService", "Name", "Event Service", "ServiceEnabled", 1, "EventFormatTypes",
-	    "Event", "Actions", "#EventService.SubmitTestEvent", "target",
-	    ROOT "/EventService/Actions/EventService.SubmitTestEvent", "Status", "State",
-	    "Enabled", "Health", "OK");
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:s, s:b, s:[s], s:{s:{s:s}}, s:{s:s, s:s}}", "@odata.type",
+		      "#EventService.v1_10_0.EventService", "@odata.id", ROOT "/EventService", "Id",
+		      "EventService", "Name", "Event Service", "ServiceEnabled", 1,
+		      "EventFormatTypes", "Event", "Actions", "#EventService.SubmitTestEvent",
+		      "target", ROOT "/EventService/Actions/EventService.SubmitTestEvent", "Status",
+		      "State", "Enabled", "Health", "OK");
 
 	if (b->sse) {
 		json_object_set_new(o, "ServerSentEventUri", json_string(SSE_URI));
 		json_object_set_new(o, "SSEFilterPropertiesSupported",
 				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
-					      "EventFormatType", 1, "MessageId", 0, "RegistryPrefix",
-					      0, "ResourceType", 0, "OriginResource", 0,
-					      "SubordinateResources", 0, "MetricReportDefinition",
-					      0));
+					      "EventFormatType", 1, "MessageId", 0,
+					      "RegistryPrefix", 0, "ResourceType", 0,
+					      "OriginResource", 0, "SubordinateResources", 0,
+					      "MetricReportDefinition", 0));
 	}
 	return o;
 }
@@ -66,7 +66,8 @@ static char *event_text(struct sim_redfish_bmc *rb, const struct sim_sel_entry *
 
 		memset(pad, 'x', rb->pad_next);
 		pad[rb->pad_next] = '\0';
-		json_object_set_new(record, "Oem", json_pack("{s:{s:s}}", "Bmcsim", "Padding", pad));
+		json_object_set_new(record, "Oem",
+				    json_pack("{s:{s:s}}", "Bmcsim", "Padding", pad));
 		free(pad);
 		rb->pad_next = 0;
 	}
@@ -148,8 +149,7 @@ static void replay(struct sim_redfish_bmc *rb, const char *last, struct http_rep
 	r->stream_first_len = len;
 }
 
-static void open_stream(struct sim_redfish_bmc *rb, const struct http_req *q,
-			struct http_reply *r)
+static void open_stream(struct sim_redfish_bmc *rb, const struct http_req *q, struct http_reply *r)
 {
 	const char *filter = strstr(q->query, "$filter=");
 

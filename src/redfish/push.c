@@ -26,13 +26,13 @@
 #include "redfish/sse.h"
 
 enum push_phase {
-	PH_IDLE,	/* waiting for a good poll */
-	PH_ROOT,	/* GET the service root */
-	PH_SERVICE,	/* GET the EventService */
-	PH_STREAM,	/* the stream is open or opening */
-	PH_BACKOFF,	/* waiting to open it again */
-	PH_WAIT_LOGIN,	/* a 401: waiting for a poll to log in again */
-	PH_DONE		/* unsupported, refused or off: polling only */
+	PH_IDLE,       /* waiting for a good poll */
+	PH_ROOT,       /* GET the service root */
+	PH_SERVICE,    /* GET the EventService */
+	PH_STREAM,     /* the stream is open or opening */
+	PH_BACKOFF,    /* waiting to open it again */
+	PH_WAIT_LOGIN, /* a 401: waiting for a poll to log in again */
+	PH_DONE	       /* unsupported, refused or off: polling only */
 };
 
 struct rf_push {
@@ -44,11 +44,11 @@ struct rf_push {
 	char last_id[SSE_ID_MAX];
 	struct sse_parser *parser; /* while a stream is open */
 	uint64_t backoff_ms;
-	int got_200;	   /* this stream was answered 200 */
-	int events_now;	   /* events on this stream */
-	int refused_401;   /* the last stream was refused 401 */
-	int oversized;	   /* this stream is ended for an event over the cap */
-	int counted;	   /* holds one of the process' streams */
+	int got_200;	 /* this stream was answered 200 */
+	int events_now;	 /* events on this stream */
+	int refused_401; /* the last stream was refused 401 */
+	int oversized;	 /* this stream is ended for an event over the cap */
+	int counted;	 /* holds one of the process' streams */
 };
 
 static struct rf_http *streams;
@@ -93,8 +93,8 @@ static void on_timer(uv_timer_t *t)
 	if (p->phase == PH_BACKOFF) {
 		open_stream(p);
 	} else if (p->phase == PH_STREAM) {
-		log_info("%s: push: nothing on the stream for %d s: reconnecting",
-			 p->h->cfg->name, PUSH_IDLE_MS / 1000);
+		log_info("%s: push: nothing on the stream for %d s: reconnecting", p->h->cfg->name,
+			 PUSH_IDLE_MS / 1000);
 		rf_http_cancel(streams, p);
 	}
 }
@@ -201,7 +201,8 @@ static void stream_ended(struct rf_push *p, struct rf_response *rsp)
 		return;
 	}
 	if (!p->got_200 && ((rsp->error == 0 && rsp->status == 200) || rsp->too_big)) {
-		give_up(p, "unsupported", "the ServerSentEventUri answered, but not with text/event-stream");
+		give_up(p, "unsupported",
+			"the ServerSentEventUri answered, but not with text/event-stream");
 		return;
 	}
 	if (!p->got_200 && rsp->status >= 400 && rsp->status < 500 && rsp->status != 408 &&
@@ -294,8 +295,7 @@ int rf_push_stream_link(json_t *es, char *out, size_t outlen)
 	rel = strstr(uri, "/redfish/");
 	if (rel == NULL || strpbrk(rel, " \r\n\"") != NULL)
 		return -1;
-	if (json_is_true(json_object_get(filters, "EventFormatType")) &&
-	    strchr(rel, '?') == NULL)
+	if (json_is_true(json_object_get(filters, "EventFormatType")) && strchr(rel, '?') == NULL)
 		snprintf(out, outlen, "%s?$filter=EventFormatType%%20eq%%20Event", rel);
 	else
 		snprintf(out, outlen, "%s", rel);

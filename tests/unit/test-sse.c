@@ -152,8 +152,8 @@ TEST(push_stream_link)
 			      link, sizeof link),
 		  -1);
 	ASSERT_EQ(stream_link("{\"ServerSentEventUri\":\"/sse\"}", link, sizeof link), -1);
-	ASSERT_EQ(stream_link("{\"ServerSentEventUri\":\"/redfish/v1/S\\r\\nX: y\"}", link,
-			      sizeof link),
-		  -1);
+	ASSERT_EQ(
+	    stream_link("{\"ServerSentEventUri\":\"/redfish/v1/S\\r\\nX: y\"}", link, sizeof link),
+	    -1);
 	ASSERT_EQ(rf_push_stream_link(NULL, link, sizeof link), -1);
 }
