@@ -171,16 +171,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
 
-	if (x->on_data != NULL && !x->streaming && x->rsp.len == 0) {
-		long status = 0;
-		char *type = NULL;
-
-		/* A stream only when the service says so: anything else is an answer. */
-		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &type);
-		x->streaming = status == 200 && type != NULL &&
-			       strncasecmp(type, "text/event-stream", 17) == 0;
-	}
 	if (x->streaming) {
 		if (x->on_data(x->arg, data, len) != 0) {
 			x->stopped = 1;
@@ -237,12 +227,33 @@ static long retry_after_seconds(const char *v)
 	return when > now ? (long)(when - now < 9999999 ? when - now : 9999999) : 0;
 }
 
+/*
+ * The end of a stream request's head: a 200 of text/event-stream is a
+ * stream (the reader hears of it with 0 bytes); anything else is an answer.
+ */
+static void stream_head_end(struct rf_xfer *x)
+{
+	long status = 0;
+	char *type = NULL;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &type);
+	x->streaming = status == 200 && type != NULL &&
+		       strncasecmp(type, "text/event-stream", 17) == 0;
+	if (x->streaming && x->on_data(x->arg, "", 0) != 0)
+		x->stopped = 1;
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
 	char retry[64] = "";
 
+	if (x->on_data != NULL && (len == 2 || len == 1) && (data[0] == '\r' || data[0] == '\n')) {
+		stream_head_end(x);
+		return x->stopped ? 0 : len;
+	}
 	header_value(data, len, "X-Auth-Token", x->rsp.token, sizeof x->rsp.token);
 	header_value(data, len, "Location", x->rsp.location, sizeof x->rsp.location);
 	header_value(data, len, "ETag", x->rsp.etag, sizeof x->rsp.etag);

@@ -137,5 +137,10 @@ is "one stream per BMC open at the end (bmc01 bmc02 bmc03)" \
 kill "$SERVE_PID"
 check "serve stops on SIGTERM" wait_for 20 sh -c "! kill -0 $SERVE_PID 2>/dev/null"
 check "... and its stream is closed at bmcsim" wait_for 20 sh -c "[ \"\$(kill -USR1 $SIM_PID; sleep 1; /usr/bin/python3 -c 'import json; print(sum(b[\"sse_open\"] for b in json.load(open(\"$T_TMP/dump.json\"))))')\" = 0 ]"
+# status --watch polls as the dashboard does: push too, said in its JSON.
+"$BMCTOP" -c "$T_TMP/fleet.conf" status --watch 8 --json bmc01 bmc02 >"$T_TMP/status.json" 2>"$T_TMP/status.err"
+is "status --watch --json: push per host (bmc01 without SSE, bmc02 with)" \
+	"$(/usr/bin/python3 -c "import json,sys; print(' '.join('%s=%s/%s' % (h['name'], h.get('push'), h['counters']['push_streams']) for h in json.load(open(sys.argv[1]))))" "$T_TMP/status.json" 2>&1)" \
+	"bmc01=unsupported/0 bmc02=subscribed/1"
 unlike "the password is in no log" "$(cat "$LOG" "$T_TMP/serve.log" "$T_TMP/sim.log")" "$PW"
 exit 0
