@@ -44,11 +44,12 @@ struct rf_push {
 	char last_id[SSE_ID_MAX];
 	struct sse_parser *parser; /* while a stream is open */
 	uint64_t backoff_ms;
-	int got_200;	 /* this stream was answered 200 */
-	int events_now;	 /* events on this stream */
-	int refused_401; /* the last stream was refused 401 */
-	int oversized;	 /* this stream is ended for an event over the cap */
-	int counted;	 /* holds one of the process' streams */
+	uint64_t opened_ms; /* uv_now() when the stream was asked for */
+	int got_200;	    /* this stream was answered 200 */
+	int events_now;	    /* events on this stream */
+	int refused_401;    /* the last stream was refused 401 */
+	int oversized;	    /* this stream is ended for an event over the cap */
+	int counted;	    /* holds one of the process' streams */
 };
 
 static struct rf_http *streams;
@@ -221,7 +222,8 @@ static void stream_ended(struct rf_push *p, struct rf_response *rsp)
 		open_stream(p);
 		return;
 	}
-	if (p->got_200 && p->events_now > 0)
+	if (p->got_200 &&
+	    (p->events_now > 0 || uv_now(h->engine->loop) - p->opened_ms >= PUSH_STABLE_MS))
 		p->backoff_ms = 0; /* it worked: the next failure starts small again */
 	if (p->got_200)
 		log_info("%s: push: the stream ended (%s): reconnecting", h->cfg->name,
@@ -271,6 +273,7 @@ static void open_stream(struct rf_push *p)
 	p->phase = PH_STREAM;
 	set_state(p, "connecting");
 	p->h->counters[CNT_PUSH_STREAMS]++;
+	p->opened_ms = uv_now(p->h->engine->loop);
 	rc = rf_http_request(streams, &o, on_stream_done, p);
 	if (rc != 0) {
 		free(p->parser);

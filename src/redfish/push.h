@@ -24,6 +24,7 @@
 #define PUSH_IDLE_MS	    120000 /* no byte (keep-alive comments count) for this long: reconnect */
 #define PUSH_BACKOFF_MIN_MS 1000
 #define PUSH_BACKOFF_MAX_MS 300000
+#define PUSH_STABLE_MS	    60000 /* a stream that lasted this long resets the backoff */
 #define PUSH_MAX_DEFAULT    1000
 
 /* A poll of h ended with status: start, resume or leave the stream. */
