@@ -140,6 +140,12 @@ void sim_http_reply_error(struct http_reply *r, int status, const char *id, cons
 			     msg, "Severity", "Critical", "Resolution", "None."));
 }
 
+void sim_http_reply_missing(struct http_reply *r, const char *path)
+{
+	sim_http_reply_error(r, 404, "ResourceMissingAtURI", "The resource at the URI %s was not found.",
+			     path);
+}
+
 void sim_http_reply_not_allowed(struct http_reply *r, const char *allow)
 {
 	sim_http_reply_header(r, "Allow: %s\r\n", allow);

@@ -69,6 +69,9 @@ void sim_http_reply_json(struct http_reply *r, int status, json_t *body);
 void sim_http_reply_error(struct http_reply *r, int status, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* 404 for path, in the words of the Base registry. */
+void sim_http_reply_missing(struct http_reply *r, const char *path);
+
 /* 405, naming the methods the resource allows. */
 void sim_http_reply_not_allowed(struct http_reply *r, const char *allow);
 

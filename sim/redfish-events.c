@@ -154,8 +154,7 @@ static void open_stream(struct sim_redfish_bmc *rb, const struct http_req *q, st
 	const char *filter = strstr(q->query, "$filter=");
 
 	if (!rb->b->sse) {
-		sim_http_reply_error(r, 404, "ResourceMissingAtURI",
-				     "The resource at the URI %s was not found.", q->path);
+		sim_http_reply_missing(r, q->path);
 		return;
 	}
 	if (!sim_http_parse_method_is(q, "GET")) {

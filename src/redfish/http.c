@@ -66,8 +66,8 @@ struct rf_xfer {
 	int want_pin;
 	int get; /* a GET, which bmctop capture records */
 	int (*on_data)(void *arg, const char *buf, size_t n); /* a stream: the body's reader */
-	int streaming;	/* ... and the answer is a 200: bytes go to on_data */
-	int stopped;	/* ... which said to stop */
+	int streaming; /* ... and the answer is a 200: bytes go to on_data */
+	int stopped;   /* ... which said to stop */
 	char errbuf[CURL_ERROR_SIZE];
 	char *secret; /* the body, when it holds a secret */
 	size_t secret_len;
@@ -301,6 +301,18 @@ static void xfer_end(struct rf_xfer *x)
 	free(x);
 }
 
+/* Out of the list and the multi handle. */
+static void xfer_unlink(struct rf_http *h, struct rf_xfer *x)
+{
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		h->xfers = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	curl_multi_remove_handle(h->multi, x->easy);
+}
+
 static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 {
 	if (code == CURLE_OK) {
@@ -345,13 +357,7 @@ static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 	}
 	if (x->want_pin)
 		read_pin(x);
-	if (x->prev != NULL)
-		x->prev->next = x->next;
-	else
-		h->xfers = x->next;
-	if (x->next != NULL)
-		x->next->prev = x->prev;
-	curl_multi_remove_handle(h->multi, x->easy);
+	xfer_unlink(h, x);
 	xfer_end(x);
 }
 
@@ -592,15 +598,9 @@ void rf_http_cancel(struct rf_http *h, void *arg)
 		next = x->next;
 		if (x->arg != arg)
 			continue;
-		if (x->prev != NULL)
-			x->prev->next = x->next;
-		else
-			h->xfers = x->next;
-		if (x->next != NULL)
-			x->next->prev = x->prev;
+		xfer_unlink(h, x);
 		x->rsp.error = BMC_ECANCELED;
 		snprintf(x->rsp.message, sizeof x->rsp.message, "canceled");
-		curl_multi_remove_handle(h->multi, x->easy);
 		xfer_end(x);
 	}
 }

@@ -48,6 +48,8 @@ struct rf_push {
 	int got_200;	    /* this stream was answered 200 */
 	int events_now;	    /* events on this stream */
 	int refused_401;    /* the last stream was refused 401 */
+	unsigned gen_401;   /* ... with the token of this login (rf_session.gen) */
+	int polls_401;	    /* good polls since, with that same token */
 	int oversized;	    /* this stream is ended for an event over the cap */
 	int counted;	    /* holds one of the process' streams */
 };
@@ -196,6 +198,8 @@ static void stream_ended(struct rf_push *p, struct rf_response *rsp)
 		}
 		/* The session ended (a BMC reboot): a poll logs in again, then we retry. */
 		p->refused_401 = 1;
+		p->gen_401 = rf_host_of(h)->s.gen;
+		p->polls_401 = 0;
 		p->phase = PH_WAIT_LOGIN;
 		set_state(p, "connecting");
 		poke(h);
@@ -305,10 +309,20 @@ int rf_push_stream_link(json_t *es, char *out, size_t outlen)
 	return 0;
 }
 
+/* Discovery failed for now: tried again after the next good poll. */
+static void retry_later(struct rf_push *p)
+{
+	p->phase = PH_IDLE;
+	uncount(p);
+}
+
+/* The JSON of a discovery answer, or NULL (the host closing, or what failed handled). */
 static json_t *answer_body(struct rf_push *p, struct rf_response *rsp, const char *what)
 {
 	json_t *body;
 
+	if (p->closing)
+		return NULL;
 	if (rsp->error != 0 || rsp->status != 200) {
 		char why[RF_LINK_MAX + 320];
 
@@ -320,27 +334,21 @@ static json_t *answer_body(struct rf_push *p, struct rf_response *rsp, const cha
 			give_up(p, "unsupported", why);
 		else {
 			log_info("%s: push: %s: trying again after a poll", p->h->cfg->name, why);
-			p->phase = PH_IDLE;
-			uncount(p);
+			retry_later(p);
 		}
 		return NULL;
 	}
 	body = json_loadb(rsp->body, rsp->len, 0, NULL);
-	if (body == NULL) {
-		p->phase = PH_IDLE;
-		uncount(p);
-	}
+	if (body == NULL)
+		retry_later(p);
 	return body;
 }
 
 static void on_service(struct rf_response *rsp, void *arg)
 {
 	struct rf_push *p = arg;
-	json_t *body;
+	json_t *body = answer_body(p, rsp, "the EventService");
 
-	if (p->closing)
-		return;
-	body = answer_body(p, rsp, "the EventService");
 	if (body == NULL)
 		return;
 	if (rf_push_stream_link(body, p->link, sizeof p->link) != 0) {
@@ -361,21 +369,16 @@ static void get_link(struct rf_push *p, const char *link, rf_http_cb cb)
 
 	snprintf(url, sizeof url, "%s%s", rh->s.base, link);
 	if (rf_job_request_opts(p->h, &o, "GET", url, RF_BODY_RESOURCE) != 0 ||
-	    rf_http_request(rh->s.http, &o, cb, p) != 0) {
-		p->phase = PH_IDLE;
-		uncount(p);
-	}
+	    rf_http_request(rh->s.http, &o, cb, p) != 0)
+		retry_later(p);
 }
 
 static void on_root(struct rf_response *rsp, void *arg)
 {
 	struct rf_push *p = arg;
+	json_t *body = answer_body(p, rsp, "the service root");
 	char link[RF_LINK_MAX];
-	json_t *body;
 
-	if (p->closing)
-		return;
-	body = answer_body(p, rsp, "the service root");
 	if (body == NULL)
 		return;
 	if (rf_parse_link(body, "EventService", link, sizeof link) != 0 ||
@@ -438,6 +441,9 @@ void rf_push_poll_done(struct bmc_host *h, int status)
 		get_root(p);
 		break;
 	case PH_WAIT_LOGIN:
+		/* A poll that ran on the old token may end first: the one asked for comes next. */
+		if (rf_host_of(h)->s.gen == p->gen_401 && p->polls_401++ == 0)
+			break;
 		open_stream(p);
 		break;
 	default:

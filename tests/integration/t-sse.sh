@@ -142,5 +142,29 @@ check "... and its stream is closed at bmcsim" wait_for 20 sh -c "[ \"\$(kill -U
 is "status --watch --json: push per host (bmc01 without SSE, bmc02 with)" \
 	"$(/usr/bin/python3 -c "import json,sys; print(' '.join('%s=%s/%s' % (h['name'], h.get('push'), h['counters']['push_streams']) for h in json.load(open(sys.argv[1]))))" "$T_TMP/status.json" 2>&1)" \
 	"bmc01=unsupported/0 bmc02=subscribed/1"
+# A real peer: redfish-server.py serving bmcweb's mockup, whose root links
+# an EventService the mockup does not hold (404): polled only, asked once.
+. "$SRCDIR/tests/lib/redfish.sh"
+need openssl
+if redfish_start peer openbmc-bmcweb-stock; then
+	redfish_fleet "$T_TMP/peer.conf" peer
+	sed -i 's/^\[defaults\]$/[defaults]\ninterval = 300s/' "$T_TMP/peer.conf"
+	PORT2=$(free_port)
+	spawn "$BMCTOP" -c "$T_TMP/peer.conf" serve --listen 127.0.0.1:$PORT2 </dev/null >"$T_TMP/serve2.log" 2>&1
+	SERVE2=$T_LAST_PID
+	peer_said() { grep -q "peer: push: .*polling goes on" "$LOG"; }
+	check "the peer without an EventService resource: push gives up, saying so" wait_for 60 peer_said
+	like "... after reading the EventService link from the service root" "$(grep 'peer: push' "$LOG")" \
+		"peer: push: GET the EventService: .*polling goes on"
+	is "... bmctop_push_subscribed 0, the host up" \
+		"$(curl -s --max-time 10 http://127.0.0.1:$PORT2/metrics | awk '/^bmctop_push_subscribed\{host="peer"/ {a=$NF} /^bmctop_up\{host="peer"/ {b=$NF} END {print a, b}')" "0 1"
+	sleep 3
+	is "... the EventService asked for once, no stream tried" \
+		"$(grep -c 'GET /redfish/v1/EventService ' "$(redfish_dir peer)/server.log") $(grep -c 'SSE' "$(redfish_dir peer)/server.log")" "1 0"
+	kill "$SERVE2"
+else
+	fail "redfish-server.py starts"
+fi
+
 unlike "the password is in no log" "$(cat "$LOG" "$T_TMP/serve.log" "$T_TMP/sim.log")" "$PW"
 exit 0
