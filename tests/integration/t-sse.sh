@@ -142,6 +142,14 @@ check "... and its stream is closed at bmcsim" wait_for 20 sh -c "[ \"\$(kill -U
 is "status --watch --json: push per host (bmc01 without SSE, bmc02 with)" \
 	"$(/usr/bin/python3 -c "import json,sys; print(' '.join('%s=%s/%s' % (h['name'], h.get('push'), h['counters']['push_streams']) for h in json.load(open(sys.argv[1]))))" "$T_TMP/status.json" 2>&1)" \
 	"bmc01=unsupported/0 bmc02=subscribed/1"
+# redfish-push = no: polling only, no stream asked for.
+sed 's/^\[defaults\]$/[defaults]\nredfish-push = no/' "$T_TMP/fleet.conf" >"$T_TMP/nopush.conf"
+opened=$(dump bmc02 sse_opened)
+"$BMCTOP" -c "$T_TMP/nopush.conf" status --watch 6 --json bmc02 >"$T_TMP/nopush.json" 2>"$T_TMP/nopush.err"
+is "redfish-push = no: no push state, no stream opened at bmcsim" \
+	"$(/usr/bin/python3 -c "import json,sys; h=json.load(open(sys.argv[1]))[0]; print(h['state'], h.get('push'), h['counters']['push_streams'])" "$T_TMP/nopush.json" 2>&1) $(dump bmc02 sse_opened)" \
+	"ok None 0 $opened"
+
 # A real peer: redfish-server.py serving bmcweb's mockup, whose root links
 # an EventService the mockup does not hold (404): polled only, asked once.
 . "$SRCDIR/tests/lib/redfish.sh"
