@@ -150,6 +150,18 @@ is "redfish-push = no: no push state, no stream opened at bmcsim" \
 	"$(/usr/bin/python3 -c "import json,sys; h=json.load(open(sys.argv[1]))[0]; print(h['state'], h.get('push'), h['counters']['push_streams'])" "$T_TMP/nopush.json" 2>&1) $(dump bmc02 sse_opened)" \
 	"ok None 0 $opened"
 
+# redfish-push-max = 1: two hosts (both bmc02, under two names), one stream.
+{
+	sed 's/^\[defaults\]$/[defaults]\nredfish-push-max = 1/' "$T_TMP/fleet.conf"
+	printf '\n[host bmc02b]\n'
+	sed -n '/^\[host bmc02\]/,/^\[/{/^address\|^redfish\|^ipmi-port\|^protocol/p}' "$T_TMP/fleet.conf"
+} >"$T_TMP/max.conf"
+opened=$(dump bmc02 sse_opened)
+"$BMCTOP" -c "$T_TMP/max.conf" status --watch 6 --json bmc02 bmc02b >"$T_TMP/max.json" 2>"$T_TMP/max.err"
+is "redfish-push-max = 1: one host subscribed, the other capped; one stream opened at bmcsim" \
+	"$(/usr/bin/python3 -c "import json,sys; print(' '.join(sorted(str(h.get('push')) for h in json.load(open(sys.argv[1])))))" "$T_TMP/max.json" 2>&1) $(($(dump bmc02 sse_opened) - opened))" \
+	"capped subscribed 1"
+
 # A real peer: redfish-server.py serving bmcweb's mockup, whose root links
 # an EventService the mockup does not hold (404): polled only, asked once.
 . "$SRCDIR/tests/lib/redfish.sh"
