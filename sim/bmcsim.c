@@ -55,7 +55,8 @@ static void usage(FILE *f)
 	    "              [--dump FILE] [--loss R] [--latency MS] [--jitter MS] [--dead PCT]\n"
 	    "              [--reboot-every S] [--authfail PCT] [--redfish-share PCT]\n"
 	    "              [--quirk NAME[,NAME...]] [--quirk-share PCT]\n"
-	    "              [--redfish-port P] [--redfish-delay MS] [--seed N] [--tick MS]\n"
+	    "              [--redfish-port P] [--redfish-delay MS] [--sse-share PCT]\n"
+	    "              [--seed N] [--tick MS]\n"
 	    "              [--speed X] [--storm AT:PCT] [--demo] [--max-seconds S]\n"
 	    "              [--verbose] [--replay DIR]\n"
 	    "Simulates N BMCs (IPMI v2.0 RMCP+, SOL, Redfish) on loopback.  See bmcsim(1).\n",
@@ -292,6 +293,11 @@ static void write_dump(struct app *a)
 			b->dead ? "true" : "false", b->authfail, health[sim_bmc_health(b)],
 			b->boot_device, b->boot_persistent ? "true" : "false", b->nsel, b->logins,
 			b->login_failures, (unsigned long long)b->boot_epoch);
+		fprintf(f,
+			"  \"sse\": %s, \"sse_open\": %u, \"sse_opened\": %u, "
+			"\"sse_replayed\": %u, \"redfish_logins\": %u,\n",
+			b->sse ? "true" : "false", b->sse_open, b->sse_opened, b->sse_replayed,
+			b->redfish_logins);
 		fprintf(f, "  \"rakp2_proofs\": %u, \"rakp3s\": %u, \"quirks\": [", b->rakp2_proofs,
 			b->rakp3s);
 		for (unsigned q = 0, n = 0; q < FLEET_WA_COUNT; q++)
@@ -442,6 +448,7 @@ enum {
 	OPT_RF_SHARE,
 	OPT_RF_DELAY,
 	OPT_RF_PORT,
+	OPT_SSE_SHARE,
 	OPT_SEED,
 	OPT_DEMO,
 	OPT_FLEET,
@@ -475,6 +482,7 @@ static const struct option long_options[] = {
     {"redfish-share", required_argument, NULL, OPT_RF_SHARE},
     {"redfish-delay", required_argument, NULL, OPT_RF_DELAY},
     {"redfish-port", required_argument, NULL, OPT_RF_PORT},
+    {"sse-share", required_argument, NULL, OPT_SSE_SHARE},
     {"seed", required_argument, NULL, OPT_SEED},
     {"demo", no_argument, NULL, OPT_DEMO},
     {"fleet-out", required_argument, NULL, OPT_FLEET},
@@ -519,6 +527,7 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 	o->seed = 1;
 	o->tick_ms = 2000;
 	o->quirk_share = 100;
+	o->sse_share = 100;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		int rc = 0;
 
@@ -588,6 +597,10 @@ static int parse_options(int argc, char **argv, struct app *a, struct sim_option
 		case OPT_RF_DELAY:
 			rc = parse_uint("--redfish-delay", optarg, 600000, &n);
 			o->redfish_delay_ms = (unsigned)n;
+			break;
+		case OPT_SSE_SHARE:
+			rc = parse_uint("--sse-share", optarg, 100, &n);
+			o->sse_share = (unsigned)n;
 			break;
 		case OPT_RF_PORT:
 			rc = parse_uint("--redfish-port", optarg, 65535, &n);

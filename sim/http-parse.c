@@ -37,13 +37,12 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Does the query ask for $expand (any of ".", "*", "~", with or without levels)? */
-static int query_expands(const char *q, size_t len)
+/* The query, percent-decoded into dec (HTTP_PATH_MAX bytes). */
+static void query_decode(const char *q, size_t len, char *dec)
 {
-	char dec[HTTP_PATH_MAX];
 	size_t i, n = 0;
 
-	for (i = 0; i < len && n + 1 < sizeof dec; i++) {
+	for (i = 0; i < len && n + 1 < HTTP_PATH_MAX; i++) {
 		if (q[i] == '%' && i + 2 < len && hexval(q[i + 1]) >= 0 && hexval(q[i + 2]) >= 0) {
 			dec[n++] = (char)(hexval(q[i + 1]) * 16 + hexval(q[i + 2]));
 			i += 2;
@@ -52,7 +51,6 @@ static int query_expands(const char *q, size_t len)
 		}
 	}
 	dec[n] = '\0';
-	return strstr(dec, "$expand=") != NULL;
 }
 
 int sim_http_parse_head(char *head, struct http_req *q)
@@ -89,8 +87,11 @@ int sim_http_parse_head(char *head, struct http_req *q)
 	memcpy(q->path, target, plen);
 	while (plen > 1 && q->path[plen - 1] == '/')
 		q->path[--plen] = '\0';
-	if (qm != NULL)
-		q->expand = query_expands(qm + 1, strlen(qm + 1));
+	if (qm != NULL) {
+		/* $expand: any of ".", "*", "~", with or without levels. */
+		query_decode(qm + 1, strlen(qm + 1), q->query);
+		q->expand = strstr(q->query, "$expand=") != NULL;
+	}
 
 	for (line = next; line < end; line = next) {
 		char *colon, *name, *name_end, *val, *val_end;
@@ -136,6 +137,9 @@ int sim_http_parse_head(char *head, struct http_req *q)
 		} else if (IS("Authorization")) {
 			if ((size_t)(val_end - val) < sizeof q->auth)
 				memcpy(q->auth, val, (size_t)(val_end - val));
+		} else if (IS("Last-Event-ID")) {
+			if ((size_t)(val_end - val) < sizeof q->last_event_id)
+				memcpy(q->last_event_id, val, (size_t)(val_end - val));
 		} else if (IS("Connection")) {
 			char *c;
 

@@ -41,6 +41,9 @@
 #define HTTP_OUT_LIMIT	(16 * 1024 * 1024)
 #define HTTP_REVIVE_MS	1000
 #define HTTP_BACKLOG	64
+#define HTTP_MAX_STREAMS 4	     /* event streams per BMC; more get 503 */
+#define HTTP_STREAM_TICK_MS 1000     /* a stream checks its BMC this often */
+#define HTTP_KEEPALIVE_TICKS 15	     /* and sends a comment every so many ticks */
 
 #define MSG "Base.1.16."
 
@@ -49,6 +52,7 @@ struct http_bmc {
 	uv_tcp_t listener;
 	int held; /* a connection left unaccepted while the BMC was dead */
 	unsigned nconns;
+	unsigned nstreams;
 };
 
 struct http_conn {
@@ -69,6 +73,8 @@ struct http_conn {
 	char *pending; /* a delayed response, plaintext */
 	size_t pending_len;
 	int handles;
+	int stream;	    /* an event stream: held open, nothing more read */
+	unsigned ticks;	    /* ... its timer's, for keep-alive comments */
 	struct http_conn *prev, *next;
 };
 
@@ -132,6 +138,12 @@ void sim_http_reply_error(struct http_reply *r, int status, const char *id, cons
 		   json_pack("{s:{s:s, s:s, s:[{s:s, s:s, s:s, s:s}]}}", "error", "code", mid,
 			     "message", msg, "@Message.ExtendedInfo", "MessageId", mid, "Message",
 			     msg, "Severity", "Critical", "Resolution", "None."));
+}
+
+void sim_http_reply_missing(struct http_reply *r, const char *path)
+{
+	sim_http_reply_error(r, 404, "ResourceMissingAtURI", "The resource at the URI %s was not found.",
+			     path);
 }
 
 void sim_http_reply_not_allowed(struct http_reply *r, const char *allow)
@@ -256,9 +268,31 @@ static void conn_send_plain(struct http_conn *c, const char *buf, size_t len)
 	conn_flush(c);
 }
 
+/*
+ * An event stream's tick: it ends when its BMC reboots or dies (as the
+ * connection would), and says something now and then so that a client can
+ * tell a quiet stream from a dead one.
+ */
+static void stream_tick(struct http_conn *c)
+{
+	static const char keepalive[] = ": keep-alive\n\n";
+
+	if (c->epoch != c->hb->b->boot_epoch || !sim_bmc_alive(c->hb->b, now_ms())) {
+		conn_close(c);
+		return;
+	}
+	if (++c->ticks % HTTP_KEEPALIVE_TICKS == 0)
+		conn_send_plain(c, keepalive, sizeof keepalive - 1);
+}
+
 static void on_conn_timer(uv_timer_t *t)
 {
 	struct http_conn *c = t->data;
+
+	if (c->stream) {
+		stream_tick(c);
+		return;
+	}
 
 	if (c->pending != NULL && !c->lingering) {
 		char *buf = c->pending;
@@ -273,6 +307,60 @@ static void on_conn_timer(uv_timer_t *t)
 		return;
 	}
 	conn_close(c); /* idle, or too slow to finish a request */
+}
+
+/* Hold the connection open as an event stream: the head, then what r has first. */
+static void conn_stream(struct http_conn *c, struct http_reply *r)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\n"
+				   "Content-Type: text/event-stream\r\n"
+				   "Cache-Control: no-cache\r\n"
+				   "OData-Version: 4.0\r\n"
+				   "Connection: close\r\n\r\n";
+	struct sim_bmc *b = c->hb->b;
+
+	if (r->body != NULL)
+		json_decref(r->body);
+	c->stream = 1;
+	c->hb->nstreams++;
+	b->sse_open++;
+	b->sse_opened++;
+	conn_send_plain(c, head, sizeof head - 1);
+	if (!c->closing && r->stream_first_len > 0)
+		conn_send_plain(c, r->stream_first, r->stream_first_len);
+	free(r->stream_first);
+	if (!c->closing)
+		uv_timer_start(&c->timer, on_conn_timer, HTTP_STREAM_TICK_MS, HTTP_STREAM_TICK_MS);
+}
+
+void sim_http_stream_send(struct sim_bmc *b, const char *text, size_t len)
+{
+	struct http_conn *c, *next;
+
+	if (server == NULL)
+		return;
+	for (c = server->conns; c != NULL; c = next) {
+		next = c->next;
+		if (!c->stream || c->hb->b != b || c->closing)
+			continue;
+		if (outq_queued(&c->out) > HTTP_OUT_HIGH)
+			conn_close(c); /* a reader this slow is cut, not waited for */
+		else
+			conn_send_plain(c, text, len);
+	}
+}
+
+void sim_http_stream_drop(struct sim_bmc *b)
+{
+	struct http_conn *c, *next;
+
+	if (server == NULL)
+		return;
+	for (c = server->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->stream && c->hb->b == b)
+			conn_close(c);
+	}
 }
 
 /* Serialize a reply and send it now, or after the configured delay. */
@@ -394,6 +482,17 @@ static int conn_request(struct http_conn *c)
 	secure_zero(c->in, total);
 	memmove(c->in, c->in + total, c->in_len - total);
 	c->in_len -= total;
+	if (r.stream && c->hb->nstreams >= HTTP_MAX_STREAMS) {
+		free(r.stream_first);
+		r.stream = 0;
+		sim_http_reply_error(&r, 503, "ServiceTemporarilyUnavailable",
+				     "This BMC has %d event streams open already.",
+				     HTTP_MAX_STREAMS);
+	}
+	if (r.stream) {
+		conn_stream(c, &r);
+		return 1;
+	}
 	conn_reply(c, &r, keep);
 	if (!c->closing && c->pending == NULL)
 		uv_timer_start(&c->timer, on_conn_timer, HTTP_IDLE_MS, 0);
@@ -403,7 +502,8 @@ static int conn_request(struct http_conn *c)
 /* Decrypt what has arrived and answer complete requests, one at a time. */
 static void conn_pump(struct http_conn *c)
 {
-	while (!c->closing && !c->close_after && c->pending == NULL && !outq_full(&c->out)) {
+	while (!c->closing && !c->close_after && !c->stream && c->pending == NULL &&
+	       !outq_full(&c->out)) {
 		while (1) {
 			int n, err;
 
@@ -493,6 +593,10 @@ static void conn_close(struct http_conn *c)
 		return;
 	c->closing = 1;
 	c->hb->nconns--;
+	if (c->stream) {
+		c->hb->nstreams--;
+		c->hb->b->sse_open--;
+	}
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else

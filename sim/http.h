@@ -31,6 +31,8 @@ struct http_req {
 	char auth[400];
 	const char *body;
 	size_t body_len;
+	char query[HTTP_PATH_MAX];    /* after '?', percent-decoded; "" when none */
+	char last_event_id[32];	      /* Last-Event-ID, "" when none (or too long) */
 };
 
 struct http_reply {
@@ -39,6 +41,11 @@ struct http_reply {
 	char headers[512];
 	size_t hlen;
 	int close;
+	/* An event stream (text/event-stream) held open instead of a JSON
+	 * answer: stream_first (malloc'd, taken) is sent after the head. */
+	int stream;
+	char *stream_first;
+	size_t stream_first_len;
 };
 
 /* Answers one request of BMC b: r comes zeroed and is sent as filled. */
@@ -62,8 +69,17 @@ void sim_http_reply_json(struct http_reply *r, int status, json_t *body);
 void sim_http_reply_error(struct http_reply *r, int status, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* 404 for path, in the words of the Base registry. */
+void sim_http_reply_missing(struct http_reply *r, const char *path);
+
 /* 405, naming the methods the resource allows. */
 void sim_http_reply_not_allowed(struct http_reply *r, const char *allow);
+
+/* Send text to every event stream open on b; a stream whose client reads
+ * too slowly (HTTP_OUT_HIGH waiting) is closed instead. */
+void sim_http_stream_send(struct sim_bmc *b, const char *text, size_t len);
+/* Close b's event streams (as a network fault would). */
+void sim_http_stream_drop(struct sim_bmc *b);
 
 /* Listen on every BMC whose redfish_port is set (-1: a port the kernel
  * picks, written back). */

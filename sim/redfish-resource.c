@@ -362,7 +362,7 @@ static const char *sel_sensor_type(uint8_t t)
 	}
 }
 
-static json_t *sel_entry_json(struct sim_bmc *b, const struct sim_sel_entry *e)
+json_t *sim_redfish_resource_sel_entry(struct sim_bmc *b, const struct sim_sel_entry *e)
 {
 	static const char *const threshold_events[] = {
 	    "lower non-critical going low",    "lower non-critical going high",
@@ -449,7 +449,7 @@ static json_t *sel_entries_json(struct sim_bmc *b)
 	size_t i;
 
 	for (i = 0; i < b->nsel; i++)
-		json_array_append_new(members, sel_entry_json(b, &b->sel[i]));
+		json_array_append_new(members, sim_redfish_resource_sel_entry(b, &b->sel[i]));
 	return collection("#LogEntryCollection.LogEntryCollection",
 			  ROOT "/Managers/1/LogServices/SEL/Entries", "SEL Entries", members);
 }
@@ -533,7 +533,7 @@ json_t *sim_redfish_resource_get(struct sim_redfish_bmc *rb, const struct http_r
 
 			snprintf(id, sizeof id, "%u", b->sel[i].id);
 			if (strcmp(id, p + strlen(entries)) == 0)
-				return sel_entry_json(b, &b->sel[i]);
+				return sim_redfish_resource_sel_entry(b, &b->sel[i]);
 		}
 	}
 	*found = 0;
@@ -544,8 +544,12 @@ json_t *sim_redfish_resource_public(struct sim_bmc *b, const char *path)
 {
 	if (strcmp(path, "/redfish") == 0)
 		return json_pack("{s:s}", "v1", ROOT "/");
-	if (strcmp(path, ROOT) == 0)
-		return service_root(b);
+	if (strcmp(path, ROOT) == 0) {
+		json_t *root = service_root(b);
+
+		json_object_set_new(root, "EventService", odata_link(ROOT "/EventService"));
+		return root;
+	}
 	if (strcmp(path, ROOT "/odata") == 0)
 		return json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "@odata.context", ROOT "/$metadata",
 				 "value", "name", "Service", "kind", "Singleton", "url", ROOT "/");

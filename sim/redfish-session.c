@@ -168,6 +168,7 @@ void sim_redfish_session_login(struct sim_redfish_bmc *rb, const struct http_req
 		json_decref(j);
 		return;
 	}
+	rb->b->redfish_logins++;
 	ok = credentials_ok(sim, user, pw, pwlen) && !rb->b->authfail;
 	json_decref(j); /* the password goes with it; jansson does not keep copies */
 	if (!ok) {

@@ -48,6 +48,8 @@ static void route(struct sim_bmc *b, const struct http_req *q, struct http_reply
 	}
 	if (sim_redfish_session_authenticate(rb, q, r) != 0)
 		return;
+	if (sim_redfish_events_route(rb, q, r))
+		return;
 	if (strncmp(p, sessions, strlen(sessions)) == 0) {
 		sim_redfish_session_route(rb, q, r, p + strlen(sessions));
 		return;
@@ -122,6 +124,7 @@ int sim_redfish_start(struct sim *s, char **err)
 	}
 	choose_redfish_bmcs(s);
 	redfish_bmcs_init(s, 0);
+	sim_redfish_events_start(s);
 	if (sim_http_start(s, route, err) != 0) {
 		/* sim_http_start() stopped what it had started. */
 		for (size_t i = 0; i < s->nbmcs; i++)
@@ -142,6 +145,7 @@ void sim_redfish_stop(struct sim *s)
 	sim_http_stop(s);
 	for (i = 0; i < s->nbmcs; i++) {
 		s->bmcs[i].redfish = NULL;
+		sim_redfish_events_free(&rf_bmcs[i]);
 		secure_zero(rf_bmcs[i].sessions, sizeof rf_bmcs[i].sessions);
 	}
 	free(rf_bmcs);

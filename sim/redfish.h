@@ -26,10 +26,22 @@ struct sim_redfish_session {
 	uint64_t last_used;
 };
 
+#define RF_EVENT_RING 64 /* events kept for Last-Event-ID */
+
+struct sim_redfish_event {
+	unsigned id;
+	char *text; /* "id: N\ndata: {...}\n\n" */
+	size_t len;
+};
+
 struct sim_redfish_bmc {
 	struct sim_bmc *b;
 	struct sim_redfish_session sessions[RF_MAX_SESSIONS];
 	unsigned next_session;
+	/* redfish-events.c: the last events, for a stream that resumes */
+	struct sim_redfish_event ring[RF_EVENT_RING];
+	unsigned next_event; /* the id of the next event, from 1 */
+	size_t pad_next;     /* SubmitTestEvent asked for the next event this big */
 };
 
 /* redfish-session.c */
@@ -53,7 +65,15 @@ void sim_redfish_actions_reset(struct sim_bmc *b, const struct http_req *q, stru
 void sim_redfish_actions_patch_system(struct sim_bmc *b, const struct http_req *q,
 				      struct http_reply *r);
 
+/* redfish-events.c: the EventService, its stream, SubmitTestEvent, Manager.Reset */
+void sim_redfish_events_start(struct sim *s);
+/* 1 when q is one of its requests (r is then set). */
+int sim_redfish_events_route(struct sim_redfish_bmc *rb, const struct http_req *q,
+			     struct http_reply *r);
+void sim_redfish_events_free(struct sim_redfish_bmc *rb);
+
 /* redfish-resource.c */
+json_t *sim_redfish_resource_sel_entry(struct sim_bmc *b, const struct sim_sel_entry *e);
 /* The unauthenticated resources: NULL when path is not one of them. */
 json_t *sim_redfish_resource_public(struct sim_bmc *b, const char *path);
 /* The others, for GET: *found 0 when there is none at q->path. */

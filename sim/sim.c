@@ -183,6 +183,8 @@ void sim_sel_add(struct sim_bmc *b, uint8_t sensor_type, uint8_t sensor_number, 
 	e->event_dir_type = dir_type;
 	memcpy(e->data, data, 3);
 	b->sel_add_ts = e->timestamp;
+	if (b->sim->sel_added != NULL)
+		b->sim->sel_added(b, e);
 }
 
 /* Log threshold crossings since the last look, as a BMC's event generator does. */
@@ -369,12 +371,7 @@ void sim_tick(struct sim *s, uint64_t now_ms)
 			continue;
 		bmc_update_sensors(b, t);
 		if (b->next_reboot_ms && now_ms >= b->next_reboot_ms) {
-			/* The BMC (not the host) restarts: sessions are gone. */
-			b->boot_epoch++;
-			b->down_until_ms =
-			    now_ms + (s->opt.reboot_every_s * 1000ULL / 4 < REBOOT_DOWN_MS
-					  ? s->opt.reboot_every_s * 1000ULL / 4
-					  : REBOOT_DOWN_MS);
+			sim_bmc_reboot(b, now_ms);
 			b->next_reboot_ms = now_ms + (uint64_t)s->opt.reboot_every_s * 1000;
 		}
 		/* Now and then a correctable memory error, so logs grow on healthy hosts too. */
@@ -386,6 +383,17 @@ void sim_tick(struct sim *s, uint64_t now_ms)
 		if (s->opt.demo && b->power && sim_rand01(s) < 0.05)
 			sim_console_print(b, demo_chatter[rng_next(&s->rng) % 5]);
 	}
+}
+
+void sim_bmc_reboot(struct sim_bmc *b, uint64_t now_ms)
+{
+	unsigned every = b->sim->opt.reboot_every_s;
+
+	/* The BMC (not the host) restarts: sessions are gone. */
+	b->boot_epoch++;
+	b->down_until_ms = now_ms + (every > 0 && every * 1000ULL / 4 < REBOOT_DOWN_MS
+					 ? every * 1000ULL / 4
+					 : REBOOT_DOWN_MS);
 }
 
 void sim_set_power(struct sim_bmc *b, int on)

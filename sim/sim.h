@@ -110,6 +110,11 @@ struct sim_bmc {
 	/* Password attempts as a BMC counts them: RAKP 2 messages that carried
 	 * a proof (the user name was found), RAKP 3 messages received. */
 	uint32_t rakp2_proofs, rakp3s;
+	/* Redfish push (redfish-events.c): whether it offers an SSE stream,
+	 * streams open now and ever opened, Redfish logins tried (POSTs to Sessions). */
+	int sse;
+	uint32_t sse_open, sse_opened, redfish_logins;
+	uint32_t sse_replayed; /* events sent again to streams that resumed (Last-Event-ID) */
 };
 
 struct sim_options {
@@ -137,6 +142,7 @@ struct sim_options {
 	unsigned quirk_share;	 /* --quirk-share: percent of BMCs that have them (100) */
 	unsigned storm_pct;	 /* --storm: this percent of BMCs go critical at once... */
 	double storm_at_s;	 /* ...this many simulated seconds in */
+	unsigned sse_share;	 /* --sse-share: percent of Redfish BMCs that offer SSE (100) */
 };
 
 struct sim {
@@ -152,6 +158,8 @@ struct sim {
 	int stormed;	   /* --storm has struck */
 	/* Set by a protocol front end: the host printed something (SOL pushes it). */
 	void (*console_output)(struct sim_bmc *b);
+	/* Set by the Redfish front end: a log entry was added (pushed as an event). */
+	void (*sel_added)(struct sim_bmc *b, const struct sim_sel_entry *e);
 	void *ipmi; /* ipmi.c's whole-simulation state */
 	struct sim_replay *replay; /* --replay: answers from a capture (replay.h), or NULL */
 };
@@ -162,6 +170,8 @@ void sim_free(struct sim *s);
 void sim_tick(struct sim *s, uint64_t now_ms);
 void sim_set_power(struct sim_bmc *b, int on); /* logs SEL, starts a boot log on the console */
 void sim_reset(struct sim_bmc *b);
+/* The BMC itself restarts: sessions and streams are gone, it answers nothing for a moment. */
+void sim_bmc_reboot(struct sim_bmc *b, uint64_t now_ms);
 void sim_sel_add(struct sim_bmc *b, uint8_t sensor_type, uint8_t sensor_number, uint8_t dir_type,
 		 const uint8_t data[3]);
 double sim_rand01(struct sim *s);

@@ -116,6 +116,7 @@ static int no_backend(struct bmc_host *h)
 struct poll_call {
 	bmc_op_cb cb;
 	void *arg;
+	uint64_t started_ns; /* uv_hrtime(): the poll's duration is on the host */
 };
 
 static void on_poll_counted(struct bmc_host *h, int status, void *arg)
@@ -124,6 +125,7 @@ static void on_poll_counted(struct bmc_host *h, int status, void *arg)
 
 	free(arg);
 	h->counters[CNT_POLLS]++;
+	h->poll_ns = uv_hrtime() - pc.started_ns;
 	if (status != 0 && status != BMC_ECANCELED)
 		h->counters[CNT_POLL_FAILURES]++;
 	pc.cb(h, status, pc.arg);
@@ -141,6 +143,7 @@ int engine_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
 	pc = xmalloc(sizeof *pc);
 	pc->cb = cb;
 	pc->arg = arg;
+	pc->started_ns = uv_hrtime();
 	rc = h->backend->poll(h, what, on_poll_counted, pc);
 	if (rc != 0)
 		free(pc);

@@ -484,6 +484,29 @@ static const char *apply_max_in_flight(struct host_config *hc, const char *v, st
 	return NULL;
 }
 
+static const char *apply_redfish_push(struct host_config *hc, const char *v, struct fleet *f)
+{
+	(void)f;
+	if (strcmp(v, "auto") == 0 || strcmp(v, "yes") == 0)
+		hc->redfish_push = 1;
+	else if (strcmp(v, "no") == 0)
+		hc->redfish_push = 0;
+	else
+		return "auto or no";
+	return NULL;
+}
+
+static const char *apply_redfish_push_max(struct host_config *hc, const char *v, struct fleet *f)
+{
+	long n;
+
+	(void)hc;
+	if (parse_int(v, 1, 100000, &n) != 0)
+		return "a whole number from 1 to 100000";
+	f->redfish_push_max = (unsigned)n;
+	return NULL;
+}
+
 static const char *apply_readonly(struct host_config *hc, const char *v, struct fleet *f)
 {
 	(void)hc;
@@ -586,6 +609,8 @@ static const struct fleet_key fleet_keys[] = {
 	{ "ca-file", apply_ca_file, SCOPE_ANY },
 	{ "max-in-flight", apply_max_in_flight, SCOPE_DEFAULTS },
 	{ "readonly", apply_readonly, SCOPE_DEFAULTS },
+	{ "redfish-push", apply_redfish_push, SCOPE_ANY },
+	{ "redfish-push-max", apply_redfish_push_max, SCOPE_DEFAULTS },
 	{ "workarounds", apply_workarounds, SCOPE_ANY },
 	{ "alert-command", apply_alert_command, SCOPE_DEFAULTS },
 	{ "alert-on", apply_alert_on, SCOPE_DEFAULTS },
@@ -715,6 +740,7 @@ void fleet_config_defaults(struct host_config *d)
 	d->vnc = xstrdup("auto");
 	d->tls = TLS_TOFU;
 	d->workarounds_detect = 1;
+	d->redfish_push = 1;
 }
 
 /* Record where each secret was configured, for messages from core/cred.c. */

@@ -74,6 +74,7 @@ struct host_config {
 	 * bmctop may detect others itself ("workarounds = none" forbids it). */
 	unsigned workarounds;
 	int workarounds_detect;
+	int redfish_push; /* redfish-push: 1 auto (subscribe where offered), 0 no */
 };
 
 struct fleet {
@@ -82,6 +83,7 @@ struct fleet {
 	struct host_config *hosts;
 	size_t nhosts;
 	unsigned max_in_flight;
+	unsigned redfish_push_max; /* redfish-push-max: event streams open at once; 0: 1000 */
 	int has_inline_secret;
 	int readonly; /* readonly = yes, or bmctop --readonly: the dashboard only looks */
 	/* Alert hooks (core/alert.c): the command (split at spaces, no

@@ -177,6 +177,8 @@ json_t *host_to_json(const struct bmc_host *h, unsigned parts)
 		json_object_set_new(o, "counters", cnt);
 	}
 	json_object_set_new(o, "workarounds", workarounds_to_json(h->workarounds));
+	if (h->push_state != NULL)
+		json_object_set_new(o, "push", json_string(h->push_state));
 	json_object_set_new(o, "error", str_or_null(h->error));
 	if (h->updated_ms > 0) {
 		host_json_utc(when, sizeof when, h->updated_ms);

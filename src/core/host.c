@@ -24,6 +24,7 @@ const char *bmc_counter_name(enum bmc_counter c)
 		"packets_received",	"retransmits",	      "sessions_opened",
 		"dropped_integrity",	"dropped_session_id", "dropped_sequence",
 		"dropped_mismatch",	"dropped_malformed",  "dropped_padding",
+		"push_streams",		"push_events",	      "push_dropped",
 	};
 
 	return names[c];

@@ -88,6 +88,9 @@ enum bmc_counter {
 	CNT_DROP_MISMATCH,
 	CNT_DROP_MALFORMED,
 	CNT_DROP_PADDING,
+	CNT_PUSH_STREAMS, /* Redfish push: event streams opened */
+	CNT_PUSH_EVENTS,  /* ... events received on them */
+	CNT_PUSH_DROPPED, /* ... events over the size cap (the stream was dropped) */
 	CNT__MAX
 };
 
@@ -129,6 +132,10 @@ struct bmc_host {
 	int last_status;    /* 0 or BMC_E* */
 	int64_t updated_ms; /* wall clock of the last good poll; 0 never */
 	uint64_t counters[CNT__MAX];
+	uint64_t poll_ns; /* how long the last poll that finished took (counters[CNT_POLLS] > 0) */
+	/* Redfish push (redfish/push.h): "subscribed", "connecting", "unsupported",
+	 * "refused", "failed", "off"; NULL when never tried. A static string. */
+	const char *push_state;
 
 	const struct bmc_backend *backend;
 	void *backend_data;

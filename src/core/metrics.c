@@ -77,6 +77,11 @@ static const struct {
 	  "Packets (IPMI) or responses (Redfish) received from the BMC." },
 	{ CNT_RETRANSMITS, "bmctop_retransmits", "Requests sent again for want of an answer." },
 	{ CNT_SESSIONS, "bmctop_sessions_opened", "Sessions (RMCP+ or Redfish) opened with the BMC." },
+	{ CNT_PUSH_STREAMS, "bmctop_push_streams_opened",
+	  "Redfish event streams (Server-Sent Events) opened with the BMC." },
+	{ CNT_PUSH_EVENTS, "bmctop_push_events", "Events the BMC pushed over its event stream." },
+	{ CNT_PUSH_DROPPED, "bmctop_push_events_dropped",
+	  "Pushed events over the size cap: the stream was dropped and opened again." },
 };
 
 /* Packets dropped, by reason (bmctop_packets_dropped_total{reason}). */
@@ -436,6 +441,10 @@ static void render_host_state(struct metrics_text *o, const struct bmc_host *hos
 	struct family parked = { "bmctop_host_parked",
 				 "1 if the BMC refused the credentials and is no longer polled.", 0,
 				 0 };
+	struct family dur = { "bmctop_poll_duration_seconds",
+			      "How long bmctop's last finished poll of the BMC took.", 0, 0 };
+	struct family push = { "bmctop_push_subscribed",
+			       "1 if the BMC's events are pushed to bmctop (Redfish SSE).", 0, 0 };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -454,6 +463,20 @@ static void render_host_state(struct metrics_text *o, const struct bmc_host *hos
 		start_sample(o, &parked, flags);
 		open_labels(o, &hosts[i], host_source(&hosts[i]), flags);
 		end_sample(o, hosts[i].state == HOST_PARKED);
+	}
+	for (i = 0; i < n; i++) {
+		if (hosts[i].counters[CNT_POLLS] == 0)
+			continue;
+		start_sample(o, &dur, flags);
+		open_labels(o, &hosts[i], host_source(&hosts[i]), flags);
+		end_sample(o, (double)hosts[i].poll_ns / 1e9);
+	}
+	for (i = 0; i < n; i++) {
+		if (hosts[i].push_state == NULL)
+			continue;
+		start_sample(o, &push, flags);
+		open_labels(o, &hosts[i], host_source(&hosts[i]), flags);
+		end_sample(o, strcmp(hosts[i].push_state, "subscribed") == 0);
 	}
 }
 

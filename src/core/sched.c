@@ -436,6 +436,11 @@ void sched_stop(struct bmc_engine *e)
 	s->slow.head = s->slow.tail = NULL;
 }
 
+int sched_polling(const struct bmc_engine *e)
+{
+	return e->sched != NULL && e->sched->polling;
+}
+
 void sched_poll_now(struct bmc_host *h)
 {
 	struct bmc_engine *e = h->engine;

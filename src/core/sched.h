@@ -43,6 +43,8 @@ void sched_start(struct bmc_engine *e);
 /* The same for only these hosts (n of them); the others stay idle. */
 void sched_start_hosts(struct bmc_engine *e, struct bmc_host **hosts, size_t n);
 void sched_stop(struct bmc_engine *e);
+/* Whether hosts are polled periodically now (sched_start, not a sweep). */
+int sched_polling(const struct bmc_engine *e);
 /* Un-park a host (or cut its wait short) and poll it as soon as a slot is free. */
 void sched_poll_now(struct bmc_host *h);
 /*

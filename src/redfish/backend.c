@@ -19,11 +19,32 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "redfish/job.h"
+#include "redfish/push.h"
 #include "tls/trust.h"
+
+/* A poll's caller, told after push (redfish/push.h) heard how it went. */
+struct poll_call {
+	bmc_op_cb cb;
+	void *arg;
+};
+
+static void on_polled(struct bmc_host *h, int status, void *arg)
+{
+	struct poll_call pc = *(struct poll_call *)arg;
+
+	free(arg);
+	rf_push_poll_done(h, status);
+	pc.cb(h, status, pc.arg);
+}
 
 static int rf_poll(struct bmc_host *h, unsigned what, bmc_op_cb cb, void *arg)
 {
-	struct rf_job *j = rf_job_new(h, what, cb, arg);
+	struct poll_call *pc = xmalloc(sizeof *pc);
+	struct rf_job *j;
+
+	pc->cb = cb;
+	pc->arg = arg;
+	j = rf_job_new(h, what, on_polled, pc);
 
 	j->then = rf_poll_system;
 	rf_job_start(j);
@@ -497,6 +518,7 @@ static void rf_close(struct bmc_host *h, void (*done)(struct bmc_host *h))
 	struct rf_host *rh = rf_host_of(h);
 
 	rh->closed = done;
+	rf_push_stop(h);
 	if (rh->cycle_wait != NULL) {
 		struct rf_job *j = rh->cycle_job;
 

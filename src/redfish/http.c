@@ -65,6 +65,9 @@ struct rf_xfer {
 	int too_big;
 	int want_pin;
 	int get; /* a GET, which bmctop capture records */
+	int (*on_data)(void *arg, const char *buf, size_t n); /* a stream: the body's reader */
+	int streaming; /* ... and the answer is a 200: bytes go to on_data */
+	int stopped;   /* ... which said to stop */
 	char errbuf[CURL_ERROR_SIZE];
 	char *secret; /* the body, when it holds a secret */
 	size_t secret_len;
@@ -168,6 +171,14 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
 
+	if (x->streaming) {
+		if (x->on_data(x->arg, data, len) != 0) {
+			x->stopped = 1;
+			return 0;
+		}
+		return len;
+	}
+
 	if (x->rsp.len + len > x->max_body || x->rsp.len + len < len) {
 		x->too_big = 1;
 		return 0;
@@ -216,12 +227,33 @@ static long retry_after_seconds(const char *v)
 	return when > now ? (long)(when - now < 9999999 ? when - now : 9999999) : 0;
 }
 
+/*
+ * The end of a stream request's head: a 200 of text/event-stream is a
+ * stream (the reader hears of it with 0 bytes); anything else is an answer.
+ */
+static void stream_head_end(struct rf_xfer *x)
+{
+	long status = 0;
+	char *type = NULL;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &type);
+	x->streaming = status == 200 && type != NULL &&
+		       strncasecmp(type, "text/event-stream", 17) == 0;
+	if (x->streaming && x->on_data(x->arg, "", 0) != 0)
+		x->stopped = 1;
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct rf_xfer *x = arg;
 	size_t len = size * n;
 	char retry[64] = "";
 
+	if (x->on_data != NULL && (len == 2 || len == 1) && (data[0] == '\r' || data[0] == '\n')) {
+		stream_head_end(x);
+		return x->stopped ? 0 : len;
+	}
 	header_value(data, len, "X-Auth-Token", x->rsp.token, sizeof x->rsp.token);
 	header_value(data, len, "Location", x->rsp.location, sizeof x->rsp.location);
 	header_value(data, len, "ETag", x->rsp.etag, sizeof x->rsp.etag);
@@ -269,10 +301,23 @@ static void xfer_end(struct rf_xfer *x)
 	free(x);
 }
 
+/* Out of the list and the multi handle. */
+static void xfer_unlink(struct rf_http *h, struct rf_xfer *x)
+{
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		h->xfers = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	curl_multi_remove_handle(h->multi, x->easy);
+}
+
 static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 {
 	if (code == CURLE_OK) {
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->rsp.status);
+		x->stopped = 0;
 		if (capture_recorder != NULL && x->get) {
 			char *url = NULL;
 
@@ -281,6 +326,10 @@ static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 				capture_redfish(capture_recorder, "GET", url, x->rsp.status,
 						x->rsp.body, x->rsp.len);
 		}
+	} else if (x->stopped) {
+		x->rsp.error = BMC_ECANCELED;
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->rsp.status);
+		snprintf(x->rsp.message, sizeof x->rsp.message, "stream ended by its reader");
 	} else if (x->too_big) {
 		x->rsp.error = BMC_EPROTO;
 		x->rsp.too_big = 1;
@@ -308,13 +357,7 @@ static void finish(struct rf_http *h, struct rf_xfer *x, CURLcode code)
 	}
 	if (x->want_pin)
 		read_pin(x);
-	if (x->prev != NULL)
-		x->prev->next = x->next;
-	else
-		h->xfers = x->next;
-	if (x->next != NULL)
-		x->next->prev = x->prev;
-	curl_multi_remove_handle(h->multi, x->easy);
+	xfer_unlink(h, x);
 	xfer_end(x);
 }
 
@@ -515,6 +558,53 @@ void rf_secret_free(char *secret, size_t len)
 	free(secret);
 }
 
+static struct rf_http *http_make(uv_loop_t *loop, long per_host)
+{
+	struct rf_http *h;
+
+	if (!curl_ready) {
+		curl_global_init_mem(CURL_GLOBAL_DEFAULT, wipe_malloc, wipe_free, wipe_realloc,
+				     wipe_strdup, wipe_calloc);
+		curl_ready = 1;
+	}
+	h = xcalloc(1, sizeof *h);
+	h->loop = loop;
+	h->multi = curl_multi_init();
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	/* Small BMCs fall over under many connections. */
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, per_host);
+	uv_timer_init(loop, &h->timer);
+	h->timer.data = h;
+	h->open_handles = 1;
+	return h;
+}
+
+struct rf_http *rf_http_new(uv_loop_t *loop)
+{
+	struct rf_http *h = http_make(loop, 1);
+
+	h->refs = 1;
+	return h;
+}
+
+void rf_http_cancel(struct rf_http *h, void *arg)
+{
+	struct rf_xfer *x = h->xfers, *next;
+
+	for (; x != NULL; x = next) {
+		next = x->next;
+		if (x->arg != arg)
+			continue;
+		xfer_unlink(h, x);
+		x->rsp.error = BMC_ECANCELED;
+		snprintf(x->rsp.message, sizeof x->rsp.message, "canceled");
+		xfer_end(x);
+	}
+}
+
 struct rf_http *rf_http_get(uv_loop_t *loop)
 {
 	struct rf_http *h;
@@ -523,23 +613,7 @@ struct rf_http *rf_http_get(uv_loop_t *loop)
 		if (h->loop == loop && h->closed_cb == NULL)
 			break;
 	if (h == NULL) {
-		if (!curl_ready) {
-			curl_global_init_mem(CURL_GLOBAL_DEFAULT, wipe_malloc, wipe_free,
-					     wipe_realloc, wipe_strdup, wipe_calloc);
-			curl_ready = 1;
-		}
-		h = xcalloc(1, sizeof *h);
-		h->loop = loop;
-		h->multi = curl_multi_init();
-		curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-		curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-		curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-		curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-		/* Small BMCs fall over under many connections. */
-		curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 2L);
-		uv_timer_init(loop, &h->timer);
-		h->timer.data = h;
-		h->open_handles = 1;
+		h = http_make(loop, 2);
 		h->next = https;
 		https = h;
 	}
@@ -597,7 +671,21 @@ int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_
 	x->want_pin = o->want_pin;
 	x->get = strcmp(o->method, "GET") == 0;
 	x->rsp.retry_after = -1;
-	x->headers = curl_slist_append(NULL, "Accept: application/json");
+	x->on_data = o->on_data;
+	if (o->accept != NULL && strpbrk(o->accept, "\r\n") == NULL) {
+		char *hdr = xasprintf("Accept: %s", o->accept);
+
+		x->headers = curl_slist_append(NULL, hdr);
+		free(hdr);
+	} else {
+		x->headers = curl_slist_append(NULL, "Accept: application/json");
+	}
+	if (o->last_event_id != NULL && strpbrk(o->last_event_id, "\r\n") == NULL) {
+		char *hdr = xasprintf("Last-Event-ID: %s", o->last_event_id);
+
+		x->headers = curl_slist_append(x->headers, hdr);
+		free(hdr);
+	}
 	x->headers = curl_slist_append(x->headers, "OData-Version: 4.0");
 	if (o->body != NULL || x->secret != NULL)
 		x->headers = curl_slist_append(x->headers, "Content-Type: application/json");
@@ -634,9 +722,12 @@ int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https,http");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
 	total = o->timeout_ms * 10 > 30000 ? o->timeout_ms * 10 : 30000;
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->timeout_ms / 1000 > 1 ? o->timeout_ms / 1000 : 1L);
+	if (o->on_data == NULL) {
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+				 o->timeout_ms / 1000 > 1 ? o->timeout_ms / 1000 : 1L);
+	}
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->verify ? 2L : 0L);
 	if (o->ca_file != NULL)

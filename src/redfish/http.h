@@ -52,6 +52,16 @@ struct rf_request_opts {
 	const char *pin;    /* sha256//... the key must match (tls = pin, tofu) */
 	int want_pin;	    /* report the server key's pin in rsp->pin */
 	size_t max_body;    /* larger bodies fail the request */
+	/*
+	 * A stream (text/event-stream, redfish/push.c): once the answer is a
+	 * 200, its body goes to on_data as it comes, not into rsp->body, and
+	 * the request has no total time limit (the caller watches for
+	 * silence).  on_data returning nonzero ends the transfer.  Another
+	 * status keeps its body (capped by max_body) for the callback.
+	 */
+	int (*on_data)(void *arg, const char *buf, size_t n);
+	const char *accept;	   /* the Accept header's value; application/json when NULL */
+	const char *last_event_id; /* Last-Event-ID to send, or NULL */
 };
 
 /*
@@ -72,6 +82,11 @@ char *rf_login_body(const char *user, const char *password, size_t password_len,
 void rf_secret_free(char *secret, size_t len);
 
 struct rf_http *rf_http_get(uv_loop_t *loop);
+/* A client of its own, not shared (event streams: one long connection per BMC,
+ * apart from the polls' two); let go of it with rf_http_release. */
+struct rf_http *rf_http_new(uv_loop_t *loop);
+/* End the requests made with this arg: their callbacks run with BMC_ECANCELED. */
+void rf_http_cancel(struct rf_http *h, void *arg);
 /* Start a request; 0 (cb will run once) or a negative code. */
 int rf_http_request(struct rf_http *h, const struct rf_request_opts *o, rf_http_cb cb, void *arg);
 /* Cancel every request (callbacks run with BMC_ECANCELED) when the last

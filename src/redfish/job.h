@@ -39,6 +39,7 @@ struct rf_host {
 	size_t plan_chassis;  /* the chassis (index in the collection) it was learnt on */
 	unsigned plan_age;    /* polls since it was learnt */
 	void (*closed)(struct bmc_host *h);
+	struct rf_push *push; /* the event stream (redfish/push.c), NULL when none */
 };
 
 struct rf_job;

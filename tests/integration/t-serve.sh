@@ -73,6 +73,10 @@ for fam in ipmi_up ipmi_chassis_power_state ipmi_temperature_celsius ipmi_temper
 	grep -q "^# TYPE $fam " "$T_TMP/metrics" || fail "family $fam is missing"
 done
 ok "the ipmi_exporter and bmctop families are there"
+is "bmctop_poll_duration_seconds: a gauge, one sample per host" \
+	"$(grep -c '^bmctop_poll_duration_seconds{' "$T_TMP/metrics") $(grep -c '^# TYPE bmctop_poll_duration_seconds gauge$' "$T_TMP/metrics")" "$N 1"
+is "... each a duration above 0 and under the 60 s a poll may take" \
+	"$(awk '/^bmctop_poll_duration_seconds\{/ && !($2 > 0 && $2 < 60)' "$T_TMP/metrics")" ""
 like "Redfish hosts carry source=\"redfish\"" "$(cat "$T_TMP/metrics")" '^ipmi_temperature_celsius\{host="[^"]*",group="",source="redfish"'
 like "IPMI hosts carry source=\"ipmi\"" "$(cat "$T_TMP/metrics")" '^ipmi_temperature_celsius\{host="[^"]*",group="",source="ipmi"'
 

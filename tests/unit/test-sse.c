@@ -1,14 +1,17 @@
 /*
  * test-sse.c - the text/event-stream parser: fields, comments, line ends
  * split across feeds, the persistent id, retry, and an oversized event
- * dropped while the stream goes on.
+ * dropped while the stream goes on; and where an EventService's stream is
+ * (redfish/push.c).
  */
 #include "config.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "redfish/push.h"
 #include "redfish/sse.h"
 #include "runner.h"
 
@@ -109,4 +112,48 @@ TEST(sse_bad_retry_and_id_kept)
 	/* An empty event sets the id without being told; "id" alone clears it. */
 	ASSERT_STREQ(g.log, "[message|keep|z][message||y]");
 	free(p);
+}
+
+/* What an EventService offers, as redfish/push.c reads it. */
+static int stream_link(const char *es, char *out, size_t outlen)
+{
+	json_t *j = json_loads(es, 0, NULL);
+	int rc = rf_push_stream_link(j, out, outlen);
+
+	json_decref(j);
+	return rc;
+}
+
+TEST(push_stream_link)
+{
+	char link[256];
+
+	/* bmcweb's place, with the $filter it takes. */
+	ASSERT_EQ(stream_link("{\"ServerSentEventUri\":\"/redfish/v1/EventService/SSE\","
+			      "\"SSEFilterPropertiesSupported\":{\"EventFormatType\":true}}",
+			      link, sizeof link),
+		  0);
+	ASSERT_STREQ(link, "/redfish/v1/EventService/SSE?$filter=EventFormatType%20eq%20Event");
+	/* Elsewhere, as a full URL, no filter: its path, as given. */
+	ASSERT_EQ(stream_link("{\"ServerSentEventUri\":\"https://10.0.0.1/redfish/v1/SSE/Stream\","
+			      "\"SSEFilterPropertiesSupported\":{\"EventFormatType\":false}}",
+			      link, sizeof link),
+		  0);
+	ASSERT_STREQ(link, "/redfish/v1/SSE/Stream");
+	/* A query of its own is kept, nothing added. */
+	ASSERT_EQ(stream_link("{\"ServerSentEventUri\":\"/redfish/v1/Events?x=1\","
+			      "\"SSEFilterPropertiesSupported\":{\"EventFormatType\":true}}",
+			      link, sizeof link),
+		  0);
+	ASSERT_STREQ(link, "/redfish/v1/Events?x=1");
+	/* None, disabled, outside /redfish/, or with a header break: no stream. */
+	ASSERT_EQ(stream_link("{\"ServiceEnabled\":true}", link, sizeof link), -1);
+	ASSERT_EQ(stream_link("{\"ServiceEnabled\":false,\"ServerSentEventUri\":\"/redfish/v1/S\"}",
+			      link, sizeof link),
+		  -1);
+	ASSERT_EQ(stream_link("{\"ServerSentEventUri\":\"/sse\"}", link, sizeof link), -1);
+	ASSERT_EQ(
+	    stream_link("{\"ServerSentEventUri\":\"/redfish/v1/S\\r\\nX: y\"}", link, sizeof link),
+	    -1);
+	ASSERT_EQ(rf_push_stream_link(NULL, link, sizeof link), -1);
 }
