@@ -46,5 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sse_feed(&b, (const char *)data + cut, size - cut, on_event, &tb);
 	if (ta.n != tb.n || ta.bytes != tb.bytes || a.dropped != b.dropped)
 		__builtin_trap();
+	sse_free(&a);
+	sse_free(&b);
 	return 0;
 }

@@ -246,6 +246,7 @@ static void on_stream_done(struct rf_response *rsp, void *arg)
 	struct rf_push *p = arg;
 
 	uv_timer_stop(&p->timer);
+	sse_free(p->parser);
 	free(p->parser);
 	p->parser = NULL;
 	if (p->closing)
@@ -280,6 +281,7 @@ static void open_stream(struct rf_push *p)
 	p->opened_ms = uv_now(p->h->engine->loop);
 	rc = rf_http_request(streams, &o, on_stream_done, p);
 	if (rc != 0) {
+		sse_free(p->parser);
 		free(p->parser);
 		p->parser = NULL;
 		backoff(p);

@@ -11,12 +11,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "redfish/sse.h"
+
+#define SSE_KEEP 4096 /* a buffer grown past this is released after its event */
 
 void sse_init(struct sse_parser *p)
 {
 	memset(p, 0, sizeof *p);
 	p->retry_ms = -1;
+}
+
+void sse_free(struct sse_parser *p)
+{
+	free(p->line);
+	free(p->data);
+	p->line = p->data = NULL;
+	p->line_cap = p->data_cap = 0;
+}
+
+/* Room for need bytes in *buf (need <= SSE_EVENT_MAX + 1). */
+static char *reserve(char **buf, size_t *cap, size_t need)
+{
+	size_t n = *cap ? *cap : 256;
+
+	if (need <= *cap)
+		return *buf;
+	while (n < need)
+		n *= 2;
+	if (n > SSE_EVENT_MAX + 1)
+		n = SSE_EVENT_MAX + 1;
+	*buf = xrealloc(*buf, n);
+	*cap = n;
+	return *buf;
+}
+
+static void shrink(char **buf, size_t *cap)
+{
+	if (*cap > SSE_KEEP) {
+		free(*buf);
+		*buf = NULL;
+		*cap = 0;
+	}
 }
 
 static void copy_field(char *dst, size_t cap, const char *v, size_t n)
@@ -56,6 +92,8 @@ static size_t dispatch(struct sse_parser *p, sse_event_cb cb, void *ctx)
 	p->data_len = 0;
 	p->type[0] = '\0';
 	p->too_long = 0;
+	shrink(&p->data, &p->data_cap);
+	shrink(&p->line, &p->line_cap);
 	return told;
 }
 
@@ -77,6 +115,7 @@ static void field(struct sse_parser *p, const char *line, size_t n)
 			p->too_long = 1;
 			return;
 		}
+		reserve(&p->data, &p->data_cap, p->data_len + vlen + 2);
 		memcpy(p->data + p->data_len, v, vlen);
 		p->data_len += vlen;
 		p->data[p->data_len++] = '\n';
@@ -124,6 +163,7 @@ size_t sse_feed(struct sse_parser *p, const char *buf, size_t n, sse_event_cb cb
 				continue;
 			}
 			/* Not a byte-order mark after all: what it matched is text. */
+			reserve(&p->line, &p->line_cap, (size_t)p->started + 1);
 			memcpy(p->line, bom, (size_t)p->started);
 			p->line_len = (size_t)p->started;
 			p->started = 3;
@@ -141,6 +181,7 @@ size_t sse_feed(struct sse_parser *p, const char *buf, size_t n, sse_event_cb cb
 			p->too_long = 1; /* the line is dropped; so is its event */
 			continue;
 		}
+		reserve(&p->line, &p->line_cap, p->line_len + 1);
 		p->line[p->line_len++] = ch;
 	}
 	return told;

@@ -2,7 +2,9 @@
  * redfish/sse.h - Server-Sent Events (text/event-stream), parsed from
  * bytes: what a BMC's EventService sends at its ServerSentEventUri.
  *
- * A pure codec: no sockets, no allocation beyond the parser itself.  It
+ * A pure codec: no sockets.  Its two buffers (the line, the event's data)
+ * grow with what arrives, up to the cap, and go back to nothing after an
+ * event over 4 KB, so an idle stream holds a few hundred bytes.  It
  * follows the WHATWG event-stream rules (lines end in CR, LF or CRLF,
  * split anywhere between feeds; ':' starts a comment; data lines join with
  * LF; the last id persists across events, for Last-Event-ID) and caps an
@@ -27,10 +29,10 @@ struct sse_event {
 };
 
 struct sse_parser {
-	char line[SSE_EVENT_MAX + 1];
-	size_t line_len;
-	char data[SSE_EVENT_MAX + 1];
-	size_t data_len;
+	char *line;
+	size_t line_len, line_cap;
+	char *data;
+	size_t data_len, data_cap;
 	char type[SSE_TYPE_MAX];
 	char id[SSE_ID_MAX];
 	long retry_ms; /* the last retry: field, or -1 */
@@ -43,6 +45,8 @@ struct sse_parser {
 typedef void (*sse_event_cb)(void *ctx, const struct sse_event *ev);
 
 void sse_init(struct sse_parser *p);
+/* Release the buffers; the parser may be sse_init'ed again. */
+void sse_free(struct sse_parser *p);
 /*
  * Take n bytes of the stream; cb is called once per complete event (an
  * oversized one too, with oversized set).  The number of events told.

@@ -52,6 +52,7 @@ TEST(sse_fields_and_comments)
 	ASSERT_EQ(sse_feed(p, s, strlen(s), on_event, &g), 2);
 	ASSERT_STREQ(g.log, "[Alert|7|{\"a\":1}][message|7|one\ntwo]");
 	ASSERT_EQ(p->retry_ms, 3000);
+	sse_free(p);
 	free(p);
 }
 
@@ -69,6 +70,7 @@ TEST(sse_split_everywhere_and_crlf)
 			sse_feed(p, s + i, 1, on_event, &g);
 		sse_feed(p, s + cut, len - cut, on_event, &g);
 		ASSERT_STREQ(g.log, "[message|x1|a][message|x1|b\nc][message||]");
+		sse_free(p);
 		free(p);
 	}
 }
@@ -97,7 +99,17 @@ TEST(sse_oversized_event_dropped_stream_goes_on)
 	}
 	sse_feed(p, "\ndata: ok\n\n", 11, on_event, &g);
 	ASSERT_STREQ(g.log, "[message|2|OVERSIZED][message|2|ok]");
+	/* Grown to the cap for them, and back to small buffers after. */
+	ASSERT(p->line_cap <= 4096 && p->data_cap <= 4096);
+	/* A large event that fits is whole, and released after it too. */
+	g.log[0] = '\0';
+	sse_feed(p, "data: ", 6, on_event, &g);
+	sse_feed(p, chunk, 30000, on_event, &g);
+	sse_feed(p, "\n\n", 2, on_event, &g);
+	ASSERT_EQ(p->events, 3);
+	ASSERT(p->line_cap <= 4096 && p->data_cap <= 4096);
 	free(chunk);
+	sse_free(p);
 	free(p);
 }
 
@@ -111,6 +123,7 @@ TEST(sse_bad_retry_and_id_kept)
 	ASSERT_EQ(p->retry_ms, 5);
 	/* An empty event sets the id without being told; "id" alone clears it. */
 	ASSERT_STREQ(g.log, "[message|keep|z][message||y]");
+	sse_free(p);
 	free(p);
 }
 
