@@ -347,8 +347,20 @@ static void c_events(struct tui *t, char *args)
 
 static void c_graph(struct tui *t, char *args)
 {
-	(void)args;
-	tui_graph_key_open(t, 'T');
+	char *w = next_arg(&args);
+	int h = w ? find_host(t, w) : -1;
+
+	if (w == NULL) {
+		tui_graph_key_open(t, 'T');
+		return;
+	}
+	if (h < 0) {
+		say(t, "no host '%s' in the fleet", w);
+		return;
+	}
+	t->view = VIEW_LIST;
+	t->selected = position_of(t, (size_t)h);
+	tui_graph_open_host(t);
 }
 
 static void c_quit(struct tui *t, char *args)
@@ -382,7 +394,7 @@ const struct tui_command tui_commands[] = {
 	{ "sel", "HOSTS", "mark exactly these hosts", c_sel },
 	{ "goto", "HOST", "move the cursor to a host", c_goto },
 	{ "relays", "", "list the VNC relays", c_relays },
-	{ "graph", "", "graph a sensor of the selected host (T)", c_graph },
+	{ "graph", "[HOST]", "graph a host's temperatures, fans, power (T)", c_graph },
 	{ "events", "[FILTER]", "the Events view (E), filtered: host: kind: to: acked:no", c_events },
 	{ "quit", "", "quit, as q", c_quit },
 	{ "help", "[COMMAND]", "a command's use, or the keys", c_help },

@@ -306,6 +306,7 @@ extern const struct tui_pane_ops tui_graph_pane; /* tui/graph-view.c */
 /* The graph of sensor number `sensor` of the selected host (T, :graph). */
 void tui_graph_open(struct tui *t, size_t sensor);
 void tui_graph_key_open(struct tui *t, int key);
+void tui_graph_open_host(struct tui *t); /* the selected host's temperatures, fans, power */
 /* The Sensors tab's sparkline of s: its last hour in w cells. */
 const char *tui_sensor_spark(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s,
 			     int w, char *buf, size_t len);
