@@ -20,6 +20,7 @@
 
 #include "core/filter.h"
 #include "core/hostrange.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
 
@@ -363,6 +364,17 @@ static void c_graph(struct tui *t, char *args)
 	tui_graph_open_host(t);
 }
 
+static void c_stats(struct tui *t, char *args)
+{
+	double p50, p99, max;
+
+	(void)args;
+	tui_frame_stats(t, &p50, &p99, &max);
+	say(t, "frames: %llu drawn for %zu hosts; last %zu: median %.2f ms, p99 %.2f ms; worst %.2f ms",
+	    (unsigned long long)t->frames, t->e->nhosts, t->nframe_ns, p50, p99, max);
+	log_info("tui: %s", t->status);
+}
+
 static void c_quit(struct tui *t, char *args)
 {
 	(void)args;
@@ -396,6 +408,7 @@ const struct tui_command tui_commands[] = {
 	{ "relays", "", "list the VNC relays", c_relays },
 	{ "graph", "[HOST]", "graph a host's temperatures, fans, power (T)", c_graph },
 	{ "events", "[FILTER]", "the Events view (E), filtered: host: kind: to: acked:no", c_events },
+	{ "stats", "", "frame times: median, p99, worst (also to the log)", c_stats },
 	{ "quit", "", "quit, as q", c_quit },
 	{ "help", "[COMMAND]", "a command's use, or the keys", c_help },
 };

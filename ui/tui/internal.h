@@ -187,7 +187,7 @@ struct tui {
 	uint64_t frames;
 	uint64_t frame_ns_total;
 	uint64_t frame_ns_max;
-	uint64_t *frame_ns;
+	uint64_t *frame_ns;	/* the last TUI_FRAMES_KEPT frames' times, a ring */
 	size_t nframe_ns;
 	uint64_t key_at;	/* when the first unanswered key was read */
 	uint64_t *key_ns;	/* key-to-screen latencies */
@@ -307,6 +307,9 @@ extern const struct tui_pane_ops tui_graph_pane; /* tui/graph-view.c */
 void tui_graph_open(struct tui *t, size_t sensor);
 void tui_graph_key_open(struct tui *t, int key);
 void tui_graph_open_host(struct tui *t); /* the selected host's temperatures, fans, power */
+/* Frame times over the last TUI_FRAMES_KEPT frames (ms), for :stats and the log. */
+#define TUI_FRAMES_KEPT 4096
+void tui_frame_stats(const struct tui *t, double *p50, double *p99, double *max);
 /* The Sensors tab's sparkline of s: its last hour in w cells. */
 const char *tui_sensor_spark(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s,
 			     int w, char *buf, size_t len);

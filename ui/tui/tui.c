@@ -226,10 +226,11 @@ static void draw(struct tui *t)
 	t->frame_ns_total += ns;
 	if (ns > t->frame_ns_max)
 		t->frame_ns_max = ns;
-	if (t->nframe_ns < 4096) {
-		t->frame_ns = xreallocarray(t->frame_ns, t->nframe_ns + 1, sizeof *t->frame_ns);
-		t->frame_ns[t->nframe_ns++] = ns;
-	}
+	if (t->frame_ns == NULL)
+		t->frame_ns = xcalloc(TUI_FRAMES_KEPT, sizeof *t->frame_ns);
+	t->frame_ns[(t->frames - 1) % TUI_FRAMES_KEPT] = ns;
+	if (t->nframe_ns < TUI_FRAMES_KEPT)
+		t->nframe_ns++;
 	if (t->key_at != 0 && t->nkey_ns < 4096) {
 		t->key_ns = xreallocarray(t->key_ns, t->nkey_ns + 1, sizeof *t->key_ns);
 		t->key_ns[t->nkey_ns++] = uv_hrtime() - t->key_at;
@@ -287,15 +288,33 @@ static void on_sigwinch(uv_signal_t *s, int signum)
 }
 
 
+void tui_frame_stats(const struct tui *t, double *p50, double *p99, double *max)
+{
+	uint64_t *sorted;
+	size_t n = t->nframe_ns;
+
+	*p50 = *p99 = 0;
+	*max = (double)t->frame_ns_max / 1e6;
+	if (n == 0)
+		return;
+	sorted = xmalloc(n * sizeof *sorted);
+	memcpy(sorted, t->frame_ns, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	*p50 = (double)sorted[n / 2] / 1e6;
+	*p99 = (double)sorted[n - 1 - n / 100] / 1e6;
+	free(sorted);
+}
+
 /* Frame and key latency statistics, for bench/tui-frames.sh. */
 static void log_frame_stats(struct tui *t)
 {
+	double p50, p99, max;
+
 	if (t->nframe_ns > 0) {
-		qsort(t->frame_ns, t->nframe_ns, sizeof *t->frame_ns, cmp_u64);
-		log_info("tui: %llu frames for %zu hosts, median %.3f ms, worst %.3f ms",
-			 (unsigned long long)t->frames, t->e->nhosts,
-			 (double)t->frame_ns[t->nframe_ns / 2] / 1e6,
-			 (double)t->frame_ns_max / 1e6);
+		tui_frame_stats(t, &p50, &p99, &max);
+		log_info("tui: %llu frames for %zu hosts, median %.3f ms, p99 %.3f ms, worst %.3f ms "
+			 "(median and p99 of the last %zu)",
+			 (unsigned long long)t->frames, t->e->nhosts, p50, p99, max, t->nframe_ns);
 	}
 	if (t->nkey_ns > 0) {
 		qsort(t->key_ns, t->nkey_ns, sizeof *t->key_ns, cmp_u64);
