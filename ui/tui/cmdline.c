@@ -295,22 +295,29 @@ static size_t position_of(struct tui *t, size_t h)
 	return 0;
 }
 
-static void c_goto(struct tui *t, char *args)
+/* Select host w in the list, or say there is none: 0 or -1. */
+static int select_named(struct tui *t, const char *w)
 {
-	char *w = next_arg(&args);
-	int h = w ? find_host(t, w) : -1;
+	int h = find_host(t, w);
 
-	if (w == NULL) {
-		say(t, ":goto HOST");
-		return;
-	}
 	if (h < 0) {
 		say(t, "no host '%s' in the fleet", w);
-		return;
+		return -1;
 	}
 	t->view = VIEW_LIST;
 	t->selected = position_of(t, (size_t)h);
 	t->detail_scroll = 0;
+	return 0;
+}
+
+static void c_goto(struct tui *t, char *args)
+{
+	char *w = next_arg(&args);
+
+	if (w == NULL)
+		say(t, ":goto HOST");
+	else
+		select_named(t, w);
 }
 
 static void c_sel(struct tui *t, char *args)
@@ -349,19 +356,11 @@ static void c_events(struct tui *t, char *args)
 static void c_graph(struct tui *t, char *args)
 {
 	char *w = next_arg(&args);
-	int h = w ? find_host(t, w) : -1;
 
-	if (w == NULL) {
+	if (w == NULL)
 		tui_graph_key_open(t, 'T');
-		return;
-	}
-	if (h < 0) {
-		say(t, "no host '%s' in the fleet", w);
-		return;
-	}
-	t->view = VIEW_LIST;
-	t->selected = position_of(t, (size_t)h);
-	tui_graph_open_host(t);
+	else if (select_named(t, w) == 0)
+		tui_graph_open_host(t);
 }
 
 static void c_stats(struct tui *t, char *args)
@@ -370,7 +369,7 @@ static void c_stats(struct tui *t, char *args)
 
 	(void)args;
 	tui_frame_stats(t, &p50, &p99, &max);
-	say(t, "frames: %llu drawn for %zu hosts; last %zu: median %.2f ms, p99 %.2f ms; worst %.2f ms",
+	say(t, "frames: %llu, %zu hosts; last %zu: median %.2f ms, p99 %.2f ms, worst %.2f ms",
 	    (unsigned long long)t->frames, t->e->nhosts, t->nframe_ns, p50, p99, max);
 	log_info("tui: %s", t->status);
 }
