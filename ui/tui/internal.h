@@ -154,6 +154,8 @@ struct tui {
 	uv_signal_t sigwinch;
 	uv_prepare_t redraw;
 	uv_timer_t tick;
+	uv_timer_t data_frame; /* new readings: one frame per TUI_DATA_FRAME_MS at most */
+	int data_frame_armed;
 	int dirty;	 /* something must be drawn */
 	int order_dirty; /* filter or sort inputs changed */
 	int colors;	 /* 0, 8 or 256 */
@@ -169,6 +171,11 @@ struct tui {
 	size_t detail_scroll;
 	unsigned char *marked;
 	size_t nmarked;
+	/* Per host, its hottest temperature and its watts (NaN: none), kept as
+	 * readings come (tui.c), so the header's fleet count per frame walks
+	 * numbers, not every host's sensors. */
+	double *host_temp, *host_watts;
+	int name_w; /* the name column's width, measured once (list.c) */
 	size_t mark_anchor;
 
 	char filter[64];

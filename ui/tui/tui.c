@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +53,33 @@ static void tui_restore_terminal(void)
 	}
 }
 
+/*
+ * New readings draw a frame at most every TUI_DATA_FRAME_MS: 10,000 hosts
+ * polled every 30 s change 333 times a second, and a frame for each would
+ * take a whole core.  Keys still draw at once.
+ */
+#define TUI_DATA_FRAME_MS 200
+
+static void on_data_frame(uv_timer_t *timer)
+{
+	struct tui *t = timer->data;
+
+	t->data_frame_armed = 0;
+	tui_mark_dirty(t);
+}
+
 static void on_host_changed(void *ctx, struct bmc_host *h, unsigned what)
 {
 	struct tui *t = ctx;
+	double v;
 
-	tui_mark_dirty(t);
+	t->host_temp[h->index] = filter_metric(h, FILTER_TEMP, 0, &v) ? v : NAN;
+	t->host_watts[h->index] = filter_metric(h, FILTER_WATTS, 0, &v) ? v : NAN;
+
+	if (!t->data_frame_armed && !t->e->closing) {
+		t->data_frame_armed = 1;
+		uv_timer_start(&t->data_frame, on_data_frame, TUI_DATA_FRAME_MS, 0);
+	}
 	/* Health and readings move rows when sorted or filtered by them. */
 	if (t->sort_col != TCOL_NAME || t->sort_desc || t->filter[0] != '\0')
 		t->order_dirty = 1;
@@ -347,8 +370,14 @@ int tui_run(struct bmc_engine *e, const char *title)
 	t.panes = panes;
 	t.e = e;
 	obs.ctx = &t;
+	uv_timer_init(e->loop, &t.data_frame);
+	t.data_frame.data = &t;
 	engine_add_observer(t.e, &obs);
 	t.marked = xcalloc(t.e->nhosts ? t.e->nhosts : 1, 1);
+	t.host_temp = xcalloc(t.e->nhosts ? t.e->nhosts : 1, sizeof *t.host_temp);
+	t.host_watts = xcalloc(t.e->nhosts ? t.e->nhosts : 1, sizeof *t.host_watts);
+	for (i = 0; i < t.e->nhosts; i++)
+		t.host_temp[i] = t.host_watts[i] = NAN;
 	t.order_dirty = 1;
 	t.list_y = -1;
 	memset(t.col_x, -1, sizeof t.col_x);
@@ -407,11 +436,14 @@ int tui_run(struct bmc_engine *e, const char *title)
 	uv_close((uv_handle_t *)&t.sigwinch, NULL);
 	uv_close((uv_handle_t *)&t.redraw, NULL);
 	uv_close((uv_handle_t *)&t.tick, NULL);
+	uv_close((uv_handle_t *)&t.data_frame, NULL);
 	uv_run(e->loop, UV_RUN_DEFAULT);
 	for (i = 0; i < t.nlog; i++)
 		free(t.log[i]);
 	free(t.order);
 	free(t.marked);
+	free(t.host_temp);
+	free(t.host_watts);
 	free(t.targets);
 	filter_free(t.filt);
 	tui_cmdline_free(&t);
