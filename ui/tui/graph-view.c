@@ -279,17 +279,11 @@ static size_t kind_sensors(const struct bmc_host *h, size_t kind, size_t *idx, s
 static int legend_entry(struct tui *t, int y, int x, int w, size_t k, const struct bmc_sensor *s,
 			const struct graph_point *p, size_t n, int prec, int narrow)
 {
-	double lo = NAN, hi = NAN;
+	double lo, hi;
 	char last[16], mn[16], mx[16], text[96];
-	size_t i;
 	int len;
 
-	for (i = 0; i < n; i++) {
-		if (!isnan(p[i].min) && (isnan(lo) || p[i].min < lo))
-			lo = p[i].min;
-		if (!isnan(p[i].max) && (isnan(hi) || p[i].max > hi))
-			hi = p[i].max;
-	}
+	graph_extent(p, n, &lo, &hi);
 	snprintf(last, sizeof last, "-");
 	snprintf(mn, sizeof mn, "-");
 	snprintf(mx, sizeof mx, "-");

@@ -110,18 +110,26 @@ static int column_of(const struct graph_point *p, size_t n, int cols, int c,
 	return k > 0;
 }
 
+void graph_extent(const struct graph_point *p, size_t n, double *lo, double *hi)
+{
+	size_t i;
+
+	*lo = *hi = NAN;
+	for (i = 0; i < n; i++) {
+		if (!isnan(p[i].min) && (isnan(*lo) || p[i].min < *lo))
+			*lo = p[i].min;
+		if (!isnan(p[i].max) && (isnan(*hi) || p[i].max > *hi))
+			*hi = p[i].max;
+	}
+}
+
 static void scale(struct graph *g, const struct graph_point *p, size_t n, const double *thr,
 		  size_t nthr)
 {
-	double lo = NAN, hi = NAN, pad;
+	double lo, hi, pad;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (!isnan(p[i].min) && (isnan(lo) || p[i].min < lo))
-			lo = p[i].min;
-		if (!isnan(p[i].max) && (isnan(hi) || p[i].max > hi))
-			hi = p[i].max;
-	}
+	graph_extent(p, n, &lo, &hi);
 	for (i = 0; i < nthr; i++) {
 		if (isnan(thr[i]))
 			continue;

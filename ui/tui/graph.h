@@ -64,6 +64,9 @@ size_t graph_render(struct graph *g, const struct graph_point *p, size_t n, cons
 size_t graph_render_multi(struct graph *g, const struct graph_point *p, size_t nseries, size_t n,
 			  int low, const double *thr, size_t nthr);
 
+/* The smallest min and largest max of n points (NaN, NaN: none). */
+void graph_extent(const struct graph_point *p, size_t n, double *lo, double *hi);
+
 /* The row value v falls on in g (0 at the top), clamped to the graph. */
 int graph_row(const struct graph *g, double v);
 
