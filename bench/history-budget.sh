@@ -27,7 +27,9 @@
 # filled, and the storm's hour in the 7 d tier must hold the jump in its
 # min..max (min below the threshold, max above it).
 #
-# Results of a run are in HACKING ("History budget").
+# Results (HACKING, "History budget and a compressed week", has them all):
+# live at 10,000 hosts, 6 min: peak RSS 129 MB, 8.5% of one core, store
+# 376 MB apparent and fixed, frames median 1.6 ms / p99 5.9 ms.
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${BUILDDIR:=$SRCDIR/build}"
 : "${BMCTOP:=$BUILDDIR/bmctop}"

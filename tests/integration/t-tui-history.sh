@@ -3,8 +3,11 @@
 # run hot at once): the trend columns draw sparklines (blocks in UTF-8, an
 # ASCII ramp without), hosts with unacknowledged events are marked, the
 # Events view lists the storm (the right count of health -> critical
-# events), filters and acknowledges them, keys answer during the storm, and
-# alert-bell = yes rings the bell (rate-limited, counted in the log).
+# events), filters and acknowledges them, keys answer during the storm,
+# alert-bell = yes rings the bell (rate-limited, counted in the log), a
+# sensor's graph (T in the Sensors tab) and a whole host's (T in the list,
+# :graph HOST: temperatures, fans and power, a glyph and a legend entry per
+# series, thresholds in a one-series panel; UTF-8 and ASCII).
 . "$SRCDIR/tests/lib/tap.sh"
 need tmux
 [ -x /usr/bin/python3 ] || skip_all "/usr/bin/python3 not installed"
