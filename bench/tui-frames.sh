@@ -8,8 +8,11 @@
 # poll times out (the worst case for a dashboard that must never wait on the
 # network).  The real binary runs in tmux at 200x60; the bench types 300
 # keys (moves, sorts, a filter, tab switches) and reads the dashboard's own
-# frame and key-latency statistics from its log, then leaves it idle for
-# BENCH_IDLE_SECONDS (default 60) and reads its CPU time from /proc.
+# frame and key-latency statistics from its log (the median and p99 of the
+# last 4096 frames, the worst of all; :stats shows the same live), then
+# leaves it idle for BENCH_IDLE_SECONDS (default 60) and reads its CPU time
+# from /proc.  Every poll times out here, so the trend columns have nothing
+# to draw: bench/history-budget.sh measures frames with them full.
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${BUILDDIR:=$SRCDIR/build}"
 : "${BMCTOP:=$BUILDDIR/bmctop}"

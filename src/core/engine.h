@@ -134,14 +134,26 @@ int engine_identify(struct bmc_host *h, int seconds, bmc_op_cb cb, void *arg);
 /* Accept the BMC's current TLS key (Redfish; "bmctop trust"). */
 int engine_trust(struct bmc_host *h, bmc_op_cb cb, void *arg);
 
+/*
+ * Benchmarks only (HACKING, "A compressed week"): BMCTOP_CLOCK_SCALE=N or
+ * N@EPOCH makes the wall clock below run N times fast, meeting the real
+ * clock at EPOCH (Unix seconds; default: the first look), and the
+ * scheduler's intervals N times short, so a week of 30 s polls fits in a
+ * bench: with EPOCH a week / N ahead, the recording ends at the real now
+ * and plain readers (bmctop history) find it.  1 without it; N is clamped
+ * to 1..10000.  Read once, in engine_clock_scale().
+ */
+double engine_clock_scale(void);
+int64_t engine_clock_scaled(int64_t real_ms);
+
 /* Wall clock in Unix milliseconds (inline: host.c needs it and calls no
- * engine function). */
+ * other engine function); scaled only under BMCTOP_CLOCK_SCALE. */
 static inline int64_t engine_wall_ms(void)
 {
 	struct timeval tv;
 
 	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	return engine_clock_scaled((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
 }
 
 #endif

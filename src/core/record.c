@@ -49,12 +49,14 @@ struct recorder {
 	struct history *hs;
 	struct events *ev; /* in memory until the store opens */
 	struct alerter *alert;
-	int bell;
 	struct host_rec *hosts;
 	uv_timer_t timer;
 	int timer_open;
-	void (*listener)(void *ctx, const struct fleet_event *ev, int bell);
-	void *listener_ctx;
+	struct {
+		record_listener_fn cb;
+		void *ctx;
+	} listeners[RECORD_LISTENERS_MAX];
+	size_t nlisteners;
 	/* record_unseen(): per host, recounted when the ring's version moved. */
 	uint32_t *unseen;
 	uint64_t unseen_version;
@@ -146,11 +148,28 @@ void record_alert_counts(const struct recorder *r, unsigned long *runs, unsigned
 	alert_counts(r != NULL ? r->alert : NULL, runs, dropped);
 }
 
-void record_set_listener(struct recorder *r,
-			 void (*cb)(void *ctx, const struct fleet_event *ev, int bell), void *ctx)
+int record_add_listener(struct recorder *r, record_listener_fn cb, void *ctx)
 {
-	r->listener = cb;
-	r->listener_ctx = ctx;
+	if (r->nlisteners >= RECORD_LISTENERS_MAX)
+		return -ENOSPC;
+	r->listeners[r->nlisteners].cb = cb;
+	r->listeners[r->nlisteners].ctx = ctx;
+	r->nlisteners++;
+	return 0;
+}
+
+void record_remove_listener(struct recorder *r, record_listener_fn cb, void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlisteners; i++) {
+		if (r->listeners[i].cb != cb || r->listeners[i].ctx != ctx)
+			continue;
+		memmove(&r->listeners[i], &r->listeners[i + 1],
+			(r->nlisteners - i - 1) * sizeof r->listeners[0]);
+		r->nlisteners--;
+		return;
+	}
 }
 
 static void emit(struct recorder *r, struct bmc_host *h, int64_t now, enum fev_kind kind,
@@ -159,7 +178,8 @@ static void emit(struct recorder *r, struct bmc_host *h, int64_t now, enum fev_k
 {
 	const struct fleet_event *ev;
 	struct fleet_event change;
-	int rc;
+	size_t i;
+	int bell;
 
 	ev = events_add(r->ev, now, h->cfg->name, kind, subject, from, to, severity, text);
 	if (ev == NULL)
@@ -167,9 +187,19 @@ static void emit(struct recorder *r, struct bmc_host *h, int64_t now, enum fev_k
 	/* The hook hears of this change, even when it folded into an entry. */
 	change = *ev;
 	snprintf(change.from, sizeof change.from, "%s", from);
-	rc = alert_fire(r->alert, &change, h->index, now);
-	if (r->listener != NULL)
-		r->listener(r->listener_ctx, ev, r->bell && (rc == 1 || rc == -EBUSY));
+	alert_fire(r->alert, &change, h->index, now);
+	/* The bell is the fleet's choice alone, with or without an alert-command. */
+	bell = r->engine->fleet->alert_bell && (alert_class(&change) & r->engine->fleet->alert_on);
+	/* A listener may remove itself: the next one then moved into its place. */
+	for (i = 0; i < r->nlisteners; i++) {
+		record_listener_fn cb = r->listeners[i].cb;
+		void *ctx = r->listeners[i].ctx;
+		size_t n = r->nlisteners;
+
+		cb(ctx, ev, bell);
+		if (r->nlisteners < n)
+			i--;
+	}
 }
 
 static int state_severity(enum bmc_host_state s)
@@ -483,7 +513,6 @@ int record_enable(struct bmc_engine *e, const char *dir, char **err)
 			memset(r->hosts[i].trend[t], 0xff, sizeof r->hosts[i].trend[t]); /* NaN */
 	}
 	r->alert = alert_new(e->loop, e->fleet, e->nhosts);
-	r->bell = e->fleet->alert_bell;
 	uv_timer_init(e->loop, &r->timer);
 	r->timer.data = r;
 	r->timer_open = 1;

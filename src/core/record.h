@@ -66,11 +66,16 @@ size_t record_unseen(struct recorder *r, const struct bmc_host *h);
 void record_alert_counts(const struct recorder *r, unsigned long *runs, unsigned long *dropped);
 
 /*
- * Told of every fleet event as it is recorded (the dashboard's bell and
- * refresh); bell says the fleet asked for alert-bell = yes and the event
- * is one alert-on chose.
+ * Listeners, told of every fleet event as it is recorded (the dashboard's
+ * bell and refresh, serve's /events, events --follow); bell says the fleet
+ * asked for alert-bell = yes and alert-on chose the event.  Up to
+ * RECORD_LISTENERS_MAX at once, each called in the order added; 0, or
+ * -ENOSPC when that many are in place.  Removing one (the same cb and ctx)
+ * never disturbs the others; removing one not there does nothing.
  */
-void record_set_listener(struct recorder *r,
-			 void (*cb)(void *ctx, const struct fleet_event *ev, int bell), void *ctx);
+#define RECORD_LISTENERS_MAX 8
+typedef void (*record_listener_fn)(void *ctx, const struct fleet_event *ev, int bell);
+int record_add_listener(struct recorder *r, record_listener_fn cb, void *ctx);
+void record_remove_listener(struct recorder *r, record_listener_fn cb, void *ctx);
 
 #endif

@@ -146,7 +146,8 @@ uint64_t sched_next_delay(struct bmc_engine *e, const struct bmc_host *h, unsign
 		delay = shift >= 20 || (base << shift) > cap ? cap : base << shift;
 	}
 	spread = s->opts.jitter * (2.0 * rng_unit(s) - 1.0);
-	delay = (uint64_t)((double)delay * (1.0 + spread));
+	/* Divided by the bench-only clock scale (engine.h), else 1. */
+	delay = (uint64_t)((double)delay * (1.0 + spread) / engine_clock_scale());
 	return delay ? delay : 1;
 }
 

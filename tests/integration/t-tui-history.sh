@@ -3,8 +3,11 @@
 # run hot at once): the trend columns draw sparklines (blocks in UTF-8, an
 # ASCII ramp without), hosts with unacknowledged events are marked, the
 # Events view lists the storm (the right count of health -> critical
-# events), filters and acknowledges them, keys answer during the storm, and
-# alert-bell = yes rings the bell (rate-limited, counted in the log).
+# events), filters and acknowledges them, keys answer during the storm,
+# alert-bell = yes rings the bell (rate-limited, counted in the log), a
+# sensor's graph (T in the Sensors tab) and a whole host's (T in the list,
+# :graph HOST: temperatures, fans and power, a glyph and a legend entry per
+# series, thresholds in a one-series panel; UTF-8 and ASCII).
 . "$SRCDIR/tests/lib/tap.sh"
 need tmux
 [ -x /usr/bin/python3 ] || skip_all "/usr/bin/python3 not installed"
@@ -126,6 +129,28 @@ see "2 and j: the next sensor over a day" "GRAPH +$first +CPU2 Temp \(C\) +last 
 keys Escape
 see "Esc: back to the Sensors tab" 'SENSOR +TYPE .*LAST HOUR'
 keys Escape
+# The graph of the whole host: temperatures, fans and power.
+cmd "graph $first"
+keys 1
+see ":graph HOST: the host's graph over the last hour" "^ GRAPH +$first +temperatures, fans, power +last 1 hour"
+see "... a panel of temperatures" '^ Temperatures \(C\) .*last +min\.\.max'
+see "... a legend entry per series: glyph, name, last, min..max" '● CPU1 Temp +[0-9]+\.[0-9] +[0-9]+\.[0-9]\.\.[0-9]+\.[0-9]'
+see "... the next series with another glyph" '■ CPU2 Temp +[0-9]+\.[0-9] '
+see "... a panel of fans, with two" '^ Fans \(RPM\) .*last'
+see "... FAN2 in the legend" '■ FAN2 +[0-9]+ +[0-9]+\.\.[0-9]+'
+see "... a panel of power" '^ Power \(W\) '
+see "... one power series: its thresholds drawn" '─+UCR─'
+see "... the series drawn in their glyphs beside a scale" '^ +[0-9]+\.[0-9] +.*[●■▲]'
+keys 3
+see "3: the host over the week" "^ GRAPH +$first +temperatures, fans, power +last 7 days"
+see "... one time axis under the panels" '^ +-7 d .* now'
+keys Escape
+see "Esc: back to the host list" 'HOST +HEALTH +TEMP'
+keys T
+see "T in the host list: the selected host's graph" "^ GRAPH +$first +temperatures, fans, power"
+keys Escape
+cmd "graph nosuchhost"
+see ":graph with an unknown host says so" "no host .nosuchhost. in the fleet"
 keys E ?
 see "? in the Events view lists its keys, from its table" 'Events view keys'
 see "... acknowledge among them" 'acknowledge every event shown'
@@ -151,9 +176,20 @@ keys E
 see "80x24: the Events view" '^ EVENTS +[0-9]+ shown'
 see "... with its rows" '^[! ] [0-9:]{8} +bmc[0-9]+ '
 keys Escape T
-see "80x24: T graphs the host's hottest temperature" '^ GRAPH +bmc[0-9]+ +CPU[12] Temp'
-see "... in ASCII: thresholds as dashes" '-{5,}(UNC|UCR)-'
+see "80x24: T graphs the host's temperatures, fans, power" '^ GRAPH +bmc[0-9]+ +temperatures, fans, power'
+see "... the title cut at the edge, not wrapped onto the panel" '^ Temperatures \(C\) '
+see "... the legend beside the title: glyph, name, last (min..max)" '^ Temperatures \(C\) \* CPU1 Temp [0-9.]+ \([0-9.]+\.\.[0-9.]+\)'
+see "... the next series with another glyph" ' \+ CPU2 Temp [0-9.]+ \('
+see "... fans, another glyph each" '^ Fans \(RPM\) \* FAN1 [0-9]+ \([0-9]+\.\.[0-9]+\) +\+ FAN2'
+see "... in ASCII: the power's thresholds as dashes" '-{5,}(UNC|UCR)-'
+see "... series drawn in ASCII glyphs beside a scale" '^ +[0-9]+\.[0-9] \|.*[*+o]'
+unlike "... without a UTF-8 glyph" "$(screen)" '[●■▲◆─]'
 keys 3
 see "... and over the week" 'last 7 days'
-keys Escape q
+keys Escape Enter
+keys 1
+see "80x24: the Sensors tab" 'SENSOR +TYPE'
+keys T
+see "... where T graphs one sensor" '^ GRAPH +bmc[0-9]+ +[A-Za-z0-9 .]+ \([A-Za-z%]*\) +last'
+keys Escape Escape q
 stop

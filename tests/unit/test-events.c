@@ -260,6 +260,65 @@ TEST(events_flapping_host_is_one_line)
 	rig_finish(&r);
 }
 
+/* --- listeners and the bell --- */
+
+struct heard {
+	int calls, bells;
+	struct recorder *r; /* set: remove itself at the first call */
+};
+
+static void on_heard(void *ctx, const struct fleet_event *ev, int bell)
+{
+	struct heard *h = ctx;
+
+	(void)ev;
+	h->calls++;
+	h->bells += bell != 0;
+	if (h->r != NULL)
+		record_remove_listener(h->r, on_heard, h);
+}
+
+TEST(events_listeners_and_bell)
+{
+	struct heard a = {0}, b = {0}, c = {0}, extra[RECORD_LISTENERS_MAX];
+	struct recorder *rec;
+	struct rig r;
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	/* alert-bell without an alert-command: the bell is the fleet's choice alone. */
+	memset(extra, 0, sizeof extra);
+	rig_init(&r, "[defaults]\nalert-bell = yes\nalert-on = critical\n[host a]\n"
+		     "address = 127.0.0.1\n");
+	rec = record_of(&r.e);
+	ASSERT_EQ(record_add_listener(rec, on_heard, &a), 0);
+	ASSERT_EQ(record_add_listener(rec, on_heard, &b), 0);
+	c.r = rec;
+	ASSERT_EQ(record_add_listener(rec, on_heard, &c), 0);
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	poll_host(&r.e.hosts[0], BMC_HEALTH_WARNING, 45); /* health + sensor, not chosen */
+	ASSERT_EQ(a.calls, 2);
+	ASSERT_EQ(a.bells, 0);
+	ASSERT_EQ(b.calls, 2);
+	ASSERT_EQ(c.calls, 1); /* removed itself, and b after it still heard */
+	poll_host(&r.e.hosts[0], BMC_HEALTH_CRITICAL, 70); /* chosen by alert-on: bell */
+	ASSERT_EQ(a.calls, 4);
+	ASSERT_EQ(a.bells, 1); /* health critical; the sensor is alert-on = sensor */
+	ASSERT_EQ(b.bells, 1);
+	ASSERT_EQ(c.calls, 1);
+	/* Removing one leaves the other; the array is bounded. */
+	record_remove_listener(rec, on_heard, &a);
+	record_remove_listener(rec, on_heard, &a); /* not there: nothing */
+	for (i = 0; i < RECORD_LISTENERS_MAX - 1; i++)
+		ASSERT_EQ(record_add_listener(rec, on_heard, &extra[i]), 0);
+	ASSERT_EQ(record_add_listener(rec, on_heard, &extra[i]), -ENOSPC);
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	ASSERT_EQ(a.calls, 4);
+	ASSERT_EQ(b.calls, 6);
+	ASSERT_EQ(b.bells, 1); /* recovered is not in alert-on */
+	rig_finish(&r);
+}
+
 /* --- the alert hook, a real child --- */
 
 static void run_until_file(uv_loop_t *loop, const char *path, int lines)

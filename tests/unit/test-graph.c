@@ -1,8 +1,8 @@
 /*
  * test-graph.c - the dashboard's sparklines and graphs (tui/graph.c): a
  * spike of one reading survives downsampling into a day's graph, the
- * thresholds sit on the right rows, and sparklines scale and fall back to
- * ASCII.
+ * thresholds sit on the right rows, sparklines scale and fall back to
+ * ASCII, and a host's panel draws several series on one scale.
  */
 #include "config.h"
 
@@ -81,4 +81,58 @@ TEST(graph_thresholds_scale_and_gaps)
 	ASSERT_EQ(graph_row(&g, 100.0), 0);
 	ASSERT(memcmp(cells, "----", 4) == 0);
 	ASSERT(memcmp(cells + 16, " ** ", 4) == 0);
+}
+
+/* A host's panel: two series on one scale, each in its own cell, the
+ * larger value of a step kept (or the smaller with low), a threshold only
+ * when asked. */
+TEST(graph_multi_series_share_a_scale)
+{
+	struct graph_point p[2 * 6];
+	char cells[5 * 6];
+	struct graph g = {5, 6, cells, 0, 0};
+	double thr[1] = {100.0};
+	size_t i;
+	int c;
+
+	for (i = 0; i < 6; i++) {
+		p[i].min = p[i].avg = p[i].max = 40.0;		   /* series A: flat at 40 */
+		p[6 + i].min = p[6 + i].avg = p[6 + i].max = 60.0; /* series B: flat at 60 */
+	}
+	p[2].max = 80.0;		   /* a spike of A inside a downsampled step */
+	p[6 + 4].min = p[6 + 4].avg = NAN; /* B has no reading in column 4 */
+	p[6 + 4].max = NAN;
+	ASSERT_EQ(graph_render_multi(&g, p, 2, 6, 0, thr, 0), 6);
+	ASSERT_NEAR(g.lo, 40.0, 1e-9);
+	ASSERT_NEAR(g.hi, 80.0, 1e-9);
+	/* A on the bottom row but where its spike lifts it to the top. */
+	for (c = 0; c < 6; c++)
+		if (c != 2)
+			ASSERT_EQ(cells[4 * 6 + c], GRAPH_SERIES(0));
+	ASSERT_EQ(cells[0 * 6 + 2], GRAPH_SERIES(0));
+	/* B half way up, with a gap. */
+	ASSERT_EQ(graph_row(&g, 60.0), 2);
+	ASSERT(memcmp(cells + 2 * 6, "BBBB B", 6) == 0);
+	/* No band and no threshold line in a panel of two. */
+	ASSERT(memchr(cells, GC_BAND, sizeof cells) == NULL);
+	ASSERT(memchr(cells, GC_THRESH, sizeof cells) == NULL);
+	/* low: a step at its smallest value (a fan's drop), so the spike is gone. */
+	p[3].min = 20.0;
+	ASSERT_EQ(graph_render_multi(&g, p, 2, 6, 1, thr, 0), 6);
+	ASSERT_NEAR(g.lo, 20.0, 1e-9);
+	ASSERT_EQ(cells[4 * 6 + 3], GRAPH_SERIES(0));
+	ASSERT(cells[0 * 6 + 2] != GRAPH_SERIES(0));
+	/* One series with its threshold: the line and the scale take it in. */
+	ASSERT_EQ(graph_render_multi(&g, p, 1, 6, 0, thr, 1), 6);
+	ASSERT_NEAR(g.hi, 100.0, 1e-9);
+	ASSERT(memcmp(cells, "------", 6) == 0);
+	/* More series than GRAPH_SERIES_MAX: the rest are not drawn, nothing overflows. */
+	{
+		struct graph_point many[(GRAPH_SERIES_MAX + 2) * 2];
+
+		for (i = 0; i < sizeof many / sizeof many[0]; i++)
+			many[i].min = many[i].avg = many[i].max = (double)(i / 2);
+		ASSERT_EQ(graph_render_multi(&g, many, GRAPH_SERIES_MAX + 2, 2, 0, thr, 0), 6);
+		ASSERT_NEAR(g.hi, (double)GRAPH_SERIES_MAX - 1, 1e-9);
+	}
 }

@@ -383,7 +383,7 @@ static int follow_engine(struct follow *f)
 				"log)\n");
 		return EXIT_SOME_FAILED;
 	}
-	record_set_listener(r, on_follow_event, f);
+	record_add_listener(r, on_follow_event, f);
 	c->engine.on_signal = on_follow_signal;
 	sched_start(&c->engine);
 	uv_run(&c->loop, UV_RUN_DEFAULT);

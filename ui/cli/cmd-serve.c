@@ -454,7 +454,7 @@ static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 	}
 	s->listen_port = serve_http_port(s->http);
 	if (record_of(&c->engine) != NULL)
-		record_set_listener(record_of(&c->engine), on_serve_event, s);
+		record_add_listener(record_of(&c->engine), on_serve_event, s);
 	uv_timer_init(&c->loop, &s->keepalive);
 	s->keepalive.data = s;
 	s->keepalive_open = 1;
@@ -472,7 +472,7 @@ static int serve_run(struct cli *c, struct serve *s, struct webconfig *web)
 	c->engine.on_signal = NULL;
 	serve_stop_http(s);
 	if (record_of(&c->engine) != NULL)
-		record_set_listener(record_of(&c->engine), NULL, NULL);
+		record_remove_listener(record_of(&c->engine), on_serve_event, s);
 	return EXIT_ALL_OK;
 }
 

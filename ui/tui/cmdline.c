@@ -20,6 +20,7 @@
 
 #include "core/filter.h"
 #include "core/hostrange.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "tui/internal.h"
 
@@ -294,22 +295,29 @@ static size_t position_of(struct tui *t, size_t h)
 	return 0;
 }
 
-static void c_goto(struct tui *t, char *args)
+/* Select host w in the list, or say there is none: 0 or -1. */
+static int select_named(struct tui *t, const char *w)
 {
-	char *w = next_arg(&args);
-	int h = w ? find_host(t, w) : -1;
+	int h = find_host(t, w);
 
-	if (w == NULL) {
-		say(t, ":goto HOST");
-		return;
-	}
 	if (h < 0) {
 		say(t, "no host '%s' in the fleet", w);
-		return;
+		return -1;
 	}
 	t->view = VIEW_LIST;
 	t->selected = position_of(t, (size_t)h);
 	t->detail_scroll = 0;
+	return 0;
+}
+
+static void c_goto(struct tui *t, char *args)
+{
+	char *w = next_arg(&args);
+
+	if (w == NULL)
+		say(t, ":goto HOST");
+	else
+		select_named(t, w);
 }
 
 static void c_sel(struct tui *t, char *args)
@@ -347,8 +355,23 @@ static void c_events(struct tui *t, char *args)
 
 static void c_graph(struct tui *t, char *args)
 {
+	char *w = next_arg(&args);
+
+	if (w == NULL)
+		tui_graph_key_open(t, 'T');
+	else if (select_named(t, w) == 0)
+		tui_graph_open_host(t);
+}
+
+static void c_stats(struct tui *t, char *args)
+{
+	double p50, p99, max;
+
 	(void)args;
-	tui_graph_key_open(t, 'T');
+	tui_frame_stats(t, &p50, &p99, &max);
+	say(t, "frames: %llu, %zu hosts; last %zu: median %.2f ms, p99 %.2f ms, worst %.2f ms",
+	    (unsigned long long)t->frames, t->e->nhosts, t->nframe_ns, p50, p99, max);
+	log_info("tui: %s", t->status);
 }
 
 static void c_quit(struct tui *t, char *args)
@@ -382,8 +405,9 @@ const struct tui_command tui_commands[] = {
 	{ "sel", "HOSTS", "mark exactly these hosts", c_sel },
 	{ "goto", "HOST", "move the cursor to a host", c_goto },
 	{ "relays", "", "list the VNC relays", c_relays },
-	{ "graph", "", "graph a sensor of the selected host (T)", c_graph },
+	{ "graph", "[HOST]", "graph a host's temperatures, fans, power (T)", c_graph },
 	{ "events", "[FILTER]", "the Events view (E), filtered: host: kind: to: acked:no", c_events },
+	{ "stats", "", "frame times: median, p99, worst (also to the log)", c_stats },
 	{ "quit", "", "quit, as q", c_quit },
 	{ "help", "[COMMAND]", "a command's use, or the keys", c_help },
 };

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/alert.h"
 #include "core/filter.h"
 #include "core/log.h"
 #include "core/record.h"
@@ -332,10 +331,6 @@ static void on_event(void *ctx, const struct fleet_event *ev, int bell)
 	struct tui *t = ctx;
 	int64_t now = engine_wall_ms();
 
-	/* The recorder says bell only when an alert-command ran or was limited;
-	 * alert-bell = yes alone must ring too: the same choice, alert-on. */
-	if (!bell && t->e->fleet->alert_bell)
-		bell = (alert_class(ev) & t->e->fleet->alert_on) != 0;
 	if (t->events->open)
 		tui_mark_dirty(t);
 	if (!bell || now - t->events->last_bell_ms < BELL_GAP_MS)
@@ -353,7 +348,7 @@ static void ev_init(struct tui *t)
 
 	t->events = xcalloc(1, sizeof *t->events);
 	if (r != NULL)
-		record_set_listener(r, on_event, t);
+		record_add_listener(r, on_event, t);
 }
 
 static void ev_free(struct tui *t)
@@ -365,7 +360,7 @@ static void ev_free(struct tui *t)
 	if (t->events->bells > 0)
 		log_info("tui: the bell rang %lu times for fleet events", t->events->bells);
 	if (r != NULL)
-		record_set_listener(r, NULL, NULL);
+		record_remove_listener(r, on_event, t);
 	terms_free(t->events);
 	free(t->events->rows);
 	free(t->events);

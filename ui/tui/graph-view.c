@@ -1,10 +1,15 @@
 /*
- * tui/graph-view.c - the graph of one sensor of the selected host (T, and
- * :graph), over the last hour, day or week (1 2 3, or Left Right), from
- * the history store (core/history.h): auto-scaled, the min/max band of the
- * downsampled tiers, the sensor's thresholds as lines; j k step through
- * the host's sensors.  The drawing is tui/graph.c's (pure, unit-tested);
- * this is the curses glue, a pane that takes the body while it is open.
+ * tui/graph-view.c - the graph view, over the last hour, day or week (1 2
+ * 3, or Left Right), from the history store (core/history.h), auto-scaled:
+ *   - one sensor (T in the Sensors tab): the min/max band of the
+ *     downsampled tiers, the sensor's thresholds as lines; j k step through
+ *     the host's sensors;
+ *   - a whole host (T in the host list, :graph [HOST]): three panels, its
+ *     temperatures, fans and power, several series each told apart by
+ *     glyph and colour, a legend with each one's last, min and max, and
+ *     the thresholds in a panel that shows one series.
+ * The drawing is tui/graph.c's (pure, unit-tested); this is the curses
+ * glue, a pane that takes the body while it is open.
  *
  * And the Sensors tab's sparklines (the last hour of each sensor), for
  * tui/detail.c.
@@ -33,8 +38,9 @@ static const struct {
 
 struct tui_graph_view {
 	int open;
-	size_t host;   /* index in the fleet */
-	size_t sensor; /* index in the host's sensors */
+	int whole_host; /* the host's three panels, not one sensor */
+	size_t host;	/* index in the fleet */
+	size_t sensor;	/* index in the host's sensors */
 	size_t range;
 	int body;
 	uint64_t last_ns; /* the last graph's drawing time */
@@ -113,36 +119,35 @@ void tui_graph_open(struct tui *t, size_t sensor)
 		return;
 	}
 	v->open = 1;
+	v->whole_host = 0;
 	v->host = h->index;
 	v->sensor = sensor < h->nsensors ? sensor : 0;
 	tui_statusf(t, "graph: 1 2 3 hour/day/week (Left Right), j k sensor, Esc back");
 	tui_mark_dirty(t);
 }
 
-/* T: the sensor at the top of the Sensors tab, else the hottest temperature. */
+/* The selected host's temperatures, fans and power. */
+void tui_graph_open_host(struct tui *t)
+{
+	struct tui_graph_view *v = gv_of(t);
+
+	tui_graph_open(t, 0);
+	if (v == NULL || !v->open)
+		return;
+	v->whole_host = 1;
+	tui_statusf(t, "graph: 1 2 3 hour/day/week (Left Right), Esc back");
+}
+
+/* T: the sensor at the top of the Sensors tab, else the whole host. */
 void tui_graph_key_open(struct tui *t, int key)
 {
-	struct bmc_host *h = tui_selected_host(t);
-	size_t i, best = 0;
-	int found = 0;
-
 	(void)key;
-	if (h == NULL)
+	if (tui_selected_host(t) == NULL)
 		return;
-	if (t->view == VIEW_DETAIL && t->tab == TAB_SENSORS) {
+	if (t->view == VIEW_DETAIL && t->tab == TAB_SENSORS)
 		tui_graph_open(t, t->detail_scroll);
-		return;
-	}
-	for (i = 0; i < h->nsensors; i++) {
-		const struct bmc_sensor *s = &h->sensors[i];
-
-		if (!s->has_value || strcmp(s->unit, "C") != 0)
-			continue;
-		if (!found || s->value > h->sensors[best].value)
-			best = i;
-		found = 1;
-	}
-	tui_graph_open(t, best);
+	else
+		tui_graph_open_host(t);
 }
 
 /* Drawing. */
@@ -213,10 +218,215 @@ static void time_axis(int y, int x, int w, int64_t span_s)
 	mvaddstr(y, x + w - 3, "now");
 }
 
-static void gv_draw(struct tui *t)
+/* The view's first line, cut at the screen's edge (not wrapped onto the next). */
+static void title_line(struct tui *t, const char *text)
 {
-	struct tui_graph_view *v = gv_of(t);
-	const struct bmc_host *h;
+	tui_set_color(t, PAIR_TITLE, 1);
+	mvhline(0, 0, ' ', COLS);
+	mvaddnstr(0, 1, text, COLS - 2);
+	tui_set_color(t, PAIR_TITLE, 0);
+}
+
+/* The whole host: three panels of several series. */
+
+static const struct {
+	const char *title, *unit;
+	int prec; /* decimals in the legend */
+	int low;  /* drawn at each step's min (a fan's drop), else its max */
+} kinds[] = {{"Temperatures", "C", 1, 0}, {"Fans", "RPM", 0, 1}, {"Power", "W", 0, 0}};
+#define NKINDS	 (sizeof kinds / sizeof kinds[0])
+#define LEGEND_W 46 /* the legend at the right, on a wide screen */
+
+/* Series k's colour and glyph: told apart by both, so by glyph without colour. */
+static const int series_pair[] = {PAIR_OK, PAIR_WARN, PAIR_TITLE, PAIR_MARK, PAIR_CRIT, PAIR_DIM};
+static const char series_ascii[GRAPH_SERIES_MAX + 1] = "*+ox#@%&";
+static const char *const series_utf8[GRAPH_SERIES_MAX] = {
+    "\xe2\x97\x8f", "\xe2\x96\xa0",
+    "\xe2\x96\xb2", "\xe2\x97\x86", /* filled: circle square up diamond */
+    "\xe2\x97\x8b", "\xe2\x96\xa1",
+    "\xe2\x96\xb3", "\xe2\x97\x87", /* and hollow */
+};
+
+static void put_series(struct tui *t, int y, int x, size_t k, int utf8)
+{
+	int pair = series_pair[k % (sizeof series_pair / sizeof series_pair[0])];
+
+	tui_set_color(t, pair, 1);
+	if (utf8)
+		mvaddstr(y, x, series_utf8[k]);
+	else
+		mvaddch(y, x, (chtype)(unsigned char)series_ascii[k]);
+	tui_set_color(t, pair, 0);
+}
+
+/* The host's sensors of panel kind: up to GRAPH_SERIES_MAX in idx, all counted. */
+static size_t kind_sensors(const struct bmc_host *h, size_t kind, size_t *idx, size_t *shown)
+{
+	size_t i, n = 0;
+
+	*shown = 0;
+	for (i = 0; i < h->nsensors; i++) {
+		if (strcmp(h->sensors[i].unit, kinds[kind].unit) != 0)
+			continue;
+		if (*shown < GRAPH_SERIES_MAX)
+			idx[(*shown)++] = i;
+		n++;
+	}
+	return n;
+}
+
+/* One legend entry: glyph, name, last, min..max of the range. */
+static int legend_entry(struct tui *t, int y, int x, int w, size_t k, const struct bmc_sensor *s,
+			const struct graph_point *p, size_t n, int prec, int narrow)
+{
+	double lo, hi;
+	char last[16], mn[16], mx[16], text[96];
+	int len;
+
+	graph_extent(p, n, &lo, &hi);
+	snprintf(last, sizeof last, "-");
+	snprintf(mn, sizeof mn, "-");
+	snprintf(mx, sizeof mx, "-");
+	if (s->has_value)
+		snprintf(last, sizeof last, "%.*f", prec, s->value);
+	if (!isnan(lo)) {
+		snprintf(mn, sizeof mn, "%.*f", prec, lo);
+		snprintf(mx, sizeof mx, "%.*f", prec, hi);
+	}
+	if (narrow)
+		len = snprintf(text, sizeof text, "%.14s %s (%s..%s)", s->name, last, mn, mx);
+	else
+		len = snprintf(text, sizeof text, "%-16.16s %7s %7s..%-7s", s->name, last, mn, mx);
+	if (len + 2 > w)
+		return 0;
+	put_series(t, y, x, k, tui_utf8());
+	mvaddnstr(y, x + 2, text, w - 2);
+	return len + 2;
+}
+
+static void draw_panel(struct tui *t, const struct bmc_host *h, size_t kind, int y, int rows,
+		       int cols, int span, int64_t now)
+{
+	size_t idx[GRAPH_SERIES_MAX], shown, total = kind_sensors(h, kind, idx, &shown), k, n, i;
+	int wide = COLS >= 120, gx = 10, x, lines, r, c, utf8 = tui_utf8();
+	struct hist_point *pts;
+	struct graph_point *gp;
+	struct history *hs;
+	double thr[4];
+	const char *thr_names[4];
+	struct graph g;
+	size_t have;
+
+	tui_set_color(t, PAIR_TITLE, 1);
+	mvprintw(y, 1, "%s (%s)", kinds[kind].title, kinds[kind].unit);
+	if (wide && total > 0)
+		mvaddstr(y, COLS - LEGEND_W + 2 + 17, "   last  min..max");
+	tui_set_color(t, PAIR_TITLE, 0);
+	if (total == 0) {
+		mvaddstr(y + 1, gx, "No such sensor on this host.");
+		return;
+	}
+	n = (size_t)cols;
+	pts = xcalloc(n, sizeof *pts);
+	gp = xcalloc(shown * n, sizeof *gp);
+	for (k = 0; k < shown; k++) {
+		long id = series_of(t, h, &h->sensors[idx[k]], &hs);
+
+		memset(pts, 0, n * sizeof *pts);
+		if (id >= 0)
+			history_buckets(hs, (size_t)id, now - span, now, pts, n);
+		for (i = 0; i < n; i++) {
+			gp[k * n + i].min = id >= 0 ? pts[i].min : NAN;
+			gp[k * n + i].avg = id >= 0 ? pts[i].avg : NAN;
+			gp[k * n + i].max = id >= 0 ? pts[i].max : NAN;
+		}
+	}
+	/* The legend: at the right of the graph on a wide screen, else after the title. */
+	lines = 0;
+	x = 3 + (int)strlen(kinds[kind].title) + (int)strlen(kinds[kind].unit) + 2;
+	for (k = 0; k < shown; k++) {
+		const struct bmc_sensor *s = &h->sensors[idx[k]];
+		int used;
+
+		if (wide) {
+			if (1 + (int)k < rows)
+				legend_entry(t, y + 1 + (int)k, COLS - LEGEND_W, LEGEND_W - 1, k, s,
+					     gp + k * n, n, kinds[kind].prec, 0);
+			continue;
+		}
+		used = legend_entry(t, y + lines, x, COLS - x - 1, k, s, gp + k * n, n,
+				    kinds[kind].prec, 1);
+		if (used == 0 && lines + 1 < rows - 3) {
+			lines++;
+			x = 3;
+			used = legend_entry(t, y + lines, x, COLS - x - 1, k, s, gp + k * n, n,
+					    kinds[kind].prec, 1);
+		}
+		if (used == 0)
+			break;
+		x += used + 2;
+	}
+	if (total > k && !wide && x + 8 < COLS)
+		mvprintw(y + lines, x, "+%zu", total - k);
+	else if (total > shown && wide && 1 + (int)shown < rows)
+		mvprintw(y + 1 + (int)shown, COLS - LEGEND_W, "  +%zu more", total - shown);
+	g.rows = rows - 1 - lines;
+	g.cols = cols;
+	if (g.rows >= 2) {
+		g.cells = xmalloc((size_t)g.rows * n);
+		if (shown == 1)
+			thresholds(&h->sensors[idx[0]], thr, thr_names);
+		have =
+		    graph_render_multi(&g, gp, shown, n, kinds[kind].low, thr, shown == 1 ? 4 : 0);
+		y += 1 + lines;
+		mvprintw(y, 0, "%8.1f ", g.hi);
+		mvprintw(y + g.rows - 1, 0, "%8.1f ", g.lo);
+		for (r = 0; r < g.rows; r++) {
+			mvaddch(y + r, gx - 1, utf8 ? ' ' : '|');
+			for (c = 0; c < g.cols; c++) {
+				char cell = g.cells[(size_t)r * n + (size_t)c];
+
+				if (cell >= GRAPH_SERIES(0) &&
+				    cell < GRAPH_SERIES(GRAPH_SERIES_MAX))
+					put_series(t, y + r, gx + c,
+						   (size_t)(cell - GRAPH_SERIES(0)), utf8);
+				else
+					put_cell(t, y + r, gx + c, cell, utf8);
+			}
+		}
+		for (i = 0; shown == 1 && i < 4; i++)
+			if (!isnan(thr[i]))
+				mvaddstr(y + graph_row(&g, thr[i]), gx + g.cols - 4, thr_names[i]);
+		if (have == 0)
+			mvaddstr(y + g.rows / 2, gx + 2, "No history in this range yet.");
+		free(g.cells);
+	}
+	free(pts);
+	free(gp);
+}
+
+static void draw_host(struct tui *t, struct tui_graph_view *v, const struct bmc_host *h)
+{
+	int64_t now = engine_wall_ms() / 1000, span = ranges[v->range].span_s;
+	int gx = 10, cols = COLS - gx - 2 - (COLS >= 120 ? LEGEND_W : 0);
+	int ph = (v->body - 2) / (int)NKINDS;
+	char title[256];
+	size_t k;
+
+	snprintf(title, sizeof title,
+		 "GRAPH  %s  temperatures, fans, power  last %s   1 hour  2 day  3 week  Esc back",
+		 h->cfg->name, ranges[v->range].name);
+	title_line(t, title);
+	if (cols < 10 || ph < 3)
+		return;
+	for (k = 0; k < NKINDS; k++)
+		draw_panel(t, h, k, 1 + (int)k * ph, ph, cols, (int)span, now);
+	time_axis(1 + (int)NKINDS * ph, gx, cols, span);
+}
+
+/* One sensor: the band, the average, the thresholds. */
+static void draw_sensor(struct tui *t, struct tui_graph_view *v, const struct bmc_host *h)
+{
 	const struct bmc_sensor *s;
 	struct hist_point *pts;
 	struct graph_point *gp;
@@ -224,15 +434,12 @@ static void gv_draw(struct tui *t)
 	struct history *hs;
 	double thr[4];
 	const char *thr_names[4];
-	uint64_t start = uv_hrtime();
+	char title[256];
 	int64_t now = engine_wall_ms() / 1000, span;
 	int gx = 10, gy = 2, r, c, utf8 = tui_utf8();
 	long id;
 	size_t i, have = 0, n;
 
-	if (v == NULL || !v->open || v->body < 8 || v->host >= t->e->nhosts)
-		return;
-	h = &t->e->hosts[v->host];
 	if (v->sensor >= h->nsensors) {
 		v->open = 0;
 		return;
@@ -243,11 +450,10 @@ static void gv_draw(struct tui *t)
 	g.cols = COLS - gx - 2;
 	if (g.cols < 10)
 		return;
-	tui_set_color(t, PAIR_TITLE, 1);
-	mvhline(0, 0, ' ', COLS);
-	mvprintw(0, 1, "GRAPH  %s  %s (%s)  last %s   1 hour  2 day  3 week   j k sensor  Esc back",
+	snprintf(title, sizeof title,
+		 "GRAPH  %s  %s (%s)  last %s   1 hour  2 day  3 week   j k sensor  Esc back",
 		 h->cfg->name, s->name, s->unit, ranges[v->range].name);
-	tui_set_color(t, PAIR_TITLE, 0);
+	title_line(t, title);
 	id = series_of(t, h, s, &hs);
 	n = (size_t)g.cols;
 	pts = xcalloc(n, sizeof *pts);
@@ -287,6 +493,21 @@ static void gv_draw(struct tui *t)
 	free(pts);
 	free(gp);
 	free(g.cells);
+}
+
+static void gv_draw(struct tui *t)
+{
+	struct tui_graph_view *v = gv_of(t);
+	uint64_t start = uv_hrtime();
+
+	if (v == NULL || !v->open || v->body < 8 || v->host >= t->e->nhosts)
+		return;
+	if (v->whole_host)
+		draw_host(t, v, &t->e->hosts[v->host]);
+	else
+		draw_sensor(t, v, &t->e->hosts[v->host]);
+	if (!v->open)
+		return;
 	v->last_ns = uv_hrtime() - start;
 	if (v->last_ns > v->max_ns)
 		v->max_ns = v->last_ns;
@@ -345,12 +566,12 @@ static int gv_input(struct tui *t, int key, int is_code)
 		break;
 	case 'j':
 	case KEY_DOWN:
-		if (v->sensor + 1 < h->nsensors)
+		if (!v->whole_host && v->sensor + 1 < h->nsensors)
 			v->sensor++;
 		break;
 	case 'k':
 	case KEY_UP:
-		if (v->sensor > 0)
+		if (!v->whole_host && v->sensor > 0)
 			v->sensor--;
 		break;
 	case KEY_ESC:
@@ -359,7 +580,7 @@ static int gv_input(struct tui *t, int key, int is_code)
 	case KEY_BACKSPACE:
 	case 127:
 		v->open = 0;
-		if (t->view == VIEW_DETAIL && t->tab == TAB_SENSORS)
+		if (!v->whole_host && t->view == VIEW_DETAIL && t->tab == TAB_SENSORS)
 			t->detail_scroll = v->sensor;
 		break;
 	case '?': {
@@ -389,7 +610,7 @@ static const struct {
 	const char *names, *help;
 } gv_keys[] = {
     {"1 2 3", "the last hour, day, week (Left Right step)"},
-    {"j k", "the next / previous sensor of the host"},
+    {"j k", "the next / previous sensor of the host (one sensor's graph)"},
     {"Esc T", "back"},
 };
 

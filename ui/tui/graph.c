@@ -10,8 +10,10 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "tui/graph.h"
 
 static const char *const blocks_utf8[8] = {
@@ -108,18 +110,26 @@ static int column_of(const struct graph_point *p, size_t n, int cols, int c,
 	return k > 0;
 }
 
+void graph_extent(const struct graph_point *p, size_t n, double *lo, double *hi)
+{
+	size_t i;
+
+	*lo = *hi = NAN;
+	for (i = 0; i < n; i++) {
+		if (!isnan(p[i].min) && (isnan(*lo) || p[i].min < *lo))
+			*lo = p[i].min;
+		if (!isnan(p[i].max) && (isnan(*hi) || p[i].max > *hi))
+			*hi = p[i].max;
+	}
+}
+
 static void scale(struct graph *g, const struct graph_point *p, size_t n, const double *thr,
 		  size_t nthr)
 {
-	double lo = NAN, hi = NAN, pad;
+	double lo, hi, pad;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (!isnan(p[i].min) && (isnan(lo) || p[i].min < lo))
-			lo = p[i].min;
-		if (!isnan(p[i].max) && (isnan(hi) || p[i].max > hi))
-			hi = p[i].max;
-	}
+	graph_extent(p, n, &lo, &hi);
 	for (i = 0; i < nthr; i++) {
 		if (isnan(thr[i]))
 			continue;
@@ -168,5 +178,41 @@ size_t graph_render(struct graph *g, const struct graph_point *p, size_t n, cons
 			g->cells[(size_t)r * (size_t)g->cols + (size_t)c] = GC_BAND;
 		g->cells[(size_t)graph_row(g, col.avg) * (size_t)g->cols + (size_t)c] = GC_LINE;
 	}
+	return have;
+}
+
+size_t graph_render_multi(struct graph *g, const struct graph_point *p, size_t nseries, size_t n,
+			  int low, const double *thr, size_t nthr)
+{
+	struct graph_point col;
+	size_t have = 0, k, i;
+	unsigned char *any;
+	int c, r;
+
+	if (g->rows <= 0 || g->cols <= 0)
+		return 0;
+	if (nseries > GRAPH_SERIES_MAX)
+		nseries = GRAPH_SERIES_MAX;
+	memset(g->cells, GC_EMPTY, (size_t)g->rows * (size_t)g->cols);
+	scale(g, p, nseries * n, thr, nthr);
+	for (i = 0; i < nthr; i++) {
+		if (isnan(thr[i]))
+			continue;
+		r = graph_row(g, thr[i]);
+		memset(g->cells + (size_t)r * (size_t)g->cols, GC_THRESH, (size_t)g->cols);
+	}
+	any = xcalloc((size_t)g->cols, 1);
+	for (k = 0; n > 0 && k < nseries; k++) {
+		for (c = 0; c < g->cols; c++) {
+			if (!column_of(p + k * n, n, g->cols, c, &col))
+				continue;
+			any[c] = 1;
+			r = graph_row(g, low ? col.min : col.max);
+			g->cells[(size_t)r * (size_t)g->cols + (size_t)c] = GRAPH_SERIES(k);
+		}
+	}
+	for (c = 0; c < g->cols; c++)
+		have += any[c];
+	free(any);
 	return have;
 }

@@ -48,6 +48,25 @@ struct graph {
  */
 size_t graph_render(struct graph *g, const struct graph_point *p, size_t n, const double *thr,
 		    size_t nthr);
+/*
+ * Several series in one graph (a host's temperatures, fans or power):
+ * nseries (at most GRAPH_SERIES_MAX) runs of n points each, series k at
+ * p[k * n], drawn across the same columns on one scale.  A column of
+ * series k is the cell GRAPH_SERIES(k) on the row of the largest value of
+ * its share (so a spike in a downsampled step stays), or the smallest
+ * with low (a fan's drop), later series over earlier ones where they
+ * meet; no band.  Thresholds as graph_render()
+ * (the caller passes them when one series is shown).  The number of
+ * columns where some series has a value.
+ */
+#define GRAPH_SERIES_MAX 8
+#define GRAPH_SERIES(k)	 ((char)('A' + (k)))
+size_t graph_render_multi(struct graph *g, const struct graph_point *p, size_t nseries, size_t n,
+			  int low, const double *thr, size_t nthr);
+
+/* The smallest min and largest max of n points (NaN, NaN: none). */
+void graph_extent(const struct graph_point *p, size_t n, double *lo, double *hi);
+
 /* The row value v falls on in g (0 at the top), clamped to the graph. */
 int graph_row(const struct graph *g, double v);
 

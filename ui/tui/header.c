@@ -7,10 +7,12 @@
  * the list's own columns need the room).
  *
  * H hides and shows it.  At 80x24 it takes two lines.  Counting walks the
- * fleet once per frame, like the status line.
+ * fleet once per frame, like the status line, reading each host's hottest
+ * temperature and watts as tui.c keeps them, not its sensors.
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +40,8 @@ static void add_hot(struct tui_counts *s, const struct bmc_host *h, double c)
 	s->hot_c[i] = c;
 }
 
-static void count(struct tui_counts *s, const struct bmc_host *h, int64_t now)
+static void count(const struct tui *t, struct tui_counts *s, const struct bmc_host *h)
 {
-	double v;
-
 	s->hosts++;
 	if (h->state == HOST_NEW)
 		s->conn++;
@@ -69,28 +69,28 @@ static void count(struct tui_counts *s, const struct bmc_host *h, int64_t now)
 		s->power_on++;
 	else if (h->power == BMC_POWER_OFF)
 		s->power_off++;
-	if (filter_metric(h, FILTER_WATTS, now, &v)) {
-		s->watts += v;
+	/* Kept per host as readings come (tui.c): a frame walks no sensors. */
+	if (!isnan(t->host_watts[h->index])) {
+		s->watts += t->host_watts[h->index];
 		s->has_watts = 1;
 	}
-	if (filter_metric(h, FILTER_TEMP, now, &v))
-		add_hot(s, h, v);
+	if (!isnan(t->host_temp[h->index]))
+		add_hot(s, h, t->host_temp[h->index]);
 }
 
 /* One pass over the fleet: s[0] the whole fleet, s[1 + i] group g[i]. */
 static void tally(struct tui *t, const char *const *g, size_t ng, struct tui_counts *s)
 {
-	int64_t now = engine_wall_ms();
 	size_t i, k;
 
 	memset(s, 0, (1 + ng) * sizeof *s);
 	for (i = 0; i < t->e->nhosts; i++) {
 		const struct bmc_host *h = &t->e->hosts[i];
 
-		count(&s[0], h, now);
+		count(t, &s[0], h);
 		for (k = 0; k < ng && h->cfg->group != NULL; k++) {
 			if (strcmp(h->cfg->group, g[k]) == 0) {
-				count(&s[1 + k], h, now);
+				count(t, &s[1 + k], h);
 				break;
 			}
 		}

@@ -154,6 +154,8 @@ struct tui {
 	uv_signal_t sigwinch;
 	uv_prepare_t redraw;
 	uv_timer_t tick;
+	uv_timer_t data_frame; /* new readings: one frame per TUI_DATA_FRAME_MS at most */
+	int data_frame_armed;
 	int dirty;	 /* something must be drawn */
 	int order_dirty; /* filter or sort inputs changed */
 	int colors;	 /* 0, 8 or 256 */
@@ -169,6 +171,11 @@ struct tui {
 	size_t detail_scroll;
 	unsigned char *marked;
 	size_t nmarked;
+	/* Per host, its hottest temperature and its watts (NaN: none), kept as
+	 * readings come (tui.c), so the header's fleet count per frame walks
+	 * numbers, not every host's sensors. */
+	double *host_temp, *host_watts;
+	int name_w; /* the name column's width, measured once (list.c) */
 	size_t mark_anchor;
 
 	char filter[64];
@@ -187,7 +194,7 @@ struct tui {
 	uint64_t frames;
 	uint64_t frame_ns_total;
 	uint64_t frame_ns_max;
-	uint64_t *frame_ns;
+	uint64_t *frame_ns;	/* the last TUI_FRAMES_KEPT frames' times, a ring */
 	size_t nframe_ns;
 	uint64_t key_at;	/* when the first unanswered key was read */
 	uint64_t *key_ns;	/* key-to-screen latencies */
@@ -306,6 +313,10 @@ extern const struct tui_pane_ops tui_graph_pane; /* tui/graph-view.c */
 /* The graph of sensor number `sensor` of the selected host (T, :graph). */
 void tui_graph_open(struct tui *t, size_t sensor);
 void tui_graph_key_open(struct tui *t, int key);
+void tui_graph_open_host(struct tui *t); /* the selected host's temperatures, fans, power */
+/* Frame times over the last TUI_FRAMES_KEPT frames (ms), for :stats and the log. */
+#define TUI_FRAMES_KEPT 4096
+void tui_frame_stats(const struct tui *t, double *p50, double *p99, double *max);
 /* The Sensors tab's sparkline of s: its last hour in w cells. */
 const char *tui_sensor_spark(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s,
 			     int w, char *buf, size_t len);

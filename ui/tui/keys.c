@@ -422,7 +422,7 @@ static void k_log(struct tui *t, int key)
 	t->dialog = DIALOG_LOG;
 }
 
-/* E: the Events view (tui/events-view.c); T: a sensor's graph (tui/graph-view.c). */
+/* E: the Events view (tui/events-view.c); T: a host's or a sensor's graph (tui/graph-view.c). */
 static void k_history(struct tui *t, int key)
 {
 	if (key == 'E')
@@ -495,7 +495,7 @@ static const struct binding bindings[] = {
 	{ { 'b' }, "b", "next boot device", k_boot },
 	{ { 'r' }, "r", "poll now; retry a parked host", k_retry },
 	{ { 'L' }, "L", "action log", k_log },
-	{ { 'E', 'T' }, "E T", "fleet Events view (ack) / graph of a sensor over 1 h, 24 h, 7 d",
+	{ { 'E', 'T' }, "E T", "fleet Events view (ack) / graph of the host, or of a sensor in Sensors",
 	  k_history },
 	{ { '?' }, "?", "this help", k_help },
 	{ { KEY_CTRL('l') }, "^L", "redraw the screen", k_redraw },

@@ -190,17 +190,22 @@ static int list_width(const struct tui *t)
 	return w - tui_header_side_cols(t);
 }
 
-static int name_width(const struct tui *t)
+/* The longest name, measured once: the fleet does not change while it runs,
+ * and every row of every frame asks. */
+static int name_width(struct tui *t)
 {
 	size_t i, w = 8;
 
+	if (t->name_w > 0)
+		return t->name_w;
 	for (i = 0; i < t->e->nhosts; i++)
 		if (strlen(t->e->hosts[i].cfg->name) > w)
 			w = strlen(t->e->hosts[i].cfg->name);
-	return w > 32 ? 32 : (int)w;
+	t->name_w = w > 32 ? 32 : (int)w;
+	return t->name_w;
 }
 
-static int col_width(const struct tui *t, int c)
+static int col_width(struct tui *t, int c)
 {
 	return c == TCOL_NAME ? name_width(t) : tui_column(c)->width;
 }

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +53,33 @@ static void tui_restore_terminal(void)
 	}
 }
 
+/*
+ * New readings draw a frame at most every TUI_DATA_FRAME_MS: 10,000 hosts
+ * polled every 30 s change 333 times a second, and a frame for each would
+ * take a whole core.  Keys still draw at once.
+ */
+#define TUI_DATA_FRAME_MS 200
+
+static void on_data_frame(uv_timer_t *timer)
+{
+	struct tui *t = timer->data;
+
+	t->data_frame_armed = 0;
+	tui_mark_dirty(t);
+}
+
 static void on_host_changed(void *ctx, struct bmc_host *h, unsigned what)
 {
 	struct tui *t = ctx;
+	double v;
 
-	tui_mark_dirty(t);
+	t->host_temp[h->index] = filter_metric(h, FILTER_TEMP, 0, &v) ? v : NAN;
+	t->host_watts[h->index] = filter_metric(h, FILTER_WATTS, 0, &v) ? v : NAN;
+
+	if (!t->data_frame_armed && !t->e->closing) {
+		t->data_frame_armed = 1;
+		uv_timer_start(&t->data_frame, on_data_frame, TUI_DATA_FRAME_MS, 0);
+	}
 	/* Health and readings move rows when sorted or filtered by them. */
 	if (t->sort_col != TCOL_NAME || t->sort_desc || t->filter[0] != '\0')
 		t->order_dirty = 1;
@@ -226,10 +249,11 @@ static void draw(struct tui *t)
 	t->frame_ns_total += ns;
 	if (ns > t->frame_ns_max)
 		t->frame_ns_max = ns;
-	if (t->nframe_ns < 4096) {
-		t->frame_ns = xreallocarray(t->frame_ns, t->nframe_ns + 1, sizeof *t->frame_ns);
-		t->frame_ns[t->nframe_ns++] = ns;
-	}
+	if (t->frame_ns == NULL)
+		t->frame_ns = xcalloc(TUI_FRAMES_KEPT, sizeof *t->frame_ns);
+	t->frame_ns[(t->frames - 1) % TUI_FRAMES_KEPT] = ns;
+	if (t->nframe_ns < TUI_FRAMES_KEPT)
+		t->nframe_ns++;
 	if (t->key_at != 0 && t->nkey_ns < 4096) {
 		t->key_ns = xreallocarray(t->key_ns, t->nkey_ns + 1, sizeof *t->key_ns);
 		t->key_ns[t->nkey_ns++] = uv_hrtime() - t->key_at;
@@ -287,15 +311,33 @@ static void on_sigwinch(uv_signal_t *s, int signum)
 }
 
 
+void tui_frame_stats(const struct tui *t, double *p50, double *p99, double *max)
+{
+	uint64_t *sorted;
+	size_t n = t->nframe_ns;
+
+	*p50 = *p99 = 0;
+	*max = (double)t->frame_ns_max / 1e6;
+	if (n == 0)
+		return;
+	sorted = xmalloc(n * sizeof *sorted);
+	memcpy(sorted, t->frame_ns, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	*p50 = (double)sorted[n / 2] / 1e6;
+	*p99 = (double)sorted[n - 1 - n / 100] / 1e6;
+	free(sorted);
+}
+
 /* Frame and key latency statistics, for bench/tui-frames.sh. */
 static void log_frame_stats(struct tui *t)
 {
+	double p50, p99, max;
+
 	if (t->nframe_ns > 0) {
-		qsort(t->frame_ns, t->nframe_ns, sizeof *t->frame_ns, cmp_u64);
-		log_info("tui: %llu frames for %zu hosts, median %.3f ms, worst %.3f ms",
-			 (unsigned long long)t->frames, t->e->nhosts,
-			 (double)t->frame_ns[t->nframe_ns / 2] / 1e6,
-			 (double)t->frame_ns_max / 1e6);
+		tui_frame_stats(t, &p50, &p99, &max);
+		log_info("tui: %llu frames for %zu hosts, median %.3f ms, p99 %.3f ms, worst %.3f ms "
+			 "(median and p99 of the last %zu)",
+			 (unsigned long long)t->frames, t->e->nhosts, p50, p99, max, t->nframe_ns);
 	}
 	if (t->nkey_ns > 0) {
 		qsort(t->key_ns, t->nkey_ns, sizeof *t->key_ns, cmp_u64);
@@ -328,8 +370,14 @@ int tui_run(struct bmc_engine *e, const char *title)
 	t.panes = panes;
 	t.e = e;
 	obs.ctx = &t;
+	uv_timer_init(e->loop, &t.data_frame);
+	t.data_frame.data = &t;
 	engine_add_observer(t.e, &obs);
 	t.marked = xcalloc(t.e->nhosts ? t.e->nhosts : 1, 1);
+	t.host_temp = xcalloc(t.e->nhosts ? t.e->nhosts : 1, sizeof *t.host_temp);
+	t.host_watts = xcalloc(t.e->nhosts ? t.e->nhosts : 1, sizeof *t.host_watts);
+	for (i = 0; i < t.e->nhosts; i++)
+		t.host_temp[i] = t.host_watts[i] = NAN;
 	t.order_dirty = 1;
 	t.list_y = -1;
 	memset(t.col_x, -1, sizeof t.col_x);
@@ -388,11 +436,14 @@ int tui_run(struct bmc_engine *e, const char *title)
 	uv_close((uv_handle_t *)&t.sigwinch, NULL);
 	uv_close((uv_handle_t *)&t.redraw, NULL);
 	uv_close((uv_handle_t *)&t.tick, NULL);
+	uv_close((uv_handle_t *)&t.data_frame, NULL);
 	uv_run(e->loop, UV_RUN_DEFAULT);
 	for (i = 0; i < t.nlog; i++)
 		free(t.log[i]);
 	free(t.order);
 	free(t.marked);
+	free(t.host_temp);
+	free(t.host_watts);
 	free(t.targets);
 	filter_free(t.filt);
 	tui_cmdline_free(&t);
