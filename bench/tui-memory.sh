@@ -11,8 +11,8 @@
 # host's tabs), quits, and prints the peak RSS, the RSS per host and the
 # dashboard's own frame statistics from its log, against the issue's target:
 # 10,000 hosts after 10 minutes under 150 MB, frames under 10 ms.  Read the
-# frame figures knowing how the dashboard keeps them: the median is over its
-# first 4096 frames, the worst over all of them (wall time, so one frame
+# frame figures knowing how the dashboard keeps them: the median and p99 are
+# over its last 4096 frames, the worst over all of them (wall time, so one frame
 # preempted on a busy machine shows), and the key-to-screen figures come
 # from the keys typed at the end, a frame each, on the full fleet.
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
