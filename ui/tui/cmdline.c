@@ -351,6 +351,12 @@ static void c_graph(struct tui *t, char *args)
 	tui_graph_key_open(t, 'T');
 }
 
+static void c_wall(struct tui *t, char *args)
+{
+	(void)args;
+	tui_wall_open(t);
+}
+
 static void c_quit(struct tui *t, char *args)
 {
 	(void)args;
@@ -383,6 +389,7 @@ const struct tui_command tui_commands[] = {
 	{ "goto", "HOST", "move the cursor to a host", c_goto },
 	{ "relays", "", "list the VNC relays", c_relays },
 	{ "graph", "", "graph a sensor of the selected host (T)", c_graph },
+	{ "wall", "", "the screens of the marked (else shown) hosts as tiles (W)", c_wall },
 	{ "events", "[FILTER]", "the Events view (E), filtered: host: kind: to: acked:no", c_events },
 	{ "quit", "", "quit, as q", c_quit },
 	{ "help", "[COMMAND]", "a command's use, or the keys", c_help },

@@ -128,41 +128,7 @@ void pix_out_free(struct pix_out *o)
 	memset(o, 0, sizeof *o);
 }
 
-/* Scaling. */
-
-void pix_scale(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh)
-{
-	int x, y, c;
-
-	for (y = 0; y < dh; y++) {
-		int y0 = (int)((long)y * sh / dh), y1 = (int)((long)(y + 1) * sh / dh);
-
-		if (y1 <= y0)
-			y1 = y0 + 1;
-		for (x = 0; x < dw; x++) {
-			int x0 = (int)((long)x * sw / dw), x1 = (int)((long)(x + 1) * sw / dw);
-			unsigned long sum[3] = {0, 0, 0}, n = 0;
-			int yy, xx;
-
-			if (x1 <= x0)
-				x1 = x0 + 1;
-			/* A box larger than 8x8 is sampled on an 8x8 grid. */
-			for (yy = y0; yy < y1; yy += (y1 - y0 + 7) / 8)
-				for (xx = x0; xx < x1; xx += (x1 - x0 + 7) / 8) {
-					const uint8_t *p =
-					    src + ((size_t)yy * (size_t)sw + (size_t)xx) * 3;
-
-					sum[0] += p[0];
-					sum[1] += p[1];
-					sum[2] += p[2];
-					n++;
-				}
-			for (c = 0; c < 3; c++)
-				dst[((size_t)y * (size_t)dw + (size_t)x) * 3 + (size_t)c] =
-				    (uint8_t)(sum[c] / n);
-		}
-	}
-}
+/* Sizes (scaling is vnc_fb_scale()'s). */
 
 void pix_fit(int sw, int sh, int max_w, int max_h, int ystretch, int *w, int *h)
 {

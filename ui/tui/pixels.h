@@ -40,9 +40,6 @@ void pix_out_add(struct pix_out *o, const void *p, size_t n);
 void pix_out_printf(struct pix_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pix_out_free(struct pix_out *o);
 
-/* Scale src (sw x sh) into dst (dw x dh) by averaging each box of source
- * pixels. */
-void pix_scale(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh);
 /* The largest w x h inside max_w x max_h with the aspect of sw x sh, where a
  * unit of height is ystretch units of width (2 for cells of 1:2). */
 void pix_fit(int sw, int sh, int max_w, int max_h, int ystretch, int *w, int *h);
