@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,16 +346,32 @@ static int encode(struct tui_screen *sc, struct placed *p)
 	return 1;
 }
 
-static void write_all(const char *s, size_t len)
+/*
+ * Write to the terminal.  Its descriptor is non-blocking (the loop polls
+ * stdin, the same open terminal), so a large picture meets EAGAIN while
+ * the terminal reads: wait for it as curses does, up to a bound, and say
+ * whether everything went (if not, the picture is sent again next frame).
+ */
+static int write_all(const char *s, size_t len)
 {
+	uint64_t until = uv_hrtime() + 2000000000ull;
+
 	while (len > 0) {
 		ssize_t n = write(STDOUT_FILENO, s, len);
+		struct pollfd pfd = {STDOUT_FILENO, POLLOUT, 0};
 
-		if (n <= 0)
-			return;
-		s += n;
-		len -= (size_t)n;
+		if (n > 0) {
+			s += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (uv_hrtime() > until)
+			return -1;
+		poll(&pfd, 1, 100);
 	}
+	return 0;
 }
 
 static int placed_before(struct tui_screen *sc, const struct placed *p)
@@ -402,16 +420,20 @@ void tui_screen_after_refresh(struct tui *t)
 		}
 	}
 	if (o.len > 0) {
-		write_all("\0337", 2);
-		write_all(o.s, o.len);
-		write_all("\033[0m\0338", 6);
+		/* Cursor and colours saved around the pictures, for curses. */
+		pix_out_add(&o, "\033[0m\0338", 6);
+		if (write_all("\0337", 2) != 0 || write_all(o.s, o.len) != 0) {
+			write_all("\033[0m\0338", 6);
+			sc->force = 2; /* cut short: all of them again next frame */
+			tui_mark_dirty(t);
+		}
 		sc->frames_written++;
 	}
 	pix_out_free(&o);
 	memcpy(sc->before, sc->now, sc->nnow * sizeof sc->now[0]);
 	sc->nbefore = sc->nnow;
 	sc->nnow = 0;
-	sc->force = 0;
+	sc->force = sc->force == 2 ? 1 : 0;
 	/* The tab's client only while the tab is shown. */
 	if (!sc->tab_drawn && sc->tab != NULL) {
 		tui_shot_stop(sc->tab);
