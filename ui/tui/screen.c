@@ -52,6 +52,7 @@ struct placed {
 	struct tui_shot *sh;
 	unsigned id;
 	int y, x, rows, cols;
+	int pw, ph; /* the picture's pixels */
 	enum pix_method m;
 };
 
@@ -233,52 +234,59 @@ static void cell_pixels(int *cw, int *ch)
 	}
 }
 
-/* The cells a picture of fw x fh takes in rows x cols, by method. */
-static void cells_for(enum pix_method m, int fw, int fh, int rows, int cols, int *r, int *c)
+/*
+ * The cells a picture of fw x fh takes in rows x cols, by method, and the
+ * pixels it is drawn with: half-blocks have two square pixels a cell;
+ * kitty and sixel draw pixels, fitted with the cell's real size so the
+ * aspect holds whatever the font.
+ */
+static void cells_for(enum pix_method m, int fw, int fh, int rows, int cols, int *r, int *c,
+		      int *pw, int *ph)
 {
-	int w, h;
+	int cw, ch;
 
 	if (m == PIX_BLOCKS) {
-		pix_fit(fw, fh, cols, rows * 2, 1, &w, &h);
-		*c = w;
-		*r = h / 2 > 0 ? h / 2 : 1;
-	} else {
-		pix_fit(fw, fh, cols, rows, 2, c, r);
+		pix_fit(fw, fh, cols, rows * 2, 1, pw, ph);
+		*ph &= ~1;
+		if (*ph < 2)
+			*ph = 2;
+		*c = *pw;
+		*r = *ph / 2;
+		return;
 	}
+	cell_pixels(&cw, &ch);
+	pix_fit(fw, fh, cols * cw, rows * ch, 1, pw, ph);
+	*c = (*pw + cw - 1) / cw;
+	*r = (*ph + ch - 1) / ch;
 }
 
 /*
- * The picture's cells in curses' own screen: a character that is not blank
- * (an upper half-block, or a reversed space without UTF-8), the same each
- * frame.  Curses then never rewrites them while the picture stays, never
- * clears across them to tidy a neighbour, and repaints them itself when
- * the picture goes.
+ * The picture's cells in curses' own screen: a space in bold, which shows
+ * as nothing but is not blank to curses, the same each frame.  Curses then
+ * never rewrites them while the picture stays, never clears across them to
+ * tidy a neighbour (it would clear a blank run), and repaints them itself
+ * when the picture goes.
  */
 static void hold_cells(const struct placed *p)
 {
-	int r, c, utf8 = tui_utf8();
+	int r;
 
-	if (!utf8)
-		attron(A_REVERSE);
-	for (r = 0; r < p->rows; r++) {
-		move(p->y + r, p->x);
-		for (c = 0; c < p->cols; c++)
-			addstr(utf8 ? "\xe2\x96\x80" : " ");
-	}
-	if (!utf8)
-		attroff(A_REVERSE);
+	attron(A_BOLD);
+	for (r = 0; r < p->rows; r++)
+		mvhline(p->y + r, p->x, ' ', p->cols);
+	attroff(A_BOLD);
 }
 
 int tui_shot_place(struct tui *t, struct tui_shot *sh, int y, int x, int rows, int cols)
 {
 	struct tui_screen *sc = t->screen;
 	struct placed *p;
-	int r, c;
+	int r, c, pw, ph;
 
 	if (sc->method == PIX_NONE || !tui_shot_has_picture(sh) || rows < 1 || cols < 2 ||
 	    sc->nnow >= MAX_PLACED)
 		return 0;
-	cells_for(sc->method, sh->fw, sh->fh, rows, cols, &r, &c);
+	cells_for(sc->method, sh->fw, sh->fh, rows, cols, &r, &c, &pw, &ph);
 	p = &sc->now[sc->nnow++];
 	p->sh = sh;
 	p->id = sh->id;
@@ -286,6 +294,8 @@ int tui_shot_place(struct tui *t, struct tui_shot *sh, int y, int x, int rows, i
 	p->x = x;
 	p->rows = r;
 	p->cols = c;
+	p->pw = pw;
+	p->ph = ph;
 	p->m = sc->method;
 	if (is_cleared(curscr) || is_cleared(stdscr))
 		sc->force = 1;
@@ -304,25 +314,19 @@ static int encode(struct tui_screen *sc, struct placed *p)
 {
 	struct tui_shot *sh = p->sh;
 	uint64_t gen = vnc_screen_generation(sh->s);
-	int w, h, cw, ch;
+	int w, h;
 	uint8_t *pic;
 
 	if (sh->out.len > 0 && sh->out_gen == gen && sh->out_y == p->y && sh->out_x == p->x &&
 	    sh->out_rows == p->rows && sh->out_cols == p->cols)
 		return 0;
 	sh->out.len = 0;
-	if (p->m == PIX_BLOCKS) {
-		w = p->cols;
-		h = p->rows * 2;
-	} else {
-		cell_pixels(&cw, &ch);
-		w = p->cols * cw;
-		h = p->rows * ch;
-		if (p->m == PIX_KITTY && w > sh->fw) {
-			/* No need to send more pixels than there are. */
-			h = (int)((long)h * sh->fw / w);
-			w = sh->fw;
-		}
+	w = p->pw;
+	h = p->ph;
+	if (p->m == PIX_KITTY && w > sh->fw) {
+		/* No need to send more pixels than there are. */
+		h = (int)((long)h * sh->fw / w);
+		w = sh->fw;
 	}
 	if (w < 1 || h < 1)
 		return 0;
