@@ -198,6 +198,31 @@ like "LANG=C: the picture is spaces on 24-bit colours, no half-blocks" \
 	"$(screen_e | $CELLS ascii)" '^[0-9]{2,} nohalfblocks$'
 stop
 
+# A host whose BMC rejected the password (parked): its console is not
+# started, since a console behind a Redfish login would spend another
+# attempt of that password.
+BMCSIM=${BMCSIM:-$BUILDDIR/bmcsim}
+(umask 077 && echo right-password >"$T_TMP/pw.right" && echo wrong-password >"$T_TMP/pw.wrong")
+spawn "$BMCSIM" --count 1 --port 0 --password-file "$T_TMP/pw.right" --fleet-out "$T_TMP/sim.conf" \
+	--ready-file "$T_TMP/sim.ready" --max-seconds 600 >"$T_TMP/sim.log" 2>&1
+if wait_for 30 test -s "$T_TMP/sim.ready"; then
+	simport=$(sed -n 's/^ipmi-port = //p' "$T_TMP/sim.conf")
+	fleet blocks
+	printf '\n[host scrpark]\naddress = 127.0.0.1\nipmi-port = %s\npassword-file = %s\nvnc = rfb:127.0.0.1:%s\n' \
+		"$simport" "$T_TMP/pw.wrong" "$PORT_Y" >>"$T_TMP/fleet.conf"
+	start 80 24
+	see "scrpark: the BMC rejects the password (parked)" 'park 1'
+	keys End
+	keys Enter
+	keys 6
+	see "scrpark: the Screen tab says the credentials were rejected" 'rejected the credentials'
+	sleep 2
+	check "scrpark: no client at its console's peer" test "$(vncpeer_conns "$PORT_Y")" -eq 0
+	stop
+else
+	fail "bmcsim starts"; diag "$(cat "$T_TMP/sim.log")"
+fi
+
 # screen-graphics = none: no client at all.
 fleet none
 start 80 24

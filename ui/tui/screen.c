@@ -37,6 +37,7 @@ struct tui_shot {
 	size_t host;
 	struct vnc_screen *s; /* NULL once ended */
 	int abandoned;	      /* stopped by its owner: the end frees it */
+	int parked;	      /* not started: the host's credentials were rejected */
 	char msg[200];	      /* why it ended, or why it did not start */
 	int64_t updated_ms;   /* the last picture's wall time */
 	uint64_t started_ns, first_ns;
@@ -113,6 +114,14 @@ struct tui_shot *tui_shot_start(struct tui *t, struct bmc_host *h, unsigned refr
 	sh->host = h->index;
 	sh->id = ++t->screen->next_id;
 	sh->started_ns = uv_hrtime();
+	/* A console that logs in with the host's password would spend another
+	 * attempt of a password the BMC has rejected: not until r un-parks it. */
+	if (h->state == HOST_PARKED) {
+		sh->parked = 1;
+		snprintf(sh->msg, sizeof sh->msg,
+			 "the BMC rejected the credentials; r retries, then the screen shows");
+		return sh;
+	}
 	if (vnc_screen_start(&sh->s, h, NULL, refresh_ms, NULL, on_shot, sh, &err) != 0) {
 		sh->s = NULL;
 		snprintf(sh->msg, sizeof sh->msg, "%s", err != NULL ? err : "cannot start");
@@ -147,6 +156,11 @@ int tui_shot_has_picture(const struct tui_shot *sh)
 int tui_shot_ended(const struct tui_shot *sh)
 {
 	return sh->s == NULL;
+}
+
+int tui_shot_stale(const struct tui_shot *sh, const struct bmc_host *h)
+{
+	return sh->parked && h->state != HOST_PARKED;
 }
 
 const char *tui_shot_text(const struct tui_shot *sh, char *buf, size_t len)
@@ -455,7 +469,7 @@ int tui_screen_tab_draw(struct tui *t, const struct bmc_host *h, int y, int rows
 	int taken = 0;
 
 	sc->tab_drawn = 1;
-	if (sc->tab != NULL && tui_shot_host(sc->tab) != h->index) {
+	if (sc->tab != NULL && (tui_shot_host(sc->tab) != h->index || tui_shot_stale(sc->tab, h))) {
 		tui_shot_stop(sc->tab);
 		sc->tab = NULL;
 	}

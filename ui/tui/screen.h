@@ -28,6 +28,8 @@ int tui_shot_has_picture(const struct tui_shot *sh);
 const char *tui_shot_text(const struct tui_shot *sh, char *buf, size_t len);
 /* The client ended (an error, or the BMC closed): 1. */
 int tui_shot_ended(const struct tui_shot *sh);
+/* It never started because h was parked, and h is not any more: 1. */
+int tui_shot_stale(const struct tui_shot *sh, const struct bmc_host *h);
 
 /* The method chosen (screen-graphics, or detected), and its description
  * for a title line ("half-blocks, 24-bit, auto"). */

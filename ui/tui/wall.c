@@ -79,7 +79,8 @@ static void on_stagger(uv_timer_t *timer)
 	for (i = 0; i < per_page(w) && first + i < w->nhosts; i++) {
 		size_t host = w->hosts[first + i];
 
-		if (w->shot[i] != NULL && w->shot_host[i] == host)
+		if (w->shot[i] != NULL && w->shot_host[i] == host &&
+		    !tui_shot_stale(w->shot[i], &t->e->hosts[host]))
 			continue;
 		stop_shot(w, i);
 		w->shot[i] = tui_shot_start(t, &t->e->hosts[host], WALL_REFRESH_MS);
@@ -172,6 +173,8 @@ static void draw_tile(struct tui *t, struct tui_wall *w, size_t i, size_t pos, i
 	tui_set_color(t, pair, 0);
 	if (pos == w->sel)
 		attroff(A_REVERSE);
+	if (sh != NULL && tui_shot_stale(sh, h) && !uv_is_active((uv_handle_t *)&w->stagger))
+		uv_timer_start(&w->stagger, on_stagger, 0, WALL_STAGGER_MS);
 	if (sh != NULL)
 		taken = tui_shot_place(t, sh, y + 1, x, th - 2, tw - 1);
 	if (taken == 0) {
