@@ -332,25 +332,6 @@ static void wall_status(struct tui *t, char *buf, size_t len)
 	snprintf(buf + used, len - used, "wall %zu open  ", n);
 }
 
-static const struct {
-	const char *names, *help;
-} wall_keys[] = {
-    {"arrows h j k l", "move between the tiles"},
-    {"PgDn PgUp", "the next / previous page of tiles"},
-    {"Enter", "the VNC relay and viewer of the tile's host, as V"},
-    {"Esc q W", "leave the wall"},
-};
-
-static int wall_help_line(const struct tui *t, size_t i, const char **names, const char **help)
-{
-	(void)t;
-	if (i >= sizeof wall_keys / sizeof wall_keys[0])
-		return 0;
-	*names = wall_keys[i].names;
-	*help = wall_keys[i].help;
-	return 1;
-}
-
 const struct tui_pane_ops tui_wall_pane = {
     .init = wall_init,
     .free = wall_free,
@@ -359,6 +340,4 @@ const struct tui_pane_ops tui_wall_pane = {
     .input = wall_input,
     .status = wall_status,
     .close_all = wall_close_all,
-    .help_title = "The wall (W, :wall)",
-    .help_line = wall_help_line,
 };
