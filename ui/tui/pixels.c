@@ -45,7 +45,7 @@ static int env_set(const char *(*env)(const char *), const char *name)
 	return v != NULL && v[0] != '\0';
 }
 
-enum pix_method pix_detect(const char *(*env)(const char *name), int da1_sixel)
+enum pix_method pix_detect(const char *(*env)(const char *name))
 {
 	static const char *const sixel_terms[] = {"foot", "foot-extra", "mlterm", "contour",
 						  "xterm-sixel"};
@@ -59,37 +59,10 @@ enum pix_method pix_detect(const char *(*env)(const char *name), int da1_sixel)
 	    env_is(env, "TERM_PROGRAM", "WezTerm") || env_is(env, "TERM_PROGRAM", "ghostty") ||
 	    env_is(env, "TERM", "xterm-ghostty") || env_set(env, "KONSOLE_VERSION"))
 		return PIX_KITTY;
-	if (da1_sixel)
-		return PIX_SIXEL;
 	for (i = 0; term != NULL && i < sizeof sixel_terms / sizeof sixel_terms[0]; i++)
 		if (strcmp(term, sixel_terms[i]) == 0)
 			return PIX_SIXEL;
 	return PIX_BLOCKS;
-}
-
-int pix_da1_has_sixel(const char *a, size_t len)
-{
-	size_t i = 0;
-	long v = 0;
-	int digits = 0;
-
-	/* CSI ? Ps ; Ps ... c */
-	while (i < len && a[i] != '?')
-		i++;
-	for (i++; i < len; i++) {
-		if (a[i] >= '0' && a[i] <= '9') {
-			v = v * 10 + (a[i] - '0');
-			digits = 1;
-			continue;
-		}
-		if (digits && v == 4)
-			return 1;
-		if (a[i] != ';')
-			return 0;
-		v = 0;
-		digits = 0;
-	}
-	return 0;
 }
 
 /* The byte string. */

@@ -24,12 +24,11 @@ int pix_method_parse(const char *s);
  * What auto means here, from the environment (getenv-like lookup, so a
  * test can pass its own): kitty in kitty, WezTerm, Ghostty and Konsole;
  * half-blocks inside tmux (passthrough is unreliable) and everywhere else,
- * sixel in terminals known for it (foot, mlterm, contour) or when
- * da1_sixel says the terminal answered DA1 with attribute 4.
+ * sixel in terminals known for it by TERM (foot, mlterm, contour).  The
+ * terminal is not asked (DA1): its answer could arrive after a timeout,
+ * among the keys curses reads.
  */
-enum pix_method pix_detect(const char *(*env)(const char *name), int da1_sixel);
-/* A DA1 answer ("\033[?62;4;22c") lists attribute 4 (sixel): 1, else 0. */
-int pix_da1_has_sixel(const char *answer, size_t len);
+enum pix_method pix_detect(const char *(*env)(const char *name));
 
 /* A growing byte string. */
 struct pix_out {

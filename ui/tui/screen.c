@@ -204,7 +204,7 @@ static void choose_method(struct tui *t, struct tui_screen *sc)
 	int chosen = t->e->fleet != NULL ? t->e->fleet->screen_graphics : PIX_AUTO;
 	static const char *const mode_names[] = {"24-bit", "256 colours", "ASCII"};
 
-	sc->method = chosen == PIX_AUTO ? pix_detect(env_lookup, 0) : (enum pix_method)chosen;
+	sc->method = chosen == PIX_AUTO ? pix_detect(env_lookup) : (enum pix_method)chosen;
 	sc->mode = blocks_mode(t);
 	if (sc->method == PIX_BLOCKS)
 		snprintf(sc->method_text, sizeof sc->method_text, "%s, %s%s",
