@@ -188,6 +188,25 @@ see ":wall: the marked hosts only" 'WALL +2 hosts \(marked\)'
 keys Escape
 stop
 
+# Pages: at 80x20 two tiles a page; only the page's tiles have a client.
+start 80 20
+keys W
+see "80x20 wall: two tiles a page, page 1 of 2" 'WALL +4 hosts \(shown\) +page 1/2'
+see "80x20 wall: scrb's tile on page 1" ' scrb +unknown'
+check "80x20 wall: page 1 has clients at both peers" \
+	wait_for 20 sh -c "[ \$(ss -Htn state established '( dport = :$PORT_Y )' | grep -c .) -eq 1 ]"
+keys NPage
+see "80x20 wall: PgDn shows page 2 of 2" 'WALL +4 hosts \(shown\) +page 2/2'
+see "80x20 wall: scrc's tile on page 2" ' scrc +unknown'
+check "80x20 wall: page 1's tiles closed their clients (none at scrb's peer)" \
+	wait_for 20 sh -c "[ \$(ss -Htn state established '( dport = :$PORT_Y )' | grep -c .) -eq 0 ]"
+check "80x20 wall: one client for page 2 (scrc; scrnone has no console)" \
+	wait_for 20 sh -c "[ \$(ss -Htn state established '( dport = :$PORT_Q )' | grep -c .) -eq 1 ]"
+keys PPage
+see "80x20 wall: PgUp goes back to page 1" 'page 1/2'
+keys Escape
+stop
+
 # Without UTF-8: no half-blocks, spaces on the colours.
 start 80 24 LANG=C LC_ALL=C
 keys Enter
