@@ -22,36 +22,10 @@ PORT_Q=$VNC_PORT
 vncpeer_start 640x480 "$T_TMP/ym.png" || skip_all "a second x11vnc does not start"
 PORT_Y=$VNC_PORT
 
-# Hosts whose IPMI never answers (nothing listens on their port): the pictures do
-# not need it.  scrnone has no graphical console.
-nothing=$(free_port udp)
+# Hosts whose IPMI never answers (nothing listens on their port): the
+# pictures do not need it.  scrnone has no graphical console.
 fleet() {
-	cat >"$T_TMP/fleet.conf" <<EOT
-[defaults]
-protocol = ipmi
-user = admin
-ipmi-port = $nothing
-timeout = 300ms
-retries = 1
-screen-graphics = $1
-
-[host scra]
-address = 127.0.0.11
-vnc = rfb:127.0.0.1:$PORT_Q
-
-[host scrb]
-address = 127.0.0.12
-vnc = rfb:127.0.0.1:$PORT_Y
-
-[host scrc]
-address = 127.0.0.13
-vnc = rfb:127.0.0.1:$PORT_Q
-
-[host scrnone]
-address = 127.0.0.14
-vnc = none
-EOT
-	chmod 600 "$T_TMP/fleet.conf"
+	vncpeer_fleet "$T_TMP/fleet.conf" "$1" scra="$PORT_Q" scrb="$PORT_Y" scrc="$PORT_Q" scrnone=none
 }
 
 sock="$T_TMP/tmux.sock"

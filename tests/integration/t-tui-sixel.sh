@@ -13,25 +13,7 @@ need Xvfb x11vnc xterm xdotool import convert display xdpyinfo
 vncpeer_quadrants 640x480 "$T_TMP/quad.png" '#ff0000' '#00ff00' '#0000ff' '#ffffff' ||
 	skip_all "ImageMagick cannot draw"
 vncpeer_start 640x480 "$T_TMP/quad.png" || skip_all "x11vnc on Xvfb does not start"
-nothing=$(free_port udp)
-cat >"$T_TMP/fleet.conf" <<EOT
-[defaults]
-protocol = ipmi
-user = admin
-ipmi-port = $nothing
-timeout = 300ms
-retries = 1
-screen-graphics = sixel
-
-[host sxa]
-address = 127.0.0.11
-vnc = rfb:127.0.0.1:$VNC_PORT
-
-[host sxb]
-address = 127.0.0.12
-vnc = rfb:127.0.0.1:$VNC_PORT
-EOT
-chmod 600 "$T_TMP/fleet.conf"
+vncpeer_fleet "$T_TMP/fleet.conf" sixel sxa="$VNC_PORT" sxb="$VNC_PORT"
 
 # The terminal: xterm 100x30 at the top left of its own X screen.
 vncpeer_xvfb 1024x768 || skip_all "a second Xvfb does not start"

@@ -36,3 +36,23 @@ vncpeer_start() {
 vncpeer_conns() {
 	ss -Htn state established "( dport = :$1 )" 2>/dev/null | grep -c .
 }
+
+# vncpeer_fleet FILE METHOD NAME=PORT...: a fleet file of hosts used for
+# their graphical consoles alone (their IPMI port answers nothing), at
+# 127.0.0.11 on, with screen-graphics = METHOD; NAME=none has no console.
+vncpeer_fleet() {
+	local f=$1 m=$2 i=11 h vnc
+	shift 2
+	[ -n "${VNCPEER_NOTHING:-}" ] || VNCPEER_NOTHING=$(free_port udp)
+	{
+		printf '[defaults]\nprotocol = ipmi\nuser = admin\nipmi-port = %s\n' "$VNCPEER_NOTHING"
+		printf 'timeout = 300ms\nretries = 1\nscreen-graphics = %s\n' "$m"
+		for h in "$@"; do
+			vnc="rfb:127.0.0.1:${h#*=}"
+			[ "${h#*=}" = none ] && vnc=none
+			printf '\n[host %s]\naddress = 127.0.0.%d\nvnc = %s\n' "${h%%=*}" "$i" "$vnc"
+			i=$((i + 1))
+		done
+	} >"$f"
+	chmod 600 "$f"
+}
