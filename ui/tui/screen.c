@@ -392,22 +392,13 @@ static int write_all(const char *s, size_t len)
 	return 0;
 }
 
-static int placed_before(struct tui_screen *sc, const struct placed *p)
+/* p is among the n placements of list: 1. */
+static int placed_in(const struct placed *list, size_t n, const struct placed *p)
 {
 	size_t i;
 
-	for (i = 0; i < sc->nbefore; i++)
-		if (same_place(&sc->before[i], p))
-			return 1;
-	return 0;
-}
-
-static int placed_now(struct tui_screen *sc, const struct placed *p)
-{
-	size_t i;
-
-	for (i = 0; i < sc->nnow; i++)
-		if (same_place(&sc->now[i], p))
+	for (i = 0; i < n; i++)
+		if (same_place(&list[i], p))
 			return 1;
 	return 0;
 }
@@ -425,14 +416,14 @@ void tui_screen_after_refresh(struct tui *t)
 		sc->nnow = 0;
 	/* Kitty pictures gone or moved: deleted (curses repaints the cells of the others). */
 	for (i = 0; i < sc->nbefore; i++)
-		if (sc->before[i].m == PIX_KITTY && !placed_now(sc, &sc->before[i]))
+		if (sc->before[i].m == PIX_KITTY && !placed_in(sc->now, sc->nnow, &sc->before[i]))
 			pix_kitty_delete(&o, sc->before[i].id);
 	for (i = 0; i < sc->nnow; i++) {
 		struct placed *p = &sc->now[i];
 		int changed = encode(sc, p);
 
-		if (changed || sc->force || !placed_before(sc, p)) {
-			if (p->m == PIX_KITTY && placed_before(sc, p))
+		if (changed || sc->force || !placed_in(sc->before, sc->nbefore, p)) {
+			if (p->m == PIX_KITTY && placed_in(sc->before, sc->nbefore, p))
 				pix_kitty_delete(&o, p->id);
 			pix_out_add(&o, p->sh->out.s, p->sh->out.len);
 		}
