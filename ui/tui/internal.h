@@ -5,7 +5,8 @@
  * the dispatch to the panes), tui/list.c (the host list), tui/detail.c (the
  * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c
  * over tui/console-list.c, tui/terminal.c and tui/scrollback.c: serial
- * consoles; tui/vnc.c: VNC viewers), tui/keys.c (the key table, actions and
+ * consoles; tui/vnc.c: VNC viewers; tui/screen.c and tui/wall.c, over
+ * tui/pixels.c: graphical consoles as pictures), tui/keys.c (the key table, actions and
  * dialogs) and tui/tui.c (the loop glue, on top).
  *
  * A file calls only the files below it; the core reaches the panes through
