@@ -31,6 +31,9 @@
 
 #define TAB_REFRESH_MS 3000
 #define MAX_PLACED     64
+/* A lean shot's own copy at most this size (a wall tile is smaller). */
+#define LEAN_W 400
+#define LEAN_H 300
 
 struct tui_shot {
 	struct tui *t;
@@ -38,8 +41,11 @@ struct tui_shot {
 	struct vnc_screen *s; /* NULL once ended */
 	int abandoned;	      /* stopped by its owner: the end frees it */
 	int parked;	      /* not started: the host's credentials were rejected */
-	char msg[200];	      /* why it ended, or why it did not start */
-	int64_t updated_ms;   /* the last picture's wall time */
+	int lean;	      /* the client keeps no picture: copy holds a small one */
+	uint8_t *copy;
+	int cw, ch;
+	char msg[200];	    /* why it ended, or why it did not start */
+	int64_t updated_ms; /* the last picture's wall time */
 	uint64_t started_ns, first_ns;
 	int fw, fh; /* the screen's size */
 	unsigned id;
@@ -82,6 +88,7 @@ static void on_shot(struct vnc_screen *s, enum vnc_screen_event ev, int status, 
 		sh->s = NULL;
 		if (sh->abandoned) {
 			pix_out_free(&sh->out);
+			free(sh->copy);
 			free(sh);
 			return;
 		}
@@ -101,11 +108,17 @@ static void on_shot(struct vnc_screen *s, enum vnc_screen_event ev, int status, 
 	}
 	sh->fw = fb->w;
 	sh->fh = fb->h;
+	if (sh->lean) {
+		/* The client frees its picture after this: keep a tile's worth. */
+		pix_fit(fb->w, fb->h, LEAN_W, LEAN_H, 1, &sh->cw, &sh->ch);
+		sh->copy = xrealloc(sh->copy, (size_t)sh->cw * (size_t)sh->ch * 3);
+		vnc_screen_scale(s, sh->copy, sh->cw, sh->ch);
+	}
 	sh->updated_ms = engine_wall_ms();
 	tui_mark_dirty(sh->t);
 }
 
-struct tui_shot *tui_shot_start(struct tui *t, struct bmc_host *h, unsigned refresh_ms)
+struct tui_shot *tui_shot_start(struct tui *t, struct bmc_host *h, unsigned refresh_ms, int lean)
 {
 	struct tui_shot *sh = xcalloc(1, sizeof *sh);
 	char *err = NULL;
@@ -126,7 +139,10 @@ struct tui_shot *tui_shot_start(struct tui *t, struct bmc_host *h, unsigned refr
 		sh->s = NULL;
 		snprintf(sh->msg, sizeof sh->msg, "%s", err != NULL ? err : "cannot start");
 		free(err);
+		return sh;
 	}
+	sh->lean = lean;
+	vnc_screen_set_lean(sh->s, lean);
 	return sh;
 }
 
@@ -140,6 +156,7 @@ void tui_shot_stop(struct tui_shot *sh)
 		return;
 	}
 	pix_out_free(&sh->out);
+	free(sh->copy);
 	free(sh);
 }
 
@@ -150,7 +167,7 @@ size_t tui_shot_host(const struct tui_shot *sh)
 
 int tui_shot_has_picture(const struct tui_shot *sh)
 {
-	return sh->s != NULL && vnc_screen_generation(sh->s) > 0;
+	return sh->s != NULL && vnc_screen_generation(sh->s) > 0 && (!sh->lean || sh->copy != NULL);
 }
 
 int tui_shot_ended(const struct tui_shot *sh)
@@ -345,7 +362,13 @@ static int encode(struct tui_screen *sc, struct placed *p)
 	if (w < 1 || h < 1)
 		return 0;
 	pic = xmalloc((size_t)w * (size_t)h * 3);
-	vnc_screen_scale(sh->s, pic, w, h);
+	if (sh->lean) {
+		struct vnc_fb small = {.w = sh->cw, .h = sh->ch, .rgb = sh->copy};
+
+		vnc_fb_scale(&small, pic, w, h);
+	} else {
+		vnc_screen_scale(sh->s, pic, w, h);
+	}
 	if (p->m == PIX_BLOCKS) {
 		pix_blocks(&sh->out, pic, w, h, p->y + 1, p->x + 1, sc->mode);
 	} else {
@@ -465,7 +488,7 @@ int tui_screen_tab_draw(struct tui *t, const struct bmc_host *h, int y, int rows
 		sc->tab = NULL;
 	}
 	if (sc->tab == NULL && sc->method != PIX_NONE)
-		sc->tab = tui_shot_start(t, &t->e->hosts[h->index], TAB_REFRESH_MS);
+		sc->tab = tui_shot_start(t, &t->e->hosts[h->index], TAB_REFRESH_MS, 0);
 	tui_set_color(t, PAIR_TITLE, 1);
 	mvprintw(y, 1, "SCREEN  via %s", sc->method_text);
 	tui_set_color(t, PAIR_TITLE, 0);

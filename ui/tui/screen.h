@@ -17,8 +17,10 @@
 struct tui_shot;
 
 /* Start watching h's screen, a picture every refresh_ms.  Never NULL: a
- * console that cannot start says why in tui_shot_text(). */
-struct tui_shot *tui_shot_start(struct tui *t, struct bmc_host *h, unsigned refresh_ms);
+ * console that cannot start says why in tui_shot_text().  lean: keep only
+ * a small copy between refreshes, each a whole picture (vnc_screen_set_lean):
+ * the wall's many tiles. */
+struct tui_shot *tui_shot_start(struct tui *t, struct bmc_host *h, unsigned refresh_ms, int lean);
 /* Stop it; sh is gone after this (its client ends on the loop). */
 void tui_shot_stop(struct tui_shot *sh);
 size_t tui_shot_host(const struct tui_shot *sh);

@@ -83,7 +83,7 @@ static void on_stagger(uv_timer_t *timer)
 		    !tui_shot_stale(w->shot[i], &t->e->hosts[host]))
 			continue;
 		stop_shot(w, i);
-		w->shot[i] = tui_shot_start(t, &t->e->hosts[host], WALL_REFRESH_MS);
+		w->shot[i] = tui_shot_start(t, &t->e->hosts[host], WALL_REFRESH_MS, 1);
 		w->shot_host[i] = host;
 		tui_mark_dirty(t);
 		return;
