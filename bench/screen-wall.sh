@@ -11,7 +11,9 @@
 # it to all 16 hosts of the fleet (16 connections to one server: a server a
 # tile would measure 16 x11vnc processes, not bmctop).  Half of the time
 # the screen is redrawn whole every 5 s (two pictures in turn), so each
-# tile's refresh carries a full update; the other half it is still.  The
+# tile's refresh carries a full update; the other half it is still (the
+# wall asks each tile for a whole picture anyway: its clients are lean,
+# vnc_screen_set_lean, keeping no framebuffer between refreshes).  The
 # real binary runs in tmux at 200x60 (a 4x4 wall) with screen-graphics =
 # blocks: first the dashboard alone, then the wall, each measured over
 # SECONDS from /proc (CPU as % of one core: utime + stime; RSS and its
