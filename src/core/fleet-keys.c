@@ -577,6 +577,20 @@ static const char *apply_alert_bell(struct host_config *hc, const char *v, struc
 	return NULL;
 }
 
+static const char *apply_screen_graphics(struct host_config *hc, const char *v, struct fleet *f)
+{
+	static const char *const names[] = { "auto", "kitty", "sixel", "blocks", "none" };
+	size_t i;
+
+	(void)hc;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(v, names[i]) == 0) {
+			f->screen_graphics = (int)i;
+			return NULL;
+		}
+	return "auto, kitty, sixel, blocks or none";
+}
+
 static const struct fleet_key fleet_keys[] = {
 	{ "address", apply_address, SCOPE_HOST },
 	{ "user", apply_user, SCOPE_ANY },
@@ -616,6 +630,7 @@ static const struct fleet_key fleet_keys[] = {
 	{ "alert-on", apply_alert_on, SCOPE_DEFAULTS },
 	{ "alert-interval", apply_alert_interval, SCOPE_DEFAULTS },
 	{ "alert-bell", apply_alert_bell, SCOPE_DEFAULTS },
+	{ "screen-graphics", apply_screen_graphics, SCOPE_DEFAULTS },
 };
 
 #define NKEYS (sizeof fleet_keys / sizeof fleet_keys[0])

@@ -93,6 +93,9 @@ struct fleet {
 	unsigned alert_on;
 	uint64_t alert_interval_ms;
 	int alert_bell;
+	/* screen-graphics = auto|kitty|sixel|blocks|none: 0..4 in that order
+	 * (the dashboard's Screen tab and wall, tui/pixels.h). */
+	int screen_graphics;
 };
 
 /* alert-on = names (bmctop.conf(5)). */

@@ -62,6 +62,7 @@ struct vnc_screen {
 	int32_t encs[MAX_ENCS];
 	int nenc;
 	unsigned refresh_ms;
+	int lean; /* no picture kept between refreshes (vnc_screen_set_lean) */
 	unsigned rects_left;
 	int update_pixels;
 	struct vnc_rect rect;
@@ -185,10 +186,29 @@ static void request_update(struct vnc_screen *s, int incremental)
 	send_bytes(s, m, sizeof m);
 }
 
+/* A lean client's picture again, black, before an update: 0 or -1. */
+static int picture_back(struct vnc_screen *s)
+{
+	if (s->fb.rgb != NULL)
+		return 0;
+	if (vnc_fb_resize(&s->fb, s->fb.w, s->fb.h) != 0) {
+		screen_end(s, BMC_EPROTO, "the console's screen size %dx%d is not one bmctop takes",
+			   s->fb.w, s->fb.h);
+		return -1;
+	}
+	return 0;
+}
+
 static void on_refresh(uv_timer_t *t)
 {
 	struct vnc_screen *s = t->data;
 
+	/* A lean client has no picture to update: a whole one. */
+	if (s->lean) {
+		if (picture_back(s) == 0)
+			request_update(s, 0);
+		return;
+	}
 	request_update(s, 1);
 }
 
@@ -277,6 +297,10 @@ static void update_done(struct vnc_screen *s)
 		s->cb(s, VNC_SCREEN_CHANGED, 0, NULL, s->arg);
 		if (s->ending)
 			return;
+		if (s->lean) {
+			free(s->fb.rgb);
+			s->fb.rgb = NULL;
+		}
 	}
 	if (s->refresh_ms > 0)
 		uv_timer_start(&s->timer, on_refresh, s->refresh_ms, 0);
@@ -353,6 +377,8 @@ static int message(struct vnc_screen *s, const uint8_t *p, size_t n, size_t *use
 		if (n < 4)
 			return 0;
 		*used = 4;
+		if (picture_back(s) != 0)
+			return -1;
 		s->rects_left = (unsigned)(p[2] << 8 | p[3]);
 		s->update_pixels = 0;
 		s->stage = ST_RECT_HDR;
@@ -627,9 +653,14 @@ void vnc_screen_stop(struct vnc_screen *s)
 	screen_end(s, BMC_ECANCELED, "stopped");
 }
 
+void vnc_screen_set_lean(struct vnc_screen *s, int lean)
+{
+	s->lean = lean;
+}
+
 const struct vnc_fb *vnc_screen_fb(const struct vnc_screen *s)
 {
-	return s->have_fb ? &s->fb : NULL;
+	return s->have_fb && s->fb.rgb != NULL ? &s->fb : NULL;
 }
 
 uint64_t vnc_screen_generation(const struct vnc_screen *s)
@@ -639,7 +670,7 @@ uint64_t vnc_screen_generation(const struct vnc_screen *s)
 
 int vnc_screen_scale(const struct vnc_screen *s, uint8_t *out, int w, int h)
 {
-	if (s->generation == 0 || w <= 0 || h <= 0)
+	if (s->generation == 0 || s->fb.rgb == NULL || w <= 0 || h <= 0)
 		return -1;
 	vnc_fb_scale(&s->fb, out, w, h);
 	return 0;

@@ -50,7 +50,16 @@ int vnc_screen_start(struct vnc_screen **out, struct bmc_host *h, struct vnc_tar
 /* End it: VNC_SCREEN_ENDED follows from the loop with BMC_ECANCELED. */
 void vnc_screen_stop(struct vnc_screen *s);
 
-/* The picture so far (RGB888), or NULL before the server's first answer. */
+/*
+ * Keep no picture between refreshes, for many small pictures at once (the
+ * dashboard's wall): each refresh asks for a whole picture into a new
+ * framebuffer, freed again after VNC_SCREEN_CHANGED, so the callback takes
+ * what it needs then (vnc_screen_scale).  Costs a whole picture's decoding
+ * a refresh instead of a framebuffer's memory.
+ */
+void vnc_screen_set_lean(struct vnc_screen *s, int lean);
+/* The picture so far (RGB888), or NULL before the server's first answer
+ * (and, when lean, outside VNC_SCREEN_CHANGED). */
 const struct vnc_fb *vnc_screen_fb(const struct vnc_screen *s);
 /* Complete updates with pixels so far (0: no picture yet). */
 uint64_t vnc_screen_generation(const struct vnc_screen *s);

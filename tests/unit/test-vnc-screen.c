@@ -2,7 +2,8 @@
  * unit/test-vnc-screen.c - vnc/rfbclient.c's contract for the Screen tab:
  * a whole picture first, then incremental requests every refresh_ms, a
  * VNC_SCREEN_CHANGED per update with pixels, and nothing sent but
- * ClientInit, SetPixelFormat, SetEncodings and FramebufferUpdateRequest.
+ * ClientInit, SetPixelFormat, SetEncodings and FramebufferUpdateRequest;
+ * and lean (the wall's tiles): whole pictures only, none kept between.
  * The server is a scripted RFB 3.8 server on the same loop (loopback).
  */
 #include "config.h"
@@ -19,7 +20,7 @@
 
 struct srv {
 	uv_tcp_t listener, conn;
-	int port, stage, requests, incremental, bad_type, ended, changes, status;
+	int port, stage, requests, incremental, bad_type, ended, changes, status, lean;
 	uint8_t in[4096];
 	size_t len;
 	struct vnc_screen *s;
@@ -163,7 +164,8 @@ static void on_screen(struct vnc_screen *s, enum vnc_screen_event ev, int status
 		ASSERT_MEMEQ(fb->rgb + (8 * 8 - 1) * 3, "\xff\x00\x00", 3);
 	if (v->changes == 2) {
 		ASSERT_EQ(vnc_screen_generation(s), 2);
-		ASSERT_MEMEQ(fb->rgb + 3, "\xff\x00\x00", 3); /* (1,0) untouched */
+		/* (1,0) untouched; lean: a new picture, black where the server drew nothing */
+		ASSERT_MEMEQ(fb->rgb + 3, v->lean ? "\x00\x00\x00" : "\xff\x00\x00", 3);
 		vnc_screen_stop(s);
 	}
 }
@@ -176,7 +178,7 @@ static void shut(struct bmc_engine *e)
 {
 }
 
-TEST(vnc_screen_refreshes_incrementally_and_reads_only)
+static void run(int lean)
 {
 	static struct srv v;
 	uv_loop_t loop;
@@ -191,6 +193,7 @@ TEST(vnc_screen_refreshes_incrementally_and_reads_only)
 	char *saved = old ? strdup(old) : NULL;
 
 	memset(&v, 0, sizeof v);
+	v.lean = lean;
 	snprintf(state, sizeof state, "%s/state", test_tmpdir());
 	setenv("XDG_STATE_HOME", state, 1); /* the relay's password file */
 	uv_loop_init(&loop);
@@ -208,6 +211,7 @@ TEST(vnc_screen_refreshes_incrementally_and_reads_only)
 		test_fail(__FILE__, __LINE__, "%s", err);
 	engine_init(&e, &loop, &f, NULL);
 	ASSERT_EQ(vnc_screen_start(&v.s, &e.hosts[0], NULL, 10, "raw", on_screen, &v, &err), 0);
+	vnc_screen_set_lean(v.s, lean);
 	for (i = 0; i < 20000 && !v.ended; i++)
 		uv_run(&loop, UV_RUN_ONCE);
 	ASSERT(v.ended);
@@ -215,8 +219,9 @@ TEST(vnc_screen_refreshes_incrementally_and_reads_only)
 	ASSERT_EQ(v.changes, 2);
 	ASSERT_MEMEQ(v.last_pixel, "\x00\x00\xff", 3);
 	ASSERT(v.requests >= 2);
-	ASSERT_EQ(v.incremental, v.requests - 1); /* all but the first */
-	ASSERT_EQ(v.bad_type, 0);		  /* no key, pointer or cut text */
+	/* All but the first are incremental; lean: none is. */
+	ASSERT_EQ(v.incremental, lean ? 0 : v.requests - 1);
+	ASSERT_EQ(v.bad_type, 0); /* no key, pointer or cut text */
 	uv_close((uv_handle_t *)&v.listener, closed);
 	if (v.stage > 0)
 		uv_close((uv_handle_t *)&v.conn, closed);
@@ -230,4 +235,14 @@ TEST(vnc_screen_refreshes_incrementally_and_reads_only)
 	else
 		unsetenv("XDG_STATE_HOME");
 	free(saved);
+}
+
+TEST(vnc_screen_refreshes_incrementally_and_reads_only)
+{
+	run(0);
+}
+
+TEST(vnc_screen_lean_asks_whole_pictures_and_keeps_none)
+{
+	run(1);
 }

@@ -374,6 +374,12 @@ static void c_stats(struct tui *t, char *args)
 	log_info("tui: %s", t->status);
 }
 
+static void c_wall(struct tui *t, char *args)
+{
+	(void)args;
+	tui_wall_open(t);
+}
+
 static void c_quit(struct tui *t, char *args)
 {
 	(void)args;
@@ -406,6 +412,7 @@ const struct tui_command tui_commands[] = {
 	{ "goto", "HOST", "move the cursor to a host", c_goto },
 	{ "relays", "", "list the VNC relays", c_relays },
 	{ "graph", "[HOST]", "graph a host's temperatures, fans, power (T)", c_graph },
+	{ "wall", "", "the screens of the marked (else shown) hosts as tiles (W)", c_wall },
 	{ "events", "[FILTER]", "the Events view (E), filtered: host: kind: to: acked:no", c_events },
 	{ "stats", "", "frame times: median, p99, worst (also to the log)", c_stats },
 	{ "quit", "", "quit, as q", c_quit },

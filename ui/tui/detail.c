@@ -1,8 +1,8 @@
 /*
  * tui/detail.c - the selected host in tabs: sensors, power, events,
- * inventory, console.  Each tab is a list of lines drawn from the host's
+ * inventory, console, screen.  Each tab is a list of lines drawn from the host's
  * last readings; nothing here waits on the BMC.  The console tab is the
- * console pane's (its draw_host operation).
+ * console pane's (its draw_host operation), the screen tab tui/screen.c's.
  */
 #include "config.h"
 
@@ -15,8 +15,8 @@
 #include "tui/graph.h"
 #include "tui/internal.h"
 
-static const char *const tab_names[TAB__MAX] = { "Sensors", "Power", "Events", "Inventory",
-						 "Console" };
+static const char *const tab_names[TAB__MAX] = { "Sensors",   "Power",   "Events",
+						 "Inventory", "Console", "Screen" };
 
 /* The tab bar: " 1 Sensors  2 Power ..." */
 static int tab_x(int i)
@@ -211,6 +211,7 @@ static const tab_draw_fn tabs[TAB__MAX] = {
 	[TAB_EVENTS] = draw_events,
 	[TAB_INVENTORY] = draw_inventory,
 	[TAB_CONSOLE] = NULL,
+	[TAB_SCREEN] = tui_screen_tab_draw,
 };
 
 void tui_detail_draw(struct tui *t, int y0, int rows)

@@ -5,7 +5,8 @@
  * the dispatch to the panes), tui/list.c (the host list), tui/detail.c (the
  * detail tabs), the panes behind their tui_pane_ops tables (tui/console.c
  * over tui/console-list.c, tui/terminal.c and tui/scrollback.c: serial
- * consoles; tui/vnc.c: VNC viewers), tui/keys.c (the key table, actions and
+ * consoles; tui/vnc.c: VNC viewers; tui/screen.c and tui/wall.c, over
+ * tui/pixels.c: graphical consoles as pictures), tui/keys.c (the key table, actions and
  * dialogs) and tui/tui.c (the loop glue, on top).
  *
  * A file calls only the files below it; the core reaches the panes through
@@ -74,7 +75,15 @@ enum tui_dialog {
 	DIALOG_RELAYS /* the VNC relays (tui/vnc.c) */
 };
 enum tui_sort { SORT_NAME, SORT_HEALTH, SORT_TEMP, SORT_POWER, SORT__MAX };
-enum tui_tab { TAB_SENSORS, TAB_POWER, TAB_EVENTS, TAB_INVENTORY, TAB_CONSOLE, TAB__MAX };
+enum tui_tab {
+	TAB_SENSORS,
+	TAB_POWER,
+	TAB_EVENTS,
+	TAB_INVENTORY,
+	TAB_CONSOLE,
+	TAB_SCREEN, /* the graphical console as a picture (tui/screen.c) */
+	TAB__MAX
+};
 
 /* What a confirmed action does. */
 enum tui_action_kind { ACT_POWER, ACT_BOOT, ACT_IDENTIFY, ACT_RETRY };
@@ -225,6 +234,8 @@ struct tui {
 	struct tui_cmdline *cmd; /* command mode (tui/cmdline.c) */
 	struct tui_events *events; /* the Events view (tui/events-view.c) */
 	struct tui_graph_view *graph; /* the graph view (tui/graph-view.c) */
+	struct tui_screen *screen;    /* the Screen tab and pictures (tui/screen.c) */
+	struct tui_wall *wall;	      /* the wall (tui/wall.c) */
 };
 
 /* Above this many hosts, a bulk action is confirmed by typing the count. */
@@ -320,8 +331,17 @@ void tui_frame_stats(const struct tui *t, double *p50, double *p99, double *max)
 /* The Sensors tab's sparkline of s: its last hour in w cells. */
 const char *tui_sensor_spark(struct tui *t, const struct bmc_host *h, const struct bmc_sensor *s,
 			     int w, char *buf, size_t len);
-/* The list of VNC relays, where one can be stopped (W, and :relays). */
+/* The list of VNC relays, where one can be stopped (w, and :relays). */
 void tui_vnc_list_dialog(struct tui *t);
+extern const struct tui_pane_ops tui_screen_pane; /* tui/screen.c */
+/* The Screen tab of h at y (tui/detail.c's tab table). */
+int tui_screen_tab_draw(struct tui *t, const struct bmc_host *h, int y, int rows);
+/* After curses' refresh: write the frame's pictures (tui/tui.c's draw). */
+void tui_screen_after_refresh(struct tui *t);
+extern const struct tui_pane_ops tui_wall_pane; /* tui/wall.c */
+/* The wall of the marked (else shown) hosts' screens (W, :wall). */
+void tui_wall_open(struct tui *t);
+void tui_wall_key_open(struct tui *t, int key);
 
 /* tui/keys.c */
 /* A key read from the terminal (is_code: a KEY_* code, else a character,

@@ -244,6 +244,7 @@ static void draw(struct tui *t)
 		curs_set(0);
 	}
 	refresh();
+	tui_screen_after_refresh(t); /* pictures go over what curses drew */
 	ns = uv_hrtime() - start;
 	t->frames++;
 	t->frame_ns_total += ns;
@@ -349,7 +350,8 @@ static void log_frame_stats(struct tui *t)
 
 /* In this order: the way out closes the VNC viewers, then the consoles. */
 static const struct tui_pane_ops *const panes[] = { &tui_vnc_pane, &tui_console_pane,
-								    &tui_events_pane, &tui_graph_pane, NULL };
+								    &tui_events_pane, &tui_graph_pane,
+								    &tui_wall_pane, &tui_screen_pane, NULL };
 
 int tui_check_terminal(void)
 {
