@@ -20,6 +20,7 @@ _bmctop_scan() {
 			((i++))
 			;;
 		--config=*) _bmctop_fleet=(-c "${w#--config=}") ;;
+		--screen-graphics) ((i++)) ;;
 		-*) ;;
 		*) [ -z "$_bmctop_cmd" ] && _bmctop_cmd=$w ;;
 		esac
@@ -43,11 +44,15 @@ _bmctop() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
+	--screen-graphics)
+		COMPREPLY=($(compgen -W "auto kitty sixel blocks none" -- "$cur"))
+		return 0
+		;;
 	esac
 	_bmctop_scan
 	if [ -z "$_bmctop_cmd" ]; then
 		if [[ $cur == -* ]]; then
-			words="-c --config --demo --help --version"
+			words="-c --config --demo --readonly --screen-graphics --help --version"
 		else
 			words=$("$prog" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
 		fi

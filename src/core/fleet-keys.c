@@ -577,18 +577,26 @@ static const char *apply_alert_bell(struct host_config *hc, const char *v, struc
 	return NULL;
 }
 
-static const char *apply_screen_graphics(struct host_config *hc, const char *v, struct fleet *f)
+int fleet_screen_graphics_parse(const char *v)
 {
 	static const char *const names[] = { "auto", "kitty", "sixel", "blocks", "none" };
 	size_t i;
 
-	(void)hc;
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(v, names[i]) == 0) {
-			f->screen_graphics = (int)i;
-			return NULL;
-		}
-	return "auto, kitty, sixel, blocks or none";
+		if (strcmp(v, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *apply_screen_graphics(struct host_config *hc, const char *v, struct fleet *f)
+{
+	int mode = fleet_screen_graphics_parse(v);
+
+	(void)hc;
+	if (mode < 0)
+		return FLEET_SCREEN_GRAPHICS_NAMES;
+	f->screen_graphics = mode;
+	return NULL;
 }
 
 static const struct fleet_key fleet_keys[] = {

@@ -146,5 +146,8 @@ char *fleet_redfish_url(const struct host_config *hc);
 
 /* Parse "HOST:PORT" (HOST may be [v6]); host is malloc'd.  0 or -1. */
 int fleet_parse_hostport(const char *s, char **host, int *port);
+/* screen-graphics' value: 0..4 (auto, kitty, sixel, blocks, none), or -1. */
+int fleet_screen_graphics_parse(const char *v);
+#define FLEET_SCREEN_GRAPHICS_NAMES "auto, kitty, sixel, blocks or none"
 
 #endif

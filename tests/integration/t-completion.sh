@@ -27,6 +27,9 @@ like "bash: the help lists the s commands" "$(s_commands | tr '\n' ' ')" 'sel se
 is "bash: commands" "$(complete_bash "$BMCTOP" s)" "$(s_commands)"
 like "bash: every command" "$(complete_bash "$BMCTOP" '')" '^help$'
 is "bash: global options" "$(complete_bash "$BMCTOP" --d)" "--demo"
+is "bash: the dashboard's options" "$(complete_bash "$BMCTOP" --r)" "--readonly"
+is "bash: --screen-graphics' modes" "$(complete_bash "$BMCTOP" --screen-graphics b)" "blocks"
+is "bash: a mode is not taken for the command" "$(complete_bash "$BMCTOP" --screen-graphics none -c "$T_TMP/fleet.conf" sensors d)" "db1"
 is "bash: hosts and groups of -c's fleet" "$(complete_bash "$BMCTOP" -c "$T_TMP/fleet.conf" sensors '')" \
 	"$(words @backend @frontend db1 web01 web02 web03)"
 is "bash: a group by its prefix" "$(complete_bash "$BMCTOP" -c "$T_TMP/fleet.conf" sel @f)" "@frontend"
@@ -62,6 +65,7 @@ complete_zsh() {
 
 is "zsh: commands" "$(complete_zsh "$BMCTOP" s)" "$(s_commands)"
 is "zsh: global options" "$(complete_zsh "$BMCTOP" --v)" "--version"
+is "zsh: --screen-graphics' modes" "$(complete_zsh "$BMCTOP" --screen-graphics s)" "sixel"
 is "zsh: hosts and groups of -c's fleet" "$(complete_zsh "$BMCTOP" -c "$T_TMP/fleet.conf" sensors '')" \
 	"$(words @backend @frontend db1 web01 web02 web03)"
 is "zsh: a group by its prefix" "$(complete_zsh "$BMCTOP" -c "$T_TMP/fleet.conf" sel @b)" "@backend"

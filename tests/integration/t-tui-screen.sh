@@ -34,7 +34,7 @@ start() {
 	local w=$1 h=$2
 	shift 2
 	tmux -S "$sock" -f /dev/null new-session -d -x "$w" -y "$h" \
-		"env -u DISPLAY COLORTERM=truecolor $* XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$BMCTOP' -c '$T_TMP/fleet.conf' 2>'$T_TMP/bmctop.err'; echo EXITED \$?; sleep 60"
+		"env -u DISPLAY COLORTERM=truecolor $* XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$BMCTOP' ${START_ARGS:-} -c '$T_TMP/fleet.conf' 2>'$T_TMP/bmctop.err'; echo EXITED \$?; sleep 60"
 	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
 	wait_for 15 sh -c "tmux -S '$sock' capture-pane -p | grep -q 'scra'"
 }
@@ -224,6 +224,18 @@ keys 6
 see "screen-graphics = none: the tab says pictures are off" 'screen-graphics = none'
 check "screen-graphics = none: no client at the peer" test "$(vncpeer_conns "$PORT_Q")" -eq 0
 stop
+
+# --screen-graphics overrides the fleet file.
+fleet blocks
+START_ARGS="--screen-graphics none" start 80 24
+keys Enter
+keys 6
+see "--screen-graphics none over the fleet's blocks: pictures are off" 'screen-graphics = none'
+check "... and no client at the peer" test "$(vncpeer_conns "$PORT_Q")" -eq 0
+stop
+out=$("$BMCTOP" --screen-graphics=pictures -c "$T_TMP/fleet.conf" status 2>&1); rc=$?
+is "--screen-graphics=pictures: exit 2" "$rc" 2
+like "... with the choices" "$out" '--screen-graphics takes auto, kitty, sixel, blocks or none'
 
 # A bad value is refused with the choices.
 fleet pictures

@@ -242,6 +242,8 @@ int cli_load_fleet(struct cli *c)
 		return EXIT_USAGE;
 	}
 	c->fleet_loaded = 1;
+	if (c->screen_graphics_set)
+		c->fleet.screen_graphics = c->screen_graphics;
 	/* Its secrets' variables are kept from every child bmctop starts. */
 	cred_hide_fleet_env(&c->fleet);
 	return 0;

@@ -21,6 +21,8 @@ struct command;
 
 struct cli {
 	const char *fleet_path; /* -c, or NULL for the default */
+	int screen_graphics_set; /* --screen-graphics was given: */
+	int screen_graphics;	 /* fleet.h's 0..4, over the fleet file's */
 	char *fleet_path_owned;
 	struct fleet fleet;
 	int fleet_loaded;

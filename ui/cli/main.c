@@ -122,6 +122,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: bmctop [-c FLEET] [--readonly]    the dashboard (read-only: look, never act)\n"
 		"       bmctop --demo                     the dashboard on a simulated fleet\n"
+		"         either with --screen-graphics auto|kitty|sixel|blocks|none (the Screen tab)\n"
 		"       bmctop [-c FLEET] COMMAND [ARGS]\n"
 		"       bmctop --version | --help\n\n"
 		"Commands:\n");
@@ -139,7 +140,7 @@ static void usage(FILE *out)
 static int unknown_option(const char *a)
 {
 	static const char *const known[] = {"--config", "--demo", "--help", "--readonly",
-					    "--version"};
+					    "--screen-graphics", "--version"};
 	const char *hint = suggest_closest(a, known, sizeof known / sizeof known[0]);
 
 	if (hint != NULL)
@@ -205,6 +206,15 @@ int main(int argc, char **argv)
 			demo = 1;
 		} else if (strcmp(a, "--readonly") == 0) {
 			readonly = 1;
+		} else if (strcmp(a, "--screen-graphics") == 0 ||
+			   strncmp(a, "--screen-graphics=", 18) == 0) {
+			const char *v = a[17] == '=' ? a + 18 : (i + 1 < argc ? argv[++i] : "");
+
+			c.screen_graphics = fleet_screen_graphics_parse(v);
+			if (c.screen_graphics < 0)
+				return cli_usage_error("--screen-graphics takes %s",
+						       FLEET_SCREEN_GRAPHICS_NAMES);
+			c.screen_graphics_set = 1;
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
 			if (i + 1 >= argc)
 				return cli_usage_error("%s needs a fleet file", a);
