@@ -337,22 +337,50 @@ static uint32_t sel_key(const struct bmc_event *e)
 	return (h ^ (uint32_t)e->timestamp ^ (uint32_t)(e->timestamp >> 32)) * 16777619u;
 }
 
+/*
+ * The first unused place of key in the sorted old keys, or -1.  Equal keys
+ * are counted, not merged: a log may hold the same entry twice in one
+ * second (a test event sent twice), and the second one is news.
+ */
+static long take_old(const uint32_t *old, size_t n, uint8_t *used, uint32_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (old[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && old[lo] == key; lo++) {
+		if (!used[lo]) {
+			used[lo] = 1;
+			return (long)lo;
+		}
+	}
+	return -1;
+}
+
 static void check_sel(struct recorder *r, struct bmc_host *h, struct host_rec *hr, int64_t now)
 {
 	uint32_t *keys = xcalloc(h->nevents ? h->nevents : 1, sizeof *keys);
+	uint8_t *used = xcalloc(hr->nsel ? hr->nsel : 1, 1);
 	size_t i, fresh = 0;
 
 	for (i = 0; i < h->nevents; i++) {
 		const struct bmc_event *e = &h->events[i];
 
 		keys[i] = sel_key(e);
-		if (!hr->sel_seen || fresh >= SEL_NEW_MAX ||
-		    bsearch(&keys[i], hr->sel, hr->nsel, sizeof *hr->sel, cmp_u32) != NULL)
+		if (take_old(hr->sel, hr->nsel, used, keys[i]) >= 0 || !hr->sel_seen ||
+		    fresh >= SEL_NEW_MAX)
 			continue;
 		fresh++;
 		emit(r, h, now, FEV_SEL, e->sensor, "", bmc_health_name(e->severity), e->severity,
 		     e->message);
 	}
+	free(used);
 	qsort(keys, h->nevents, sizeof *keys, cmp_u32);
 	free(hr->sel);
 	hr->sel = keys;

@@ -568,3 +568,48 @@ TEST(events_new_log_entries)
 	ASSERT_EQ(events_count(ev), 2);
 	rig_finish(&r);
 }
+
+/* The first n of log, copied in (the host takes what it is given). */
+static void set_same(struct bmc_host *h, const struct bmc_event *log, size_t n)
+{
+	struct bmc_event *ev = xcalloc(n, sizeof *ev);
+
+	memcpy(ev, log, n * sizeof *ev);
+	host_set_events(h, ev, n);
+	host_changed(h, CHANGED_EVENTS);
+}
+
+/* The same entry twice in one second (a test event sent twice) is two. */
+TEST(events_same_log_entry_twice_is_news)
+{
+	struct rig r;
+	struct events *ev;
+	struct bmc_event log[3];
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	memset(log, 0, sizeof log);
+	for (i = 0; i < 3; i++) {
+		log[i].id = (uint32_t)(i + 1);
+		log[i].timestamp = 1700000000;
+		snprintf(log[i].sensor, sizeof log[i].sensor, "EventService");
+		snprintf(log[i].message, sizeof log[i].message, "Test event");
+		log[i].severity = BMC_HEALTH_OK;
+	}
+	rig_init(&r, "[host a]\naddress = 127.0.0.1\n");
+	poll_host(&r.e.hosts[0], BMC_HEALTH_OK, 25);
+	ev = record_events(record_of(&r.e));
+	set_same(&r.e.hosts[0], log, 1);
+	ASSERT_EQ(events_count(ev), 0); /* the baseline */
+	set_same(&r.e.hosts[0], log, 2);
+	ASSERT_EQ(events_count(ev), 1);
+	set_same(&r.e.hosts[0], log, 3);
+	ASSERT_EQ(events_count(ev), 2);
+	/* Read again, unchanged: nothing new. */
+	set_same(&r.e.hosts[0], log, 3);
+	ASSERT_EQ(events_count(ev), 2);
+	/* One dropped off the end of the log, none added: nothing new. */
+	set_same(&r.e.hosts[0], log, 2);
+	ASSERT_EQ(events_count(ev), 2);
+	rig_finish(&r);
+}
