@@ -139,6 +139,12 @@ check "wall: scrc's tile has the quadrants' colours" \
 is "wall: scrnone's tile has no picture" "$(screen_e | $CELLS colours scrnone 12)" ""
 check "wall: three clients at the peers, none more" \
 	test "$(( $(vncpeer_conns "$PORT_Q") + $(vncpeer_conns "$PORT_Y") ))" -eq 3
+# ? on the wall: its own keys.
+keys '?'
+see "wall: ? lists the wall's keys" 'Wall keys'
+see "... with Enter's relay" 'Enter +open the tile.s console in a VNC viewer'
+keys Escape
+see "... and Esc goes back to the wall" 'WALL +4 hosts'
 # Enter on scrb's tile: a relay, and (without a display) the relay list
 # opens by itself with its endpoint, as V does.
 keys Right
