@@ -527,7 +527,8 @@ static void move_sel(struct tui_events *v, long step)
 	v->selected = s < 0 ? 0 : (size_t)s;
 }
 
-static int ev_help_line(const struct tui *t, size_t i, const char **names, const char **help);
+#define EV_NKEYS 6
+static const struct tui_key_help ev_keys[EV_NKEYS];
 
 static int ev_input(struct tui *t, int key, int is_code)
 {
@@ -577,13 +578,9 @@ static int ev_input(struct tui *t, int key, int is_code)
 		case 'A':
 			ack_shown(t);
 			break;
-		case '?': {
-			/* The view's own keys, from its table below. */
-			struct tui_help_source src = {"Events view keys", ev_help_line};
-
-			tui_help_open(t, &src, 1);
+		case '?': /* the view's own keys, from its table below */
+			tui_help_open_keys(t, "Events view keys", ev_keys, EV_NKEYS);
 			break;
-		}
 		case '\r':
 		case '\n':
 		case KEY_ENTER:
@@ -620,9 +617,7 @@ static void ev_status(struct tui *t, char *buf, size_t len)
 		snprintf(buf + used, len - used, "events view  ");
 }
 
-static const struct {
-	const char *names, *help;
-} ev_keys[] = {
+static const struct tui_key_help ev_keys[EV_NKEYS] = {
     {"a Space", "acknowledge the selected event"},
     {"A", "acknowledge every event shown"},
     {"/", "filter: words, host: kind: to: acked:no, @group temp>80"},
@@ -630,16 +625,6 @@ static const struct {
     {"Esc E", "back to the host list"},
     {": q", "command mode (:events FILTER), quit: as in the host list"},
 };
-
-static int ev_help_line(const struct tui *t, size_t i, const char **names, const char **help)
-{
-	(void)t;
-	if (i >= sizeof ev_keys / sizeof ev_keys[0])
-		return 0;
-	*names = ev_keys[i].names;
-	*help = ev_keys[i].help;
-	return 1;
-}
 
 const struct tui_pane_ops tui_events_pane = {
     .init = ev_init,

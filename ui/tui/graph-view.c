@@ -540,7 +540,8 @@ static int gv_layout(struct tui *t, int body)
 	return 0;
 }
 
-static int gv_help_line(const struct tui *t, size_t i, const char **names, const char **help);
+#define GV_NKEYS 3
+static const struct tui_key_help gv_keys[GV_NKEYS];
 
 static int gv_input(struct tui *t, int key, int is_code)
 {
@@ -583,13 +584,9 @@ static int gv_input(struct tui *t, int key, int is_code)
 		if (!v->whole_host && t->view == VIEW_DETAIL && t->tab == TAB_SENSORS)
 			t->detail_scroll = v->sensor;
 		break;
-	case '?': {
-		/* The view's own keys, from its table below. */
-		struct tui_help_source src = {"Graph view keys", gv_help_line};
-
-		tui_help_open(t, &src, 1);
+	case '?': /* the view's own keys, from its table below */
+		tui_help_open_keys(t, "Graph view keys", gv_keys, GV_NKEYS);
 		break;
-	}
 	default:
 		return 0;
 	}
@@ -606,23 +603,11 @@ static void gv_status(struct tui *t, char *buf, size_t len)
 		snprintf(buf + used, len - used, "graph %.1f ms  ", (double)v->last_ns / 1e6);
 }
 
-static const struct {
-	const char *names, *help;
-} gv_keys[] = {
+static const struct tui_key_help gv_keys[GV_NKEYS] = {
     {"1 2 3", "the last hour, day, week (Left Right step)"},
     {"j k", "the next / previous sensor of the host (one sensor's graph)"},
     {"Esc T", "back"},
 };
-
-static int gv_help_line(const struct tui *t, size_t i, const char **names, const char **help)
-{
-	(void)t;
-	if (i >= sizeof gv_keys / sizeof gv_keys[0])
-		return 0;
-	*names = gv_keys[i].names;
-	*help = gv_keys[i].help;
-	return 1;
-}
 
 const struct tui_pane_ops tui_graph_pane = {
     .init = gv_init,

@@ -43,6 +43,14 @@ static void add_line(struct tui_help *hp, const char *names, const char *help)
 	hp->nlines++;
 }
 
+/* Shown from its first line, searching nothing yet. */
+static void help_show(struct tui *t, struct tui_help *hp)
+{
+	hp->match = hp->nlines;
+	t->help = hp;
+	t->dialog = DIALOG_HELP;
+}
+
 void tui_help_open(struct tui *t, const struct tui_help_source *src, size_t nsrc)
 {
 	struct tui_help *hp;
@@ -59,9 +67,21 @@ void tui_help_open(struct tui *t, const struct tui_help_source *src, size_t nsrc
 			if (names != NULL)
 				add_line(hp, names, help);
 	}
-	hp->match = hp->nlines;
-	t->help = hp;
-	t->dialog = DIALOG_HELP;
+	help_show(t, hp);
+}
+
+void tui_help_open_keys(struct tui *t, const char *title, const struct tui_key_help *keys,
+			size_t n)
+{
+	struct tui_help *hp;
+	size_t i;
+
+	tui_help_close(t);
+	hp = xcalloc(1, sizeof *hp);
+	add_line(hp, NULL, title);
+	for (i = 0; i < n; i++)
+		add_line(hp, keys[i].names, keys[i].help);
+	help_show(t, hp);
 }
 
 void tui_help_close(struct tui *t)

@@ -298,6 +298,13 @@ size_t tui_panes_open(struct tui *t, char *buf, size_t len);
 
 /* tui/help.c: the help overlay, from the tables in src[] in turn. */
 void tui_help_open(struct tui *t, const struct tui_help_source *src, size_t nsrc);
+/* One key and what it does, for a view's own table of keys. */
+struct tui_key_help {
+	const char *names, *help;
+};
+/* The overlay with one view's table of n keys under title. */
+void tui_help_open_keys(struct tui *t, const char *title, const struct tui_key_help *keys,
+			size_t n);
 void tui_help_close(struct tui *t);
 /* A key while the overlay is open: 0 once it has closed. */
 int tui_help_key(struct tui *t, int key);

@@ -272,24 +272,12 @@ static void wall_move(struct tui *t, struct tui_wall *w, long step)
 }
 
 /* The wall's own keys, for ? while it is shown. */
-static const struct {
-	const char *names, *help;
-} wall_keys[] = {
+static const struct tui_key_help wall_keys[] = {
     {"Left Right Up Down h j k l", "move between tiles"},
     {"PgDn PgUp", "the next / previous page of tiles"},
     {"Enter", "open the tile's console in a VNC viewer through a relay (as V)"},
     {"Esc q W", "back to the host list"},
 };
-
-static int wall_help_line(const struct tui *t, size_t i, const char **names, const char **help)
-{
-	(void)t;
-	if (i >= sizeof wall_keys / sizeof wall_keys[0])
-		return 0;
-	*names = wall_keys[i].names;
-	*help = wall_keys[i].help;
-	return 1;
-}
 
 static int wall_input(struct tui *t, int key, int is_code)
 {
@@ -333,12 +321,9 @@ static int wall_input(struct tui *t, int key, int is_code)
 	case 'W':
 		wall_close(t, w);
 		break;
-	case '?': {
-		struct tui_help_source src = {"Wall keys", wall_help_line};
-
-		tui_help_open(t, &src, 1);
+	case '?':
+		tui_help_open_keys(t, "Wall keys", wall_keys, sizeof wall_keys / sizeof wall_keys[0]);
 		break;
-	}
 	default:
 		return 0;
 	}
