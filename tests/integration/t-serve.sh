@@ -305,15 +305,23 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 	-keyout "$T_TMP/key.pem" -out "$T_TMP/cert.pem" >/dev/null 2>&1
 WPW=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 16)
 HASH=$(printf '%s' "$WPW" | "$PY" -c 'import crypt,sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))' 2>/dev/null)
-(umask 077 && printf 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: %s\n' "$HASH" >"$T_TMP/web.yml")
+# web_config FILE HASH: TLS with the test's certificate, user prometheus with HASH.
+web_config() {
+	(umask 077 && printf 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: %s\n' "$2" >"$1")
+}
+# tls_serve WEB LOG: serve on a free port with that web config; TURL, TLS_PID.
+tls_serve() {
+	TPORT=$(free_port)
+	TURL=https://127.0.0.1:$TPORT
+	spawn "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$TPORT --web-config "$1" </dev/null >"$2" 2>&1
+	TLS_PID=$T_LAST_PID
+}
+tls_up() { curl -s --cacert "$T_TMP/cert.pem" --max-time 5 -o /dev/null "$TURL/-/healthy"; }
+web_config "$T_TMP/web.yml" "$HASH"
 (umask 077 && printf 'machine 127.0.0.1 login prometheus password %s\n' "$WPW" >"$T_TMP/netrc")
 (umask 077 && printf 'machine 127.0.0.1 login prometheus password wrong%s\n' "$WPW" >"$T_TMP/netrc.bad")
 (umask 077 && printf 'machine 127.0.0.1 login mallory password %s\n' "$WPW" >"$T_TMP/netrc.who")
-TPORT=$(free_port)
-TURL=https://127.0.0.1:$TPORT
-spawn "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$TPORT --web-config "$T_TMP/web.yml" </dev/null >"$T_TMP/tls.log" 2>&1
-TLS_PID=$T_LAST_PID
-tls_up() { curl -s --cacert "$T_TMP/cert.pem" --max-time 5 -o /dev/null "$TURL/-/healthy"; }
+tls_serve "$T_TMP/web.yml" "$T_TMP/tls.log"
 check "TLS serve starts" wait_for 30 tls_up
 like "... and says https" "$(cat "$T_TMP/tls.log")" "on https://127\.0\.0\.1:$TPORT/metrics"
 is "no credentials: 401" "$(curl -s --cacert "$T_TMP/cert.pem" -o /dev/null -w '%{http_code}' "$TURL/metrics")" 401
@@ -334,13 +342,11 @@ unlike "the password is in no log" "$(cat "$T_TMP/tls.log" "$T_TMP/serve.log" "$
 # at a time; the rest wait outside (503, Retry-After) while scrapes with
 # credentials that passed before are answered.
 SLOW=$(printf '%s' "$WPW" | "$PY" -W ignore -c 'import crypt,sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**14)))' 2>/dev/null)
-(umask 077 && printf 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: %s\n' "$SLOW" >"$T_TMP/web-slow.yml")
-SPORT=$(free_port)
-SURL=https://127.0.0.1:$SPORT
-spawn "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen 127.0.0.1:$SPORT --web-config "$T_TMP/web-slow.yml" </dev/null >"$T_TMP/slow.log" 2>&1
-SLOW_PID=$T_LAST_PID
-slow_up() { curl -s --cacert "$T_TMP/cert.pem" --max-time 5 -o /dev/null "$SURL/-/healthy"; }
-check "serve with a costly hash starts" wait_for 30 slow_up
+web_config "$T_TMP/web-slow.yml" "$SLOW"
+FIRST_TLS_PID=$TLS_PID
+tls_serve "$T_TMP/web-slow.yml" "$T_TMP/slow.log"
+SLOW_PID=$TLS_PID SURL=$TURL
+check "serve with a costly hash starts" wait_for 30 tls_up
 is "... the right password once (checked, then remembered): 200" "$(curl -s --cacert "$T_TMP/cert.pem" --netrc-file "$T_TMP/netrc" --max-time 60 -o /dev/null -w '%{http_code}' "$SURL/metrics")" 200
 wrong=""
 for i in 1 2 3 4 5 6; do
@@ -355,6 +361,7 @@ is "... a remembered password during six wrong ones: 200" "$code" 200
 like "... the wrong ones: only 401 and 503 ($codes)" "$codes" '^ *([0-9]+ (401|503) *)+$'
 like "... two checked at once, the others told to come back (503)" "$codes" '[1-9][0-9]* 503'
 kill "$SLOW_PID" 2>/dev/null; wait "$SLOW_PID" 2>/dev/null
+TLS_PID=$FIRST_TLS_PID
 
 (umask 077 && printf 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n' >"$T_TMP/nocert.yml")
 out=$(timeout 30 "$BMCTOP" -c "$T_TMP/fleet.conf" serve --listen "127.0.0.1:$(free_port)" --web-config "$T_TMP/nocert.yml" 2>&1); rc=$?
