@@ -29,12 +29,13 @@ fleet() {
 }
 
 sock="$T_TMP/tmux.sock"
-# start W H [ENV...]: the dashboard in a new tmux server.
+# start W H [ENV...]: the dashboard in a new tmux server, in a UTF-8
+# locale whatever the caller's (ENV may say LANG=C).
 start() {
 	local w=$1 h=$2
 	shift 2
 	tmux -S "$sock" -f /dev/null new-session -d -x "$w" -y "$h" \
-		"env -u DISPLAY COLORTERM=truecolor $* XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$BMCTOP' ${START_ARGS:-} -c '$T_TMP/fleet.conf' 2>'$T_TMP/bmctop.err'; echo EXITED \$?; sleep 60"
+		"env -u DISPLAY COLORTERM=truecolor LANG=C.UTF-8 LC_ALL=C.UTF-8 $* XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' '$BMCTOP' ${START_ARGS:-} -c '$T_TMP/fleet.conf' 2>'$T_TMP/bmctop.err'; echo EXITED \$?; sleep 60"
 	T_PIDS="$T_PIDS $(tmux -S "$sock" display-message -p '#{pane_pid}')"
 	wait_for 15 sh -c "tmux -S '$sock' capture-pane -p | grep -q 'scra'"
 }
