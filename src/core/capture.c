@@ -255,26 +255,12 @@ static int is_word_char(char ch)
 	return isalnum((unsigned char)ch) || ch == '.' || ch == ':' || ch == '-' || ch == '_';
 }
 
-/* The kind of the address-like word w (n bytes), or K__MAX. */
-static enum kind word_kind(const char *w, size_t n)
+/* The kind of the address-like word w, or K__MAX. */
+static enum kind word_kind(const char *w)
 {
-	char buf[64];
-	unsigned char bin[16];
-
-	/* Trailing punctuation ends a sentence, not an address. */
-	while (n > 0 && (w[n - 1] == '.' || w[n - 1] == ':' || w[n - 1] == '-'))
-		n--;
-	if (n == 0 || n >= sizeof buf)
-		return K__MAX;
-	memcpy(buf, w, n);
-	buf[n] = '\0';
-	if (looks_like_mac(buf))
+	if (looks_like_mac(w))
 		return K_MAC;
-	if (inet_pton(AF_INET, buf, bin) == 1)
-		return K_IP;
-	if (strchr(buf, ':') != strrchr(buf, ':') && inet_pton(AF_INET6, buf, bin) == 1)
-		return K_IP;
-	return K__MAX;
+	return looks_like_ip(w) ? K_IP : K__MAX;
 }
 
 /* The length of the longest placeholder original at s, or 0 (with *repl). */
@@ -311,24 +297,27 @@ static char *redact_text(struct capture *c, const char *text, const char *res, c
 			size_t n = 0, known = known_at(c, s, &repl);
 			enum kind k;
 
+			size_t m;
+			char *w;
+
 			while (is_word_char(s[n]))
 				n++;
-			k = word_kind(s, n);
+			/* Trailing punctuation ends a sentence, not an address. */
+			for (m = n; m > 0 && strchr(".:-", s[m - 1]) != NULL; m--)
+				;
+			w = xstrndup(s, m);
+			k = m > 0 && m < 64 ? word_kind(w) : K__MAX;
 			if (known > 0 && !is_word_char(s[known])) {
 				skip = known;
 			} else if (k != K__MAX) {
-				char *w = xstrndup(s, n);
-
-				while (n > 0 && strchr(".:-", w[n - 1]) != NULL)
-					w[--n] = '\0';
 				repl = placeholder(c, k, w);
 				note_redaction(c, k, "%s %s (in text)", res, ptr);
-				free(w);
-				skip = n;
+				skip = m;
 			} else {
 				repl = NULL;
 				skip = take = n > 0 ? n : 1;
 			}
+			free(w);
 		}
 		if (repl != NULL) {
 			add = repl;
